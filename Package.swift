@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SwiftMTProto",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TLSchema", targets: ["TLSchema"]),
+        .executable(name: "tlgen", targets: ["tlgen"]),
+        .executable(name: "tldump", targets: ["tldump"]),
+        .executable(name: "mtbench", targets: ["mtbench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // zlib, from Debian's zlib1g-dev: inflate/deflate for gzip_packed.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // The TL runtime (reader, writer, protocols, gzip) plus the code tlgen generates.
+        .target(name: "TLSchema", dependencies: ["CZlib"], path: "Sources/TLSchema"),
+
+        // The schema parser and Swift emitter; depends on nothing it generates.
+        .target(name: "TLGenCore", path: "Tools/tlgen/Sources/TLGenCore"),
+        .executableTarget(
+            name: "tlgen",
+            dependencies: ["TLGenCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/tlgen/Sources/tlgen"
+        ),
+        .executableTarget(
+            name: "tldump",
+            dependencies: ["TLSchema", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/tldump"
+        ),
+        .executableTarget(
+            name: "mtbench",
+            dependencies: ["TLSchema"],
+            path: "Benchmarks/mtbench"
+        ),
+
+        .testTarget(name: "TLGenTests", dependencies: ["TLGenCore"], path: "Tests/TLGenTests"),
+        .testTarget(
+            name: "TLSchemaTests",
+            dependencies: ["TLSchema"],
+            path: "Tests/TLSchemaTests",
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
