@@ -38,12 +38,12 @@ let package = Package(
             path: "Benchmarks/mtbench"
         ),
 
-        .testTarget(name: "TLGenTests", dependencies: ["TLGenCore"], path: "Tests/TLGenTests"),
+        .testTarget(name: "TLGenTests", dependencies: ["TLGenCore"], path: "Tests/TLGenTests", exclude: ["Golden"]),
         .testTarget(
             name: "TLSchemaTests",
-            dependencies: ["TLSchema"],
+            dependencies: ["TLSchema", "TLGenCore"],
             path: "Tests/TLSchemaTests",
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]
