@@ -257,7 +257,9 @@ struct SchemaParser {
             try expectPunctuation(">", "to close '<' of '\(name)'")
             return .application(name, argument, location)
         }
-        if case .identifier = current.kind {
+        // `Vector t`: an argument on the same line (a name on the next line starts a new declaration
+        // after a forgotten ';').
+        if case .identifier = current.kind, current.location.line == location.line {
             let argument: RawType = try parseTypeTerm()
             return .application(name, argument, location)
         }
