@@ -38,7 +38,7 @@ let package = Package(
             path: "Benchmarks/mtbench"
         ),
 
-        .testTarget(name: "TLGenTests", dependencies: ["TLGenCore"], path: "Tests/TLGenTests", exclude: ["Golden"]),
+        .testTarget(name: "TLGenTests", dependencies: ["TLGenCore"], path: "Tests/TLGenTests", exclude: ["Golden", "Fixtures"]),
         .testTarget(
             name: "TLSchemaTests",
             dependencies: ["TLSchema", "TLGenCore"],

@@ -22,8 +22,9 @@ extension Api {
         }
     }
 
-    /// The TL type `AiComposeTone`: one case per constructor.
-    public indirect enum AiComposeTone: TLSumType {
+    /// The TL type `AiComposeTone`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum AiComposeTone: TLSumType {
         /// `aiComposeTone#cff63ea9`
         case aiComposeTone(Api.AiComposeTone.AiComposeTone)
         /// `aiComposeToneDefault#9bad6414`
@@ -63,19 +64,19 @@ extension Api {
         }
 
         /// `aiComposeTone#cff63ea9`: a constructor of `AiComposeTone`.
-        public struct AiComposeTone: TLConstructor {
+        public final class AiComposeTone: TLConstructor {
             public static var constructorID: UInt32 { 0xcff63ea9 }
             public static var tlName: String { "aiComposeTone" }
-            public var creator: Bool
-            public var id: Int64
-            public var accessHash: Int64
-            public var slug: String
-            public var title: String
-            public var emojiId: Int64?
-            public var prompt: String?
-            public var installsCount: Int32?
-            public var authorId: Int64?
-            public var exampleEnglish: Api.AiComposeToneExample?
+            public let creator: Bool
+            public let id: Int64
+            public let accessHash: Int64
+            public let slug: String
+            public let title: String
+            public let emojiId: Int64?
+            public let prompt: String?
+            public let installsCount: Int32?
+            public let authorId: Int64?
+            public let exampleEnglish: Api.AiComposeToneExample?
 
             public init(
                 creator: Bool = false,
@@ -167,12 +168,12 @@ extension Api {
         }
 
         /// `aiComposeToneDefault#9bad6414`: a constructor of `AiComposeTone`.
-        public struct AiComposeToneDefault: TLConstructor {
+        public final class AiComposeToneDefault: TLConstructor {
             public static var constructorID: UInt32 { 0x9bad6414 }
             public static var tlName: String { "aiComposeToneDefault" }
-            public var tone: String
-            public var emojiId: Int64
-            public var title: String
+            public let tone: String
+            public let emojiId: Int64
+            public let title: String
 
             public init(
                 tone: String,
@@ -396,8 +397,9 @@ extension Api {
         }
     }
 
-    /// The TL type `AttachMenuBots`: one case per constructor.
-    public indirect enum AttachMenuBots: TLSumType {
+    /// The TL type `AttachMenuBots`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum AttachMenuBots: TLSumType {
         /// `attachMenuBotsNotModified#f1d88a5c`
         case attachMenuBotsNotModified
         /// `attachMenuBots#3c4301c0`
@@ -436,12 +438,12 @@ extension Api {
         }
 
         /// `attachMenuBots#3c4301c0`: a constructor of `AttachMenuBots`.
-        public struct AttachMenuBots: TLConstructor {
+        public final class AttachMenuBots: TLConstructor {
             public static var constructorID: UInt32 { 0x3c4301c0 }
             public static var tlName: String { "attachMenuBots" }
-            public var hash: Int64
-            public var bots: [Api.AttachMenuBot]
-            public var users: [Api.User]
+            public let hash: Int64
+            public let bots: [Api.AttachMenuBot]
+            public let users: [Api.User]
 
             public init(
                 hash: Int64,
@@ -520,7 +522,8 @@ extension Api {
         }
     }
 
-    /// The TL type `AttachMenuPeerType`: one case per constructor.
+    /// The TL type `AttachMenuPeerType`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
     public enum AttachMenuPeerType: TLSumType {
         /// `attachMenuPeerTypeSameBotPM#7d6be90e`
         case attachMenuPeerTypeSameBotPM

@@ -27,7 +27,8 @@ extension Api {
         }
     }
 
-    /// The TL type `BaseTheme`: one case per constructor.
+    /// The TL type `BaseTheme`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
     public enum BaseTheme: TLSumType {
         /// `baseThemeClassic#c3a12462`
         case baseThemeClassic
@@ -239,8 +240,9 @@ extension Api {
         }
     }
 
-    /// The TL type `BotApp`: one case per constructor.
-    public indirect enum BotApp: TLSumType {
+    /// The TL type `BotApp`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum BotApp: TLSumType {
         /// `botAppNotModified#5da674b7`
         case botAppNotModified
         /// `botApp#95fcd1d6`
@@ -279,17 +281,17 @@ extension Api {
         }
 
         /// `botApp#95fcd1d6`: a constructor of `BotApp`.
-        public struct BotApp: TLConstructor {
+        public final class BotApp: TLConstructor {
             public static var constructorID: UInt32 { 0x95fcd1d6 }
             public static var tlName: String { "botApp" }
-            public var id: Int64
-            public var accessHash: Int64
-            public var shortName: String
-            public var title: String
-            public var description: String
-            public var photo: Api.Photo
-            public var document: Api.Document?
-            public var hash: Int64
+            public let id: Int64
+            public let accessHash: Int64
+            public let shortName: String
+            public let title: String
+            public let description: String
+            public let photo: Api.Photo
+            public let document: Api.Document?
+            public let hash: Int64
 
             public init(
                 id: Int64,
@@ -514,8 +516,9 @@ extension Api {
         }
     }
 
-    /// The TL type `BotCommandScope`: one case per constructor.
-    public indirect enum BotCommandScope: TLSumType {
+    /// The TL type `BotCommandScope`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum BotCommandScope: TLSumType {
         /// `botCommandScopeDefault#2f6cb2ab`
         case botCommandScopeDefault
         /// `botCommandScopeUsers#3c4f04d8`
@@ -591,10 +594,10 @@ extension Api {
         }
 
         /// `botCommandScopePeer#db9d897d`: a constructor of `BotCommandScope`.
-        public struct BotCommandScopePeer: TLConstructor {
+        public final class BotCommandScopePeer: TLConstructor {
             public static var constructorID: UInt32 { 0xdb9d897d }
             public static var tlName: String { "botCommandScopePeer" }
-            public var peer: Api.InputPeer
+            public let peer: Api.InputPeer
 
             public init(
                 peer: Api.InputPeer
@@ -612,10 +615,10 @@ extension Api {
         }
 
         /// `botCommandScopePeerAdmins#3fd863d1`: a constructor of `BotCommandScope`.
-        public struct BotCommandScopePeerAdmins: TLConstructor {
+        public final class BotCommandScopePeerAdmins: TLConstructor {
             public static var constructorID: UInt32 { 0x3fd863d1 }
             public static var tlName: String { "botCommandScopePeerAdmins" }
-            public var peer: Api.InputPeer
+            public let peer: Api.InputPeer
 
             public init(
                 peer: Api.InputPeer
@@ -633,11 +636,11 @@ extension Api {
         }
 
         /// `botCommandScopePeerUser#0a1321f3`: a constructor of `BotCommandScope`.
-        public struct BotCommandScopePeerUser: TLConstructor {
+        public final class BotCommandScopePeerUser: TLConstructor {
             public static var constructorID: UInt32 { 0x0a1321f3 }
             public static var tlName: String { "botCommandScopePeerUser" }
-            public var peer: Api.InputPeer
-            public var userId: Api.InputUser
+            public let peer: Api.InputPeer
+            public let userId: Api.InputUser
 
             public init(
                 peer: Api.InputPeer,
@@ -800,8 +803,9 @@ extension Api {
         }
     }
 
-    /// The TL type `BotInlineMessage`: one case per constructor.
-    public indirect enum BotInlineMessage: TLSumType {
+    /// The TL type `BotInlineMessage`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum BotInlineMessage: TLSumType {
         /// `botInlineMessageMediaAuto#764cf810`
         case botInlineMessageMediaAuto(Api.BotInlineMessage.BotInlineMessageMediaAuto)
         /// `botInlineMessageText#8c7f65e2`
@@ -889,13 +893,13 @@ extension Api {
         }
 
         /// `botInlineMessageMediaAuto#764cf810`: a constructor of `BotInlineMessage`.
-        public struct BotInlineMessageMediaAuto: TLConstructor {
+        public final class BotInlineMessageMediaAuto: TLConstructor {
             public static var constructorID: UInt32 { 0x764cf810 }
             public static var tlName: String { "botInlineMessageMediaAuto" }
-            public var invertMedia: Bool
-            public var message: String
-            public var entities: [Api.MessageEntity]?
-            public var replyMarkup: Api.ReplyMarkup?
+            public let invertMedia: Bool
+            public let message: String
+            public let entities: [Api.MessageEntity]?
+            public let replyMarkup: Api.ReplyMarkup?
 
             public init(
                 invertMedia: Bool = false,
@@ -951,14 +955,14 @@ extension Api {
         }
 
         /// `botInlineMessageText#8c7f65e2`: a constructor of `BotInlineMessage`.
-        public struct BotInlineMessageText: TLConstructor {
+        public final class BotInlineMessageText: TLConstructor {
             public static var constructorID: UInt32 { 0x8c7f65e2 }
             public static var tlName: String { "botInlineMessageText" }
-            public var noWebpage: Bool
-            public var invertMedia: Bool
-            public var message: String
-            public var entities: [Api.MessageEntity]?
-            public var replyMarkup: Api.ReplyMarkup?
+            public let noWebpage: Bool
+            public let invertMedia: Bool
+            public let message: String
+            public let entities: [Api.MessageEntity]?
+            public let replyMarkup: Api.ReplyMarkup?
 
             public init(
                 noWebpage: Bool = false,
@@ -1018,14 +1022,14 @@ extension Api {
         }
 
         /// `botInlineMessageMediaGeo#051846fd`: a constructor of `BotInlineMessage`.
-        public struct BotInlineMessageMediaGeo: TLConstructor {
+        public final class BotInlineMessageMediaGeo: TLConstructor {
             public static var constructorID: UInt32 { 0x051846fd }
             public static var tlName: String { "botInlineMessageMediaGeo" }
-            public var geo: Api.GeoPoint
-            public var heading: Int32?
-            public var period: Int32?
-            public var proximityNotificationRadius: Int32?
-            public var replyMarkup: Api.ReplyMarkup?
+            public let geo: Api.GeoPoint
+            public let heading: Int32?
+            public let period: Int32?
+            public let proximityNotificationRadius: Int32?
+            public let replyMarkup: Api.ReplyMarkup?
 
             public init(
                 geo: Api.GeoPoint,
@@ -1090,16 +1094,16 @@ extension Api {
         }
 
         /// `botInlineMessageMediaVenue#8a86659c`: a constructor of `BotInlineMessage`.
-        public struct BotInlineMessageMediaVenue: TLConstructor {
+        public final class BotInlineMessageMediaVenue: TLConstructor {
             public static var constructorID: UInt32 { 0x8a86659c }
             public static var tlName: String { "botInlineMessageMediaVenue" }
-            public var geo: Api.GeoPoint
-            public var title: String
-            public var address: String
-            public var provider: String
-            public var venueId: String
-            public var venueType: String
-            public var replyMarkup: Api.ReplyMarkup?
+            public let geo: Api.GeoPoint
+            public let title: String
+            public let address: String
+            public let provider: String
+            public let venueId: String
+            public let venueType: String
+            public let replyMarkup: Api.ReplyMarkup?
 
             public init(
                 geo: Api.GeoPoint,
@@ -1151,14 +1155,14 @@ extension Api {
         }
 
         /// `botInlineMessageMediaContact#18d1cdc2`: a constructor of `BotInlineMessage`.
-        public struct BotInlineMessageMediaContact: TLConstructor {
+        public final class BotInlineMessageMediaContact: TLConstructor {
             public static var constructorID: UInt32 { 0x18d1cdc2 }
             public static var tlName: String { "botInlineMessageMediaContact" }
-            public var phoneNumber: String
-            public var firstName: String
-            public var lastName: String
-            public var vcard: String
-            public var replyMarkup: Api.ReplyMarkup?
+            public let phoneNumber: String
+            public let firstName: String
+            public let lastName: String
+            public let vcard: String
+            public let replyMarkup: Api.ReplyMarkup?
 
             public init(
                 phoneNumber: String,
@@ -1202,17 +1206,17 @@ extension Api {
         }
 
         /// `botInlineMessageMediaInvoice#354a9b09`: a constructor of `BotInlineMessage`.
-        public struct BotInlineMessageMediaInvoice: TLConstructor {
+        public final class BotInlineMessageMediaInvoice: TLConstructor {
             public static var constructorID: UInt32 { 0x354a9b09 }
             public static var tlName: String { "botInlineMessageMediaInvoice" }
-            public var shippingAddressRequested: Bool
-            public var test: Bool
-            public var title: String
-            public var description: String
-            public var photo: Api.WebDocument?
-            public var currency: String
-            public var totalAmount: Int64
-            public var replyMarkup: Api.ReplyMarkup?
+            public let shippingAddressRequested: Bool
+            public let test: Bool
+            public let title: String
+            public let description: String
+            public let photo: Api.WebDocument?
+            public let currency: String
+            public let totalAmount: Int64
+            public let replyMarkup: Api.ReplyMarkup?
 
             public init(
                 shippingAddressRequested: Bool = false,
@@ -1275,18 +1279,18 @@ extension Api {
         }
 
         /// `botInlineMessageMediaWebPage#809ad9a6`: a constructor of `BotInlineMessage`.
-        public struct BotInlineMessageMediaWebPage: TLConstructor {
+        public final class BotInlineMessageMediaWebPage: TLConstructor {
             public static var constructorID: UInt32 { 0x809ad9a6 }
             public static var tlName: String { "botInlineMessageMediaWebPage" }
-            public var invertMedia: Bool
-            public var forceLargeMedia: Bool
-            public var forceSmallMedia: Bool
-            public var manual: Bool
-            public var safe: Bool
-            public var message: String
-            public var entities: [Api.MessageEntity]?
-            public var url: String
-            public var replyMarkup: Api.ReplyMarkup?
+            public let invertMedia: Bool
+            public let forceLargeMedia: Bool
+            public let forceSmallMedia: Bool
+            public let manual: Bool
+            public let safe: Bool
+            public let message: String
+            public let entities: [Api.MessageEntity]?
+            public let url: String
+            public let replyMarkup: Api.ReplyMarkup?
 
             public init(
                 invertMedia: Bool = false,
@@ -1362,11 +1366,11 @@ extension Api {
         }
 
         /// `botInlineMessageRichMessage#0a617e7b`: a constructor of `BotInlineMessage`.
-        public struct BotInlineMessageRichMessage: TLConstructor {
+        public final class BotInlineMessageRichMessage: TLConstructor {
             public static var constructorID: UInt32 { 0x0a617e7b }
             public static var tlName: String { "botInlineMessageRichMessage" }
-            public var replyMarkup: Api.ReplyMarkup?
-            public var richMessage: Api.RichMessage
+            public let replyMarkup: Api.ReplyMarkup?
+            public let richMessage: Api.RichMessage
 
             public init(
                 replyMarkup: Api.ReplyMarkup? = nil,
@@ -1398,8 +1402,9 @@ extension Api {
         }
     }
 
-    /// The TL type `BotInlineResult`: one case per constructor.
-    public indirect enum BotInlineResult: TLSumType {
+    /// The TL type `BotInlineResult`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum BotInlineResult: TLSumType {
         /// `botInlineResult#11965f3a`
         case botInlineResult(Api.BotInlineResult.BotInlineResult)
         /// `botInlineMediaResult#17db940b`
@@ -1439,17 +1444,17 @@ extension Api {
         }
 
         /// `botInlineResult#11965f3a`: a constructor of `BotInlineResult`.
-        public struct BotInlineResult: TLConstructor {
+        public final class BotInlineResult: TLConstructor {
             public static var constructorID: UInt32 { 0x11965f3a }
             public static var tlName: String { "botInlineResult" }
-            public var id: String
-            public var type: String
-            public var title: String?
-            public var description: String?
-            public var url: String?
-            public var thumb: Api.WebDocument?
-            public var content: Api.WebDocument?
-            public var sendMessage: Api.BotInlineMessage
+            public let id: String
+            public let type: String
+            public let title: String?
+            public let description: String?
+            public let url: String?
+            public let thumb: Api.WebDocument?
+            public let content: Api.WebDocument?
+            public let sendMessage: Api.BotInlineMessage
 
             public init(
                 id: String,
@@ -1533,16 +1538,16 @@ extension Api {
         }
 
         /// `botInlineMediaResult#17db940b`: a constructor of `BotInlineResult`.
-        public struct BotInlineMediaResult: TLConstructor {
+        public final class BotInlineMediaResult: TLConstructor {
             public static var constructorID: UInt32 { 0x17db940b }
             public static var tlName: String { "botInlineMediaResult" }
-            public var id: String
-            public var type: String
-            public var photo: Api.Photo?
-            public var document: Api.Document?
-            public var title: String?
-            public var description: String?
-            public var sendMessage: Api.BotInlineMessage
+            public let id: String
+            public let type: String
+            public let photo: Api.Photo?
+            public let document: Api.Document?
+            public let title: String?
+            public let description: String?
+            public let sendMessage: Api.BotInlineMessage
 
             public init(
                 id: String,
@@ -1615,8 +1620,9 @@ extension Api {
         }
     }
 
-    /// The TL type `BotMenuButton`: one case per constructor.
-    public indirect enum BotMenuButton: TLSumType {
+    /// The TL type `BotMenuButton`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum BotMenuButton: TLSumType {
         /// `botMenuButtonDefault#7533a588`
         case botMenuButtonDefault
         /// `botMenuButtonCommands#4258c205`
@@ -1662,11 +1668,11 @@ extension Api {
         }
 
         /// `botMenuButton#c7b57ce6`: a constructor of `BotMenuButton`.
-        public struct BotMenuButton: TLConstructor {
+        public final class BotMenuButton: TLConstructor {
             public static var constructorID: UInt32 { 0xc7b57ce6 }
             public static var tlName: String { "botMenuButton" }
-            public var text: String
-            public var url: String
+            public let text: String
+            public let url: String
 
             public init(
                 text: String,
@@ -1830,8 +1836,9 @@ extension Api {
         }
     }
 
-    /// The TL type `BusinessAwayMessageSchedule`: one case per constructor.
-    public indirect enum BusinessAwayMessageSchedule: TLSumType {
+    /// The TL type `BusinessAwayMessageSchedule`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum BusinessAwayMessageSchedule: TLSumType {
         /// `businessAwayMessageScheduleAlways#c9b9e2b9`
         case businessAwayMessageScheduleAlways
         /// `businessAwayMessageScheduleOutsideWorkHours#c3f2f501`
@@ -1877,11 +1884,11 @@ extension Api {
         }
 
         /// `businessAwayMessageScheduleCustom#cc4d9ecc`: a constructor of `BusinessAwayMessageSchedule`.
-        public struct BusinessAwayMessageScheduleCustom: TLConstructor {
+        public final class BusinessAwayMessageScheduleCustom: TLConstructor {
             public static var constructorID: UInt32 { 0xcc4d9ecc }
             public static var tlName: String { "businessAwayMessageScheduleCustom" }
-            public var startDate: Int32
-            public var endDate: Int32
+            public let startDate: Int32
+            public let endDate: Int32
 
             public init(
                 startDate: Int32,
@@ -2387,8 +2394,9 @@ extension Api {
         }
     }
 
-    /// The TL type `ButtonType`: one case per constructor.
-    public indirect enum ButtonType: TLSumType {
+    /// The TL type `ButtonType`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ButtonType: TLSumType {
         /// `buttonTypeDefault#c9dd90e9`
         case buttonTypeDefault
         /// `buttonTypeRequestPhone#df3d36f9`
@@ -2465,10 +2473,10 @@ extension Api {
         }
 
         /// `buttonTypeRequestPoll#aacfff84`: a constructor of `ButtonType`.
-        public struct ButtonTypeRequestPoll: TLConstructor {
+        public final class ButtonTypeRequestPoll: TLConstructor {
             public static var constructorID: UInt32 { 0xaacfff84 }
             public static var tlName: String { "buttonTypeRequestPoll" }
-            public var quiz: Bool?
+            public let quiz: Bool?
 
             public init(
                 quiz: Bool? = nil
@@ -2496,12 +2504,12 @@ extension Api {
         }
 
         /// `buttonTypeRequestPeer#4f58a237`: a constructor of `ButtonType`.
-        public struct ButtonTypeRequestPeer: TLConstructor {
+        public final class ButtonTypeRequestPeer: TLConstructor {
             public static var constructorID: UInt32 { 0x4f58a237 }
             public static var tlName: String { "buttonTypeRequestPeer" }
-            public var buttonId: Int32
-            public var peerType: Api.RequestPeerType
-            public var maxQuantity: Int32
+            public let buttonId: Int32
+            public let peerType: Api.RequestPeerType
+            public let maxQuantity: Int32
 
             public init(
                 buttonId: Int32,
@@ -2529,15 +2537,15 @@ extension Api {
         }
 
         /// `inputButtonTypeRequestPeer#3fe268fe`: a constructor of `ButtonType`.
-        public struct InputButtonTypeRequestPeer: TLConstructor {
+        public final class InputButtonTypeRequestPeer: TLConstructor {
             public static var constructorID: UInt32 { 0x3fe268fe }
             public static var tlName: String { "inputButtonTypeRequestPeer" }
-            public var nameRequested: Bool
-            public var usernameRequested: Bool
-            public var photoRequested: Bool
-            public var buttonId: Int32
-            public var peerType: Api.RequestPeerType
-            public var maxQuantity: Int32
+            public let nameRequested: Bool
+            public let usernameRequested: Bool
+            public let photoRequested: Bool
+            public let buttonId: Int32
+            public let peerType: Api.RequestPeerType
+            public let maxQuantity: Int32
 
             public init(
                 nameRequested: Bool = false,
@@ -2578,10 +2586,10 @@ extension Api {
         }
 
         /// `buttonTypeSimpleWebView#c01a597a`: a constructor of `ButtonType`.
-        public struct ButtonTypeSimpleWebView: TLConstructor {
+        public final class ButtonTypeSimpleWebView: TLConstructor {
             public static var constructorID: UInt32 { 0xc01a597a }
             public static var tlName: String { "buttonTypeSimpleWebView" }
-            public var url: String
+            public let url: String
 
             public init(
                 url: String

@@ -93,8 +93,9 @@ extension Api {
         }
     }
 
-    /// The TL type `ChannelAdminLogEventAction`: one case per constructor.
-    public indirect enum ChannelAdminLogEventAction: TLSumType {
+    /// The TL type `ChannelAdminLogEventAction`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ChannelAdminLogEventAction: TLSumType {
         /// `channelAdminLogEventActionChangeTitle#e6dfb825`
         case channelAdminLogEventActionChangeTitle(Api.ChannelAdminLogEventAction.ChannelAdminLogEventActionChangeTitle)
         /// `channelAdminLogEventActionChangeAbout#55188a2e`
@@ -532,11 +533,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangeTitle#e6dfb825`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionChangeTitle: TLConstructor {
+        public final class ChannelAdminLogEventActionChangeTitle: TLConstructor {
             public static var constructorID: UInt32 { 0xe6dfb825 }
             public static var tlName: String { "channelAdminLogEventActionChangeTitle" }
-            public var prevValue: String
-            public var newValue: String
+            public let prevValue: String
+            public let newValue: String
 
             public init(
                 prevValue: String,
@@ -558,11 +559,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangeAbout#55188a2e`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionChangeAbout: TLConstructor {
+        public final class ChannelAdminLogEventActionChangeAbout: TLConstructor {
             public static var constructorID: UInt32 { 0x55188a2e }
             public static var tlName: String { "channelAdminLogEventActionChangeAbout" }
-            public var prevValue: String
-            public var newValue: String
+            public let prevValue: String
+            public let newValue: String
 
             public init(
                 prevValue: String,
@@ -584,11 +585,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangeUsername#6a4afc38`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionChangeUsername: TLConstructor {
+        public final class ChannelAdminLogEventActionChangeUsername: TLConstructor {
             public static var constructorID: UInt32 { 0x6a4afc38 }
             public static var tlName: String { "channelAdminLogEventActionChangeUsername" }
-            public var prevValue: String
-            public var newValue: String
+            public let prevValue: String
+            public let newValue: String
 
             public init(
                 prevValue: String,
@@ -610,11 +611,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangePhoto#434bd2af`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionChangePhoto: TLConstructor {
+        public final class ChannelAdminLogEventActionChangePhoto: TLConstructor {
             public static var constructorID: UInt32 { 0x434bd2af }
             public static var tlName: String { "channelAdminLogEventActionChangePhoto" }
-            public var prevPhoto: Api.Photo
-            public var newPhoto: Api.Photo
+            public let prevPhoto: Api.Photo
+            public let newPhoto: Api.Photo
 
             public init(
                 prevPhoto: Api.Photo,
@@ -636,10 +637,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleInvites#1b7907ae`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionToggleInvites: TLConstructor {
+        public final class ChannelAdminLogEventActionToggleInvites: TLConstructor {
             public static var constructorID: UInt32 { 0x1b7907ae }
             public static var tlName: String { "channelAdminLogEventActionToggleInvites" }
-            public var newValue: Bool
+            public let newValue: Bool
 
             public init(
                 newValue: Bool
@@ -657,10 +658,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleSignatures#26ae0971`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionToggleSignatures: TLConstructor {
+        public final class ChannelAdminLogEventActionToggleSignatures: TLConstructor {
             public static var constructorID: UInt32 { 0x26ae0971 }
             public static var tlName: String { "channelAdminLogEventActionToggleSignatures" }
-            public var newValue: Bool
+            public let newValue: Bool
 
             public init(
                 newValue: Bool
@@ -678,10 +679,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionUpdatePinned#e9e82c18`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionUpdatePinned: TLConstructor {
+        public final class ChannelAdminLogEventActionUpdatePinned: TLConstructor {
             public static var constructorID: UInt32 { 0xe9e82c18 }
             public static var tlName: String { "channelAdminLogEventActionUpdatePinned" }
-            public var message: Api.Message
+            public let message: Api.Message
 
             public init(
                 message: Api.Message
@@ -699,11 +700,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionEditMessage#709b2405`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionEditMessage: TLConstructor {
+        public final class ChannelAdminLogEventActionEditMessage: TLConstructor {
             public static var constructorID: UInt32 { 0x709b2405 }
             public static var tlName: String { "channelAdminLogEventActionEditMessage" }
-            public var prevMessage: Api.Message
-            public var newMessage: Api.Message
+            public let prevMessage: Api.Message
+            public let newMessage: Api.Message
 
             public init(
                 prevMessage: Api.Message,
@@ -725,10 +726,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionDeleteMessage#42e047bb`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionDeleteMessage: TLConstructor {
+        public final class ChannelAdminLogEventActionDeleteMessage: TLConstructor {
             public static var constructorID: UInt32 { 0x42e047bb }
             public static var tlName: String { "channelAdminLogEventActionDeleteMessage" }
-            public var message: Api.Message
+            public let message: Api.Message
 
             public init(
                 message: Api.Message
@@ -746,10 +747,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionParticipantInvite#e31c34d8`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionParticipantInvite: TLConstructor {
+        public final class ChannelAdminLogEventActionParticipantInvite: TLConstructor {
             public static var constructorID: UInt32 { 0xe31c34d8 }
             public static var tlName: String { "channelAdminLogEventActionParticipantInvite" }
-            public var participant: Api.ChannelParticipant
+            public let participant: Api.ChannelParticipant
 
             public init(
                 participant: Api.ChannelParticipant
@@ -767,11 +768,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionParticipantToggleBan#e6d83d7e`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionParticipantToggleBan: TLConstructor {
+        public final class ChannelAdminLogEventActionParticipantToggleBan: TLConstructor {
             public static var constructorID: UInt32 { 0xe6d83d7e }
             public static var tlName: String { "channelAdminLogEventActionParticipantToggleBan" }
-            public var prevParticipant: Api.ChannelParticipant
-            public var newParticipant: Api.ChannelParticipant
+            public let prevParticipant: Api.ChannelParticipant
+            public let newParticipant: Api.ChannelParticipant
 
             public init(
                 prevParticipant: Api.ChannelParticipant,
@@ -793,11 +794,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionParticipantToggleAdmin#d5676710`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionParticipantToggleAdmin: TLConstructor {
+        public final class ChannelAdminLogEventActionParticipantToggleAdmin: TLConstructor {
             public static var constructorID: UInt32 { 0xd5676710 }
             public static var tlName: String { "channelAdminLogEventActionParticipantToggleAdmin" }
-            public var prevParticipant: Api.ChannelParticipant
-            public var newParticipant: Api.ChannelParticipant
+            public let prevParticipant: Api.ChannelParticipant
+            public let newParticipant: Api.ChannelParticipant
 
             public init(
                 prevParticipant: Api.ChannelParticipant,
@@ -819,11 +820,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangeStickerSet#b1c3caa7`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionChangeStickerSet: TLConstructor {
+        public final class ChannelAdminLogEventActionChangeStickerSet: TLConstructor {
             public static var constructorID: UInt32 { 0xb1c3caa7 }
             public static var tlName: String { "channelAdminLogEventActionChangeStickerSet" }
-            public var prevStickerset: Api.InputStickerSet
-            public var newStickerset: Api.InputStickerSet
+            public let prevStickerset: Api.InputStickerSet
+            public let newStickerset: Api.InputStickerSet
 
             public init(
                 prevStickerset: Api.InputStickerSet,
@@ -845,10 +846,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionTogglePreHistoryHidden#5f5c95f1`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionTogglePreHistoryHidden: TLConstructor {
+        public final class ChannelAdminLogEventActionTogglePreHistoryHidden: TLConstructor {
             public static var constructorID: UInt32 { 0x5f5c95f1 }
             public static var tlName: String { "channelAdminLogEventActionTogglePreHistoryHidden" }
-            public var newValue: Bool
+            public let newValue: Bool
 
             public init(
                 newValue: Bool
@@ -866,11 +867,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionDefaultBannedRights#2df5fc0a`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionDefaultBannedRights: TLConstructor {
+        public final class ChannelAdminLogEventActionDefaultBannedRights: TLConstructor {
             public static var constructorID: UInt32 { 0x2df5fc0a }
             public static var tlName: String { "channelAdminLogEventActionDefaultBannedRights" }
-            public var prevBannedRights: Api.ChatBannedRights
-            public var newBannedRights: Api.ChatBannedRights
+            public let prevBannedRights: Api.ChatBannedRights
+            public let newBannedRights: Api.ChatBannedRights
 
             public init(
                 prevBannedRights: Api.ChatBannedRights,
@@ -892,10 +893,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionStopPoll#8f079643`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionStopPoll: TLConstructor {
+        public final class ChannelAdminLogEventActionStopPoll: TLConstructor {
             public static var constructorID: UInt32 { 0x8f079643 }
             public static var tlName: String { "channelAdminLogEventActionStopPoll" }
-            public var message: Api.Message
+            public let message: Api.Message
 
             public init(
                 message: Api.Message
@@ -913,11 +914,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangeLinkedChat#050c7ac8`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionChangeLinkedChat: TLConstructor {
+        public final class ChannelAdminLogEventActionChangeLinkedChat: TLConstructor {
             public static var constructorID: UInt32 { 0x050c7ac8 }
             public static var tlName: String { "channelAdminLogEventActionChangeLinkedChat" }
-            public var prevValue: Int64
-            public var newValue: Int64
+            public let prevValue: Int64
+            public let newValue: Int64
 
             public init(
                 prevValue: Int64,
@@ -939,11 +940,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangeLocation#0e6b76ae`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionChangeLocation: TLConstructor {
+        public final class ChannelAdminLogEventActionChangeLocation: TLConstructor {
             public static var constructorID: UInt32 { 0x0e6b76ae }
             public static var tlName: String { "channelAdminLogEventActionChangeLocation" }
-            public var prevValue: Api.ChannelLocation
-            public var newValue: Api.ChannelLocation
+            public let prevValue: Api.ChannelLocation
+            public let newValue: Api.ChannelLocation
 
             public init(
                 prevValue: Api.ChannelLocation,
@@ -965,11 +966,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleSlowMode#53909779`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionToggleSlowMode: TLConstructor {
+        public final class ChannelAdminLogEventActionToggleSlowMode: TLConstructor {
             public static var constructorID: UInt32 { 0x53909779 }
             public static var tlName: String { "channelAdminLogEventActionToggleSlowMode" }
-            public var prevValue: Int32
-            public var newValue: Int32
+            public let prevValue: Int32
+            public let newValue: Int32
 
             public init(
                 prevValue: Int32,
@@ -991,10 +992,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionStartGroupCall#23209745`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionStartGroupCall: TLConstructor {
+        public final class ChannelAdminLogEventActionStartGroupCall: TLConstructor {
             public static var constructorID: UInt32 { 0x23209745 }
             public static var tlName: String { "channelAdminLogEventActionStartGroupCall" }
-            public var call: Api.InputGroupCall
+            public let call: Api.InputGroupCall
 
             public init(
                 call: Api.InputGroupCall
@@ -1012,10 +1013,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionDiscardGroupCall#db9f9140`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionDiscardGroupCall: TLConstructor {
+        public final class ChannelAdminLogEventActionDiscardGroupCall: TLConstructor {
             public static var constructorID: UInt32 { 0xdb9f9140 }
             public static var tlName: String { "channelAdminLogEventActionDiscardGroupCall" }
-            public var call: Api.InputGroupCall
+            public let call: Api.InputGroupCall
 
             public init(
                 call: Api.InputGroupCall
@@ -1033,10 +1034,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionParticipantMute#f92424d2`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionParticipantMute: TLConstructor {
+        public final class ChannelAdminLogEventActionParticipantMute: TLConstructor {
             public static var constructorID: UInt32 { 0xf92424d2 }
             public static var tlName: String { "channelAdminLogEventActionParticipantMute" }
-            public var participant: Api.GroupCallParticipant
+            public let participant: Api.GroupCallParticipant
 
             public init(
                 participant: Api.GroupCallParticipant
@@ -1054,10 +1055,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionParticipantUnmute#e64429c0`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionParticipantUnmute: TLConstructor {
+        public final class ChannelAdminLogEventActionParticipantUnmute: TLConstructor {
             public static var constructorID: UInt32 { 0xe64429c0 }
             public static var tlName: String { "channelAdminLogEventActionParticipantUnmute" }
-            public var participant: Api.GroupCallParticipant
+            public let participant: Api.GroupCallParticipant
 
             public init(
                 participant: Api.GroupCallParticipant
@@ -1075,10 +1076,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleGroupCallSetting#56d6a247`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionToggleGroupCallSetting: TLConstructor {
+        public final class ChannelAdminLogEventActionToggleGroupCallSetting: TLConstructor {
             public static var constructorID: UInt32 { 0x56d6a247 }
             public static var tlName: String { "channelAdminLogEventActionToggleGroupCallSetting" }
-            public var joinMuted: Bool
+            public let joinMuted: Bool
 
             public init(
                 joinMuted: Bool
@@ -1096,11 +1097,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionParticipantJoinByInvite#fe9fc158`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionParticipantJoinByInvite: TLConstructor {
+        public final class ChannelAdminLogEventActionParticipantJoinByInvite: TLConstructor {
             public static var constructorID: UInt32 { 0xfe9fc158 }
             public static var tlName: String { "channelAdminLogEventActionParticipantJoinByInvite" }
-            public var viaChatlist: Bool
-            public var invite: Api.ExportedChatInvite
+            public let viaChatlist: Bool
+            public let invite: Api.ExportedChatInvite
 
             public init(
                 viaChatlist: Bool = false,
@@ -1125,10 +1126,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionExportedInviteDelete#5a50fca4`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionExportedInviteDelete: TLConstructor {
+        public final class ChannelAdminLogEventActionExportedInviteDelete: TLConstructor {
             public static var constructorID: UInt32 { 0x5a50fca4 }
             public static var tlName: String { "channelAdminLogEventActionExportedInviteDelete" }
-            public var invite: Api.ExportedChatInvite
+            public let invite: Api.ExportedChatInvite
 
             public init(
                 invite: Api.ExportedChatInvite
@@ -1146,10 +1147,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionExportedInviteRevoke#410a134e`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionExportedInviteRevoke: TLConstructor {
+        public final class ChannelAdminLogEventActionExportedInviteRevoke: TLConstructor {
             public static var constructorID: UInt32 { 0x410a134e }
             public static var tlName: String { "channelAdminLogEventActionExportedInviteRevoke" }
-            public var invite: Api.ExportedChatInvite
+            public let invite: Api.ExportedChatInvite
 
             public init(
                 invite: Api.ExportedChatInvite
@@ -1167,11 +1168,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionExportedInviteEdit#e90ebb59`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionExportedInviteEdit: TLConstructor {
+        public final class ChannelAdminLogEventActionExportedInviteEdit: TLConstructor {
             public static var constructorID: UInt32 { 0xe90ebb59 }
             public static var tlName: String { "channelAdminLogEventActionExportedInviteEdit" }
-            public var prevInvite: Api.ExportedChatInvite
-            public var newInvite: Api.ExportedChatInvite
+            public let prevInvite: Api.ExportedChatInvite
+            public let newInvite: Api.ExportedChatInvite
 
             public init(
                 prevInvite: Api.ExportedChatInvite,
@@ -1193,10 +1194,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionParticipantVolume#3e7f6847`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionParticipantVolume: TLConstructor {
+        public final class ChannelAdminLogEventActionParticipantVolume: TLConstructor {
             public static var constructorID: UInt32 { 0x3e7f6847 }
             public static var tlName: String { "channelAdminLogEventActionParticipantVolume" }
-            public var participant: Api.GroupCallParticipant
+            public let participant: Api.GroupCallParticipant
 
             public init(
                 participant: Api.GroupCallParticipant
@@ -1214,11 +1215,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangeHistoryTTL#6e941a38`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionChangeHistoryTTL: TLConstructor {
+        public final class ChannelAdminLogEventActionChangeHistoryTTL: TLConstructor {
             public static var constructorID: UInt32 { 0x6e941a38 }
             public static var tlName: String { "channelAdminLogEventActionChangeHistoryTTL" }
-            public var prevValue: Int32
-            public var newValue: Int32
+            public let prevValue: Int32
+            public let newValue: Int32
 
             public init(
                 prevValue: Int32,
@@ -1240,11 +1241,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionParticipantJoinByRequest#afb6144a`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionParticipantJoinByRequest: TLConstructor {
+        public final class ChannelAdminLogEventActionParticipantJoinByRequest: TLConstructor {
             public static var constructorID: UInt32 { 0xafb6144a }
             public static var tlName: String { "channelAdminLogEventActionParticipantJoinByRequest" }
-            public var invite: Api.ExportedChatInvite
-            public var approvedBy: Int64
+            public let invite: Api.ExportedChatInvite
+            public let approvedBy: Int64
 
             public init(
                 invite: Api.ExportedChatInvite,
@@ -1266,10 +1267,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleNoForwards#cb2ac766`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionToggleNoForwards: TLConstructor {
+        public final class ChannelAdminLogEventActionToggleNoForwards: TLConstructor {
             public static var constructorID: UInt32 { 0xcb2ac766 }
             public static var tlName: String { "channelAdminLogEventActionToggleNoForwards" }
-            public var newValue: Bool
+            public let newValue: Bool
 
             public init(
                 newValue: Bool
@@ -1287,10 +1288,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionSendMessage#278f2868`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionSendMessage: TLConstructor {
+        public final class ChannelAdminLogEventActionSendMessage: TLConstructor {
             public static var constructorID: UInt32 { 0x278f2868 }
             public static var tlName: String { "channelAdminLogEventActionSendMessage" }
-            public var message: Api.Message
+            public let message: Api.Message
 
             public init(
                 message: Api.Message
@@ -1308,11 +1309,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangeAvailableReactions#be4e0ef8`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionChangeAvailableReactions: TLConstructor {
+        public final class ChannelAdminLogEventActionChangeAvailableReactions: TLConstructor {
             public static var constructorID: UInt32 { 0xbe4e0ef8 }
             public static var tlName: String { "channelAdminLogEventActionChangeAvailableReactions" }
-            public var prevValue: Api.ChatReactions
-            public var newValue: Api.ChatReactions
+            public let prevValue: Api.ChatReactions
+            public let newValue: Api.ChatReactions
 
             public init(
                 prevValue: Api.ChatReactions,
@@ -1334,11 +1335,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangeUsernames#f04fb3a9`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionChangeUsernames: TLConstructor {
+        public final class ChannelAdminLogEventActionChangeUsernames: TLConstructor {
             public static var constructorID: UInt32 { 0xf04fb3a9 }
             public static var tlName: String { "channelAdminLogEventActionChangeUsernames" }
-            public var prevValue: [String]
-            public var newValue: [String]
+            public let prevValue: [String]
+            public let newValue: [String]
 
             public init(
                 prevValue: [String],
@@ -1378,10 +1379,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleForum#02cc6383`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionToggleForum: TLConstructor {
+        public final class ChannelAdminLogEventActionToggleForum: TLConstructor {
             public static var constructorID: UInt32 { 0x02cc6383 }
             public static var tlName: String { "channelAdminLogEventActionToggleForum" }
-            public var newValue: Bool
+            public let newValue: Bool
 
             public init(
                 newValue: Bool
@@ -1399,10 +1400,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionCreateTopic#58707d28`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionCreateTopic: TLConstructor {
+        public final class ChannelAdminLogEventActionCreateTopic: TLConstructor {
             public static var constructorID: UInt32 { 0x58707d28 }
             public static var tlName: String { "channelAdminLogEventActionCreateTopic" }
-            public var topic: Api.ForumTopic
+            public let topic: Api.ForumTopic
 
             public init(
                 topic: Api.ForumTopic
@@ -1420,11 +1421,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionEditTopic#f06fe208`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionEditTopic: TLConstructor {
+        public final class ChannelAdminLogEventActionEditTopic: TLConstructor {
             public static var constructorID: UInt32 { 0xf06fe208 }
             public static var tlName: String { "channelAdminLogEventActionEditTopic" }
-            public var prevTopic: Api.ForumTopic
-            public var newTopic: Api.ForumTopic
+            public let prevTopic: Api.ForumTopic
+            public let newTopic: Api.ForumTopic
 
             public init(
                 prevTopic: Api.ForumTopic,
@@ -1446,10 +1447,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionDeleteTopic#ae168909`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionDeleteTopic: TLConstructor {
+        public final class ChannelAdminLogEventActionDeleteTopic: TLConstructor {
             public static var constructorID: UInt32 { 0xae168909 }
             public static var tlName: String { "channelAdminLogEventActionDeleteTopic" }
-            public var topic: Api.ForumTopic
+            public let topic: Api.ForumTopic
 
             public init(
                 topic: Api.ForumTopic
@@ -1467,11 +1468,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionPinTopic#5d8d353b`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionPinTopic: TLConstructor {
+        public final class ChannelAdminLogEventActionPinTopic: TLConstructor {
             public static var constructorID: UInt32 { 0x5d8d353b }
             public static var tlName: String { "channelAdminLogEventActionPinTopic" }
-            public var prevTopic: Api.ForumTopic?
-            public var newTopic: Api.ForumTopic?
+            public let prevTopic: Api.ForumTopic?
+            public let newTopic: Api.ForumTopic?
 
             public init(
                 prevTopic: Api.ForumTopic? = nil,
@@ -1510,10 +1511,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleAntiSpam#64f36dfc`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionToggleAntiSpam: TLConstructor {
+        public final class ChannelAdminLogEventActionToggleAntiSpam: TLConstructor {
             public static var constructorID: UInt32 { 0x64f36dfc }
             public static var tlName: String { "channelAdminLogEventActionToggleAntiSpam" }
-            public var newValue: Bool
+            public let newValue: Bool
 
             public init(
                 newValue: Bool
@@ -1531,11 +1532,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangePeerColor#5796e780`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionChangePeerColor: TLConstructor {
+        public final class ChannelAdminLogEventActionChangePeerColor: TLConstructor {
             public static var constructorID: UInt32 { 0x5796e780 }
             public static var tlName: String { "channelAdminLogEventActionChangePeerColor" }
-            public var prevValue: Api.PeerColor
-            public var newValue: Api.PeerColor
+            public let prevValue: Api.PeerColor
+            public let newValue: Api.PeerColor
 
             public init(
                 prevValue: Api.PeerColor,
@@ -1557,11 +1558,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangeProfilePeerColor#5e477b25`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionChangeProfilePeerColor: TLConstructor {
+        public final class ChannelAdminLogEventActionChangeProfilePeerColor: TLConstructor {
             public static var constructorID: UInt32 { 0x5e477b25 }
             public static var tlName: String { "channelAdminLogEventActionChangeProfilePeerColor" }
-            public var prevValue: Api.PeerColor
-            public var newValue: Api.PeerColor
+            public let prevValue: Api.PeerColor
+            public let newValue: Api.PeerColor
 
             public init(
                 prevValue: Api.PeerColor,
@@ -1583,11 +1584,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangeWallpaper#31bb5d52`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionChangeWallpaper: TLConstructor {
+        public final class ChannelAdminLogEventActionChangeWallpaper: TLConstructor {
             public static var constructorID: UInt32 { 0x31bb5d52 }
             public static var tlName: String { "channelAdminLogEventActionChangeWallpaper" }
-            public var prevValue: Api.WallPaper
-            public var newValue: Api.WallPaper
+            public let prevValue: Api.WallPaper
+            public let newValue: Api.WallPaper
 
             public init(
                 prevValue: Api.WallPaper,
@@ -1609,11 +1610,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangeEmojiStatus#3ea9feb1`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionChangeEmojiStatus: TLConstructor {
+        public final class ChannelAdminLogEventActionChangeEmojiStatus: TLConstructor {
             public static var constructorID: UInt32 { 0x3ea9feb1 }
             public static var tlName: String { "channelAdminLogEventActionChangeEmojiStatus" }
-            public var prevValue: Api.EmojiStatus
-            public var newValue: Api.EmojiStatus
+            public let prevValue: Api.EmojiStatus
+            public let newValue: Api.EmojiStatus
 
             public init(
                 prevValue: Api.EmojiStatus,
@@ -1635,11 +1636,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangeEmojiStickerSet#46d840ab`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionChangeEmojiStickerSet: TLConstructor {
+        public final class ChannelAdminLogEventActionChangeEmojiStickerSet: TLConstructor {
             public static var constructorID: UInt32 { 0x46d840ab }
             public static var tlName: String { "channelAdminLogEventActionChangeEmojiStickerSet" }
-            public var prevStickerset: Api.InputStickerSet
-            public var newStickerset: Api.InputStickerSet
+            public let prevStickerset: Api.InputStickerSet
+            public let newStickerset: Api.InputStickerSet
 
             public init(
                 prevStickerset: Api.InputStickerSet,
@@ -1661,10 +1662,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleSignatureProfiles#60a79c79`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionToggleSignatureProfiles: TLConstructor {
+        public final class ChannelAdminLogEventActionToggleSignatureProfiles: TLConstructor {
             public static var constructorID: UInt32 { 0x60a79c79 }
             public static var tlName: String { "channelAdminLogEventActionToggleSignatureProfiles" }
-            public var newValue: Bool
+            public let newValue: Bool
 
             public init(
                 newValue: Bool
@@ -1682,11 +1683,11 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionParticipantSubExtend#64642db3`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionParticipantSubExtend: TLConstructor {
+        public final class ChannelAdminLogEventActionParticipantSubExtend: TLConstructor {
             public static var constructorID: UInt32 { 0x64642db3 }
             public static var tlName: String { "channelAdminLogEventActionParticipantSubExtend" }
-            public var prevParticipant: Api.ChannelParticipant
-            public var newParticipant: Api.ChannelParticipant
+            public let prevParticipant: Api.ChannelParticipant
+            public let newParticipant: Api.ChannelParticipant
 
             public init(
                 prevParticipant: Api.ChannelParticipant,
@@ -1708,10 +1709,10 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleAutotranslation#c517f77e`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionToggleAutotranslation: TLConstructor {
+        public final class ChannelAdminLogEventActionToggleAutotranslation: TLConstructor {
             public static var constructorID: UInt32 { 0xc517f77e }
             public static var tlName: String { "channelAdminLogEventActionToggleAutotranslation" }
-            public var newValue: Bool
+            public let newValue: Bool
 
             public init(
                 newValue: Bool
@@ -1729,12 +1730,12 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionParticipantEditRank#5806b4ec`: a constructor of `ChannelAdminLogEventAction`.
-        public struct ChannelAdminLogEventActionParticipantEditRank: TLConstructor {
+        public final class ChannelAdminLogEventActionParticipantEditRank: TLConstructor {
             public static var constructorID: UInt32 { 0x5806b4ec }
             public static var tlName: String { "channelAdminLogEventActionParticipantEditRank" }
-            public var userId: Int64
-            public var prevRank: String
-            public var newRank: String
+            public let userId: Int64
+            public let prevRank: String
+            public let newRank: String
 
             public init(
                 userId: Int64,
@@ -1879,8 +1880,9 @@ extension Api {
         }
     }
 
-    /// The TL type `ChannelLocation`: one case per constructor.
-    public indirect enum ChannelLocation: TLSumType {
+    /// The TL type `ChannelLocation`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ChannelLocation: TLSumType {
         /// `channelLocationEmpty#bfb5ad8b`
         case channelLocationEmpty
         /// `channelLocation#209b82db`
@@ -1919,11 +1921,11 @@ extension Api {
         }
 
         /// `channelLocation#209b82db`: a constructor of `ChannelLocation`.
-        public struct ChannelLocation: TLConstructor {
+        public final class ChannelLocation: TLConstructor {
             public static var constructorID: UInt32 { 0x209b82db }
             public static var tlName: String { "channelLocation" }
-            public var geoPoint: Api.GeoPoint
-            public var address: String
+            public let geoPoint: Api.GeoPoint
+            public let address: String
 
             public init(
                 geoPoint: Api.GeoPoint,
@@ -1945,8 +1947,9 @@ extension Api {
         }
     }
 
-    /// The TL type `ChannelMessagesFilter`: one case per constructor.
-    public indirect enum ChannelMessagesFilter: TLSumType {
+    /// The TL type `ChannelMessagesFilter`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ChannelMessagesFilter: TLSumType {
         /// `channelMessagesFilterEmpty#94d42ee7`
         case channelMessagesFilterEmpty
         /// `channelMessagesFilter#cd77d957`
@@ -1985,11 +1988,11 @@ extension Api {
         }
 
         /// `channelMessagesFilter#cd77d957`: a constructor of `ChannelMessagesFilter`.
-        public struct ChannelMessagesFilter: TLConstructor {
+        public final class ChannelMessagesFilter: TLConstructor {
             public static var constructorID: UInt32 { 0xcd77d957 }
             public static var tlName: String { "channelMessagesFilter" }
-            public var excludeNewMessages: Bool
-            public var ranges: [Api.MessageRange]
+            public let excludeNewMessages: Bool
+            public let ranges: [Api.MessageRange]
 
             public init(
                 excludeNewMessages: Bool = false,
@@ -2023,8 +2026,9 @@ extension Api {
         }
     }
 
-    /// The TL type `ChannelParticipant`: one case per constructor.
-    public indirect enum ChannelParticipant: TLSumType {
+    /// The TL type `ChannelParticipant`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ChannelParticipant: TLSumType {
         /// `channelParticipant#1bd54456`
         case channelParticipant(Api.ChannelParticipant.ChannelParticipant)
         /// `channelParticipantSelf#a9478a1a`
@@ -2096,13 +2100,13 @@ extension Api {
         }
 
         /// `channelParticipant#1bd54456`: a constructor of `ChannelParticipant`.
-        public struct ChannelParticipant: TLConstructor {
+        public final class ChannelParticipant: TLConstructor {
             public static var constructorID: UInt32 { 0x1bd54456 }
             public static var tlName: String { "channelParticipant" }
-            public var userId: Int64
-            public var date: Int32
-            public var subscriptionUntilDate: Int32?
-            public var rank: String?
+            public let userId: Int64
+            public let date: Int32
+            public let subscriptionUntilDate: Int32?
+            public let rank: String?
 
             public init(
                 userId: Int64,
@@ -2149,15 +2153,15 @@ extension Api {
         }
 
         /// `channelParticipantSelf#a9478a1a`: a constructor of `ChannelParticipant`.
-        public struct ChannelParticipantSelf: TLConstructor {
+        public final class ChannelParticipantSelf: TLConstructor {
             public static var constructorID: UInt32 { 0xa9478a1a }
             public static var tlName: String { "channelParticipantSelf" }
-            public var viaRequest: Bool
-            public var userId: Int64
-            public var inviterId: Int64
-            public var date: Int32
-            public var subscriptionUntilDate: Int32?
-            public var rank: String?
+            public let viaRequest: Bool
+            public let userId: Int64
+            public let inviterId: Int64
+            public let date: Int32
+            public let subscriptionUntilDate: Int32?
+            public let rank: String?
 
             public init(
                 viaRequest: Bool = false,
@@ -2212,12 +2216,12 @@ extension Api {
         }
 
         /// `channelParticipantCreator#2fe601d3`: a constructor of `ChannelParticipant`.
-        public struct ChannelParticipantCreator: TLConstructor {
+        public final class ChannelParticipantCreator: TLConstructor {
             public static var constructorID: UInt32 { 0x2fe601d3 }
             public static var tlName: String { "channelParticipantCreator" }
-            public var userId: Int64
-            public var adminRights: Api.ChatAdminRights
-            public var rank: String?
+            public let userId: Int64
+            public let adminRights: Api.ChatAdminRights
+            public let rank: String?
 
             public init(
                 userId: Int64,
@@ -2253,17 +2257,17 @@ extension Api {
         }
 
         /// `channelParticipantAdmin#34c3bb53`: a constructor of `ChannelParticipant`.
-        public struct ChannelParticipantAdmin: TLConstructor {
+        public final class ChannelParticipantAdmin: TLConstructor {
             public static var constructorID: UInt32 { 0x34c3bb53 }
             public static var tlName: String { "channelParticipantAdmin" }
-            public var canEdit: Bool
-            public var isSelf: Bool
-            public var userId: Int64
-            public var inviterId: Int64?
-            public var promotedBy: Int64
-            public var date: Int32
-            public var adminRights: Api.ChatAdminRights
-            public var rank: String?
+            public let canEdit: Bool
+            public let isSelf: Bool
+            public let userId: Int64
+            public let inviterId: Int64?
+            public let promotedBy: Int64
+            public let date: Int32
+            public let adminRights: Api.ChatAdminRights
+            public let rank: String?
 
             public init(
                 canEdit: Bool = false,
@@ -2328,15 +2332,15 @@ extension Api {
         }
 
         /// `channelParticipantBanned#d5f0ad91`: a constructor of `ChannelParticipant`.
-        public struct ChannelParticipantBanned: TLConstructor {
+        public final class ChannelParticipantBanned: TLConstructor {
             public static var constructorID: UInt32 { 0xd5f0ad91 }
             public static var tlName: String { "channelParticipantBanned" }
-            public var left: Bool
-            public var peer: Api.Peer
-            public var kickedBy: Int64
-            public var date: Int32
-            public var bannedRights: Api.ChatBannedRights
-            public var rank: String?
+            public let left: Bool
+            public let peer: Api.Peer
+            public let kickedBy: Int64
+            public let date: Int32
+            public let bannedRights: Api.ChatBannedRights
+            public let rank: String?
 
             public init(
                 left: Bool = false,
@@ -2384,10 +2388,10 @@ extension Api {
         }
 
         /// `channelParticipantLeft#1b03f006`: a constructor of `ChannelParticipant`.
-        public struct ChannelParticipantLeft: TLConstructor {
+        public final class ChannelParticipantLeft: TLConstructor {
             public static var constructorID: UInt32 { 0x1b03f006 }
             public static var tlName: String { "channelParticipantLeft" }
-            public var peer: Api.Peer
+            public let peer: Api.Peer
 
             public init(
                 peer: Api.Peer
@@ -2405,8 +2409,9 @@ extension Api {
         }
     }
 
-    /// The TL type `ChannelParticipantsFilter`: one case per constructor.
-    public indirect enum ChannelParticipantsFilter: TLSumType {
+    /// The TL type `ChannelParticipantsFilter`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ChannelParticipantsFilter: TLSumType {
         /// `channelParticipantsRecent#de3f3c79`
         case channelParticipantsRecent
         /// `channelParticipantsAdmins#b4608969`
@@ -2491,10 +2496,10 @@ extension Api {
         }
 
         /// `channelParticipantsKicked#a3b54985`: a constructor of `ChannelParticipantsFilter`.
-        public struct ChannelParticipantsKicked: TLConstructor {
+        public final class ChannelParticipantsKicked: TLConstructor {
             public static var constructorID: UInt32 { 0xa3b54985 }
             public static var tlName: String { "channelParticipantsKicked" }
-            public var q: String
+            public let q: String
 
             public init(
                 q: String
@@ -2512,10 +2517,10 @@ extension Api {
         }
 
         /// `channelParticipantsBanned#1427a5e1`: a constructor of `ChannelParticipantsFilter`.
-        public struct ChannelParticipantsBanned: TLConstructor {
+        public final class ChannelParticipantsBanned: TLConstructor {
             public static var constructorID: UInt32 { 0x1427a5e1 }
             public static var tlName: String { "channelParticipantsBanned" }
-            public var q: String
+            public let q: String
 
             public init(
                 q: String
@@ -2533,10 +2538,10 @@ extension Api {
         }
 
         /// `channelParticipantsSearch#0656ac4b`: a constructor of `ChannelParticipantsFilter`.
-        public struct ChannelParticipantsSearch: TLConstructor {
+        public final class ChannelParticipantsSearch: TLConstructor {
             public static var constructorID: UInt32 { 0x0656ac4b }
             public static var tlName: String { "channelParticipantsSearch" }
-            public var q: String
+            public let q: String
 
             public init(
                 q: String
@@ -2554,10 +2559,10 @@ extension Api {
         }
 
         /// `channelParticipantsContacts#bb6ae88d`: a constructor of `ChannelParticipantsFilter`.
-        public struct ChannelParticipantsContacts: TLConstructor {
+        public final class ChannelParticipantsContacts: TLConstructor {
             public static var constructorID: UInt32 { 0xbb6ae88d }
             public static var tlName: String { "channelParticipantsContacts" }
-            public var q: String
+            public let q: String
 
             public init(
                 q: String
@@ -2575,11 +2580,11 @@ extension Api {
         }
 
         /// `channelParticipantsMentions#e04b5ceb`: a constructor of `ChannelParticipantsFilter`.
-        public struct ChannelParticipantsMentions: TLConstructor {
+        public final class ChannelParticipantsMentions: TLConstructor {
             public static var constructorID: UInt32 { 0xe04b5ceb }
             public static var tlName: String { "channelParticipantsMentions" }
-            public var q: String?
-            public var topMsgId: Int32?
+            public let q: String?
+            public let topMsgId: Int32?
 
             public init(
                 q: String? = nil,
@@ -2618,8 +2623,9 @@ extension Api {
         }
     }
 
-    /// The TL type `Chat`: one case per constructor.
-    public indirect enum Chat: TLSumType {
+    /// The TL type `Chat`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum Chat: TLSumType {
         /// `chatEmpty#29562865`
         case chatEmpty(Api.Chat.ChatEmpty)
         /// `chat#41cbf256`
@@ -2699,10 +2705,10 @@ extension Api {
         }
 
         /// `chatEmpty#29562865`: a constructor of `Chat`.
-        public struct ChatEmpty: TLConstructor {
+        public final class ChatEmpty: TLConstructor {
             public static var constructorID: UInt32 { 0x29562865 }
             public static var tlName: String { "chatEmpty" }
-            public var id: Int64
+            public let id: Int64
 
             public init(
                 id: Int64
@@ -2720,24 +2726,24 @@ extension Api {
         }
 
         /// `chat#41cbf256`: a constructor of `Chat`.
-        public struct Chat: TLConstructor {
+        public final class Chat: TLConstructor {
             public static var constructorID: UInt32 { 0x41cbf256 }
             public static var tlName: String { "chat" }
-            public var creator: Bool
-            public var left: Bool
-            public var deactivated: Bool
-            public var callActive: Bool
-            public var callNotEmpty: Bool
-            public var noforwards: Bool
-            public var id: Int64
-            public var title: String
-            public var photo: Api.ChatPhoto
-            public var participantsCount: Int32
-            public var date: Int32
-            public var version: Int32
-            public var migratedTo: Api.InputChannel?
-            public var adminRights: Api.ChatAdminRights?
-            public var defaultBannedRights: Api.ChatBannedRights?
+            public let creator: Bool
+            public let left: Bool
+            public let deactivated: Bool
+            public let callActive: Bool
+            public let callNotEmpty: Bool
+            public let noforwards: Bool
+            public let id: Int64
+            public let title: String
+            public let photo: Api.ChatPhoto
+            public let participantsCount: Int32
+            public let date: Int32
+            public let version: Int32
+            public let migratedTo: Api.InputChannel?
+            public let adminRights: Api.ChatAdminRights?
+            public let defaultBannedRights: Api.ChatBannedRights?
 
             public init(
                 creator: Bool = false,
@@ -2835,11 +2841,11 @@ extension Api {
         }
 
         /// `chatForbidden#6592a1a7`: a constructor of `Chat`.
-        public struct ChatForbidden: TLConstructor {
+        public final class ChatForbidden: TLConstructor {
             public static var constructorID: UInt32 { 0x6592a1a7 }
             public static var tlName: String { "chatForbidden" }
-            public var id: Int64
-            public var title: String
+            public let id: Int64
+            public let title: String
 
             public init(
                 id: Int64,
@@ -2861,59 +2867,59 @@ extension Api {
         }
 
         /// `channel#d49f34c6`: a constructor of `Chat`.
-        public struct Channel: TLConstructor {
+        public final class Channel: TLConstructor {
             public static var constructorID: UInt32 { 0xd49f34c6 }
             public static var tlName: String { "channel" }
-            public var creator: Bool
-            public var left: Bool
-            public var broadcast: Bool
-            public var verified: Bool
-            public var megagroup: Bool
-            public var restricted: Bool
-            public var signatures: Bool
-            public var min: Bool
-            public var scam: Bool
-            public var hasLink: Bool
-            public var hasGeo: Bool
-            public var slowmodeEnabled: Bool
-            public var callActive: Bool
-            public var callNotEmpty: Bool
-            public var fake: Bool
-            public var gigagroup: Bool
-            public var noforwards: Bool
-            public var joinToSend: Bool
-            public var joinRequest: Bool
-            public var forum: Bool
-            public var storiesHidden: Bool
-            public var storiesHiddenMin: Bool
-            public var storiesUnavailable: Bool
-            public var signatureProfiles: Bool
-            public var autotranslation: Bool
-            public var broadcastMessagesAllowed: Bool
-            public var monoforum: Bool
-            public var forumTabs: Bool
-            public var id: Int64
-            public var accessHash: Int64?
-            public var title: String
-            public var username: String?
-            public var photo: Api.ChatPhoto
-            public var date: Int32
-            public var restrictionReason: [Api.RestrictionReason]?
-            public var adminRights: Api.ChatAdminRights?
-            public var bannedRights: Api.ChatBannedRights?
-            public var defaultBannedRights: Api.ChatBannedRights?
-            public var participantsCount: Int32?
-            public var usernames: [Api.Username]?
-            public var storiesMaxId: Api.RecentStory?
-            public var color: Api.PeerColor?
-            public var profileColor: Api.PeerColor?
-            public var emojiStatus: Api.EmojiStatus?
-            public var level: Int32?
-            public var subscriptionUntilDate: Int32?
-            public var botVerificationIcon: Int64?
-            public var sendPaidMessagesStars: Int64?
-            public var linkedMonoforumId: Int64?
-            public var linkedCommunityId: Int64?
+            public let creator: Bool
+            public let left: Bool
+            public let broadcast: Bool
+            public let verified: Bool
+            public let megagroup: Bool
+            public let restricted: Bool
+            public let signatures: Bool
+            public let min: Bool
+            public let scam: Bool
+            public let hasLink: Bool
+            public let hasGeo: Bool
+            public let slowmodeEnabled: Bool
+            public let callActive: Bool
+            public let callNotEmpty: Bool
+            public let fake: Bool
+            public let gigagroup: Bool
+            public let noforwards: Bool
+            public let joinToSend: Bool
+            public let joinRequest: Bool
+            public let forum: Bool
+            public let storiesHidden: Bool
+            public let storiesHiddenMin: Bool
+            public let storiesUnavailable: Bool
+            public let signatureProfiles: Bool
+            public let autotranslation: Bool
+            public let broadcastMessagesAllowed: Bool
+            public let monoforum: Bool
+            public let forumTabs: Bool
+            public let id: Int64
+            public let accessHash: Int64?
+            public let title: String
+            public let username: String?
+            public let photo: Api.ChatPhoto
+            public let date: Int32
+            public let restrictionReason: [Api.RestrictionReason]?
+            public let adminRights: Api.ChatAdminRights?
+            public let bannedRights: Api.ChatBannedRights?
+            public let defaultBannedRights: Api.ChatBannedRights?
+            public let participantsCount: Int32?
+            public let usernames: [Api.Username]?
+            public let storiesMaxId: Api.RecentStory?
+            public let color: Api.PeerColor?
+            public let profileColor: Api.PeerColor?
+            public let emojiStatus: Api.EmojiStatus?
+            public let level: Int32?
+            public let subscriptionUntilDate: Int32?
+            public let botVerificationIcon: Int64?
+            public let sendPaidMessagesStars: Int64?
+            public let linkedMonoforumId: Int64?
+            public let linkedCommunityId: Int64?
 
             public init(
                 creator: Bool = false,
@@ -3279,16 +3285,16 @@ extension Api {
         }
 
         /// `channelForbidden#17d493d5`: a constructor of `Chat`.
-        public struct ChannelForbidden: TLConstructor {
+        public final class ChannelForbidden: TLConstructor {
             public static var constructorID: UInt32 { 0x17d493d5 }
             public static var tlName: String { "channelForbidden" }
-            public var broadcast: Bool
-            public var megagroup: Bool
-            public var monoforum: Bool
-            public var id: Int64
-            public var accessHash: Int64
-            public var title: String
-            public var untilDate: Int32?
+            public let broadcast: Bool
+            public let megagroup: Bool
+            public let monoforum: Bool
+            public let id: Int64
+            public let accessHash: Int64
+            public let title: String
+            public let untilDate: Int32?
 
             public init(
                 broadcast: Bool = false,
@@ -3340,12 +3346,12 @@ extension Api {
         }
 
         /// `communityForbidden#fd3cdab8`: a constructor of `Chat`.
-        public struct CommunityForbidden: TLConstructor {
+        public final class CommunityForbidden: TLConstructor {
             public static var constructorID: UInt32 { 0xfd3cdab8 }
             public static var tlName: String { "communityForbidden" }
-            public var id: Int64
-            public var accessHash: Int64?
-            public var title: String
+            public let id: Int64
+            public let accessHash: Int64?
+            public let title: String
 
             public init(
                 id: Int64,
@@ -3381,20 +3387,20 @@ extension Api {
         }
 
         /// `community#65efe954`: a constructor of `Chat`.
-        public struct Community: TLConstructor {
+        public final class Community: TLConstructor {
             public static var constructorID: UInt32 { 0x65efe954 }
             public static var tlName: String { "community" }
-            public var creator: Bool
-            public var left: Bool
-            public var min: Bool
-            public var collapsedInDialogs: Bool
-            public var id: Int64
-            public var accessHash: Int64?
-            public var title: String
-            public var photo: Api.ChatPhoto
-            public var date: Int32
-            public var adminRights: Api.ChatAdminRights?
-            public var defaultBannedRights: Api.ChatBannedRights?
+            public let creator: Bool
+            public let left: Bool
+            public let min: Bool
+            public let collapsedInDialogs: Bool
+            public let id: Int64
+            public let accessHash: Int64?
+            public let title: String
+            public let photo: Api.ChatPhoto
+            public let date: Int32
+            public let adminRights: Api.ChatAdminRights?
+            public let defaultBannedRights: Api.ChatBannedRights?
 
             public init(
                 creator: Bool = false,
@@ -3763,8 +3769,9 @@ extension Api {
         }
     }
 
-    /// The TL type `ChatFull`: one case per constructor.
-    public indirect enum ChatFull: TLSumType {
+    /// The TL type `ChatFull`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ChatFull: TLSumType {
         /// `chatFull#2633421b`
         case chatFull(Api.ChatFull.ChatFull)
         /// `channelFull#a04e8d3a`
@@ -3812,30 +3819,30 @@ extension Api {
         }
 
         /// `chatFull#2633421b`: a constructor of `ChatFull`.
-        public struct ChatFull: TLConstructor {
+        public final class ChatFull: TLConstructor {
             public static var constructorID: UInt32 { 0x2633421b }
             public static var tlName: String { "chatFull" }
-            public var canSetUsername: Bool
-            public var hasScheduled: Bool
-            public var translationsDisabled: Bool
-            public var hasWelcomeMessages: Bool
-            public var id: Int64
-            public var about: String
-            public var participants: Api.ChatParticipants
-            public var chatPhoto: Api.Photo?
-            public var notifySettings: Api.PeerNotifySettings
-            public var exportedInvite: Api.ExportedChatInvite?
-            public var botInfo: [Api.BotInfo]?
-            public var pinnedMsgId: Int32?
-            public var folderId: Int32?
-            public var call: Api.InputGroupCall?
-            public var ttlPeriod: Int32?
-            public var groupcallDefaultJoinAs: Api.Peer?
-            public var themeEmoticon: String?
-            public var requestsPending: Int32?
-            public var recentRequesters: [Int64]?
-            public var availableReactions: Api.ChatReactions?
-            public var reactionsLimit: Int32?
+            public let canSetUsername: Bool
+            public let hasScheduled: Bool
+            public let translationsDisabled: Bool
+            public let hasWelcomeMessages: Bool
+            public let id: Int64
+            public let about: String
+            public let participants: Api.ChatParticipants
+            public let chatPhoto: Api.Photo?
+            public let notifySettings: Api.PeerNotifySettings
+            public let exportedInvite: Api.ExportedChatInvite?
+            public let botInfo: [Api.BotInfo]?
+            public let pinnedMsgId: Int32?
+            public let folderId: Int32?
+            public let call: Api.InputGroupCall?
+            public let ttlPeriod: Int32?
+            public let groupcallDefaultJoinAs: Api.Peer?
+            public let themeEmoticon: String?
+            public let requestsPending: Int32?
+            public let recentRequesters: [Int64]?
+            public let availableReactions: Api.ChatReactions?
+            public let reactionsLimit: Int32?
 
             public init(
                 canSetUsername: Bool = false,
@@ -4049,77 +4056,77 @@ extension Api {
         }
 
         /// `channelFull#a04e8d3a`: a constructor of `ChatFull`.
-        public struct ChannelFull: TLConstructor {
+        public final class ChannelFull: TLConstructor {
             public static var constructorID: UInt32 { 0xa04e8d3a }
             public static var tlName: String { "channelFull" }
-            public var canViewParticipants: Bool
-            public var canSetUsername: Bool
-            public var canSetStickers: Bool
-            public var hiddenPrehistory: Bool
-            public var canSetLocation: Bool
-            public var hasScheduled: Bool
-            public var canViewStats: Bool
-            public var blocked: Bool
-            public var canDeleteChannel: Bool
-            public var antispam: Bool
-            public var participantsHidden: Bool
-            public var translationsDisabled: Bool
-            public var storiesPinnedAvailable: Bool
-            public var viewForumAsMessages: Bool
-            public var restrictedSponsored: Bool
-            public var canViewRevenue: Bool
-            public var paidMediaAllowed: Bool
-            public var canViewStarsRevenue: Bool
-            public var paidReactionsAvailable: Bool
-            public var stargiftsAvailable: Bool
-            public var paidMessagesAvailable: Bool
-            public var hasWelcomeMessages: Bool
-            public var id: Int64
-            public var about: String
-            public var participantsCount: Int32?
-            public var adminsCount: Int32?
-            public var kickedCount: Int32?
-            public var bannedCount: Int32?
-            public var onlineCount: Int32?
-            public var readInboxMaxId: Int32
-            public var readOutboxMaxId: Int32
-            public var unreadCount: Int32
-            public var chatPhoto: Api.Photo
-            public var notifySettings: Api.PeerNotifySettings
-            public var exportedInvite: Api.ExportedChatInvite?
-            public var botInfo: [Api.BotInfo]
-            public var migratedFromChatId: Int64?
-            public var migratedFromMaxId: Int32?
-            public var pinnedMsgId: Int32?
-            public var stickerset: Api.StickerSet?
-            public var availableMinId: Int32?
-            public var folderId: Int32?
-            public var linkedChatId: Int64?
-            public var location: Api.ChannelLocation?
-            public var slowmodeSeconds: Int32?
-            public var slowmodeNextSendDate: Int32?
-            public var statsDc: Int32?
-            public var pts: Int32
-            public var call: Api.InputGroupCall?
-            public var ttlPeriod: Int32?
-            public var pendingSuggestions: [String]?
-            public var groupcallDefaultJoinAs: Api.Peer?
-            public var themeEmoticon: String?
-            public var requestsPending: Int32?
-            public var recentRequesters: [Int64]?
-            public var defaultSendAs: Api.Peer?
-            public var availableReactions: Api.ChatReactions?
-            public var reactionsLimit: Int32?
-            public var stories: Api.PeerStories?
-            public var wallpaper: Api.WallPaper?
-            public var boostsApplied: Int32?
-            public var boostsUnrestrict: Int32?
-            public var emojiset: Api.StickerSet?
-            public var botVerification: Api.BotVerification?
-            public var stargiftsCount: Int32?
-            public var sendPaidMessagesStars: Int64?
-            public var mainTab: Api.ProfileTab?
-            public var guardBotId: Int64?
+            public let canViewParticipants: Bool
+            public let canSetUsername: Bool
+            public let canSetStickers: Bool
+            public let hiddenPrehistory: Bool
+            public let canSetLocation: Bool
+            public let hasScheduled: Bool
+            public let canViewStats: Bool
+            public let blocked: Bool
+            public let canDeleteChannel: Bool
+            public let antispam: Bool
+            public let participantsHidden: Bool
+            public let translationsDisabled: Bool
+            public let storiesPinnedAvailable: Bool
+            public let viewForumAsMessages: Bool
+            public let restrictedSponsored: Bool
+            public let canViewRevenue: Bool
+            public let paidMediaAllowed: Bool
+            public let canViewStarsRevenue: Bool
+            public let paidReactionsAvailable: Bool
+            public let stargiftsAvailable: Bool
+            public let paidMessagesAvailable: Bool
+            public let hasWelcomeMessages: Bool
+            public let id: Int64
+            public let about: String
+            public let participantsCount: Int32?
+            public let adminsCount: Int32?
+            public let kickedCount: Int32?
+            public let bannedCount: Int32?
+            public let onlineCount: Int32?
+            public let readInboxMaxId: Int32
+            public let readOutboxMaxId: Int32
+            public let unreadCount: Int32
+            public let chatPhoto: Api.Photo
+            public let notifySettings: Api.PeerNotifySettings
+            public let exportedInvite: Api.ExportedChatInvite?
+            public let botInfo: [Api.BotInfo]
+            public let migratedFromChatId: Int64?
+            public let migratedFromMaxId: Int32?
+            public let pinnedMsgId: Int32?
+            public let stickerset: Api.StickerSet?
+            public let availableMinId: Int32?
+            public let folderId: Int32?
+            public let linkedChatId: Int64?
+            public let location: Api.ChannelLocation?
+            public let slowmodeSeconds: Int32?
+            public let slowmodeNextSendDate: Int32?
+            public let statsDc: Int32?
+            public let pts: Int32
+            public let call: Api.InputGroupCall?
+            public let ttlPeriod: Int32?
+            public let pendingSuggestions: [String]?
+            public let groupcallDefaultJoinAs: Api.Peer?
+            public let themeEmoticon: String?
+            public let requestsPending: Int32?
+            public let recentRequesters: [Int64]?
+            public let defaultSendAs: Api.Peer?
+            public let availableReactions: Api.ChatReactions?
+            public let reactionsLimit: Int32?
+            public let stories: Api.PeerStories?
+            public let wallpaper: Api.WallPaper?
+            public let boostsApplied: Int32?
+            public let boostsUnrestrict: Int32?
+            public let emojiset: Api.StickerSet?
+            public let botVerification: Api.BotVerification?
+            public let stargiftsCount: Int32?
+            public let sendPaidMessagesStars: Int64?
+            public let mainTab: Api.ProfileTab?
+            public let guardBotId: Int64?
 
             public init(
                 canViewParticipants: Bool = false,
@@ -4709,16 +4716,16 @@ extension Api {
         }
 
         /// `communityFull#cbb7a507`: a constructor of `ChatFull`.
-        public struct CommunityFull: TLConstructor {
+        public final class CommunityFull: TLConstructor {
             public static var constructorID: UInt32 { 0xcbb7a507 }
             public static var tlName: String { "communityFull" }
-            public var id: Int64
-            public var about: String
-            public var chatPhoto: Api.Photo
-            public var linkedPeers: [Api.CommunityPeer]
-            public var adminsCount: Int32?
-            public var kickedCount: Int32?
-            public var peerLinkRequestsPending: Int32?
+            public let id: Int64
+            public let about: String
+            public let chatPhoto: Api.Photo
+            public let linkedPeers: [Api.CommunityPeer]
+            public let adminsCount: Int32?
+            public let kickedCount: Int32?
+            public let peerLinkRequestsPending: Int32?
 
             public init(
                 id: Int64,
@@ -4793,8 +4800,9 @@ extension Api {
         }
     }
 
-    /// The TL type `ChatInvite`: one case per constructor.
-    public indirect enum ChatInvite: TLSumType {
+    /// The TL type `ChatInvite`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ChatInvite: TLSumType {
         /// `chatInviteAlready#5a686d7c`
         case chatInviteAlready(Api.ChatInvite.ChatInviteAlready)
         /// `chatInvite#5c9d3702`
@@ -4842,10 +4850,10 @@ extension Api {
         }
 
         /// `chatInviteAlready#5a686d7c`: a constructor of `ChatInvite`.
-        public struct ChatInviteAlready: TLConstructor {
+        public final class ChatInviteAlready: TLConstructor {
             public static var constructorID: UInt32 { 0x5a686d7c }
             public static var tlName: String { "chatInviteAlready" }
-            public var chat: Api.Chat
+            public let chat: Api.Chat
 
             public init(
                 chat: Api.Chat
@@ -4863,27 +4871,27 @@ extension Api {
         }
 
         /// `chatInvite#5c9d3702`: a constructor of `ChatInvite`.
-        public struct ChatInvite: TLConstructor {
+        public final class ChatInvite: TLConstructor {
             public static var constructorID: UInt32 { 0x5c9d3702 }
             public static var tlName: String { "chatInvite" }
-            public var channel: Bool
-            public var broadcast: Bool
-            public var `public`: Bool
-            public var megagroup: Bool
-            public var requestNeeded: Bool
-            public var verified: Bool
-            public var scam: Bool
-            public var fake: Bool
-            public var canRefulfillSubscription: Bool
-            public var title: String
-            public var about: String?
-            public var photo: Api.Photo
-            public var participantsCount: Int32
-            public var participants: [Api.User]?
-            public var color: Int32
-            public var subscriptionPricing: Api.StarsSubscriptionPricing?
-            public var subscriptionFormId: Int64?
-            public var botVerification: Api.BotVerification?
+            public let channel: Bool
+            public let broadcast: Bool
+            public let `public`: Bool
+            public let megagroup: Bool
+            public let requestNeeded: Bool
+            public let verified: Bool
+            public let scam: Bool
+            public let fake: Bool
+            public let canRefulfillSubscription: Bool
+            public let title: String
+            public let about: String?
+            public let photo: Api.Photo
+            public let participantsCount: Int32
+            public let participants: [Api.User]?
+            public let color: Int32
+            public let subscriptionPricing: Api.StarsSubscriptionPricing?
+            public let subscriptionFormId: Int64?
+            public let botVerification: Api.BotVerification?
 
             public init(
                 channel: Bool = false,
@@ -5016,11 +5024,11 @@ extension Api {
         }
 
         /// `chatInvitePeek#61695cb0`: a constructor of `ChatInvite`.
-        public struct ChatInvitePeek: TLConstructor {
+        public final class ChatInvitePeek: TLConstructor {
             public static var constructorID: UInt32 { 0x61695cb0 }
             public static var tlName: String { "chatInvitePeek" }
-            public var chat: Api.Chat
-            public var expires: Int32
+            public let chat: Api.Chat
+            public let expires: Int32
 
             public init(
                 chat: Api.Chat,
@@ -5126,8 +5134,9 @@ extension Api {
         }
     }
 
-    /// The TL type `ChatParticipant`: one case per constructor.
-    public indirect enum ChatParticipant: TLSumType {
+    /// The TL type `ChatParticipant`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ChatParticipant: TLSumType {
         /// `chatParticipant#38e79fde`
         case chatParticipant(Api.ChatParticipant.ChatParticipant)
         /// `chatParticipantCreator#e1f867b8`
@@ -5175,13 +5184,13 @@ extension Api {
         }
 
         /// `chatParticipant#38e79fde`: a constructor of `ChatParticipant`.
-        public struct ChatParticipant: TLConstructor {
+        public final class ChatParticipant: TLConstructor {
             public static var constructorID: UInt32 { 0x38e79fde }
             public static var tlName: String { "chatParticipant" }
-            public var userId: Int64
-            public var inviterId: Int64
-            public var date: Int32
-            public var rank: String?
+            public let userId: Int64
+            public let inviterId: Int64
+            public let date: Int32
+            public let rank: String?
 
             public init(
                 userId: Int64,
@@ -5221,11 +5230,11 @@ extension Api {
         }
 
         /// `chatParticipantCreator#e1f867b8`: a constructor of `ChatParticipant`.
-        public struct ChatParticipantCreator: TLConstructor {
+        public final class ChatParticipantCreator: TLConstructor {
             public static var constructorID: UInt32 { 0xe1f867b8 }
             public static var tlName: String { "chatParticipantCreator" }
-            public var userId: Int64
-            public var rank: String?
+            public let userId: Int64
+            public let rank: String?
 
             public init(
                 userId: Int64,
@@ -5257,13 +5266,13 @@ extension Api {
         }
 
         /// `chatParticipantAdmin#0360d5d2`: a constructor of `ChatParticipant`.
-        public struct ChatParticipantAdmin: TLConstructor {
+        public final class ChatParticipantAdmin: TLConstructor {
             public static var constructorID: UInt32 { 0x0360d5d2 }
             public static var tlName: String { "chatParticipantAdmin" }
-            public var userId: Int64
-            public var inviterId: Int64
-            public var date: Int32
-            public var rank: String?
+            public let userId: Int64
+            public let inviterId: Int64
+            public let date: Int32
+            public let rank: String?
 
             public init(
                 userId: Int64,
@@ -5303,8 +5312,9 @@ extension Api {
         }
     }
 
-    /// The TL type `ChatParticipants`: one case per constructor.
-    public indirect enum ChatParticipants: TLSumType {
+    /// The TL type `ChatParticipants`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ChatParticipants: TLSumType {
         /// `chatParticipantsForbidden#8763d3e1`
         case chatParticipantsForbidden(Api.ChatParticipants.ChatParticipantsForbidden)
         /// `chatParticipants#3cbc93f8`
@@ -5344,11 +5354,11 @@ extension Api {
         }
 
         /// `chatParticipantsForbidden#8763d3e1`: a constructor of `ChatParticipants`.
-        public struct ChatParticipantsForbidden: TLConstructor {
+        public final class ChatParticipantsForbidden: TLConstructor {
             public static var constructorID: UInt32 { 0x8763d3e1 }
             public static var tlName: String { "chatParticipantsForbidden" }
-            public var chatId: Int64
-            public var selfParticipant: Api.ChatParticipant?
+            public let chatId: Int64
+            public let selfParticipant: Api.ChatParticipant?
 
             public init(
                 chatId: Int64,
@@ -5380,12 +5390,12 @@ extension Api {
         }
 
         /// `chatParticipants#3cbc93f8`: a constructor of `ChatParticipants`.
-        public struct ChatParticipants: TLConstructor {
+        public final class ChatParticipants: TLConstructor {
             public static var constructorID: UInt32 { 0x3cbc93f8 }
             public static var tlName: String { "chatParticipants" }
-            public var chatId: Int64
-            public var participants: [Api.ChatParticipant]
-            public var version: Int32
+            public let chatId: Int64
+            public let participants: [Api.ChatParticipant]
+            public let version: Int32
 
             public init(
                 chatId: Int64,
@@ -5420,8 +5430,9 @@ extension Api {
         }
     }
 
-    /// The TL type `ChatPhoto`: one case per constructor.
-    public indirect enum ChatPhoto: TLSumType {
+    /// The TL type `ChatPhoto`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ChatPhoto: TLSumType {
         /// `chatPhotoEmpty#37c1011c`
         case chatPhotoEmpty
         /// `chatPhoto#1c6e1c11`
@@ -5460,13 +5471,13 @@ extension Api {
         }
 
         /// `chatPhoto#1c6e1c11`: a constructor of `ChatPhoto`.
-        public struct ChatPhoto: TLConstructor {
+        public final class ChatPhoto: TLConstructor {
             public static var constructorID: UInt32 { 0x1c6e1c11 }
             public static var tlName: String { "chatPhoto" }
-            public var hasVideo: Bool
-            public var photoId: Int64
-            public var strippedThumb: [UInt8]?
-            public var dcId: Int32
+            public let hasVideo: Bool
+            public let photoId: Int64
+            public let strippedThumb: [UInt8]?
+            public let dcId: Int32
 
             public init(
                 hasVideo: Bool = false,
@@ -5506,8 +5517,9 @@ extension Api {
         }
     }
 
-    /// The TL type `ChatReactions`: one case per constructor.
-    public indirect enum ChatReactions: TLSumType {
+    /// The TL type `ChatReactions`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ChatReactions: TLSumType {
         /// `chatReactionsNone#eafc32bc`
         case chatReactionsNone
         /// `chatReactionsAll#52928bca`
@@ -5554,10 +5566,10 @@ extension Api {
         }
 
         /// `chatReactionsAll#52928bca`: a constructor of `ChatReactions`.
-        public struct ChatReactionsAll: TLConstructor {
+        public final class ChatReactionsAll: TLConstructor {
             public static var constructorID: UInt32 { 0x52928bca }
             public static var tlName: String { "chatReactionsAll" }
-            public var allowCustom: Bool
+            public let allowCustom: Bool
 
             public init(
                 allowCustom: Bool = false
@@ -5578,10 +5590,10 @@ extension Api {
         }
 
         /// `chatReactionsSome#661d4037`: a constructor of `ChatReactions`.
-        public struct ChatReactionsSome: TLConstructor {
+        public final class ChatReactionsSome: TLConstructor {
             public static var constructorID: UInt32 { 0x661d4037 }
             public static var tlName: String { "chatReactionsSome" }
-            public var reactions: [Api.Reaction]
+            public let reactions: [Api.Reaction]
 
             public init(
                 reactions: [Api.Reaction]
@@ -5608,8 +5620,9 @@ extension Api {
         }
     }
 
-    /// The TL type `ChatTheme`: one case per constructor.
-    public indirect enum ChatTheme: TLSumType {
+    /// The TL type `ChatTheme`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ChatTheme: TLSumType {
         /// `chatTheme#c3dffc04`
         case chatTheme(Api.ChatTheme.ChatTheme)
         /// `chatThemeUniqueGift#3458f9c8`
@@ -5649,10 +5662,10 @@ extension Api {
         }
 
         /// `chatTheme#c3dffc04`: a constructor of `ChatTheme`.
-        public struct ChatTheme: TLConstructor {
+        public final class ChatTheme: TLConstructor {
             public static var constructorID: UInt32 { 0xc3dffc04 }
             public static var tlName: String { "chatTheme" }
-            public var emoticon: String
+            public let emoticon: String
 
             public init(
                 emoticon: String
@@ -5670,11 +5683,11 @@ extension Api {
         }
 
         /// `chatThemeUniqueGift#3458f9c8`: a constructor of `ChatTheme`.
-        public struct ChatThemeUniqueGift: TLConstructor {
+        public final class ChatThemeUniqueGift: TLConstructor {
             public static var constructorID: UInt32 { 0x3458f9c8 }
             public static var tlName: String { "chatThemeUniqueGift" }
-            public var gift: Api.StarGift
-            public var themeSettings: [Api.ThemeSettings]
+            public let gift: Api.StarGift
+            public let themeSettings: [Api.ThemeSettings]
 
             public init(
                 gift: Api.StarGift,

@@ -119,8 +119,9 @@ extension Api {
         }
     }
 
-    /// The TL type `Dialog`: one case per constructor.
-    public indirect enum Dialog: TLSumType {
+    /// The TL type `Dialog`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum Dialog: TLSumType {
         /// `dialog#fc89f7f3`
         case dialog(Api.Dialog.Dialog)
         /// `dialogFolder#71bd134c`
@@ -168,25 +169,25 @@ extension Api {
         }
 
         /// `dialog#fc89f7f3`: a constructor of `Dialog`.
-        public struct Dialog: TLConstructor {
+        public final class Dialog: TLConstructor {
             public static var constructorID: UInt32 { 0xfc89f7f3 }
             public static var tlName: String { "dialog" }
-            public var pinned: Bool
-            public var unreadMark: Bool
-            public var viewForumAsMessages: Bool
-            public var peer: Api.Peer
-            public var topMessage: Int32
-            public var readInboxMaxId: Int32
-            public var readOutboxMaxId: Int32
-            public var unreadCount: Int32
-            public var unreadMentionsCount: Int32
-            public var unreadReactionsCount: Int32
-            public var unreadPollVotesCount: Int32
-            public var notifySettings: Api.PeerNotifySettings
-            public var pts: Int32?
-            public var draft: Api.DraftMessage?
-            public var folderId: Int32?
-            public var ttlPeriod: Int32?
+            public let pinned: Bool
+            public let unreadMark: Bool
+            public let viewForumAsMessages: Bool
+            public let peer: Api.Peer
+            public let topMessage: Int32
+            public let readInboxMaxId: Int32
+            public let readOutboxMaxId: Int32
+            public let unreadCount: Int32
+            public let unreadMentionsCount: Int32
+            public let unreadReactionsCount: Int32
+            public let unreadPollVotesCount: Int32
+            public let notifySettings: Api.PeerNotifySettings
+            public let pts: Int32?
+            public let draft: Api.DraftMessage?
+            public let folderId: Int32?
+            public let ttlPeriod: Int32?
 
             public init(
                 pinned: Bool = false,
@@ -295,17 +296,17 @@ extension Api {
         }
 
         /// `dialogFolder#71bd134c`: a constructor of `Dialog`.
-        public struct DialogFolder: TLConstructor {
+        public final class DialogFolder: TLConstructor {
             public static var constructorID: UInt32 { 0x71bd134c }
             public static var tlName: String { "dialogFolder" }
-            public var pinned: Bool
-            public var folder: Api.Folder
-            public var peer: Api.Peer
-            public var topMessage: Int32
-            public var unreadMutedPeersCount: Int32
-            public var unreadUnmutedPeersCount: Int32
-            public var unreadMutedMessagesCount: Int32
-            public var unreadUnmutedMessagesCount: Int32
+            public let pinned: Bool
+            public let folder: Api.Folder
+            public let peer: Api.Peer
+            public let topMessage: Int32
+            public let unreadMutedPeersCount: Int32
+            public let unreadUnmutedPeersCount: Int32
+            public let unreadMutedMessagesCount: Int32
+            public let unreadUnmutedMessagesCount: Int32
 
             public init(
                 pinned: Bool = false,
@@ -354,12 +355,12 @@ extension Api {
         }
 
         /// `dialogCommunity#f78a0973`: a constructor of `Dialog`.
-        public struct DialogCommunity: TLConstructor {
+        public final class DialogCommunity: TLConstructor {
             public static var constructorID: UInt32 { 0xf78a0973 }
             public static var tlName: String { "dialogCommunity" }
-            public var pinned: Bool
-            public var communityId: Int64
-            public var notifySettings: Api.PeerNotifySettings
+            public let pinned: Bool
+            public let communityId: Int64
+            public let notifySettings: Api.PeerNotifySettings
 
             public init(
                 pinned: Bool = false,
@@ -388,8 +389,9 @@ extension Api {
         }
     }
 
-    /// The TL type `DialogFilter`: one case per constructor.
-    public indirect enum DialogFilter: TLSumType {
+    /// The TL type `DialogFilter`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum DialogFilter: TLSumType {
         /// `dialogFilter#aa472651`
         case dialogFilter(Api.DialogFilter.DialogFilter)
         /// `dialogFilterDefault#363293ae`
@@ -436,25 +438,25 @@ extension Api {
         }
 
         /// `dialogFilter#aa472651`: a constructor of `DialogFilter`.
-        public struct DialogFilter: TLConstructor {
+        public final class DialogFilter: TLConstructor {
             public static var constructorID: UInt32 { 0xaa472651 }
             public static var tlName: String { "dialogFilter" }
-            public var contacts: Bool
-            public var nonContacts: Bool
-            public var groups: Bool
-            public var broadcasts: Bool
-            public var bots: Bool
-            public var excludeMuted: Bool
-            public var excludeRead: Bool
-            public var excludeArchived: Bool
-            public var titleNoanimate: Bool
-            public var id: Int32
-            public var title: Api.TextWithEntities
-            public var emoticon: String?
-            public var color: Int32?
-            public var pinnedPeers: [Api.InputPeer]
-            public var includePeers: [Api.InputPeer]
-            public var excludePeers: [Api.InputPeer]
+            public let contacts: Bool
+            public let nonContacts: Bool
+            public let groups: Bool
+            public let broadcasts: Bool
+            public let bots: Bool
+            public let excludeMuted: Bool
+            public let excludeRead: Bool
+            public let excludeArchived: Bool
+            public let titleNoanimate: Bool
+            public let id: Int32
+            public let title: Api.TextWithEntities
+            public let emoticon: String?
+            public let color: Int32?
+            public let pinnedPeers: [Api.InputPeer]
+            public let includePeers: [Api.InputPeer]
+            public let excludePeers: [Api.InputPeer]
 
             public init(
                 contacts: Bool = false,
@@ -576,17 +578,17 @@ extension Api {
         }
 
         /// `dialogFilterChatlist#96537bd7`: a constructor of `DialogFilter`.
-        public struct DialogFilterChatlist: TLConstructor {
+        public final class DialogFilterChatlist: TLConstructor {
             public static var constructorID: UInt32 { 0x96537bd7 }
             public static var tlName: String { "dialogFilterChatlist" }
-            public var hasMyInvites: Bool
-            public var titleNoanimate: Bool
-            public var id: Int32
-            public var title: Api.TextWithEntities
-            public var emoticon: String?
-            public var color: Int32?
-            public var pinnedPeers: [Api.InputPeer]
-            public var includePeers: [Api.InputPeer]
+            public let hasMyInvites: Bool
+            public let titleNoanimate: Bool
+            public let id: Int32
+            public let title: Api.TextWithEntities
+            public let emoticon: String?
+            public let color: Int32?
+            public let pinnedPeers: [Api.InputPeer]
+            public let includePeers: [Api.InputPeer]
 
             public init(
                 hasMyInvites: Bool = false,
@@ -693,8 +695,9 @@ extension Api {
         }
     }
 
-    /// The TL type `DialogPeer`: one case per constructor.
-    public indirect enum DialogPeer: TLSumType {
+    /// The TL type `DialogPeer`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum DialogPeer: TLSumType {
         /// `dialogPeer#e56dbf05`
         case dialogPeer(Api.DialogPeer.DialogPeer)
         /// `dialogPeerFolder#514519e2`
@@ -742,10 +745,10 @@ extension Api {
         }
 
         /// `dialogPeer#e56dbf05`: a constructor of `DialogPeer`.
-        public struct DialogPeer: TLConstructor {
+        public final class DialogPeer: TLConstructor {
             public static var constructorID: UInt32 { 0xe56dbf05 }
             public static var tlName: String { "dialogPeer" }
-            public var peer: Api.Peer
+            public let peer: Api.Peer
 
             public init(
                 peer: Api.Peer
@@ -763,10 +766,10 @@ extension Api {
         }
 
         /// `dialogPeerFolder#514519e2`: a constructor of `DialogPeer`.
-        public struct DialogPeerFolder: TLConstructor {
+        public final class DialogPeerFolder: TLConstructor {
             public static var constructorID: UInt32 { 0x514519e2 }
             public static var tlName: String { "dialogPeerFolder" }
-            public var folderId: Int32
+            public let folderId: Int32
 
             public init(
                 folderId: Int32
@@ -784,10 +787,10 @@ extension Api {
         }
 
         /// `dialogPeerCommunity#2f65c8e4`: a constructor of `DialogPeer`.
-        public struct DialogPeerCommunity: TLConstructor {
+        public final class DialogPeerCommunity: TLConstructor {
             public static var constructorID: UInt32 { 0x2f65c8e4 }
             public static var tlName: String { "dialogPeerCommunity" }
-            public var communityId: Int64
+            public let communityId: Int64
 
             public init(
                 communityId: Int64
@@ -849,8 +852,9 @@ extension Api {
         }
     }
 
-    /// The TL type `Document`: one case per constructor.
-    public indirect enum Document: TLSumType {
+    /// The TL type `Document`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum Document: TLSumType {
         /// `documentEmpty#36f8c871`
         case documentEmpty(Api.Document.DocumentEmpty)
         /// `document#8fd4c4d8`
@@ -890,10 +894,10 @@ extension Api {
         }
 
         /// `documentEmpty#36f8c871`: a constructor of `Document`.
-        public struct DocumentEmpty: TLConstructor {
+        public final class DocumentEmpty: TLConstructor {
             public static var constructorID: UInt32 { 0x36f8c871 }
             public static var tlName: String { "documentEmpty" }
-            public var id: Int64
+            public let id: Int64
 
             public init(
                 id: Int64
@@ -911,19 +915,19 @@ extension Api {
         }
 
         /// `document#8fd4c4d8`: a constructor of `Document`.
-        public struct Document: TLConstructor {
+        public final class Document: TLConstructor {
             public static var constructorID: UInt32 { 0x8fd4c4d8 }
             public static var tlName: String { "document" }
-            public var id: Int64
-            public var accessHash: Int64
-            public var fileReference: [UInt8]
-            public var date: Int32
-            public var mimeType: String
-            public var size: Int64
-            public var thumbs: [Api.PhotoSize]?
-            public var videoThumbs: [Api.VideoSize]?
-            public var dcId: Int32
-            public var attributes: [Api.DocumentAttribute]
+            public let id: Int64
+            public let accessHash: Int64
+            public let fileReference: [UInt8]
+            public let date: Int32
+            public let mimeType: String
+            public let size: Int64
+            public let thumbs: [Api.PhotoSize]?
+            public let videoThumbs: [Api.VideoSize]?
+            public let dcId: Int32
+            public let attributes: [Api.DocumentAttribute]
 
             public init(
                 id: Int64,
@@ -1021,8 +1025,9 @@ extension Api {
         }
     }
 
-    /// The TL type `DocumentAttribute`: one case per constructor.
-    public indirect enum DocumentAttribute: TLSumType {
+    /// The TL type `DocumentAttribute`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum DocumentAttribute: TLSumType {
         /// `documentAttributeImageSize#6c37c15c`
         case documentAttributeImageSize(Api.DocumentAttribute.DocumentAttributeImageSize)
         /// `documentAttributeAnimated#11b58939`
@@ -1108,11 +1113,11 @@ extension Api {
         }
 
         /// `documentAttributeImageSize#6c37c15c`: a constructor of `DocumentAttribute`.
-        public struct DocumentAttributeImageSize: TLConstructor {
+        public final class DocumentAttributeImageSize: TLConstructor {
             public static var constructorID: UInt32 { 0x6c37c15c }
             public static var tlName: String { "documentAttributeImageSize" }
-            public var w: Int32
-            public var h: Int32
+            public let w: Int32
+            public let h: Int32
 
             public init(
                 w: Int32,
@@ -1134,13 +1139,13 @@ extension Api {
         }
 
         /// `documentAttributeSticker#6319d612`: a constructor of `DocumentAttribute`.
-        public struct DocumentAttributeSticker: TLConstructor {
+        public final class DocumentAttributeSticker: TLConstructor {
             public static var constructorID: UInt32 { 0x6319d612 }
             public static var tlName: String { "documentAttributeSticker" }
-            public var mask: Bool
-            public var alt: String
-            public var stickerset: Api.InputStickerSet
-            public var maskCoords: Api.MaskCoords?
+            public let mask: Bool
+            public let alt: String
+            public let stickerset: Api.InputStickerSet
+            public let maskCoords: Api.MaskCoords?
 
             public init(
                 mask: Bool = false,
@@ -1180,18 +1185,18 @@ extension Api {
         }
 
         /// `documentAttributeVideo#43c57c48`: a constructor of `DocumentAttribute`.
-        public struct DocumentAttributeVideo: TLConstructor {
+        public final class DocumentAttributeVideo: TLConstructor {
             public static var constructorID: UInt32 { 0x43c57c48 }
             public static var tlName: String { "documentAttributeVideo" }
-            public var roundMessage: Bool
-            public var supportsStreaming: Bool
-            public var nosound: Bool
-            public var duration: Double
-            public var w: Int32
-            public var h: Int32
-            public var preloadPrefixSize: Int32?
-            public var videoStartTs: Double?
-            public var videoCodec: String?
+            public let roundMessage: Bool
+            public let supportsStreaming: Bool
+            public let nosound: Bool
+            public let duration: Double
+            public let w: Int32
+            public let h: Int32
+            public let preloadPrefixSize: Int32?
+            public let videoStartTs: Double?
+            public let videoCodec: String?
 
             public init(
                 roundMessage: Bool = false,
@@ -1265,14 +1270,14 @@ extension Api {
         }
 
         /// `documentAttributeAudio#9852f9c6`: a constructor of `DocumentAttribute`.
-        public struct DocumentAttributeAudio: TLConstructor {
+        public final class DocumentAttributeAudio: TLConstructor {
             public static var constructorID: UInt32 { 0x9852f9c6 }
             public static var tlName: String { "documentAttributeAudio" }
-            public var voice: Bool
-            public var duration: Int32
-            public var title: String?
-            public var performer: String?
-            public var waveform: [UInt8]?
+            public let voice: Bool
+            public let duration: Int32
+            public let title: String?
+            public let performer: String?
+            public let waveform: [UInt8]?
 
             public init(
                 voice: Bool = false,
@@ -1330,10 +1335,10 @@ extension Api {
         }
 
         /// `documentAttributeFilename#15590068`: a constructor of `DocumentAttribute`.
-        public struct DocumentAttributeFilename: TLConstructor {
+        public final class DocumentAttributeFilename: TLConstructor {
             public static var constructorID: UInt32 { 0x15590068 }
             public static var tlName: String { "documentAttributeFilename" }
-            public var fileName: String
+            public let fileName: String
 
             public init(
                 fileName: String
@@ -1351,13 +1356,13 @@ extension Api {
         }
 
         /// `documentAttributeCustomEmoji#fd149899`: a constructor of `DocumentAttribute`.
-        public struct DocumentAttributeCustomEmoji: TLConstructor {
+        public final class DocumentAttributeCustomEmoji: TLConstructor {
             public static var constructorID: UInt32 { 0xfd149899 }
             public static var tlName: String { "documentAttributeCustomEmoji" }
-            public var free: Bool
-            public var textColor: Bool
-            public var alt: String
-            public var stickerset: Api.InputStickerSet
+            public let free: Bool
+            public let textColor: Bool
+            public let alt: String
+            public let stickerset: Api.InputStickerSet
 
             public init(
                 free: Bool = false,
@@ -1390,8 +1395,9 @@ extension Api {
         }
     }
 
-    /// The TL type `DraftMessage`: one case per constructor.
-    public indirect enum DraftMessage: TLSumType {
+    /// The TL type `DraftMessage`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum DraftMessage: TLSumType {
         /// `draftMessageEmpty#1b0c841a`
         case draftMessageEmpty(Api.DraftMessage.DraftMessageEmpty)
         /// `draftMessage#60fe3294`
@@ -1431,10 +1437,10 @@ extension Api {
         }
 
         /// `draftMessageEmpty#1b0c841a`: a constructor of `DraftMessage`.
-        public struct DraftMessageEmpty: TLConstructor {
+        public final class DraftMessageEmpty: TLConstructor {
             public static var constructorID: UInt32 { 0x1b0c841a }
             public static var tlName: String { "draftMessageEmpty" }
-            public var date: Int32?
+            public let date: Int32?
 
             public init(
                 date: Int32? = nil
@@ -1462,19 +1468,19 @@ extension Api {
         }
 
         /// `draftMessage#60fe3294`: a constructor of `DraftMessage`.
-        public struct DraftMessage: TLConstructor {
+        public final class DraftMessage: TLConstructor {
             public static var constructorID: UInt32 { 0x60fe3294 }
             public static var tlName: String { "draftMessage" }
-            public var noWebpage: Bool
-            public var invertMedia: Bool
-            public var replyTo: Api.InputReplyTo?
-            public var message: String
-            public var entities: [Api.MessageEntity]?
-            public var media: Api.InputMedia?
-            public var date: Int32
-            public var effect: Int64?
-            public var suggestedPost: Api.SuggestedPost?
-            public var richMessage: Api.RichMessage?
+            public let noWebpage: Bool
+            public let invertMedia: Bool
+            public let replyTo: Api.InputReplyTo?
+            public let message: String
+            public let entities: [Api.MessageEntity]?
+            public let media: Api.InputMedia?
+            public let date: Int32
+            public let effect: Int64?
+            public let suggestedPost: Api.SuggestedPost?
+            public let richMessage: Api.RichMessage?
 
             public init(
                 noWebpage: Bool = false,

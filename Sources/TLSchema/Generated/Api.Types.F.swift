@@ -171,8 +171,9 @@ extension Api {
         }
     }
 
-    /// The TL type `ForumTopic`: one case per constructor.
-    public indirect enum ForumTopic: TLSumType {
+    /// The TL type `ForumTopic`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ForumTopic: TLSumType {
         /// `forumTopicDeleted#023f109b`
         case forumTopicDeleted(Api.ForumTopic.ForumTopicDeleted)
         /// `forumTopic#fcdad815`
@@ -212,10 +213,10 @@ extension Api {
         }
 
         /// `forumTopicDeleted#023f109b`: a constructor of `ForumTopic`.
-        public struct ForumTopicDeleted: TLConstructor {
+        public final class ForumTopicDeleted: TLConstructor {
             public static var constructorID: UInt32 { 0x023f109b }
             public static var tlName: String { "forumTopicDeleted" }
-            public var id: Int32
+            public let id: Int32
 
             public init(
                 id: Int32
@@ -233,31 +234,31 @@ extension Api {
         }
 
         /// `forumTopic#fcdad815`: a constructor of `ForumTopic`.
-        public struct ForumTopic: TLConstructor {
+        public final class ForumTopic: TLConstructor {
             public static var constructorID: UInt32 { 0xfcdad815 }
             public static var tlName: String { "forumTopic" }
-            public var my: Bool
-            public var closed: Bool
-            public var pinned: Bool
-            public var short: Bool
-            public var hidden: Bool
-            public var titleMissing: Bool
-            public var id: Int32
-            public var date: Int32
-            public var peer: Api.Peer
-            public var title: String
-            public var iconColor: Int32
-            public var iconEmojiId: Int64?
-            public var topMessage: Int32
-            public var readInboxMaxId: Int32
-            public var readOutboxMaxId: Int32
-            public var unreadCount: Int32
-            public var unreadMentionsCount: Int32
-            public var unreadReactionsCount: Int32
-            public var unreadPollVotesCount: Int32
-            public var fromId: Api.Peer
-            public var notifySettings: Api.PeerNotifySettings
-            public var draft: Api.DraftMessage?
+            public let my: Bool
+            public let closed: Bool
+            public let pinned: Bool
+            public let short: Bool
+            public let hidden: Bool
+            public let titleMissing: Bool
+            public let id: Int32
+            public let date: Int32
+            public let peer: Api.Peer
+            public let title: String
+            public let iconColor: Int32
+            public let iconEmojiId: Int64?
+            public let topMessage: Int32
+            public let readInboxMaxId: Int32
+            public let readOutboxMaxId: Int32
+            public let unreadCount: Int32
+            public let unreadMentionsCount: Int32
+            public let unreadReactionsCount: Int32
+            public let unreadPollVotesCount: Int32
+            public let fromId: Api.Peer
+            public let notifySettings: Api.PeerNotifySettings
+            public let draft: Api.DraftMessage?
 
             public init(
                 my: Bool = false,

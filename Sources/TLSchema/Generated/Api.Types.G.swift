@@ -62,8 +62,9 @@ extension Api {
         }
     }
 
-    /// The TL type `GeoPoint`: one case per constructor.
-    public indirect enum GeoPoint: TLSumType {
+    /// The TL type `GeoPoint`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum GeoPoint: TLSumType {
         /// `geoPointEmpty#1117dd5f`
         case geoPointEmpty
         /// `geoPoint#b2a2f663`
@@ -102,13 +103,13 @@ extension Api {
         }
 
         /// `geoPoint#b2a2f663`: a constructor of `GeoPoint`.
-        public struct GeoPoint: TLConstructor {
+        public final class GeoPoint: TLConstructor {
             public static var constructorID: UInt32 { 0xb2a2f663 }
             public static var tlName: String { "geoPoint" }
-            public var long: Double
-            public var lat: Double
-            public var accessHash: Int64
-            public var accuracyRadius: Int32?
+            public let long: Double
+            public let lat: Double
+            public let accessHash: Int64
+            public let accuracyRadius: Int32?
 
             public init(
                 long: Double,
@@ -281,8 +282,9 @@ extension Api {
         }
     }
 
-    /// The TL type `GroupCall`: one case per constructor.
-    public indirect enum GroupCall: TLSumType {
+    /// The TL type `GroupCall`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum GroupCall: TLSumType {
         /// `groupCallDiscarded#7780bcb4`
         case groupCallDiscarded(Api.GroupCall.GroupCallDiscarded)
         /// `groupCall#efb2b617`
@@ -322,12 +324,12 @@ extension Api {
         }
 
         /// `groupCallDiscarded#7780bcb4`: a constructor of `GroupCall`.
-        public struct GroupCallDiscarded: TLConstructor {
+        public final class GroupCallDiscarded: TLConstructor {
             public static var constructorID: UInt32 { 0x7780bcb4 }
             public static var tlName: String { "groupCallDiscarded" }
-            public var id: Int64
-            public var accessHash: Int64
-            public var duration: Int32
+            public let id: Int64
+            public let accessHash: Int64
+            public let duration: Int32
 
             public init(
                 id: Int64,
@@ -353,35 +355,35 @@ extension Api {
         }
 
         /// `groupCall#efb2b617`: a constructor of `GroupCall`.
-        public struct GroupCall: TLConstructor {
+        public final class GroupCall: TLConstructor {
             public static var constructorID: UInt32 { 0xefb2b617 }
             public static var tlName: String { "groupCall" }
-            public var joinMuted: Bool
-            public var canChangeJoinMuted: Bool
-            public var joinDateAsc: Bool
-            public var scheduleStartSubscribed: Bool
-            public var canStartVideo: Bool
-            public var recordVideoActive: Bool
-            public var rtmpStream: Bool
-            public var listenersHidden: Bool
-            public var conference: Bool
-            public var creator: Bool
-            public var messagesEnabled: Bool
-            public var canChangeMessagesEnabled: Bool
-            public var min: Bool
-            public var id: Int64
-            public var accessHash: Int64
-            public var participantsCount: Int32
-            public var title: String?
-            public var streamDcId: Int32?
-            public var recordStartDate: Int32?
-            public var scheduleDate: Int32?
-            public var unmutedVideoCount: Int32?
-            public var unmutedVideoLimit: Int32
-            public var version: Int32
-            public var inviteLink: String?
-            public var sendPaidMessagesStars: Int64?
-            public var defaultSendAs: Api.Peer?
+            public let joinMuted: Bool
+            public let canChangeJoinMuted: Bool
+            public let joinDateAsc: Bool
+            public let scheduleStartSubscribed: Bool
+            public let canStartVideo: Bool
+            public let recordVideoActive: Bool
+            public let rtmpStream: Bool
+            public let listenersHidden: Bool
+            public let conference: Bool
+            public let creator: Bool
+            public let messagesEnabled: Bool
+            public let canChangeMessagesEnabled: Bool
+            public let min: Bool
+            public let id: Int64
+            public let accessHash: Int64
+            public let participantsCount: Int32
+            public let title: String?
+            public let streamDcId: Int32?
+            public let recordStartDate: Int32?
+            public let scheduleDate: Int32?
+            public let unmutedVideoCount: Int32?
+            public let unmutedVideoLimit: Int32
+            public let version: Int32
+            public let inviteLink: String?
+            public let sendPaidMessagesStars: Int64?
+            public let defaultSendAs: Api.Peer?
 
             public init(
                 joinMuted: Bool = false,

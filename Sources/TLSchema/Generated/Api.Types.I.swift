@@ -79,8 +79,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InlineButtonType`: one case per constructor.
-    public indirect enum InlineButtonType: TLSumType {
+    /// The TL type `InlineButtonType`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InlineButtonType: TLSumType {
         /// `inlineButtonTypeUrl#eca4f8d4`
         case inlineButtonTypeUrl(Api.InlineButtonType.InlineButtonTypeUrl)
         /// `inlineButtonTypeUrlAuth#bfd02da2`
@@ -197,10 +198,10 @@ extension Api {
         }
 
         /// `inlineButtonTypeUrl#eca4f8d4`: a constructor of `InlineButtonType`.
-        public struct InlineButtonTypeUrl: TLConstructor {
+        public final class InlineButtonTypeUrl: TLConstructor {
             public static var constructorID: UInt32 { 0xeca4f8d4 }
             public static var tlName: String { "inlineButtonTypeUrl" }
-            public var url: String
+            public let url: String
 
             public init(
                 url: String
@@ -218,12 +219,12 @@ extension Api {
         }
 
         /// `inlineButtonTypeUrlAuth#bfd02da2`: a constructor of `InlineButtonType`.
-        public struct InlineButtonTypeUrlAuth: TLConstructor {
+        public final class InlineButtonTypeUrlAuth: TLConstructor {
             public static var constructorID: UInt32 { 0xbfd02da2 }
             public static var tlName: String { "inlineButtonTypeUrlAuth" }
-            public var fwdText: String?
-            public var url: String
-            public var buttonId: Int32
+            public let fwdText: String?
+            public let url: String
+            public let buttonId: Int32
 
             public init(
                 fwdText: String? = nil,
@@ -259,13 +260,13 @@ extension Api {
         }
 
         /// `inputInlineButtonTypeUrlAuth#9961bcb4`: a constructor of `InlineButtonType`.
-        public struct InputInlineButtonTypeUrlAuth: TLConstructor {
+        public final class InputInlineButtonTypeUrlAuth: TLConstructor {
             public static var constructorID: UInt32 { 0x9961bcb4 }
             public static var tlName: String { "inputInlineButtonTypeUrlAuth" }
-            public var requestWriteAccess: Bool
-            public var fwdText: String?
-            public var url: String
-            public var bot: Api.InputUser?
+            public let requestWriteAccess: Bool
+            public let fwdText: String?
+            public let url: String
+            public let bot: Api.InputUser?
 
             public init(
                 requestWriteAccess: Bool = false,
@@ -312,10 +313,10 @@ extension Api {
         }
 
         /// `inlineButtonTypeWebView#3bcab5b4`: a constructor of `InlineButtonType`.
-        public struct InlineButtonTypeWebView: TLConstructor {
+        public final class InlineButtonTypeWebView: TLConstructor {
             public static var constructorID: UInt32 { 0x3bcab5b4 }
             public static var tlName: String { "inlineButtonTypeWebView" }
-            public var url: String
+            public let url: String
 
             public init(
                 url: String
@@ -333,11 +334,11 @@ extension Api {
         }
 
         /// `inlineButtonTypeCallback#2955bc38`: a constructor of `InlineButtonType`.
-        public struct InlineButtonTypeCallback: TLConstructor {
+        public final class InlineButtonTypeCallback: TLConstructor {
             public static var constructorID: UInt32 { 0x2955bc38 }
             public static var tlName: String { "inlineButtonTypeCallback" }
-            public var requiresPassword: Bool
-            public var data: [UInt8]
+            public let requiresPassword: Bool
+            public let data: [UInt8]
 
             public init(
                 requiresPassword: Bool = false,
@@ -362,12 +363,12 @@ extension Api {
         }
 
         /// `inlineButtonTypeSwitchInline#93773ff5`: a constructor of `InlineButtonType`.
-        public struct InlineButtonTypeSwitchInline: TLConstructor {
+        public final class InlineButtonTypeSwitchInline: TLConstructor {
             public static var constructorID: UInt32 { 0x93773ff5 }
             public static var tlName: String { "inlineButtonTypeSwitchInline" }
-            public var samePeer: Bool
-            public var query: String
-            public var peerTypes: [Api.InlineQueryPeerType]?
+            public let samePeer: Bool
+            public let query: String
+            public let peerTypes: [Api.InlineQueryPeerType]?
 
             public init(
                 samePeer: Bool = false,
@@ -412,10 +413,10 @@ extension Api {
         }
 
         /// `inlineButtonTypeUserProfile#3fa33fcf`: a constructor of `InlineButtonType`.
-        public struct InlineButtonTypeUserProfile: TLConstructor {
+        public final class InlineButtonTypeUserProfile: TLConstructor {
             public static var constructorID: UInt32 { 0x3fa33fcf }
             public static var tlName: String { "inlineButtonTypeUserProfile" }
-            public var userId: Int64
+            public let userId: Int64
 
             public init(
                 userId: Int64
@@ -433,10 +434,10 @@ extension Api {
         }
 
         /// `inputInlineButtonTypeUserProfile#53f3ce5a`: a constructor of `InlineButtonType`.
-        public struct InputInlineButtonTypeUserProfile: TLConstructor {
+        public final class InputInlineButtonTypeUserProfile: TLConstructor {
             public static var constructorID: UInt32 { 0x53f3ce5a }
             public static var tlName: String { "inputInlineButtonTypeUserProfile" }
-            public var userId: Api.InputUser
+            public let userId: Api.InputUser
 
             public init(
                 userId: Api.InputUser
@@ -454,10 +455,10 @@ extension Api {
         }
 
         /// `inlineButtonTypeCopy#b41d3272`: a constructor of `InlineButtonType`.
-        public struct InlineButtonTypeCopy: TLConstructor {
+        public final class InlineButtonTypeCopy: TLConstructor {
             public static var constructorID: UInt32 { 0xb41d3272 }
             public static var tlName: String { "inlineButtonTypeCopy" }
-            public var copyText: String
+            public let copyText: String
 
             public init(
                 copyText: String
@@ -475,7 +476,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InlineQueryPeerType`: one case per constructor.
+    /// The TL type `InlineQueryPeerType`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
     public enum InlineQueryPeerType: TLSumType {
         /// `inlineQueryPeerTypeSameBotPM#3081ed9d`
         case inlineQueryPeerTypeSameBotPM
@@ -542,8 +544,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputAiComposeTone`: one case per constructor.
-    public indirect enum InputAiComposeTone: TLSumType {
+    /// The TL type `InputAiComposeTone`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputAiComposeTone: TLSumType {
         /// `inputAiComposeToneDefault#1fe9a9bf`
         case inputAiComposeToneDefault(Api.InputAiComposeTone.InputAiComposeToneDefault)
         /// `inputAiComposeToneID#0773c080`
@@ -599,10 +602,10 @@ extension Api {
         }
 
         /// `inputAiComposeToneDefault#1fe9a9bf`: a constructor of `InputAiComposeTone`.
-        public struct InputAiComposeToneDefault: TLConstructor {
+        public final class InputAiComposeToneDefault: TLConstructor {
             public static var constructorID: UInt32 { 0x1fe9a9bf }
             public static var tlName: String { "inputAiComposeToneDefault" }
-            public var tone: String
+            public let tone: String
 
             public init(
                 tone: String
@@ -620,11 +623,11 @@ extension Api {
         }
 
         /// `inputAiComposeToneID#0773c080`: a constructor of `InputAiComposeTone`.
-        public struct InputAiComposeToneID: TLConstructor {
+        public final class InputAiComposeToneID: TLConstructor {
             public static var constructorID: UInt32 { 0x0773c080 }
             public static var tlName: String { "inputAiComposeToneID" }
-            public var id: Int64
-            public var accessHash: Int64
+            public let id: Int64
+            public let accessHash: Int64
 
             public init(
                 id: Int64,
@@ -646,10 +649,10 @@ extension Api {
         }
 
         /// `inputAiComposeToneSlug#1fa01357`: a constructor of `InputAiComposeTone`.
-        public struct InputAiComposeToneSlug: TLConstructor {
+        public final class InputAiComposeToneSlug: TLConstructor {
             public static var constructorID: UInt32 { 0x1fa01357 }
             public static var tlName: String { "inputAiComposeToneSlug" }
-            public var slug: String
+            public let slug: String
 
             public init(
                 slug: String
@@ -667,10 +670,10 @@ extension Api {
         }
 
         /// `inputAiComposeToneSingleUse#0e0c35af`: a constructor of `InputAiComposeTone`.
-        public struct InputAiComposeToneSingleUse: TLConstructor {
+        public final class InputAiComposeToneSingleUse: TLConstructor {
             public static var constructorID: UInt32 { 0x0e0c35af }
             public static var tlName: String { "inputAiComposeToneSingleUse" }
-            public var customPrompt: String
+            public let customPrompt: String
 
             public init(
                 customPrompt: String
@@ -724,8 +727,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputBotApp`: one case per constructor.
-    public indirect enum InputBotApp: TLSumType {
+    /// The TL type `InputBotApp`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputBotApp: TLSumType {
         /// `inputBotAppID#a920bd7a`
         case inputBotAppID(Api.InputBotApp.InputBotAppID)
         /// `inputBotAppShortName#908c0407`
@@ -765,11 +769,11 @@ extension Api {
         }
 
         /// `inputBotAppID#a920bd7a`: a constructor of `InputBotApp`.
-        public struct InputBotAppID: TLConstructor {
+        public final class InputBotAppID: TLConstructor {
             public static var constructorID: UInt32 { 0xa920bd7a }
             public static var tlName: String { "inputBotAppID" }
-            public var id: Int64
-            public var accessHash: Int64
+            public let id: Int64
+            public let accessHash: Int64
 
             public init(
                 id: Int64,
@@ -791,11 +795,11 @@ extension Api {
         }
 
         /// `inputBotAppShortName#908c0407`: a constructor of `InputBotApp`.
-        public struct InputBotAppShortName: TLConstructor {
+        public final class InputBotAppShortName: TLConstructor {
             public static var constructorID: UInt32 { 0x908c0407 }
             public static var tlName: String { "inputBotAppShortName" }
-            public var botId: Api.InputUser
-            public var shortName: String
+            public let botId: Api.InputUser
+            public let shortName: String
 
             public init(
                 botId: Api.InputUser,
@@ -817,8 +821,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputBotInlineMessage`: one case per constructor.
-    public indirect enum InputBotInlineMessage: TLSumType {
+    /// The TL type `InputBotInlineMessage`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputBotInlineMessage: TLSumType {
         /// `inputBotInlineMessageMediaAuto#3380c786`
         case inputBotInlineMessageMediaAuto(Api.InputBotInlineMessage.InputBotInlineMessageMediaAuto)
         /// `inputBotInlineMessageText#3dcd7a87`
@@ -914,13 +919,13 @@ extension Api {
         }
 
         /// `inputBotInlineMessageMediaAuto#3380c786`: a constructor of `InputBotInlineMessage`.
-        public struct InputBotInlineMessageMediaAuto: TLConstructor {
+        public final class InputBotInlineMessageMediaAuto: TLConstructor {
             public static var constructorID: UInt32 { 0x3380c786 }
             public static var tlName: String { "inputBotInlineMessageMediaAuto" }
-            public var invertMedia: Bool
-            public var message: String
-            public var entities: [Api.MessageEntity]?
-            public var replyMarkup: Api.ReplyMarkup?
+            public let invertMedia: Bool
+            public let message: String
+            public let entities: [Api.MessageEntity]?
+            public let replyMarkup: Api.ReplyMarkup?
 
             public init(
                 invertMedia: Bool = false,
@@ -976,14 +981,14 @@ extension Api {
         }
 
         /// `inputBotInlineMessageText#3dcd7a87`: a constructor of `InputBotInlineMessage`.
-        public struct InputBotInlineMessageText: TLConstructor {
+        public final class InputBotInlineMessageText: TLConstructor {
             public static var constructorID: UInt32 { 0x3dcd7a87 }
             public static var tlName: String { "inputBotInlineMessageText" }
-            public var noWebpage: Bool
-            public var invertMedia: Bool
-            public var message: String
-            public var entities: [Api.MessageEntity]?
-            public var replyMarkup: Api.ReplyMarkup?
+            public let noWebpage: Bool
+            public let invertMedia: Bool
+            public let message: String
+            public let entities: [Api.MessageEntity]?
+            public let replyMarkup: Api.ReplyMarkup?
 
             public init(
                 noWebpage: Bool = false,
@@ -1043,14 +1048,14 @@ extension Api {
         }
 
         /// `inputBotInlineMessageMediaGeo#96929a85`: a constructor of `InputBotInlineMessage`.
-        public struct InputBotInlineMessageMediaGeo: TLConstructor {
+        public final class InputBotInlineMessageMediaGeo: TLConstructor {
             public static var constructorID: UInt32 { 0x96929a85 }
             public static var tlName: String { "inputBotInlineMessageMediaGeo" }
-            public var geoPoint: Api.InputGeoPoint
-            public var heading: Int32?
-            public var period: Int32?
-            public var proximityNotificationRadius: Int32?
-            public var replyMarkup: Api.ReplyMarkup?
+            public let geoPoint: Api.InputGeoPoint
+            public let heading: Int32?
+            public let period: Int32?
+            public let proximityNotificationRadius: Int32?
+            public let replyMarkup: Api.ReplyMarkup?
 
             public init(
                 geoPoint: Api.InputGeoPoint,
@@ -1115,16 +1120,16 @@ extension Api {
         }
 
         /// `inputBotInlineMessageMediaVenue#417bbf11`: a constructor of `InputBotInlineMessage`.
-        public struct InputBotInlineMessageMediaVenue: TLConstructor {
+        public final class InputBotInlineMessageMediaVenue: TLConstructor {
             public static var constructorID: UInt32 { 0x417bbf11 }
             public static var tlName: String { "inputBotInlineMessageMediaVenue" }
-            public var geoPoint: Api.InputGeoPoint
-            public var title: String
-            public var address: String
-            public var provider: String
-            public var venueId: String
-            public var venueType: String
-            public var replyMarkup: Api.ReplyMarkup?
+            public let geoPoint: Api.InputGeoPoint
+            public let title: String
+            public let address: String
+            public let provider: String
+            public let venueId: String
+            public let venueType: String
+            public let replyMarkup: Api.ReplyMarkup?
 
             public init(
                 geoPoint: Api.InputGeoPoint,
@@ -1176,14 +1181,14 @@ extension Api {
         }
 
         /// `inputBotInlineMessageMediaContact#a6edbffd`: a constructor of `InputBotInlineMessage`.
-        public struct InputBotInlineMessageMediaContact: TLConstructor {
+        public final class InputBotInlineMessageMediaContact: TLConstructor {
             public static var constructorID: UInt32 { 0xa6edbffd }
             public static var tlName: String { "inputBotInlineMessageMediaContact" }
-            public var phoneNumber: String
-            public var firstName: String
-            public var lastName: String
-            public var vcard: String
-            public var replyMarkup: Api.ReplyMarkup?
+            public let phoneNumber: String
+            public let firstName: String
+            public let lastName: String
+            public let vcard: String
+            public let replyMarkup: Api.ReplyMarkup?
 
             public init(
                 phoneNumber: String,
@@ -1227,10 +1232,10 @@ extension Api {
         }
 
         /// `inputBotInlineMessageGame#4b425864`: a constructor of `InputBotInlineMessage`.
-        public struct InputBotInlineMessageGame: TLConstructor {
+        public final class InputBotInlineMessageGame: TLConstructor {
             public static var constructorID: UInt32 { 0x4b425864 }
             public static var tlName: String { "inputBotInlineMessageGame" }
-            public var replyMarkup: Api.ReplyMarkup?
+            public let replyMarkup: Api.ReplyMarkup?
 
             public init(
                 replyMarkup: Api.ReplyMarkup? = nil
@@ -1258,17 +1263,17 @@ extension Api {
         }
 
         /// `inputBotInlineMessageMediaInvoice#d7e78225`: a constructor of `InputBotInlineMessage`.
-        public struct InputBotInlineMessageMediaInvoice: TLConstructor {
+        public final class InputBotInlineMessageMediaInvoice: TLConstructor {
             public static var constructorID: UInt32 { 0xd7e78225 }
             public static var tlName: String { "inputBotInlineMessageMediaInvoice" }
-            public var title: String
-            public var description: String
-            public var photo: Api.InputWebDocument?
-            public var invoice: Api.Invoice
-            public var payload: [UInt8]
-            public var provider: String
-            public var providerData: Api.DataJSON
-            public var replyMarkup: Api.ReplyMarkup?
+            public let title: String
+            public let description: String
+            public let photo: Api.InputWebDocument?
+            public let invoice: Api.Invoice
+            public let payload: [UInt8]
+            public let provider: String
+            public let providerData: Api.DataJSON
+            public let replyMarkup: Api.ReplyMarkup?
 
             public init(
                 title: String,
@@ -1331,17 +1336,17 @@ extension Api {
         }
 
         /// `inputBotInlineMessageMediaWebPage#bddcc510`: a constructor of `InputBotInlineMessage`.
-        public struct InputBotInlineMessageMediaWebPage: TLConstructor {
+        public final class InputBotInlineMessageMediaWebPage: TLConstructor {
             public static var constructorID: UInt32 { 0xbddcc510 }
             public static var tlName: String { "inputBotInlineMessageMediaWebPage" }
-            public var invertMedia: Bool
-            public var forceLargeMedia: Bool
-            public var forceSmallMedia: Bool
-            public var optional: Bool
-            public var message: String
-            public var entities: [Api.MessageEntity]?
-            public var url: String
-            public var replyMarkup: Api.ReplyMarkup?
+            public let invertMedia: Bool
+            public let forceLargeMedia: Bool
+            public let forceSmallMedia: Bool
+            public let optional: Bool
+            public let message: String
+            public let entities: [Api.MessageEntity]?
+            public let url: String
+            public let replyMarkup: Api.ReplyMarkup?
 
             public init(
                 invertMedia: Bool = false,
@@ -1413,11 +1418,11 @@ extension Api {
         }
 
         /// `inputBotInlineMessageRichMessage#b43df56c`: a constructor of `InputBotInlineMessage`.
-        public struct InputBotInlineMessageRichMessage: TLConstructor {
+        public final class InputBotInlineMessageRichMessage: TLConstructor {
             public static var constructorID: UInt32 { 0xb43df56c }
             public static var tlName: String { "inputBotInlineMessageRichMessage" }
-            public var replyMarkup: Api.ReplyMarkup?
-            public var richMessage: Api.InputRichMessage
+            public let replyMarkup: Api.ReplyMarkup?
+            public let richMessage: Api.InputRichMessage
 
             public init(
                 replyMarkup: Api.ReplyMarkup? = nil,
@@ -1449,8 +1454,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputBotInlineMessageID`: one case per constructor.
-    public indirect enum InputBotInlineMessageID: TLSumType {
+    /// The TL type `InputBotInlineMessageID`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputBotInlineMessageID: TLSumType {
         /// `inputBotInlineMessageID#890c3d89`
         case inputBotInlineMessageID(Api.InputBotInlineMessageID.InputBotInlineMessageID)
         /// `inputBotInlineMessageID64#b6d915d7`
@@ -1490,12 +1496,12 @@ extension Api {
         }
 
         /// `inputBotInlineMessageID#890c3d89`: a constructor of `InputBotInlineMessageID`.
-        public struct InputBotInlineMessageID: TLConstructor {
+        public final class InputBotInlineMessageID: TLConstructor {
             public static var constructorID: UInt32 { 0x890c3d89 }
             public static var tlName: String { "inputBotInlineMessageID" }
-            public var dcId: Int32
-            public var id: Int64
-            public var accessHash: Int64
+            public let dcId: Int32
+            public let id: Int64
+            public let accessHash: Int64
 
             public init(
                 dcId: Int32,
@@ -1521,13 +1527,13 @@ extension Api {
         }
 
         /// `inputBotInlineMessageID64#b6d915d7`: a constructor of `InputBotInlineMessageID`.
-        public struct InputBotInlineMessageID64: TLConstructor {
+        public final class InputBotInlineMessageID64: TLConstructor {
             public static var constructorID: UInt32 { 0xb6d915d7 }
             public static var tlName: String { "inputBotInlineMessageID64" }
-            public var dcId: Int32
-            public var ownerId: Int64
-            public var id: Int32
-            public var accessHash: Int64
+            public let dcId: Int32
+            public let ownerId: Int64
+            public let id: Int32
+            public let accessHash: Int64
 
             public init(
                 dcId: Int32,
@@ -1557,8 +1563,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputBotInlineResult`: one case per constructor.
-    public indirect enum InputBotInlineResult: TLSumType {
+    /// The TL type `InputBotInlineResult`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputBotInlineResult: TLSumType {
         /// `inputBotInlineResult#88bf9319`
         case inputBotInlineResult(Api.InputBotInlineResult.InputBotInlineResult)
         /// `inputBotInlineResultPhoto#a8d864a7`
@@ -1614,17 +1621,17 @@ extension Api {
         }
 
         /// `inputBotInlineResult#88bf9319`: a constructor of `InputBotInlineResult`.
-        public struct InputBotInlineResult: TLConstructor {
+        public final class InputBotInlineResult: TLConstructor {
             public static var constructorID: UInt32 { 0x88bf9319 }
             public static var tlName: String { "inputBotInlineResult" }
-            public var id: String
-            public var type: String
-            public var title: String?
-            public var description: String?
-            public var url: String?
-            public var thumb: Api.InputWebDocument?
-            public var content: Api.InputWebDocument?
-            public var sendMessage: Api.InputBotInlineMessage
+            public let id: String
+            public let type: String
+            public let title: String?
+            public let description: String?
+            public let url: String?
+            public let thumb: Api.InputWebDocument?
+            public let content: Api.InputWebDocument?
+            public let sendMessage: Api.InputBotInlineMessage
 
             public init(
                 id: String,
@@ -1708,13 +1715,13 @@ extension Api {
         }
 
         /// `inputBotInlineResultPhoto#a8d864a7`: a constructor of `InputBotInlineResult`.
-        public struct InputBotInlineResultPhoto: TLConstructor {
+        public final class InputBotInlineResultPhoto: TLConstructor {
             public static var constructorID: UInt32 { 0xa8d864a7 }
             public static var tlName: String { "inputBotInlineResultPhoto" }
-            public var id: String
-            public var type: String
-            public var photo: Api.InputPhoto
-            public var sendMessage: Api.InputBotInlineMessage
+            public let id: String
+            public let type: String
+            public let photo: Api.InputPhoto
+            public let sendMessage: Api.InputBotInlineMessage
 
             public init(
                 id: String,
@@ -1744,15 +1751,15 @@ extension Api {
         }
 
         /// `inputBotInlineResultDocument#fff8fdc4`: a constructor of `InputBotInlineResult`.
-        public struct InputBotInlineResultDocument: TLConstructor {
+        public final class InputBotInlineResultDocument: TLConstructor {
             public static var constructorID: UInt32 { 0xfff8fdc4 }
             public static var tlName: String { "inputBotInlineResultDocument" }
-            public var id: String
-            public var type: String
-            public var title: String?
-            public var description: String?
-            public var document: Api.InputDocument
-            public var sendMessage: Api.InputBotInlineMessage
+            public let id: String
+            public let type: String
+            public let title: String?
+            public let description: String?
+            public let document: Api.InputDocument
+            public let sendMessage: Api.InputBotInlineMessage
 
             public init(
                 id: String,
@@ -1807,12 +1814,12 @@ extension Api {
         }
 
         /// `inputBotInlineResultGame#4fa417f2`: a constructor of `InputBotInlineResult`.
-        public struct InputBotInlineResultGame: TLConstructor {
+        public final class InputBotInlineResultGame: TLConstructor {
             public static var constructorID: UInt32 { 0x4fa417f2 }
             public static var tlName: String { "inputBotInlineResultGame" }
-            public var id: String
-            public var shortName: String
-            public var sendMessage: Api.InputBotInlineMessage
+            public let id: String
+            public let shortName: String
+            public let sendMessage: Api.InputBotInlineMessage
 
             public init(
                 id: String,
@@ -2157,8 +2164,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputChannel`: one case per constructor.
-    public indirect enum InputChannel: TLSumType {
+    /// The TL type `InputChannel`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputChannel: TLSumType {
         /// `inputChannelEmpty#ee8c1e86`
         case inputChannelEmpty
         /// `inputChannel#f35aec28`
@@ -2205,11 +2213,11 @@ extension Api {
         }
 
         /// `inputChannel#f35aec28`: a constructor of `InputChannel`.
-        public struct InputChannel: TLConstructor {
+        public final class InputChannel: TLConstructor {
             public static var constructorID: UInt32 { 0xf35aec28 }
             public static var tlName: String { "inputChannel" }
-            public var channelId: Int64
-            public var accessHash: Int64
+            public let channelId: Int64
+            public let accessHash: Int64
 
             public init(
                 channelId: Int64,
@@ -2231,12 +2239,12 @@ extension Api {
         }
 
         /// `inputChannelFromMessage#5b934f9d`: a constructor of `InputChannel`.
-        public struct InputChannelFromMessage: TLConstructor {
+        public final class InputChannelFromMessage: TLConstructor {
             public static var constructorID: UInt32 { 0x5b934f9d }
             public static var tlName: String { "inputChannelFromMessage" }
-            public var peer: Api.InputPeer
-            public var msgId: Int32
-            public var channelId: Int64
+            public let peer: Api.InputPeer
+            public let msgId: Int32
+            public let channelId: Int64
 
             public init(
                 peer: Api.InputPeer,
@@ -2262,8 +2270,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputChatPhoto`: one case per constructor.
-    public indirect enum InputChatPhoto: TLSumType {
+    /// The TL type `InputChatPhoto`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputChatPhoto: TLSumType {
         /// `inputChatPhotoEmpty#1ca48f57`
         case inputChatPhotoEmpty
         /// `inputChatUploadedPhoto#bdcdaec0`
@@ -2310,13 +2319,13 @@ extension Api {
         }
 
         /// `inputChatUploadedPhoto#bdcdaec0`: a constructor of `InputChatPhoto`.
-        public struct InputChatUploadedPhoto: TLConstructor {
+        public final class InputChatUploadedPhoto: TLConstructor {
             public static var constructorID: UInt32 { 0xbdcdaec0 }
             public static var tlName: String { "inputChatUploadedPhoto" }
-            public var file: Api.InputFile?
-            public var video: Api.InputFile?
-            public var videoStartTs: Double?
-            public var videoEmojiMarkup: Api.VideoSize?
+            public let file: Api.InputFile?
+            public let video: Api.InputFile?
+            public let videoStartTs: Double?
+            public let videoEmojiMarkup: Api.VideoSize?
 
             public init(
                 file: Api.InputFile? = nil,
@@ -2377,10 +2386,10 @@ extension Api {
         }
 
         /// `inputChatPhoto#8953ad37`: a constructor of `InputChatPhoto`.
-        public struct InputChatPhoto: TLConstructor {
+        public final class InputChatPhoto: TLConstructor {
             public static var constructorID: UInt32 { 0x8953ad37 }
             public static var tlName: String { "inputChatPhoto" }
-            public var id: Api.InputPhoto
+            public let id: Api.InputPhoto
 
             public init(
                 id: Api.InputPhoto
@@ -2398,8 +2407,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputChatTheme`: one case per constructor.
-    public indirect enum InputChatTheme: TLSumType {
+    /// The TL type `InputChatTheme`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputChatTheme: TLSumType {
         /// `inputChatThemeEmpty#83268483`
         case inputChatThemeEmpty
         /// `inputChatTheme#c93de95c`
@@ -2446,10 +2456,10 @@ extension Api {
         }
 
         /// `inputChatTheme#c93de95c`: a constructor of `InputChatTheme`.
-        public struct InputChatTheme: TLConstructor {
+        public final class InputChatTheme: TLConstructor {
             public static var constructorID: UInt32 { 0xc93de95c }
             public static var tlName: String { "inputChatTheme" }
-            public var emoticon: String
+            public let emoticon: String
 
             public init(
                 emoticon: String
@@ -2467,10 +2477,10 @@ extension Api {
         }
 
         /// `inputChatThemeUniqueGift#87e5dfe4`: a constructor of `InputChatTheme`.
-        public struct InputChatThemeUniqueGift: TLConstructor {
+        public final class InputChatThemeUniqueGift: TLConstructor {
             public static var constructorID: UInt32 { 0x87e5dfe4 }
             public static var tlName: String { "inputChatThemeUniqueGift" }
-            public var slug: String
+            public let slug: String
 
             public init(
                 slug: String
@@ -2509,8 +2519,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputCheckPasswordSRP`: one case per constructor.
-    public indirect enum InputCheckPasswordSRP: TLSumType {
+    /// The TL type `InputCheckPasswordSRP`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputCheckPasswordSRP: TLSumType {
         /// `inputCheckPasswordEmpty#9880f658`
         case inputCheckPasswordEmpty
         /// `inputCheckPasswordSRP#d27ff082`
@@ -2549,12 +2560,12 @@ extension Api {
         }
 
         /// `inputCheckPasswordSRP#d27ff082`: a constructor of `InputCheckPasswordSRP`.
-        public struct InputCheckPasswordSRP: TLConstructor {
+        public final class InputCheckPasswordSRP: TLConstructor {
             public static var constructorID: UInt32 { 0xd27ff082 }
             public static var tlName: String { "inputCheckPasswordSRP" }
-            public var srpId: Int64
-            public var a: [UInt8]
-            public var m1: [UInt8]
+            public let srpId: Int64
+            public let a: [UInt8]
+            public let m1: [UInt8]
 
             public init(
                 srpId: Int64,
@@ -2606,8 +2617,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputCollectible`: one case per constructor.
-    public indirect enum InputCollectible: TLSumType {
+    /// The TL type `InputCollectible`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputCollectible: TLSumType {
         /// `inputCollectibleUsername#e39460a9`
         case inputCollectibleUsername(Api.InputCollectible.InputCollectibleUsername)
         /// `inputCollectiblePhone#a2e214a4`
@@ -2647,10 +2659,10 @@ extension Api {
         }
 
         /// `inputCollectibleUsername#e39460a9`: a constructor of `InputCollectible`.
-        public struct InputCollectibleUsername: TLConstructor {
+        public final class InputCollectibleUsername: TLConstructor {
             public static var constructorID: UInt32 { 0xe39460a9 }
             public static var tlName: String { "inputCollectibleUsername" }
-            public var username: String
+            public let username: String
 
             public init(
                 username: String
@@ -2668,10 +2680,10 @@ extension Api {
         }
 
         /// `inputCollectiblePhone#a2e214a4`: a constructor of `InputCollectible`.
-        public struct InputCollectiblePhone: TLConstructor {
+        public final class InputCollectiblePhone: TLConstructor {
             public static var constructorID: UInt32 { 0xa2e214a4 }
             public static var tlName: String { "inputCollectiblePhone" }
-            public var phone: String
+            public let phone: String
 
             public init(
                 phone: String
@@ -2740,8 +2752,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputDialogPeer`: one case per constructor.
-    public indirect enum InputDialogPeer: TLSumType {
+    /// The TL type `InputDialogPeer`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputDialogPeer: TLSumType {
         /// `inputDialogPeer#fcaafeb7`
         case inputDialogPeer(Api.InputDialogPeer.InputDialogPeer)
         /// `inputDialogPeerFolder#64600527`
@@ -2789,10 +2802,10 @@ extension Api {
         }
 
         /// `inputDialogPeer#fcaafeb7`: a constructor of `InputDialogPeer`.
-        public struct InputDialogPeer: TLConstructor {
+        public final class InputDialogPeer: TLConstructor {
             public static var constructorID: UInt32 { 0xfcaafeb7 }
             public static var tlName: String { "inputDialogPeer" }
-            public var peer: Api.InputPeer
+            public let peer: Api.InputPeer
 
             public init(
                 peer: Api.InputPeer
@@ -2810,10 +2823,10 @@ extension Api {
         }
 
         /// `inputDialogPeerFolder#64600527`: a constructor of `InputDialogPeer`.
-        public struct InputDialogPeerFolder: TLConstructor {
+        public final class InputDialogPeerFolder: TLConstructor {
             public static var constructorID: UInt32 { 0x64600527 }
             public static var tlName: String { "inputDialogPeerFolder" }
-            public var folderId: Int32
+            public let folderId: Int32
 
             public init(
                 folderId: Int32
@@ -2831,10 +2844,10 @@ extension Api {
         }
 
         /// `inputDialogPeerCommunity#69ef72c4`: a constructor of `InputDialogPeer`.
-        public struct InputDialogPeerCommunity: TLConstructor {
+        public final class InputDialogPeerCommunity: TLConstructor {
             public static var constructorID: UInt32 { 0x69ef72c4 }
             public static var tlName: String { "inputDialogPeerCommunity" }
-            public var community: Api.InputChannel
+            public let community: Api.InputChannel
 
             public init(
                 community: Api.InputChannel
@@ -2852,8 +2865,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputDocument`: one case per constructor.
-    public indirect enum InputDocument: TLSumType {
+    /// The TL type `InputDocument`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputDocument: TLSumType {
         /// `inputDocumentEmpty#72f0eaae`
         case inputDocumentEmpty
         /// `inputDocument#1abfb575`
@@ -2892,12 +2906,12 @@ extension Api {
         }
 
         /// `inputDocument#1abfb575`: a constructor of `InputDocument`.
-        public struct InputDocument: TLConstructor {
+        public final class InputDocument: TLConstructor {
             public static var constructorID: UInt32 { 0x1abfb575 }
             public static var tlName: String { "inputDocument" }
-            public var id: Int64
-            public var accessHash: Int64
-            public var fileReference: [UInt8]
+            public let id: Int64
+            public let accessHash: Int64
+            public let fileReference: [UInt8]
 
             public init(
                 id: Int64,
@@ -2949,8 +2963,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputEncryptedFile`: one case per constructor.
-    public indirect enum InputEncryptedFile: TLSumType {
+    /// The TL type `InputEncryptedFile`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputEncryptedFile: TLSumType {
         /// `inputEncryptedFileEmpty#1837c364`
         case inputEncryptedFileEmpty
         /// `inputEncryptedFileUploaded#64bd0306`
@@ -3005,13 +3020,13 @@ extension Api {
         }
 
         /// `inputEncryptedFileUploaded#64bd0306`: a constructor of `InputEncryptedFile`.
-        public struct InputEncryptedFileUploaded: TLConstructor {
+        public final class InputEncryptedFileUploaded: TLConstructor {
             public static var constructorID: UInt32 { 0x64bd0306 }
             public static var tlName: String { "inputEncryptedFileUploaded" }
-            public var id: Int64
-            public var parts: Int32
-            public var md5Checksum: String
-            public var keyFingerprint: Int32
+            public let id: Int64
+            public let parts: Int32
+            public let md5Checksum: String
+            public let keyFingerprint: Int32
 
             public init(
                 id: Int64,
@@ -3041,11 +3056,11 @@ extension Api {
         }
 
         /// `inputEncryptedFile#5a17b5e5`: a constructor of `InputEncryptedFile`.
-        public struct InputEncryptedFile: TLConstructor {
+        public final class InputEncryptedFile: TLConstructor {
             public static var constructorID: UInt32 { 0x5a17b5e5 }
             public static var tlName: String { "inputEncryptedFile" }
-            public var id: Int64
-            public var accessHash: Int64
+            public let id: Int64
+            public let accessHash: Int64
 
             public init(
                 id: Int64,
@@ -3067,12 +3082,12 @@ extension Api {
         }
 
         /// `inputEncryptedFileBigUploaded#2dc173c8`: a constructor of `InputEncryptedFile`.
-        public struct InputEncryptedFileBigUploaded: TLConstructor {
+        public final class InputEncryptedFileBigUploaded: TLConstructor {
             public static var constructorID: UInt32 { 0x2dc173c8 }
             public static var tlName: String { "inputEncryptedFileBigUploaded" }
-            public var id: Int64
-            public var parts: Int32
-            public var keyFingerprint: Int32
+            public let id: Int64
+            public let parts: Int32
+            public let keyFingerprint: Int32
 
             public init(
                 id: Int64,
@@ -3098,8 +3113,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputFile`: one case per constructor.
-    public indirect enum InputFile: TLSumType {
+    /// The TL type `InputFile`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputFile: TLSumType {
         /// `inputFile#f52ff27f`
         case inputFile(Api.InputFile.InputFile)
         /// `inputFileBig#fa4f0bb5`
@@ -3147,13 +3163,13 @@ extension Api {
         }
 
         /// `inputFile#f52ff27f`: a constructor of `InputFile`.
-        public struct InputFile: TLConstructor {
+        public final class InputFile: TLConstructor {
             public static var constructorID: UInt32 { 0xf52ff27f }
             public static var tlName: String { "inputFile" }
-            public var id: Int64
-            public var parts: Int32
-            public var name: String
-            public var md5Checksum: String
+            public let id: Int64
+            public let parts: Int32
+            public let name: String
+            public let md5Checksum: String
 
             public init(
                 id: Int64,
@@ -3183,12 +3199,12 @@ extension Api {
         }
 
         /// `inputFileBig#fa4f0bb5`: a constructor of `InputFile`.
-        public struct InputFileBig: TLConstructor {
+        public final class InputFileBig: TLConstructor {
             public static var constructorID: UInt32 { 0xfa4f0bb5 }
             public static var tlName: String { "inputFileBig" }
-            public var id: Int64
-            public var parts: Int32
-            public var name: String
+            public let id: Int64
+            public let parts: Int32
+            public let name: String
 
             public init(
                 id: Int64,
@@ -3214,10 +3230,10 @@ extension Api {
         }
 
         /// `inputFileStoryDocument#62dc8b48`: a constructor of `InputFile`.
-        public struct InputFileStoryDocument: TLConstructor {
+        public final class InputFileStoryDocument: TLConstructor {
             public static var constructorID: UInt32 { 0x62dc8b48 }
             public static var tlName: String { "inputFileStoryDocument" }
-            public var id: Api.InputDocument
+            public let id: Api.InputDocument
 
             public init(
                 id: Api.InputDocument
@@ -3235,8 +3251,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputFileLocation`: one case per constructor.
-    public indirect enum InputFileLocation: TLSumType {
+    /// The TL type `InputFileLocation`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputFileLocation: TLSumType {
         /// `inputFileLocation#dfdaabe1`
         case inputFileLocation(Api.InputFileLocation.InputFileLocation)
         /// `inputEncryptedFileLocation#f5235d55`
@@ -3339,13 +3356,13 @@ extension Api {
         }
 
         /// `inputFileLocation#dfdaabe1`: a constructor of `InputFileLocation`.
-        public struct InputFileLocation: TLConstructor {
+        public final class InputFileLocation: TLConstructor {
             public static var constructorID: UInt32 { 0xdfdaabe1 }
             public static var tlName: String { "inputFileLocation" }
-            public var volumeId: Int64
-            public var localId: Int32
-            public var secret: Int64
-            public var fileReference: [UInt8]
+            public let volumeId: Int64
+            public let localId: Int32
+            public let secret: Int64
+            public let fileReference: [UInt8]
 
             public init(
                 volumeId: Int64,
@@ -3375,11 +3392,11 @@ extension Api {
         }
 
         /// `inputEncryptedFileLocation#f5235d55`: a constructor of `InputFileLocation`.
-        public struct InputEncryptedFileLocation: TLConstructor {
+        public final class InputEncryptedFileLocation: TLConstructor {
             public static var constructorID: UInt32 { 0xf5235d55 }
             public static var tlName: String { "inputEncryptedFileLocation" }
-            public var id: Int64
-            public var accessHash: Int64
+            public let id: Int64
+            public let accessHash: Int64
 
             public init(
                 id: Int64,
@@ -3401,13 +3418,13 @@ extension Api {
         }
 
         /// `inputDocumentFileLocation#bad07584`: a constructor of `InputFileLocation`.
-        public struct InputDocumentFileLocation: TLConstructor {
+        public final class InputDocumentFileLocation: TLConstructor {
             public static var constructorID: UInt32 { 0xbad07584 }
             public static var tlName: String { "inputDocumentFileLocation" }
-            public var id: Int64
-            public var accessHash: Int64
-            public var fileReference: [UInt8]
-            public var thumbSize: String
+            public let id: Int64
+            public let accessHash: Int64
+            public let fileReference: [UInt8]
+            public let thumbSize: String
 
             public init(
                 id: Int64,
@@ -3437,11 +3454,11 @@ extension Api {
         }
 
         /// `inputSecureFileLocation#cbc7ee28`: a constructor of `InputFileLocation`.
-        public struct InputSecureFileLocation: TLConstructor {
+        public final class InputSecureFileLocation: TLConstructor {
             public static var constructorID: UInt32 { 0xcbc7ee28 }
             public static var tlName: String { "inputSecureFileLocation" }
-            public var id: Int64
-            public var accessHash: Int64
+            public let id: Int64
+            public let accessHash: Int64
 
             public init(
                 id: Int64,
@@ -3463,13 +3480,13 @@ extension Api {
         }
 
         /// `inputPhotoFileLocation#40181ffe`: a constructor of `InputFileLocation`.
-        public struct InputPhotoFileLocation: TLConstructor {
+        public final class InputPhotoFileLocation: TLConstructor {
             public static var constructorID: UInt32 { 0x40181ffe }
             public static var tlName: String { "inputPhotoFileLocation" }
-            public var id: Int64
-            public var accessHash: Int64
-            public var fileReference: [UInt8]
-            public var thumbSize: String
+            public let id: Int64
+            public let accessHash: Int64
+            public let fileReference: [UInt8]
+            public let thumbSize: String
 
             public init(
                 id: Int64,
@@ -3499,15 +3516,15 @@ extension Api {
         }
 
         /// `inputPhotoLegacyFileLocation#d83466f3`: a constructor of `InputFileLocation`.
-        public struct InputPhotoLegacyFileLocation: TLConstructor {
+        public final class InputPhotoLegacyFileLocation: TLConstructor {
             public static var constructorID: UInt32 { 0xd83466f3 }
             public static var tlName: String { "inputPhotoLegacyFileLocation" }
-            public var id: Int64
-            public var accessHash: Int64
-            public var fileReference: [UInt8]
-            public var volumeId: Int64
-            public var localId: Int32
-            public var secret: Int64
+            public let id: Int64
+            public let accessHash: Int64
+            public let fileReference: [UInt8]
+            public let volumeId: Int64
+            public let localId: Int32
+            public let secret: Int64
 
             public init(
                 id: Int64,
@@ -3545,12 +3562,12 @@ extension Api {
         }
 
         /// `inputPeerPhotoFileLocation#37257e99`: a constructor of `InputFileLocation`.
-        public struct InputPeerPhotoFileLocation: TLConstructor {
+        public final class InputPeerPhotoFileLocation: TLConstructor {
             public static var constructorID: UInt32 { 0x37257e99 }
             public static var tlName: String { "inputPeerPhotoFileLocation" }
-            public var big: Bool
-            public var peer: Api.InputPeer
-            public var photoId: Int64
+            public let big: Bool
+            public let peer: Api.InputPeer
+            public let photoId: Int64
 
             public init(
                 big: Bool = false,
@@ -3579,11 +3596,11 @@ extension Api {
         }
 
         /// `inputStickerSetThumb#9d84f3db`: a constructor of `InputFileLocation`.
-        public struct InputStickerSetThumb: TLConstructor {
+        public final class InputStickerSetThumb: TLConstructor {
             public static var constructorID: UInt32 { 0x9d84f3db }
             public static var tlName: String { "inputStickerSetThumb" }
-            public var stickerset: Api.InputStickerSet
-            public var thumbVersion: Int32
+            public let stickerset: Api.InputStickerSet
+            public let thumbVersion: Int32
 
             public init(
                 stickerset: Api.InputStickerSet,
@@ -3605,14 +3622,14 @@ extension Api {
         }
 
         /// `inputGroupCallStream#0598a92a`: a constructor of `InputFileLocation`.
-        public struct InputGroupCallStream: TLConstructor {
+        public final class InputGroupCallStream: TLConstructor {
             public static var constructorID: UInt32 { 0x0598a92a }
             public static var tlName: String { "inputGroupCallStream" }
-            public var call: Api.InputGroupCall
-            public var timeMs: Int64
-            public var scale: Int32
-            public var videoChannel: Int32?
-            public var videoQuality: Int32?
+            public let call: Api.InputGroupCall
+            public let timeMs: Int64
+            public let scale: Int32
+            public let videoChannel: Int32?
+            public let videoQuality: Int32?
 
             public init(
                 call: Api.InputGroupCall,
@@ -3693,8 +3710,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputGame`: one case per constructor.
-    public indirect enum InputGame: TLSumType {
+    /// The TL type `InputGame`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputGame: TLSumType {
         /// `inputGameID#032c3e77`
         case inputGameID(Api.InputGame.InputGameID)
         /// `inputGameShortName#c331e80a`
@@ -3734,11 +3752,11 @@ extension Api {
         }
 
         /// `inputGameID#032c3e77`: a constructor of `InputGame`.
-        public struct InputGameID: TLConstructor {
+        public final class InputGameID: TLConstructor {
             public static var constructorID: UInt32 { 0x032c3e77 }
             public static var tlName: String { "inputGameID" }
-            public var id: Int64
-            public var accessHash: Int64
+            public let id: Int64
+            public let accessHash: Int64
 
             public init(
                 id: Int64,
@@ -3760,11 +3778,11 @@ extension Api {
         }
 
         /// `inputGameShortName#c331e80a`: a constructor of `InputGame`.
-        public struct InputGameShortName: TLConstructor {
+        public final class InputGameShortName: TLConstructor {
             public static var constructorID: UInt32 { 0xc331e80a }
             public static var tlName: String { "inputGameShortName" }
-            public var botId: Api.InputUser
-            public var shortName: String
+            public let botId: Api.InputUser
+            public let shortName: String
 
             public init(
                 botId: Api.InputUser,
@@ -3786,8 +3804,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputGeoPoint`: one case per constructor.
-    public indirect enum InputGeoPoint: TLSumType {
+    /// The TL type `InputGeoPoint`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputGeoPoint: TLSumType {
         /// `inputGeoPointEmpty#e4c123d6`
         case inputGeoPointEmpty
         /// `inputGeoPoint#48222faf`
@@ -3826,12 +3845,12 @@ extension Api {
         }
 
         /// `inputGeoPoint#48222faf`: a constructor of `InputGeoPoint`.
-        public struct InputGeoPoint: TLConstructor {
+        public final class InputGeoPoint: TLConstructor {
             public static var constructorID: UInt32 { 0x48222faf }
             public static var tlName: String { "inputGeoPoint" }
-            public var lat: Double
-            public var long: Double
-            public var accuracyRadius: Int32?
+            public let lat: Double
+            public let long: Double
+            public let accuracyRadius: Int32?
 
             public init(
                 lat: Double,
@@ -3867,8 +3886,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputGroupCall`: one case per constructor.
-    public indirect enum InputGroupCall: TLSumType {
+    /// The TL type `InputGroupCall`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputGroupCall: TLSumType {
         /// `inputGroupCall#d8aa840f`
         case inputGroupCall(Api.InputGroupCall.InputGroupCall)
         /// `inputGroupCallSlug#fe06823f`
@@ -3916,11 +3936,11 @@ extension Api {
         }
 
         /// `inputGroupCall#d8aa840f`: a constructor of `InputGroupCall`.
-        public struct InputGroupCall: TLConstructor {
+        public final class InputGroupCall: TLConstructor {
             public static var constructorID: UInt32 { 0xd8aa840f }
             public static var tlName: String { "inputGroupCall" }
-            public var id: Int64
-            public var accessHash: Int64
+            public let id: Int64
+            public let accessHash: Int64
 
             public init(
                 id: Int64,
@@ -3942,10 +3962,10 @@ extension Api {
         }
 
         /// `inputGroupCallSlug#fe06823f`: a constructor of `InputGroupCall`.
-        public struct InputGroupCallSlug: TLConstructor {
+        public final class InputGroupCallSlug: TLConstructor {
             public static var constructorID: UInt32 { 0xfe06823f }
             public static var tlName: String { "inputGroupCallSlug" }
-            public var slug: String
+            public let slug: String
 
             public init(
                 slug: String
@@ -3963,10 +3983,10 @@ extension Api {
         }
 
         /// `inputGroupCallInviteMessage#8c10603f`: a constructor of `InputGroupCall`.
-        public struct InputGroupCallInviteMessage: TLConstructor {
+        public final class InputGroupCallInviteMessage: TLConstructor {
             public static var constructorID: UInt32 { 0x8c10603f }
             public static var tlName: String { "inputGroupCallInviteMessage" }
-            public var msgId: Int32
+            public let msgId: Int32
 
             public init(
                 msgId: Int32
@@ -3984,8 +4004,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputInvoice`: one case per constructor.
-    public indirect enum InputInvoice: TLSumType {
+    /// The TL type `InputInvoice`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputInvoice: TLSumType {
         /// `inputInvoiceMessage#c5b56859`
         case inputInvoiceMessage(Api.InputInvoice.InputInvoiceMessage)
         /// `inputInvoiceSlug#c326caef`
@@ -4129,11 +4150,11 @@ extension Api {
         }
 
         /// `inputInvoiceMessage#c5b56859`: a constructor of `InputInvoice`.
-        public struct InputInvoiceMessage: TLConstructor {
+        public final class InputInvoiceMessage: TLConstructor {
             public static var constructorID: UInt32 { 0xc5b56859 }
             public static var tlName: String { "inputInvoiceMessage" }
-            public var peer: Api.InputPeer
-            public var msgId: Int32
+            public let peer: Api.InputPeer
+            public let msgId: Int32
 
             public init(
                 peer: Api.InputPeer,
@@ -4155,10 +4176,10 @@ extension Api {
         }
 
         /// `inputInvoiceSlug#c326caef`: a constructor of `InputInvoice`.
-        public struct InputInvoiceSlug: TLConstructor {
+        public final class InputInvoiceSlug: TLConstructor {
             public static var constructorID: UInt32 { 0xc326caef }
             public static var tlName: String { "inputInvoiceSlug" }
-            public var slug: String
+            public let slug: String
 
             public init(
                 slug: String
@@ -4176,11 +4197,11 @@ extension Api {
         }
 
         /// `inputInvoicePremiumGiftCode#98986c0d`: a constructor of `InputInvoice`.
-        public struct InputInvoicePremiumGiftCode: TLConstructor {
+        public final class InputInvoicePremiumGiftCode: TLConstructor {
             public static var constructorID: UInt32 { 0x98986c0d }
             public static var tlName: String { "inputInvoicePremiumGiftCode" }
-            public var purpose: Api.InputStorePaymentPurpose
-            public var option: Api.PremiumGiftCodeOption
+            public let purpose: Api.InputStorePaymentPurpose
+            public let option: Api.PremiumGiftCodeOption
 
             public init(
                 purpose: Api.InputStorePaymentPurpose,
@@ -4202,10 +4223,10 @@ extension Api {
         }
 
         /// `inputInvoiceStars#65f00ce3`: a constructor of `InputInvoice`.
-        public struct InputInvoiceStars: TLConstructor {
+        public final class InputInvoiceStars: TLConstructor {
             public static var constructorID: UInt32 { 0x65f00ce3 }
             public static var tlName: String { "inputInvoiceStars" }
-            public var purpose: Api.InputStorePaymentPurpose
+            public let purpose: Api.InputStorePaymentPurpose
 
             public init(
                 purpose: Api.InputStorePaymentPurpose
@@ -4223,10 +4244,10 @@ extension Api {
         }
 
         /// `inputInvoiceChatInviteSubscription#34e793f1`: a constructor of `InputInvoice`.
-        public struct InputInvoiceChatInviteSubscription: TLConstructor {
+        public final class InputInvoiceChatInviteSubscription: TLConstructor {
             public static var constructorID: UInt32 { 0x34e793f1 }
             public static var tlName: String { "inputInvoiceChatInviteSubscription" }
-            public var hash: String
+            public let hash: String
 
             public init(
                 hash: String
@@ -4244,14 +4265,14 @@ extension Api {
         }
 
         /// `inputInvoiceStarGift#e8625e92`: a constructor of `InputInvoice`.
-        public struct InputInvoiceStarGift: TLConstructor {
+        public final class InputInvoiceStarGift: TLConstructor {
             public static var constructorID: UInt32 { 0xe8625e92 }
             public static var tlName: String { "inputInvoiceStarGift" }
-            public var hideName: Bool
-            public var includeUpgrade: Bool
-            public var peer: Api.InputPeer
-            public var giftId: Int64
-            public var message: Api.TextWithEntities?
+            public let hideName: Bool
+            public let includeUpgrade: Bool
+            public let peer: Api.InputPeer
+            public let giftId: Int64
+            public let message: Api.TextWithEntities?
 
             public init(
                 hideName: Bool = false,
@@ -4295,11 +4316,11 @@ extension Api {
         }
 
         /// `inputInvoiceStarGiftUpgrade#4d818d5d`: a constructor of `InputInvoice`.
-        public struct InputInvoiceStarGiftUpgrade: TLConstructor {
+        public final class InputInvoiceStarGiftUpgrade: TLConstructor {
             public static var constructorID: UInt32 { 0x4d818d5d }
             public static var tlName: String { "inputInvoiceStarGiftUpgrade" }
-            public var keepOriginalDetails: Bool
-            public var stargift: Api.InputSavedStarGift
+            public let keepOriginalDetails: Bool
+            public let stargift: Api.InputSavedStarGift
 
             public init(
                 keepOriginalDetails: Bool = false,
@@ -4324,11 +4345,11 @@ extension Api {
         }
 
         /// `inputInvoiceStarGiftTransfer#4a5f5bd9`: a constructor of `InputInvoice`.
-        public struct InputInvoiceStarGiftTransfer: TLConstructor {
+        public final class InputInvoiceStarGiftTransfer: TLConstructor {
             public static var constructorID: UInt32 { 0x4a5f5bd9 }
             public static var tlName: String { "inputInvoiceStarGiftTransfer" }
-            public var stargift: Api.InputSavedStarGift
-            public var toId: Api.InputPeer
+            public let stargift: Api.InputSavedStarGift
+            public let toId: Api.InputPeer
 
             public init(
                 stargift: Api.InputSavedStarGift,
@@ -4350,12 +4371,12 @@ extension Api {
         }
 
         /// `inputInvoicePremiumGiftStars#dabab2ef`: a constructor of `InputInvoice`.
-        public struct InputInvoicePremiumGiftStars: TLConstructor {
+        public final class InputInvoicePremiumGiftStars: TLConstructor {
             public static var constructorID: UInt32 { 0xdabab2ef }
             public static var tlName: String { "inputInvoicePremiumGiftStars" }
-            public var userId: Api.InputUser
-            public var months: Int32
-            public var message: Api.TextWithEntities?
+            public let userId: Api.InputUser
+            public let months: Int32
+            public let message: Api.TextWithEntities?
 
             public init(
                 userId: Api.InputUser,
@@ -4391,11 +4412,11 @@ extension Api {
         }
 
         /// `inputInvoiceBusinessBotTransferStars#f4997e42`: a constructor of `InputInvoice`.
-        public struct InputInvoiceBusinessBotTransferStars: TLConstructor {
+        public final class InputInvoiceBusinessBotTransferStars: TLConstructor {
             public static var constructorID: UInt32 { 0xf4997e42 }
             public static var tlName: String { "inputInvoiceBusinessBotTransferStars" }
-            public var bot: Api.InputUser
-            public var stars: Int64
+            public let bot: Api.InputUser
+            public let stars: Int64
 
             public init(
                 bot: Api.InputUser,
@@ -4417,14 +4438,14 @@ extension Api {
         }
 
         /// `inputInvoiceStarGiftResale#e9b0c658`: a constructor of `InputInvoice`.
-        public struct InputInvoiceStarGiftResale: TLConstructor {
+        public final class InputInvoiceStarGiftResale: TLConstructor {
             public static var constructorID: UInt32 { 0xe9b0c658 }
             public static var tlName: String { "inputInvoiceStarGiftResale" }
-            public var ton: Bool
-            public var showName: Bool
-            public var slug: String
-            public var toId: Api.InputPeer
-            public var message: Api.TextWithEntities?
+            public let ton: Bool
+            public let showName: Bool
+            public let slug: String
+            public let toId: Api.InputPeer
+            public let message: Api.TextWithEntities?
 
             public init(
                 ton: Bool = false,
@@ -4468,11 +4489,11 @@ extension Api {
         }
 
         /// `inputInvoiceStarGiftPrepaidUpgrade#9a0b48b8`: a constructor of `InputInvoice`.
-        public struct InputInvoiceStarGiftPrepaidUpgrade: TLConstructor {
+        public final class InputInvoiceStarGiftPrepaidUpgrade: TLConstructor {
             public static var constructorID: UInt32 { 0x9a0b48b8 }
             public static var tlName: String { "inputInvoiceStarGiftPrepaidUpgrade" }
-            public var peer: Api.InputPeer
-            public var hash: String
+            public let peer: Api.InputPeer
+            public let hash: String
 
             public init(
                 peer: Api.InputPeer,
@@ -4494,10 +4515,10 @@ extension Api {
         }
 
         /// `inputInvoicePremiumAuthCode#3e77f614`: a constructor of `InputInvoice`.
-        public struct InputInvoicePremiumAuthCode: TLConstructor {
+        public final class InputInvoicePremiumAuthCode: TLConstructor {
             public static var constructorID: UInt32 { 0x3e77f614 }
             public static var tlName: String { "inputInvoicePremiumAuthCode" }
-            public var purpose: Api.InputStorePaymentPurpose
+            public let purpose: Api.InputStorePaymentPurpose
 
             public init(
                 purpose: Api.InputStorePaymentPurpose
@@ -4515,10 +4536,10 @@ extension Api {
         }
 
         /// `inputInvoiceStarGiftDropOriginalDetails#0923d8d1`: a constructor of `InputInvoice`.
-        public struct InputInvoiceStarGiftDropOriginalDetails: TLConstructor {
+        public final class InputInvoiceStarGiftDropOriginalDetails: TLConstructor {
             public static var constructorID: UInt32 { 0x0923d8d1 }
             public static var tlName: String { "inputInvoiceStarGiftDropOriginalDetails" }
-            public var stargift: Api.InputSavedStarGift
+            public let stargift: Api.InputSavedStarGift
 
             public init(
                 stargift: Api.InputSavedStarGift
@@ -4536,15 +4557,15 @@ extension Api {
         }
 
         /// `inputInvoiceStarGiftAuctionBid#1ecafa10`: a constructor of `InputInvoice`.
-        public struct InputInvoiceStarGiftAuctionBid: TLConstructor {
+        public final class InputInvoiceStarGiftAuctionBid: TLConstructor {
             public static var constructorID: UInt32 { 0x1ecafa10 }
             public static var tlName: String { "inputInvoiceStarGiftAuctionBid" }
-            public var hideName: Bool
-            public var updateBid: Bool
-            public var peer: Api.InputPeer?
-            public var giftId: Int64
-            public var bidAmount: Int64
-            public var message: Api.TextWithEntities?
+            public let hideName: Bool
+            public let updateBid: Bool
+            public let peer: Api.InputPeer?
+            public let giftId: Int64
+            public let bidAmount: Int64
+            public let message: Api.TextWithEntities?
 
             public init(
                 hideName: Bool = false,
@@ -4599,8 +4620,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputMedia`: one case per constructor.
-    public indirect enum InputMedia: TLSumType {
+    /// The TL type `InputMedia`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputMedia: TLSumType {
         /// `inputMediaEmpty#9664f57f`
         case inputMediaEmpty
         /// `inputMediaUploadedPhoto#7d8375da`
@@ -4783,15 +4805,15 @@ extension Api {
         }
 
         /// `inputMediaUploadedPhoto#7d8375da`: a constructor of `InputMedia`.
-        public struct InputMediaUploadedPhoto: TLConstructor {
+        public final class InputMediaUploadedPhoto: TLConstructor {
             public static var constructorID: UInt32 { 0x7d8375da }
             public static var tlName: String { "inputMediaUploadedPhoto" }
-            public var spoiler: Bool
-            public var livePhoto: Bool
-            public var file: Api.InputFile
-            public var stickers: [Api.InputDocument]?
-            public var ttlSeconds: Int32?
-            public var video: Api.InputDocument?
+            public let spoiler: Bool
+            public let livePhoto: Bool
+            public let file: Api.InputFile
+            public let stickers: [Api.InputDocument]?
+            public let ttlSeconds: Int32?
+            public let video: Api.InputDocument?
 
             public init(
                 spoiler: Bool = false,
@@ -4864,14 +4886,14 @@ extension Api {
         }
 
         /// `inputMediaPhoto#e3af4434`: a constructor of `InputMedia`.
-        public struct InputMediaPhoto: TLConstructor {
+        public final class InputMediaPhoto: TLConstructor {
             public static var constructorID: UInt32 { 0xe3af4434 }
             public static var tlName: String { "inputMediaPhoto" }
-            public var spoiler: Bool
-            public var livePhoto: Bool
-            public var id: Api.InputPhoto
-            public var ttlSeconds: Int32?
-            public var video: Api.InputDocument?
+            public let spoiler: Bool
+            public let livePhoto: Bool
+            public let id: Api.InputPhoto
+            public let ttlSeconds: Int32?
+            public let video: Api.InputDocument?
 
             public init(
                 spoiler: Bool = false,
@@ -4924,10 +4946,10 @@ extension Api {
         }
 
         /// `inputMediaGeoPoint#f9c44144`: a constructor of `InputMedia`.
-        public struct InputMediaGeoPoint: TLConstructor {
+        public final class InputMediaGeoPoint: TLConstructor {
             public static var constructorID: UInt32 { 0xf9c44144 }
             public static var tlName: String { "inputMediaGeoPoint" }
-            public var geoPoint: Api.InputGeoPoint
+            public let geoPoint: Api.InputGeoPoint
 
             public init(
                 geoPoint: Api.InputGeoPoint
@@ -4945,13 +4967,13 @@ extension Api {
         }
 
         /// `inputMediaContact#f8ab7dfb`: a constructor of `InputMedia`.
-        public struct InputMediaContact: TLConstructor {
+        public final class InputMediaContact: TLConstructor {
             public static var constructorID: UInt32 { 0xf8ab7dfb }
             public static var tlName: String { "inputMediaContact" }
-            public var phoneNumber: String
-            public var firstName: String
-            public var lastName: String
-            public var vcard: String
+            public let phoneNumber: String
+            public let firstName: String
+            public let lastName: String
+            public let vcard: String
 
             public init(
                 phoneNumber: String,
@@ -4981,20 +5003,20 @@ extension Api {
         }
 
         /// `inputMediaUploadedDocument#037c9330`: a constructor of `InputMedia`.
-        public struct InputMediaUploadedDocument: TLConstructor {
+        public final class InputMediaUploadedDocument: TLConstructor {
             public static var constructorID: UInt32 { 0x037c9330 }
             public static var tlName: String { "inputMediaUploadedDocument" }
-            public var nosoundVideo: Bool
-            public var forceFile: Bool
-            public var spoiler: Bool
-            public var file: Api.InputFile
-            public var thumb: Api.InputFile?
-            public var mimeType: String
-            public var attributes: [Api.DocumentAttribute]
-            public var stickers: [Api.InputDocument]?
-            public var videoCover: Api.InputPhoto?
-            public var videoTimestamp: Int32?
-            public var ttlSeconds: Int32?
+            public let nosoundVideo: Bool
+            public let forceFile: Bool
+            public let spoiler: Bool
+            public let file: Api.InputFile
+            public let thumb: Api.InputFile?
+            public let mimeType: String
+            public let attributes: [Api.DocumentAttribute]
+            public let stickers: [Api.InputDocument]?
+            public let videoCover: Api.InputPhoto?
+            public let videoTimestamp: Int32?
+            public let ttlSeconds: Int32?
 
             public init(
                 nosoundVideo: Bool = false,
@@ -5108,15 +5130,15 @@ extension Api {
         }
 
         /// `inputMediaDocument#a8763ab5`: a constructor of `InputMedia`.
-        public struct InputMediaDocument: TLConstructor {
+        public final class InputMediaDocument: TLConstructor {
             public static var constructorID: UInt32 { 0xa8763ab5 }
             public static var tlName: String { "inputMediaDocument" }
-            public var spoiler: Bool
-            public var id: Api.InputDocument
-            public var videoCover: Api.InputPhoto?
-            public var videoTimestamp: Int32?
-            public var ttlSeconds: Int32?
-            public var query: String?
+            public let spoiler: Bool
+            public let id: Api.InputDocument
+            public let videoCover: Api.InputPhoto?
+            public let videoTimestamp: Int32?
+            public let ttlSeconds: Int32?
+            public let query: String?
 
             public init(
                 spoiler: Bool = false,
@@ -5185,15 +5207,15 @@ extension Api {
         }
 
         /// `inputMediaVenue#c13d1c11`: a constructor of `InputMedia`.
-        public struct InputMediaVenue: TLConstructor {
+        public final class InputMediaVenue: TLConstructor {
             public static var constructorID: UInt32 { 0xc13d1c11 }
             public static var tlName: String { "inputMediaVenue" }
-            public var geoPoint: Api.InputGeoPoint
-            public var title: String
-            public var address: String
-            public var provider: String
-            public var venueId: String
-            public var venueType: String
+            public let geoPoint: Api.InputGeoPoint
+            public let title: String
+            public let address: String
+            public let provider: String
+            public let venueId: String
+            public let venueType: String
 
             public init(
                 geoPoint: Api.InputGeoPoint,
@@ -5231,12 +5253,12 @@ extension Api {
         }
 
         /// `inputMediaPhotoExternal#e5bbfe1a`: a constructor of `InputMedia`.
-        public struct InputMediaPhotoExternal: TLConstructor {
+        public final class InputMediaPhotoExternal: TLConstructor {
             public static var constructorID: UInt32 { 0xe5bbfe1a }
             public static var tlName: String { "inputMediaPhotoExternal" }
-            public var spoiler: Bool
-            public var url: String
-            public var ttlSeconds: Int32?
+            public let spoiler: Bool
+            public let url: String
+            public let ttlSeconds: Int32?
 
             public init(
                 spoiler: Bool = false,
@@ -5272,14 +5294,14 @@ extension Api {
         }
 
         /// `inputMediaDocumentExternal#779600f9`: a constructor of `InputMedia`.
-        public struct InputMediaDocumentExternal: TLConstructor {
+        public final class InputMediaDocumentExternal: TLConstructor {
             public static var constructorID: UInt32 { 0x779600f9 }
             public static var tlName: String { "inputMediaDocumentExternal" }
-            public var spoiler: Bool
-            public var url: String
-            public var ttlSeconds: Int32?
-            public var videoCover: Api.InputPhoto?
-            public var videoTimestamp: Int32?
+            public let spoiler: Bool
+            public let url: String
+            public let ttlSeconds: Int32?
+            public let videoCover: Api.InputPhoto?
+            public let videoTimestamp: Int32?
 
             public init(
                 spoiler: Bool = false,
@@ -5337,10 +5359,10 @@ extension Api {
         }
 
         /// `inputMediaGame#d33f43f3`: a constructor of `InputMedia`.
-        public struct InputMediaGame: TLConstructor {
+        public final class InputMediaGame: TLConstructor {
             public static var constructorID: UInt32 { 0xd33f43f3 }
             public static var tlName: String { "inputMediaGame" }
-            public var id: Api.InputGame
+            public let id: Api.InputGame
 
             public init(
                 id: Api.InputGame
@@ -5358,18 +5380,18 @@ extension Api {
         }
 
         /// `inputMediaInvoice#405fef0d`: a constructor of `InputMedia`.
-        public struct InputMediaInvoice: TLConstructor {
+        public final class InputMediaInvoice: TLConstructor {
             public static var constructorID: UInt32 { 0x405fef0d }
             public static var tlName: String { "inputMediaInvoice" }
-            public var title: String
-            public var description: String
-            public var photo: Api.InputWebDocument?
-            public var invoice: Api.Invoice
-            public var payload: [UInt8]
-            public var provider: String?
-            public var providerData: Api.DataJSON
-            public var startParam: String?
-            public var extendedMedia: Api.InputMedia?
+            public let title: String
+            public let description: String
+            public let photo: Api.InputWebDocument?
+            public let invoice: Api.Invoice
+            public let payload: [UInt8]
+            public let provider: String?
+            public let providerData: Api.DataJSON
+            public let startParam: String?
+            public let extendedMedia: Api.InputMedia?
 
             public init(
                 title: String,
@@ -5450,14 +5472,14 @@ extension Api {
         }
 
         /// `inputMediaGeoLive#971fa843`: a constructor of `InputMedia`.
-        public struct InputMediaGeoLive: TLConstructor {
+        public final class InputMediaGeoLive: TLConstructor {
             public static var constructorID: UInt32 { 0x971fa843 }
             public static var tlName: String { "inputMediaGeoLive" }
-            public var stopped: Bool
-            public var geoPoint: Api.InputGeoPoint
-            public var heading: Int32?
-            public var period: Int32?
-            public var proximityNotificationRadius: Int32?
+            public let stopped: Bool
+            public let geoPoint: Api.InputGeoPoint
+            public let heading: Int32?
+            public let period: Int32?
+            public let proximityNotificationRadius: Int32?
 
             public init(
                 stopped: Bool = false,
@@ -5515,15 +5537,15 @@ extension Api {
         }
 
         /// `inputMediaPoll#883a4108`: a constructor of `InputMedia`.
-        public struct InputMediaPoll: TLConstructor {
+        public final class InputMediaPoll: TLConstructor {
             public static var constructorID: UInt32 { 0x883a4108 }
             public static var tlName: String { "inputMediaPoll" }
-            public var poll: Api.Poll
-            public var correctAnswers: [Int32]?
-            public var attachedMedia: Api.InputMedia?
-            public var solution: String?
-            public var solutionEntities: [Api.MessageEntity]?
-            public var solutionMedia: Api.InputMedia?
+            public let poll: Api.Poll
+            public let correctAnswers: [Int32]?
+            public let attachedMedia: Api.InputMedia?
+            public let solution: String?
+            public let solutionEntities: [Api.MessageEntity]?
+            public let solutionMedia: Api.InputMedia?
 
             public init(
                 poll: Api.Poll,
@@ -5621,10 +5643,10 @@ extension Api {
         }
 
         /// `inputMediaDice#e66fbf7b`: a constructor of `InputMedia`.
-        public struct InputMediaDice: TLConstructor {
+        public final class InputMediaDice: TLConstructor {
             public static var constructorID: UInt32 { 0xe66fbf7b }
             public static var tlName: String { "inputMediaDice" }
-            public var emoticon: String
+            public let emoticon: String
 
             public init(
                 emoticon: String
@@ -5642,11 +5664,11 @@ extension Api {
         }
 
         /// `inputMediaStory#89fdd778`: a constructor of `InputMedia`.
-        public struct InputMediaStory: TLConstructor {
+        public final class InputMediaStory: TLConstructor {
             public static var constructorID: UInt32 { 0x89fdd778 }
             public static var tlName: String { "inputMediaStory" }
-            public var peer: Api.InputPeer
-            public var id: Int32
+            public let peer: Api.InputPeer
+            public let id: Int32
 
             public init(
                 peer: Api.InputPeer,
@@ -5668,13 +5690,13 @@ extension Api {
         }
 
         /// `inputMediaWebPage#c21b8849`: a constructor of `InputMedia`.
-        public struct InputMediaWebPage: TLConstructor {
+        public final class InputMediaWebPage: TLConstructor {
             public static var constructorID: UInt32 { 0xc21b8849 }
             public static var tlName: String { "inputMediaWebPage" }
-            public var forceLargeMedia: Bool
-            public var forceSmallMedia: Bool
-            public var optional: Bool
-            public var url: String
+            public let forceLargeMedia: Bool
+            public let forceSmallMedia: Bool
+            public let optional: Bool
+            public let url: String
 
             public init(
                 forceLargeMedia: Bool = false,
@@ -5707,12 +5729,12 @@ extension Api {
         }
 
         /// `inputMediaPaidMedia#c4103386`: a constructor of `InputMedia`.
-        public struct InputMediaPaidMedia: TLConstructor {
+        public final class InputMediaPaidMedia: TLConstructor {
             public static var constructorID: UInt32 { 0xc4103386 }
             public static var tlName: String { "inputMediaPaidMedia" }
-            public var starsAmount: Int64
-            public var extendedMedia: [Api.InputMedia]
-            public var payload: String?
+            public let starsAmount: Int64
+            public let extendedMedia: [Api.InputMedia]
+            public let payload: String?
 
             public init(
                 starsAmount: Int64,
@@ -5757,10 +5779,10 @@ extension Api {
         }
 
         /// `inputMediaTodo#9fc55fde`: a constructor of `InputMedia`.
-        public struct InputMediaTodo: TLConstructor {
+        public final class InputMediaTodo: TLConstructor {
             public static var constructorID: UInt32 { 0x9fc55fde }
             public static var tlName: String { "inputMediaTodo" }
-            public var todo: Api.TodoList
+            public let todo: Api.TodoList
 
             public init(
                 todo: Api.TodoList
@@ -5778,12 +5800,12 @@ extension Api {
         }
 
         /// `inputMediaStakeDice#f3a9244a`: a constructor of `InputMedia`.
-        public struct InputMediaStakeDice: TLConstructor {
+        public final class InputMediaStakeDice: TLConstructor {
             public static var constructorID: UInt32 { 0xf3a9244a }
             public static var tlName: String { "inputMediaStakeDice" }
-            public var gameHash: String
-            public var tonAmount: Int64
-            public var clientSeed: [UInt8]
+            public let gameHash: String
+            public let tonAmount: Int64
+            public let clientSeed: [UInt8]
 
             public init(
                 gameHash: String,
@@ -5809,8 +5831,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputMessage`: one case per constructor.
-    public indirect enum InputMessage: TLSumType {
+    /// The TL type `InputMessage`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputMessage: TLSumType {
         /// `inputMessageID#a676a322`
         case inputMessageID(Api.InputMessage.InputMessageID)
         /// `inputMessageReplyTo#bad88395`
@@ -5865,10 +5888,10 @@ extension Api {
         }
 
         /// `inputMessageID#a676a322`: a constructor of `InputMessage`.
-        public struct InputMessageID: TLConstructor {
+        public final class InputMessageID: TLConstructor {
             public static var constructorID: UInt32 { 0xa676a322 }
             public static var tlName: String { "inputMessageID" }
-            public var id: Int32
+            public let id: Int32
 
             public init(
                 id: Int32
@@ -5886,10 +5909,10 @@ extension Api {
         }
 
         /// `inputMessageReplyTo#bad88395`: a constructor of `InputMessage`.
-        public struct InputMessageReplyTo: TLConstructor {
+        public final class InputMessageReplyTo: TLConstructor {
             public static var constructorID: UInt32 { 0xbad88395 }
             public static var tlName: String { "inputMessageReplyTo" }
-            public var id: Int32
+            public let id: Int32
 
             public init(
                 id: Int32
@@ -5907,11 +5930,11 @@ extension Api {
         }
 
         /// `inputMessageCallbackQuery#acfa1a7e`: a constructor of `InputMessage`.
-        public struct InputMessageCallbackQuery: TLConstructor {
+        public final class InputMessageCallbackQuery: TLConstructor {
             public static var constructorID: UInt32 { 0xacfa1a7e }
             public static var tlName: String { "inputMessageCallbackQuery" }
-            public var id: Int32
-            public var queryId: Int64
+            public let id: Int32
+            public let queryId: Int64
 
             public init(
                 id: Int32,
@@ -5979,8 +6002,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputNotifyPeer`: one case per constructor.
-    public indirect enum InputNotifyPeer: TLSumType {
+    /// The TL type `InputNotifyPeer`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputNotifyPeer: TLSumType {
         /// `inputNotifyPeer#b8bc5b0c`
         case inputNotifyPeer(Api.InputNotifyPeer.InputNotifyPeer)
         /// `inputNotifyUsers#193b4417`
@@ -6049,10 +6073,10 @@ extension Api {
         }
 
         /// `inputNotifyPeer#b8bc5b0c`: a constructor of `InputNotifyPeer`.
-        public struct InputNotifyPeer: TLConstructor {
+        public final class InputNotifyPeer: TLConstructor {
             public static var constructorID: UInt32 { 0xb8bc5b0c }
             public static var tlName: String { "inputNotifyPeer" }
-            public var peer: Api.InputPeer
+            public let peer: Api.InputPeer
 
             public init(
                 peer: Api.InputPeer
@@ -6070,11 +6094,11 @@ extension Api {
         }
 
         /// `inputNotifyForumTopic#5c467992`: a constructor of `InputNotifyPeer`.
-        public struct InputNotifyForumTopic: TLConstructor {
+        public final class InputNotifyForumTopic: TLConstructor {
             public static var constructorID: UInt32 { 0x5c467992 }
             public static var tlName: String { "inputNotifyForumTopic" }
-            public var peer: Api.InputPeer
-            public var topMsgId: Int32
+            public let peer: Api.InputPeer
+            public let topMsgId: Int32
 
             public init(
                 peer: Api.InputPeer,
@@ -6096,10 +6120,10 @@ extension Api {
         }
 
         /// `inputNotifyCommunity#27bb1adc`: a constructor of `InputNotifyPeer`.
-        public struct InputNotifyCommunity: TLConstructor {
+        public final class InputNotifyCommunity: TLConstructor {
             public static var constructorID: UInt32 { 0x27bb1adc }
             public static var tlName: String { "inputNotifyCommunity" }
-            public var community: Api.InputChannel
+            public let community: Api.InputChannel
 
             public init(
                 community: Api.InputChannel
@@ -6117,8 +6141,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputPasskeyCredential`: one case per constructor.
-    public indirect enum InputPasskeyCredential: TLSumType {
+    /// The TL type `InputPasskeyCredential`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputPasskeyCredential: TLSumType {
         /// `inputPasskeyCredentialPublicKey#3c27b78f`
         case inputPasskeyCredentialPublicKey(Api.InputPasskeyCredential.InputPasskeyCredentialPublicKey)
         /// `inputPasskeyCredentialFirebasePNV#5b1ccb28`
@@ -6158,12 +6183,12 @@ extension Api {
         }
 
         /// `inputPasskeyCredentialPublicKey#3c27b78f`: a constructor of `InputPasskeyCredential`.
-        public struct InputPasskeyCredentialPublicKey: TLConstructor {
+        public final class InputPasskeyCredentialPublicKey: TLConstructor {
             public static var constructorID: UInt32 { 0x3c27b78f }
             public static var tlName: String { "inputPasskeyCredentialPublicKey" }
-            public var id: String
-            public var rawId: String
-            public var response: Api.InputPasskeyResponse
+            public let id: String
+            public let rawId: String
+            public let response: Api.InputPasskeyResponse
 
             public init(
                 id: String,
@@ -6189,10 +6214,10 @@ extension Api {
         }
 
         /// `inputPasskeyCredentialFirebasePNV#5b1ccb28`: a constructor of `InputPasskeyCredential`.
-        public struct InputPasskeyCredentialFirebasePNV: TLConstructor {
+        public final class InputPasskeyCredentialFirebasePNV: TLConstructor {
             public static var constructorID: UInt32 { 0x5b1ccb28 }
             public static var tlName: String { "inputPasskeyCredentialFirebasePNV" }
-            public var pnvToken: String
+            public let pnvToken: String
 
             public init(
                 pnvToken: String
@@ -6210,8 +6235,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputPasskeyResponse`: one case per constructor.
-    public indirect enum InputPasskeyResponse: TLSumType {
+    /// The TL type `InputPasskeyResponse`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputPasskeyResponse: TLSumType {
         /// `inputPasskeyResponseRegister#3e63935c`
         case inputPasskeyResponseRegister(Api.InputPasskeyResponse.InputPasskeyResponseRegister)
         /// `inputPasskeyResponseLogin#c31fc14a`
@@ -6251,11 +6277,11 @@ extension Api {
         }
 
         /// `inputPasskeyResponseRegister#3e63935c`: a constructor of `InputPasskeyResponse`.
-        public struct InputPasskeyResponseRegister: TLConstructor {
+        public final class InputPasskeyResponseRegister: TLConstructor {
             public static var constructorID: UInt32 { 0x3e63935c }
             public static var tlName: String { "inputPasskeyResponseRegister" }
-            public var clientData: Api.DataJSON
-            public var attestationData: [UInt8]
+            public let clientData: Api.DataJSON
+            public let attestationData: [UInt8]
 
             public init(
                 clientData: Api.DataJSON,
@@ -6277,13 +6303,13 @@ extension Api {
         }
 
         /// `inputPasskeyResponseLogin#c31fc14a`: a constructor of `InputPasskeyResponse`.
-        public struct InputPasskeyResponseLogin: TLConstructor {
+        public final class InputPasskeyResponseLogin: TLConstructor {
             public static var constructorID: UInt32 { 0xc31fc14a }
             public static var tlName: String { "inputPasskeyResponseLogin" }
-            public var clientData: Api.DataJSON
-            public var authenticatorData: [UInt8]
-            public var signature: [UInt8]
-            public var userHandle: String
+            public let clientData: Api.DataJSON
+            public let authenticatorData: [UInt8]
+            public let signature: [UInt8]
+            public let userHandle: String
 
             public init(
                 clientData: Api.DataJSON,
@@ -6313,8 +6339,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputPaymentCredentials`: one case per constructor.
-    public indirect enum InputPaymentCredentials: TLSumType {
+    /// The TL type `InputPaymentCredentials`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputPaymentCredentials: TLSumType {
         /// `inputPaymentCredentialsSaved#c10eb2cf`
         case inputPaymentCredentialsSaved(Api.InputPaymentCredentials.InputPaymentCredentialsSaved)
         /// `inputPaymentCredentials#3417d728`
@@ -6370,11 +6397,11 @@ extension Api {
         }
 
         /// `inputPaymentCredentialsSaved#c10eb2cf`: a constructor of `InputPaymentCredentials`.
-        public struct InputPaymentCredentialsSaved: TLConstructor {
+        public final class InputPaymentCredentialsSaved: TLConstructor {
             public static var constructorID: UInt32 { 0xc10eb2cf }
             public static var tlName: String { "inputPaymentCredentialsSaved" }
-            public var id: String
-            public var tmpPassword: [UInt8]
+            public let id: String
+            public let tmpPassword: [UInt8]
 
             public init(
                 id: String,
@@ -6396,11 +6423,11 @@ extension Api {
         }
 
         /// `inputPaymentCredentials#3417d728`: a constructor of `InputPaymentCredentials`.
-        public struct InputPaymentCredentials: TLConstructor {
+        public final class InputPaymentCredentials: TLConstructor {
             public static var constructorID: UInt32 { 0x3417d728 }
             public static var tlName: String { "inputPaymentCredentials" }
-            public var save: Bool
-            public var data: Api.DataJSON
+            public let save: Bool
+            public let data: Api.DataJSON
 
             public init(
                 save: Bool = false,
@@ -6425,10 +6452,10 @@ extension Api {
         }
 
         /// `inputPaymentCredentialsApplePay#0aa1c39f`: a constructor of `InputPaymentCredentials`.
-        public struct InputPaymentCredentialsApplePay: TLConstructor {
+        public final class InputPaymentCredentialsApplePay: TLConstructor {
             public static var constructorID: UInt32 { 0x0aa1c39f }
             public static var tlName: String { "inputPaymentCredentialsApplePay" }
-            public var paymentData: Api.DataJSON
+            public let paymentData: Api.DataJSON
 
             public init(
                 paymentData: Api.DataJSON
@@ -6446,10 +6473,10 @@ extension Api {
         }
 
         /// `inputPaymentCredentialsGooglePay#8ac32801`: a constructor of `InputPaymentCredentials`.
-        public struct InputPaymentCredentialsGooglePay: TLConstructor {
+        public final class InputPaymentCredentialsGooglePay: TLConstructor {
             public static var constructorID: UInt32 { 0x8ac32801 }
             public static var tlName: String { "inputPaymentCredentialsGooglePay" }
-            public var paymentToken: Api.DataJSON
+            public let paymentToken: Api.DataJSON
 
             public init(
                 paymentToken: Api.DataJSON
@@ -6467,8 +6494,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputPeer`: one case per constructor.
-    public indirect enum InputPeer: TLSumType {
+    /// The TL type `InputPeer`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputPeer: TLSumType {
         /// `inputPeerEmpty#7f3b18ea`
         case inputPeerEmpty
         /// `inputPeerSelf#7da07ec9`
@@ -6546,10 +6574,10 @@ extension Api {
         }
 
         /// `inputPeerChat#35a95cb9`: a constructor of `InputPeer`.
-        public struct InputPeerChat: TLConstructor {
+        public final class InputPeerChat: TLConstructor {
             public static var constructorID: UInt32 { 0x35a95cb9 }
             public static var tlName: String { "inputPeerChat" }
-            public var chatId: Int64
+            public let chatId: Int64
 
             public init(
                 chatId: Int64
@@ -6567,11 +6595,11 @@ extension Api {
         }
 
         /// `inputPeerUser#dde8a54c`: a constructor of `InputPeer`.
-        public struct InputPeerUser: TLConstructor {
+        public final class InputPeerUser: TLConstructor {
             public static var constructorID: UInt32 { 0xdde8a54c }
             public static var tlName: String { "inputPeerUser" }
-            public var userId: Int64
-            public var accessHash: Int64
+            public let userId: Int64
+            public let accessHash: Int64
 
             public init(
                 userId: Int64,
@@ -6593,11 +6621,11 @@ extension Api {
         }
 
         /// `inputPeerChannel#27bcbbfc`: a constructor of `InputPeer`.
-        public struct InputPeerChannel: TLConstructor {
+        public final class InputPeerChannel: TLConstructor {
             public static var constructorID: UInt32 { 0x27bcbbfc }
             public static var tlName: String { "inputPeerChannel" }
-            public var channelId: Int64
-            public var accessHash: Int64
+            public let channelId: Int64
+            public let accessHash: Int64
 
             public init(
                 channelId: Int64,
@@ -6619,12 +6647,12 @@ extension Api {
         }
 
         /// `inputPeerUserFromMessage#a87b0a1c`: a constructor of `InputPeer`.
-        public struct InputPeerUserFromMessage: TLConstructor {
+        public final class InputPeerUserFromMessage: TLConstructor {
             public static var constructorID: UInt32 { 0xa87b0a1c }
             public static var tlName: String { "inputPeerUserFromMessage" }
-            public var peer: Api.InputPeer
-            public var msgId: Int32
-            public var userId: Int64
+            public let peer: Api.InputPeer
+            public let msgId: Int32
+            public let userId: Int64
 
             public init(
                 peer: Api.InputPeer,
@@ -6650,12 +6678,12 @@ extension Api {
         }
 
         /// `inputPeerChannelFromMessage#bd2a0840`: a constructor of `InputPeer`.
-        public struct InputPeerChannelFromMessage: TLConstructor {
+        public final class InputPeerChannelFromMessage: TLConstructor {
             public static var constructorID: UInt32 { 0xbd2a0840 }
             public static var tlName: String { "inputPeerChannelFromMessage" }
-            public var peer: Api.InputPeer
-            public var msgId: Int32
-            public var channelId: Int64
+            public let peer: Api.InputPeer
+            public let msgId: Int32
+            public let channelId: Int64
 
             public init(
                 peer: Api.InputPeer,
@@ -6810,8 +6838,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputPhoto`: one case per constructor.
-    public indirect enum InputPhoto: TLSumType {
+    /// The TL type `InputPhoto`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputPhoto: TLSumType {
         /// `inputPhotoEmpty#1cd7bf0d`
         case inputPhotoEmpty
         /// `inputPhoto#3bb3b94a`
@@ -6850,12 +6879,12 @@ extension Api {
         }
 
         /// `inputPhoto#3bb3b94a`: a constructor of `InputPhoto`.
-        public struct InputPhoto: TLConstructor {
+        public final class InputPhoto: TLConstructor {
             public static var constructorID: UInt32 { 0x3bb3b94a }
             public static var tlName: String { "inputPhoto" }
-            public var id: Int64
-            public var accessHash: Int64
-            public var fileReference: [UInt8]
+            public let id: Int64
+            public let accessHash: Int64
+            public let fileReference: [UInt8]
 
             public init(
                 id: Int64,
@@ -6881,7 +6910,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputPrivacyKey`: one case per constructor.
+    /// The TL type `InputPrivacyKey`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
     public enum InputPrivacyKey: TLSumType {
         /// `inputPrivacyKeyStatusTimestamp#4f96cb18`
         case inputPrivacyKeyStatusTimestamp
@@ -7004,8 +7034,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputPrivacyRule`: one case per constructor.
-    public indirect enum InputPrivacyRule: TLSumType {
+    /// The TL type `InputPrivacyRule`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputPrivacyRule: TLSumType {
         /// `inputPrivacyValueAllowContacts#0d09e07b`
         case inputPrivacyValueAllowContacts
         /// `inputPrivacyValueAllowAll#184b35ce`
@@ -7117,10 +7148,10 @@ extension Api {
         }
 
         /// `inputPrivacyValueAllowUsers#131cc67f`: a constructor of `InputPrivacyRule`.
-        public struct InputPrivacyValueAllowUsers: TLConstructor {
+        public final class InputPrivacyValueAllowUsers: TLConstructor {
             public static var constructorID: UInt32 { 0x131cc67f }
             public static var tlName: String { "inputPrivacyValueAllowUsers" }
-            public var users: [Api.InputUser]
+            public let users: [Api.InputUser]
 
             public init(
                 users: [Api.InputUser]
@@ -7147,10 +7178,10 @@ extension Api {
         }
 
         /// `inputPrivacyValueDisallowUsers#90110467`: a constructor of `InputPrivacyRule`.
-        public struct InputPrivacyValueDisallowUsers: TLConstructor {
+        public final class InputPrivacyValueDisallowUsers: TLConstructor {
             public static var constructorID: UInt32 { 0x90110467 }
             public static var tlName: String { "inputPrivacyValueDisallowUsers" }
-            public var users: [Api.InputUser]
+            public let users: [Api.InputUser]
 
             public init(
                 users: [Api.InputUser]
@@ -7177,10 +7208,10 @@ extension Api {
         }
 
         /// `inputPrivacyValueAllowChatParticipants#840649cf`: a constructor of `InputPrivacyRule`.
-        public struct InputPrivacyValueAllowChatParticipants: TLConstructor {
+        public final class InputPrivacyValueAllowChatParticipants: TLConstructor {
             public static var constructorID: UInt32 { 0x840649cf }
             public static var tlName: String { "inputPrivacyValueAllowChatParticipants" }
-            public var chats: [Int64]
+            public let chats: [Int64]
 
             public init(
                 chats: [Int64]
@@ -7207,10 +7238,10 @@ extension Api {
         }
 
         /// `inputPrivacyValueDisallowChatParticipants#e94f0f86`: a constructor of `InputPrivacyRule`.
-        public struct InputPrivacyValueDisallowChatParticipants: TLConstructor {
+        public final class InputPrivacyValueDisallowChatParticipants: TLConstructor {
             public static var constructorID: UInt32 { 0xe94f0f86 }
             public static var tlName: String { "inputPrivacyValueDisallowChatParticipants" }
-            public var chats: [Int64]
+            public let chats: [Int64]
 
             public init(
                 chats: [Int64]
@@ -7237,8 +7268,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputQuickReplyShortcut`: one case per constructor.
-    public indirect enum InputQuickReplyShortcut: TLSumType {
+    /// The TL type `InputQuickReplyShortcut`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputQuickReplyShortcut: TLSumType {
         /// `inputQuickReplyShortcut#24596d41`
         case inputQuickReplyShortcut(Api.InputQuickReplyShortcut.InputQuickReplyShortcut)
         /// `inputQuickReplyShortcutId#01190cf1`
@@ -7278,10 +7310,10 @@ extension Api {
         }
 
         /// `inputQuickReplyShortcut#24596d41`: a constructor of `InputQuickReplyShortcut`.
-        public struct InputQuickReplyShortcut: TLConstructor {
+        public final class InputQuickReplyShortcut: TLConstructor {
             public static var constructorID: UInt32 { 0x24596d41 }
             public static var tlName: String { "inputQuickReplyShortcut" }
-            public var shortcut: String
+            public let shortcut: String
 
             public init(
                 shortcut: String
@@ -7299,10 +7331,10 @@ extension Api {
         }
 
         /// `inputQuickReplyShortcutId#01190cf1`: a constructor of `InputQuickReplyShortcut`.
-        public struct InputQuickReplyShortcutId: TLConstructor {
+        public final class InputQuickReplyShortcutId: TLConstructor {
             public static var constructorID: UInt32 { 0x01190cf1 }
             public static var tlName: String { "inputQuickReplyShortcutId" }
-            public var shortcutId: Int32
+            public let shortcutId: Int32
 
             public init(
                 shortcutId: Int32
@@ -7320,8 +7352,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputReplyTo`: one case per constructor.
-    public indirect enum InputReplyTo: TLSumType {
+    /// The TL type `InputReplyTo`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputReplyTo: TLSumType {
         /// `inputReplyToMessage#3bd4b7c2`
         case inputReplyToMessage(Api.InputReplyTo.InputReplyToMessage)
         /// `inputReplyToStory#5881323a`
@@ -7377,18 +7410,18 @@ extension Api {
         }
 
         /// `inputReplyToMessage#3bd4b7c2`: a constructor of `InputReplyTo`.
-        public struct InputReplyToMessage: TLConstructor {
+        public final class InputReplyToMessage: TLConstructor {
             public static var constructorID: UInt32 { 0x3bd4b7c2 }
             public static var tlName: String { "inputReplyToMessage" }
-            public var replyToMsgId: Int32
-            public var topMsgId: Int32?
-            public var replyToPeerId: Api.InputPeer?
-            public var quoteText: String?
-            public var quoteEntities: [Api.MessageEntity]?
-            public var quoteOffset: Int32?
-            public var monoforumPeerId: Api.InputPeer?
-            public var todoItemId: Int32?
-            public var pollOption: [UInt8]?
+            public let replyToMsgId: Int32
+            public let topMsgId: Int32?
+            public let replyToPeerId: Api.InputPeer?
+            public let quoteText: String?
+            public let quoteEntities: [Api.MessageEntity]?
+            public let quoteOffset: Int32?
+            public let monoforumPeerId: Api.InputPeer?
+            public let todoItemId: Int32?
+            public let pollOption: [UInt8]?
 
             public init(
                 replyToMsgId: Int32,
@@ -7506,11 +7539,11 @@ extension Api {
         }
 
         /// `inputReplyToStory#5881323a`: a constructor of `InputReplyTo`.
-        public struct InputReplyToStory: TLConstructor {
+        public final class InputReplyToStory: TLConstructor {
             public static var constructorID: UInt32 { 0x5881323a }
             public static var tlName: String { "inputReplyToStory" }
-            public var peer: Api.InputPeer
-            public var storyId: Int32
+            public let peer: Api.InputPeer
+            public let storyId: Int32
 
             public init(
                 peer: Api.InputPeer,
@@ -7532,10 +7565,10 @@ extension Api {
         }
 
         /// `inputReplyToMonoForum#69d66c45`: a constructor of `InputReplyTo`.
-        public struct InputReplyToMonoForum: TLConstructor {
+        public final class InputReplyToMonoForum: TLConstructor {
             public static var constructorID: UInt32 { 0x69d66c45 }
             public static var tlName: String { "inputReplyToMonoForum" }
-            public var monoforumPeerId: Api.InputPeer
+            public let monoforumPeerId: Api.InputPeer
 
             public init(
                 monoforumPeerId: Api.InputPeer
@@ -7553,10 +7586,10 @@ extension Api {
         }
 
         /// `inputReplyToEphemeralMessage#4119b95e`: a constructor of `InputReplyTo`.
-        public struct InputReplyToEphemeralMessage: TLConstructor {
+        public final class InputReplyToEphemeralMessage: TLConstructor {
             public static var constructorID: UInt32 { 0x4119b95e }
             public static var tlName: String { "inputReplyToEphemeralMessage" }
-            public var id: Int32
+            public let id: Int32
 
             public init(
                 id: Int32
@@ -7574,8 +7607,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputRichFile`: one case per constructor.
-    public indirect enum InputRichFile: TLSumType {
+    /// The TL type `InputRichFile`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputRichFile: TLSumType {
         /// `inputRichFilePhoto#9b00622b`
         case inputRichFilePhoto(Api.InputRichFile.InputRichFilePhoto)
         /// `inputRichFileDocument#83281dbd`
@@ -7615,11 +7649,11 @@ extension Api {
         }
 
         /// `inputRichFilePhoto#9b00622b`: a constructor of `InputRichFile`.
-        public struct InputRichFilePhoto: TLConstructor {
+        public final class InputRichFilePhoto: TLConstructor {
             public static var constructorID: UInt32 { 0x9b00622b }
             public static var tlName: String { "inputRichFilePhoto" }
-            public var id: String
-            public var photo: Api.InputPhoto
+            public let id: String
+            public let photo: Api.InputPhoto
 
             public init(
                 id: String,
@@ -7641,11 +7675,11 @@ extension Api {
         }
 
         /// `inputRichFileDocument#83281dbd`: a constructor of `InputRichFile`.
-        public struct InputRichFileDocument: TLConstructor {
+        public final class InputRichFileDocument: TLConstructor {
             public static var constructorID: UInt32 { 0x83281dbd }
             public static var tlName: String { "inputRichFileDocument" }
-            public var id: String
-            public var document: Api.InputDocument
+            public let id: String
+            public let document: Api.InputDocument
 
             public init(
                 id: String,
@@ -7667,8 +7701,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputRichMessage`: one case per constructor.
-    public indirect enum InputRichMessage: TLSumType {
+    /// The TL type `InputRichMessage`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputRichMessage: TLSumType {
         /// `inputRichMessage#e4c449fc`
         case inputRichMessage(Api.InputRichMessage.InputRichMessage)
         /// `inputRichMessageHTML#dacb836a`
@@ -7716,15 +7751,15 @@ extension Api {
         }
 
         /// `inputRichMessage#e4c449fc`: a constructor of `InputRichMessage`.
-        public struct InputRichMessage: TLConstructor {
+        public final class InputRichMessage: TLConstructor {
             public static var constructorID: UInt32 { 0xe4c449fc }
             public static var tlName: String { "inputRichMessage" }
-            public var rtl: Bool
-            public var noautolink: Bool
-            public var blocks: [Api.PageBlock]
-            public var photos: [Api.InputPhoto]?
-            public var documents: [Api.InputDocument]?
-            public var users: [Api.InputUser]?
+            public let rtl: Bool
+            public let noautolink: Bool
+            public let blocks: [Api.PageBlock]
+            public let photos: [Api.InputPhoto]?
+            public let documents: [Api.InputDocument]?
+            public let users: [Api.InputUser]?
 
             public init(
                 rtl: Bool = false,
@@ -7822,13 +7857,13 @@ extension Api {
         }
 
         /// `inputRichMessageHTML#dacb836a`: a constructor of `InputRichMessage`.
-        public struct InputRichMessageHTML: TLConstructor {
+        public final class InputRichMessageHTML: TLConstructor {
             public static var constructorID: UInt32 { 0xdacb836a }
             public static var tlName: String { "inputRichMessageHTML" }
-            public var rtl: Bool
-            public var noautolink: Bool
-            public var html: String
-            public var files: [Api.InputRichFile]?
+            public let rtl: Bool
+            public let noautolink: Bool
+            public let html: String
+            public let files: [Api.InputRichFile]?
 
             public init(
                 rtl: Bool = false,
@@ -7877,13 +7912,13 @@ extension Api {
         }
 
         /// `inputRichMessageMarkdown#004b572c`: a constructor of `InputRichMessage`.
-        public struct InputRichMessageMarkdown: TLConstructor {
+        public final class InputRichMessageMarkdown: TLConstructor {
             public static var constructorID: UInt32 { 0x004b572c }
             public static var tlName: String { "inputRichMessageMarkdown" }
-            public var rtl: Bool
-            public var noautolink: Bool
-            public var markdown: String
-            public var files: [Api.InputRichFile]?
+            public let rtl: Bool
+            public let noautolink: Bool
+            public let markdown: String
+            public let files: [Api.InputRichFile]?
 
             public init(
                 rtl: Bool = false,
@@ -7932,8 +7967,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputSavedStarGift`: one case per constructor.
-    public indirect enum InputSavedStarGift: TLSumType {
+    /// The TL type `InputSavedStarGift`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputSavedStarGift: TLSumType {
         /// `inputSavedStarGiftUser#69279795`
         case inputSavedStarGiftUser(Api.InputSavedStarGift.InputSavedStarGiftUser)
         /// `inputSavedStarGiftChat#f101aa7f`
@@ -7981,10 +8017,10 @@ extension Api {
         }
 
         /// `inputSavedStarGiftUser#69279795`: a constructor of `InputSavedStarGift`.
-        public struct InputSavedStarGiftUser: TLConstructor {
+        public final class InputSavedStarGiftUser: TLConstructor {
             public static var constructorID: UInt32 { 0x69279795 }
             public static var tlName: String { "inputSavedStarGiftUser" }
-            public var msgId: Int32
+            public let msgId: Int32
 
             public init(
                 msgId: Int32
@@ -8002,11 +8038,11 @@ extension Api {
         }
 
         /// `inputSavedStarGiftChat#f101aa7f`: a constructor of `InputSavedStarGift`.
-        public struct InputSavedStarGiftChat: TLConstructor {
+        public final class InputSavedStarGiftChat: TLConstructor {
             public static var constructorID: UInt32 { 0xf101aa7f }
             public static var tlName: String { "inputSavedStarGiftChat" }
-            public var peer: Api.InputPeer
-            public var savedId: Int64
+            public let peer: Api.InputPeer
+            public let savedId: Int64
 
             public init(
                 peer: Api.InputPeer,
@@ -8028,10 +8064,10 @@ extension Api {
         }
 
         /// `inputSavedStarGiftSlug#2085c238`: a constructor of `InputSavedStarGift`.
-        public struct InputSavedStarGiftSlug: TLConstructor {
+        public final class InputSavedStarGiftSlug: TLConstructor {
             public static var constructorID: UInt32 { 0x2085c238 }
             public static var tlName: String { "inputSavedStarGiftSlug" }
-            public var slug: String
+            public let slug: String
 
             public init(
                 slug: String
@@ -8049,8 +8085,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputSecureFile`: one case per constructor.
-    public indirect enum InputSecureFile: TLSumType {
+    /// The TL type `InputSecureFile`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputSecureFile: TLSumType {
         /// `inputSecureFileUploaded#3334b0f0`
         case inputSecureFileUploaded(Api.InputSecureFile.InputSecureFileUploaded)
         /// `inputSecureFile#5367e5be`
@@ -8090,14 +8127,14 @@ extension Api {
         }
 
         /// `inputSecureFileUploaded#3334b0f0`: a constructor of `InputSecureFile`.
-        public struct InputSecureFileUploaded: TLConstructor {
+        public final class InputSecureFileUploaded: TLConstructor {
             public static var constructorID: UInt32 { 0x3334b0f0 }
             public static var tlName: String { "inputSecureFileUploaded" }
-            public var id: Int64
-            public var parts: Int32
-            public var md5Checksum: String
-            public var fileHash: [UInt8]
-            public var secret: [UInt8]
+            public let id: Int64
+            public let parts: Int32
+            public let md5Checksum: String
+            public let fileHash: [UInt8]
+            public let secret: [UInt8]
 
             public init(
                 id: Int64,
@@ -8131,11 +8168,11 @@ extension Api {
         }
 
         /// `inputSecureFile#5367e5be`: a constructor of `InputSecureFile`.
-        public struct InputSecureFile: TLConstructor {
+        public final class InputSecureFile: TLConstructor {
             public static var constructorID: UInt32 { 0x5367e5be }
             public static var tlName: String { "inputSecureFile" }
-            public var id: Int64
-            public var accessHash: Int64
+            public let id: Int64
+            public let accessHash: Int64
 
             public init(
                 id: Int64,
@@ -8338,8 +8375,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputStarGiftAuction`: one case per constructor.
-    public indirect enum InputStarGiftAuction: TLSumType {
+    /// The TL type `InputStarGiftAuction`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputStarGiftAuction: TLSumType {
         /// `inputStarGiftAuction#02e16c98`
         case inputStarGiftAuction(Api.InputStarGiftAuction.InputStarGiftAuction)
         /// `inputStarGiftAuctionSlug#7ab58308`
@@ -8379,10 +8417,10 @@ extension Api {
         }
 
         /// `inputStarGiftAuction#02e16c98`: a constructor of `InputStarGiftAuction`.
-        public struct InputStarGiftAuction: TLConstructor {
+        public final class InputStarGiftAuction: TLConstructor {
             public static var constructorID: UInt32 { 0x02e16c98 }
             public static var tlName: String { "inputStarGiftAuction" }
-            public var giftId: Int64
+            public let giftId: Int64
 
             public init(
                 giftId: Int64
@@ -8400,10 +8438,10 @@ extension Api {
         }
 
         /// `inputStarGiftAuctionSlug#7ab58308`: a constructor of `InputStarGiftAuction`.
-        public struct InputStarGiftAuctionSlug: TLConstructor {
+        public final class InputStarGiftAuctionSlug: TLConstructor {
             public static var constructorID: UInt32 { 0x7ab58308 }
             public static var tlName: String { "inputStarGiftAuctionSlug" }
-            public var slug: String
+            public let slug: String
 
             public init(
                 slug: String
@@ -8450,8 +8488,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputStickerSet`: one case per constructor.
-    public indirect enum InputStickerSet: TLSumType {
+    /// The TL type `InputStickerSet`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputStickerSet: TLSumType {
         /// `inputStickerSetEmpty#ffb62b95`
         case inputStickerSetEmpty
         /// `inputStickerSetID#9de7a269`
@@ -8562,11 +8601,11 @@ extension Api {
         }
 
         /// `inputStickerSetID#9de7a269`: a constructor of `InputStickerSet`.
-        public struct InputStickerSetID: TLConstructor {
+        public final class InputStickerSetID: TLConstructor {
             public static var constructorID: UInt32 { 0x9de7a269 }
             public static var tlName: String { "inputStickerSetID" }
-            public var id: Int64
-            public var accessHash: Int64
+            public let id: Int64
+            public let accessHash: Int64
 
             public init(
                 id: Int64,
@@ -8588,10 +8627,10 @@ extension Api {
         }
 
         /// `inputStickerSetShortName#861cc8a0`: a constructor of `InputStickerSet`.
-        public struct InputStickerSetShortName: TLConstructor {
+        public final class InputStickerSetShortName: TLConstructor {
             public static var constructorID: UInt32 { 0x861cc8a0 }
             public static var tlName: String { "inputStickerSetShortName" }
-            public var shortName: String
+            public let shortName: String
 
             public init(
                 shortName: String
@@ -8609,10 +8648,10 @@ extension Api {
         }
 
         /// `inputStickerSetDice#e67f520e`: a constructor of `InputStickerSet`.
-        public struct InputStickerSetDice: TLConstructor {
+        public final class InputStickerSetDice: TLConstructor {
             public static var constructorID: UInt32 { 0xe67f520e }
             public static var tlName: String { "inputStickerSetDice" }
-            public var emoticon: String
+            public let emoticon: String
 
             public init(
                 emoticon: String
@@ -8683,8 +8722,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputStickeredMedia`: one case per constructor.
-    public indirect enum InputStickeredMedia: TLSumType {
+    /// The TL type `InputStickeredMedia`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputStickeredMedia: TLSumType {
         /// `inputStickeredMediaPhoto#4a992157`
         case inputStickeredMediaPhoto(Api.InputStickeredMedia.InputStickeredMediaPhoto)
         /// `inputStickeredMediaDocument#0438865b`
@@ -8724,10 +8764,10 @@ extension Api {
         }
 
         /// `inputStickeredMediaPhoto#4a992157`: a constructor of `InputStickeredMedia`.
-        public struct InputStickeredMediaPhoto: TLConstructor {
+        public final class InputStickeredMediaPhoto: TLConstructor {
             public static var constructorID: UInt32 { 0x4a992157 }
             public static var tlName: String { "inputStickeredMediaPhoto" }
-            public var id: Api.InputPhoto
+            public let id: Api.InputPhoto
 
             public init(
                 id: Api.InputPhoto
@@ -8745,10 +8785,10 @@ extension Api {
         }
 
         /// `inputStickeredMediaDocument#0438865b`: a constructor of `InputStickeredMedia`.
-        public struct InputStickeredMediaDocument: TLConstructor {
+        public final class InputStickeredMediaDocument: TLConstructor {
             public static var constructorID: UInt32 { 0x0438865b }
             public static var tlName: String { "inputStickeredMediaDocument" }
-            public var id: Api.InputDocument
+            public let id: Api.InputDocument
 
             public init(
                 id: Api.InputDocument
@@ -8766,8 +8806,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputStorePaymentPurpose`: one case per constructor.
-    public indirect enum InputStorePaymentPurpose: TLSumType {
+    /// The TL type `InputStorePaymentPurpose`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputStorePaymentPurpose: TLSumType {
         /// `inputStorePaymentPremiumSubscription#a6751e66`
         case inputStorePaymentPremiumSubscription(Api.InputStorePaymentPurpose.InputStorePaymentPremiumSubscription)
         /// `inputStorePaymentGiftPremium#616f7fe8`
@@ -8855,11 +8896,11 @@ extension Api {
         }
 
         /// `inputStorePaymentPremiumSubscription#a6751e66`: a constructor of `InputStorePaymentPurpose`.
-        public struct InputStorePaymentPremiumSubscription: TLConstructor {
+        public final class InputStorePaymentPremiumSubscription: TLConstructor {
             public static var constructorID: UInt32 { 0xa6751e66 }
             public static var tlName: String { "inputStorePaymentPremiumSubscription" }
-            public var restore: Bool
-            public var upgrade: Bool
+            public let restore: Bool
+            public let upgrade: Bool
 
             public init(
                 restore: Bool = false,
@@ -8884,12 +8925,12 @@ extension Api {
         }
 
         /// `inputStorePaymentGiftPremium#616f7fe8`: a constructor of `InputStorePaymentPurpose`.
-        public struct InputStorePaymentGiftPremium: TLConstructor {
+        public final class InputStorePaymentGiftPremium: TLConstructor {
             public static var constructorID: UInt32 { 0x616f7fe8 }
             public static var tlName: String { "inputStorePaymentGiftPremium" }
-            public var userId: Api.InputUser
-            public var currency: String
-            public var amount: Int64
+            public let userId: Api.InputUser
+            public let currency: String
+            public let amount: Int64
 
             public init(
                 userId: Api.InputUser,
@@ -8915,14 +8956,14 @@ extension Api {
         }
 
         /// `inputStorePaymentPremiumGiftCode#fb790393`: a constructor of `InputStorePaymentPurpose`.
-        public struct InputStorePaymentPremiumGiftCode: TLConstructor {
+        public final class InputStorePaymentPremiumGiftCode: TLConstructor {
             public static var constructorID: UInt32 { 0xfb790393 }
             public static var tlName: String { "inputStorePaymentPremiumGiftCode" }
-            public var users: [Api.InputUser]
-            public var boostPeer: Api.InputPeer?
-            public var currency: String
-            public var amount: Int64
-            public var message: Api.TextWithEntities?
+            public let users: [Api.InputUser]
+            public let boostPeer: Api.InputPeer?
+            public let currency: String
+            public let amount: Int64
+            public let message: Api.TextWithEntities?
 
             public init(
                 users: [Api.InputUser],
@@ -8982,19 +9023,19 @@ extension Api {
         }
 
         /// `inputStorePaymentPremiumGiveaway#160544ca`: a constructor of `InputStorePaymentPurpose`.
-        public struct InputStorePaymentPremiumGiveaway: TLConstructor {
+        public final class InputStorePaymentPremiumGiveaway: TLConstructor {
             public static var constructorID: UInt32 { 0x160544ca }
             public static var tlName: String { "inputStorePaymentPremiumGiveaway" }
-            public var onlyNewSubscribers: Bool
-            public var winnersAreVisible: Bool
-            public var boostPeer: Api.InputPeer
-            public var additionalPeers: [Api.InputPeer]?
-            public var countriesIso2: [String]?
-            public var prizeDescription: String?
-            public var randomId: Int64
-            public var untilDate: Int32
-            public var currency: String
-            public var amount: Int64
+            public let onlyNewSubscribers: Bool
+            public let winnersAreVisible: Bool
+            public let boostPeer: Api.InputPeer
+            public let additionalPeers: [Api.InputPeer]?
+            public let countriesIso2: [String]?
+            public let prizeDescription: String?
+            public let randomId: Int64
+            public let untilDate: Int32
+            public let currency: String
+            public let amount: Int64
 
             public init(
                 onlyNewSubscribers: Bool = false,
@@ -9090,13 +9131,13 @@ extension Api {
         }
 
         /// `inputStorePaymentStarsTopup#f9a2a6cb`: a constructor of `InputStorePaymentPurpose`.
-        public struct InputStorePaymentStarsTopup: TLConstructor {
+        public final class InputStorePaymentStarsTopup: TLConstructor {
             public static var constructorID: UInt32 { 0xf9a2a6cb }
             public static var tlName: String { "inputStorePaymentStarsTopup" }
-            public var stars: Int64
-            public var currency: String
-            public var amount: Int64
-            public var spendPurposePeer: Api.InputPeer?
+            public let stars: Int64
+            public let currency: String
+            public let amount: Int64
+            public let spendPurposePeer: Api.InputPeer?
 
             public init(
                 stars: Int64,
@@ -9136,13 +9177,13 @@ extension Api {
         }
 
         /// `inputStorePaymentStarsGift#1d741ef7`: a constructor of `InputStorePaymentPurpose`.
-        public struct InputStorePaymentStarsGift: TLConstructor {
+        public final class InputStorePaymentStarsGift: TLConstructor {
             public static var constructorID: UInt32 { 0x1d741ef7 }
             public static var tlName: String { "inputStorePaymentStarsGift" }
-            public var userId: Api.InputUser
-            public var stars: Int64
-            public var currency: String
-            public var amount: Int64
+            public let userId: Api.InputUser
+            public let stars: Int64
+            public let currency: String
+            public let amount: Int64
 
             public init(
                 userId: Api.InputUser,
@@ -9172,21 +9213,21 @@ extension Api {
         }
 
         /// `inputStorePaymentStarsGiveaway#751f08fa`: a constructor of `InputStorePaymentPurpose`.
-        public struct InputStorePaymentStarsGiveaway: TLConstructor {
+        public final class InputStorePaymentStarsGiveaway: TLConstructor {
             public static var constructorID: UInt32 { 0x751f08fa }
             public static var tlName: String { "inputStorePaymentStarsGiveaway" }
-            public var onlyNewSubscribers: Bool
-            public var winnersAreVisible: Bool
-            public var stars: Int64
-            public var boostPeer: Api.InputPeer
-            public var additionalPeers: [Api.InputPeer]?
-            public var countriesIso2: [String]?
-            public var prizeDescription: String?
-            public var randomId: Int64
-            public var untilDate: Int32
-            public var currency: String
-            public var amount: Int64
-            public var users: Int32
+            public let onlyNewSubscribers: Bool
+            public let winnersAreVisible: Bool
+            public let stars: Int64
+            public let boostPeer: Api.InputPeer
+            public let additionalPeers: [Api.InputPeer]?
+            public let countriesIso2: [String]?
+            public let prizeDescription: String?
+            public let randomId: Int64
+            public let untilDate: Int32
+            public let currency: String
+            public let amount: Int64
+            public let users: Int32
 
             public init(
                 onlyNewSubscribers: Bool = false,
@@ -9290,15 +9331,15 @@ extension Api {
         }
 
         /// `inputStorePaymentAuthCode#3fc18057`: a constructor of `InputStorePaymentPurpose`.
-        public struct InputStorePaymentAuthCode: TLConstructor {
+        public final class InputStorePaymentAuthCode: TLConstructor {
             public static var constructorID: UInt32 { 0x3fc18057 }
             public static var tlName: String { "inputStorePaymentAuthCode" }
-            public var restore: Bool
-            public var phoneNumber: String
-            public var phoneCodeHash: String
-            public var premiumDays: Int32
-            public var currency: String
-            public var amount: Int64
+            public let restore: Bool
+            public let phoneNumber: String
+            public let phoneCodeHash: String
+            public let premiumDays: Int32
+            public let currency: String
+            public let amount: Int64
 
             public init(
                 restore: Bool = false,
@@ -9339,8 +9380,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputTheme`: one case per constructor.
-    public indirect enum InputTheme: TLSumType {
+    /// The TL type `InputTheme`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputTheme: TLSumType {
         /// `inputTheme#3c5693e9`
         case inputTheme(Api.InputTheme.InputTheme)
         /// `inputThemeSlug#f5890df1`
@@ -9380,11 +9422,11 @@ extension Api {
         }
 
         /// `inputTheme#3c5693e9`: a constructor of `InputTheme`.
-        public struct InputTheme: TLConstructor {
+        public final class InputTheme: TLConstructor {
             public static var constructorID: UInt32 { 0x3c5693e9 }
             public static var tlName: String { "inputTheme" }
-            public var id: Int64
-            public var accessHash: Int64
+            public let id: Int64
+            public let accessHash: Int64
 
             public init(
                 id: Int64,
@@ -9406,10 +9448,10 @@ extension Api {
         }
 
         /// `inputThemeSlug#f5890df1`: a constructor of `InputTheme`.
-        public struct InputThemeSlug: TLConstructor {
+        public final class InputThemeSlug: TLConstructor {
             public static var constructorID: UInt32 { 0xf5890df1 }
             public static var tlName: String { "inputThemeSlug" }
-            public var slug: String
+            public let slug: String
 
             public init(
                 slug: String
@@ -9522,8 +9564,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputUser`: one case per constructor.
-    public indirect enum InputUser: TLSumType {
+    /// The TL type `InputUser`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputUser: TLSumType {
         /// `inputUserEmpty#b98886cf`
         case inputUserEmpty
         /// `inputUserSelf#f7c1b13f`
@@ -9577,11 +9620,11 @@ extension Api {
         }
 
         /// `inputUser#f21158c6`: a constructor of `InputUser`.
-        public struct InputUser: TLConstructor {
+        public final class InputUser: TLConstructor {
             public static var constructorID: UInt32 { 0xf21158c6 }
             public static var tlName: String { "inputUser" }
-            public var userId: Int64
-            public var accessHash: Int64
+            public let userId: Int64
+            public let accessHash: Int64
 
             public init(
                 userId: Int64,
@@ -9603,12 +9646,12 @@ extension Api {
         }
 
         /// `inputUserFromMessage#1da448e2`: a constructor of `InputUser`.
-        public struct InputUserFromMessage: TLConstructor {
+        public final class InputUserFromMessage: TLConstructor {
             public static var constructorID: UInt32 { 0x1da448e2 }
             public static var tlName: String { "inputUserFromMessage" }
-            public var peer: Api.InputPeer
-            public var msgId: Int32
-            public var userId: Int64
+            public let peer: Api.InputPeer
+            public let msgId: Int32
+            public let userId: Int64
 
             public init(
                 peer: Api.InputPeer,
@@ -9634,8 +9677,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputWallPaper`: one case per constructor.
-    public indirect enum InputWallPaper: TLSumType {
+    /// The TL type `InputWallPaper`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputWallPaper: TLSumType {
         /// `inputWallPaper#e630b979`
         case inputWallPaper(Api.InputWallPaper.InputWallPaper)
         /// `inputWallPaperSlug#72091c80`
@@ -9683,11 +9727,11 @@ extension Api {
         }
 
         /// `inputWallPaper#e630b979`: a constructor of `InputWallPaper`.
-        public struct InputWallPaper: TLConstructor {
+        public final class InputWallPaper: TLConstructor {
             public static var constructorID: UInt32 { 0xe630b979 }
             public static var tlName: String { "inputWallPaper" }
-            public var id: Int64
-            public var accessHash: Int64
+            public let id: Int64
+            public let accessHash: Int64
 
             public init(
                 id: Int64,
@@ -9709,10 +9753,10 @@ extension Api {
         }
 
         /// `inputWallPaperSlug#72091c80`: a constructor of `InputWallPaper`.
-        public struct InputWallPaperSlug: TLConstructor {
+        public final class InputWallPaperSlug: TLConstructor {
             public static var constructorID: UInt32 { 0x72091c80 }
             public static var tlName: String { "inputWallPaperSlug" }
-            public var slug: String
+            public let slug: String
 
             public init(
                 slug: String
@@ -9730,10 +9774,10 @@ extension Api {
         }
 
         /// `inputWallPaperNoFile#967a462e`: a constructor of `InputWallPaper`.
-        public struct InputWallPaperNoFile: TLConstructor {
+        public final class InputWallPaperNoFile: TLConstructor {
             public static var constructorID: UInt32 { 0x967a462e }
             public static var tlName: String { "inputWallPaperNoFile" }
-            public var id: Int64
+            public let id: Int64
 
             public init(
                 id: Int64
@@ -9796,8 +9840,9 @@ extension Api {
         }
     }
 
-    /// The TL type `InputWebFileLocation`: one case per constructor.
-    public indirect enum InputWebFileLocation: TLSumType {
+    /// The TL type `InputWebFileLocation`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum InputWebFileLocation: TLSumType {
         /// `inputWebFileLocation#c239d686`
         case inputWebFileLocation(Api.InputWebFileLocation.InputWebFileLocation)
         /// `inputWebFileGeoPointLocation#9f2221c9`
@@ -9845,11 +9890,11 @@ extension Api {
         }
 
         /// `inputWebFileLocation#c239d686`: a constructor of `InputWebFileLocation`.
-        public struct InputWebFileLocation: TLConstructor {
+        public final class InputWebFileLocation: TLConstructor {
             public static var constructorID: UInt32 { 0xc239d686 }
             public static var tlName: String { "inputWebFileLocation" }
-            public var url: String
-            public var accessHash: Int64
+            public let url: String
+            public let accessHash: Int64
 
             public init(
                 url: String,
@@ -9871,15 +9916,15 @@ extension Api {
         }
 
         /// `inputWebFileGeoPointLocation#9f2221c9`: a constructor of `InputWebFileLocation`.
-        public struct InputWebFileGeoPointLocation: TLConstructor {
+        public final class InputWebFileGeoPointLocation: TLConstructor {
             public static var constructorID: UInt32 { 0x9f2221c9 }
             public static var tlName: String { "inputWebFileGeoPointLocation" }
-            public var geoPoint: Api.InputGeoPoint
-            public var accessHash: Int64
-            public var w: Int32
-            public var h: Int32
-            public var zoom: Int32
-            public var scale: Int32
+            public let geoPoint: Api.InputGeoPoint
+            public let accessHash: Int64
+            public let w: Int32
+            public let h: Int32
+            public let zoom: Int32
+            public let scale: Int32
 
             public init(
                 geoPoint: Api.InputGeoPoint,
@@ -9917,13 +9962,13 @@ extension Api {
         }
 
         /// `inputWebFileAudioAlbumThumbLocation#f46fe924`: a constructor of `InputWebFileLocation`.
-        public struct InputWebFileAudioAlbumThumbLocation: TLConstructor {
+        public final class InputWebFileAudioAlbumThumbLocation: TLConstructor {
             public static var constructorID: UInt32 { 0xf46fe924 }
             public static var tlName: String { "inputWebFileAudioAlbumThumbLocation" }
-            public var small: Bool
-            public var document: Api.InputDocument?
-            public var title: String?
-            public var performer: String?
+            public let small: Bool
+            public let document: Api.InputDocument?
+            public let title: String?
+            public let performer: String?
 
             public init(
                 small: Bool = false,

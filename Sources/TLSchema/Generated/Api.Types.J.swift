@@ -27,8 +27,9 @@ extension Api {
         }
     }
 
-    /// The TL type `JSONValue`: one case per constructor.
-    public indirect enum JSONValue: TLSumType {
+    /// The TL type `JSONValue`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum JSONValue: TLSumType {
         /// `jsonNull#3f6d7b68`
         case jsonNull
         /// `jsonBool#c7345e6a`
@@ -99,10 +100,10 @@ extension Api {
         }
 
         /// `jsonBool#c7345e6a`: a constructor of `JSONValue`.
-        public struct JsonBool: TLConstructor {
+        public final class JsonBool: TLConstructor {
             public static var constructorID: UInt32 { 0xc7345e6a }
             public static var tlName: String { "jsonBool" }
-            public var value: Bool
+            public let value: Bool
 
             public init(
                 value: Bool
@@ -120,10 +121,10 @@ extension Api {
         }
 
         /// `jsonNumber#2be0dfa4`: a constructor of `JSONValue`.
-        public struct JsonNumber: TLConstructor {
+        public final class JsonNumber: TLConstructor {
             public static var constructorID: UInt32 { 0x2be0dfa4 }
             public static var tlName: String { "jsonNumber" }
-            public var value: Double
+            public let value: Double
 
             public init(
                 value: Double
@@ -141,10 +142,10 @@ extension Api {
         }
 
         /// `jsonString#b71e767a`: a constructor of `JSONValue`.
-        public struct JsonString: TLConstructor {
+        public final class JsonString: TLConstructor {
             public static var constructorID: UInt32 { 0xb71e767a }
             public static var tlName: String { "jsonString" }
-            public var value: String
+            public let value: String
 
             public init(
                 value: String
@@ -162,10 +163,10 @@ extension Api {
         }
 
         /// `jsonArray#f7444763`: a constructor of `JSONValue`.
-        public struct JsonArray: TLConstructor {
+        public final class JsonArray: TLConstructor {
             public static var constructorID: UInt32 { 0xf7444763 }
             public static var tlName: String { "jsonArray" }
-            public var value: [Api.JSONValue]
+            public let value: [Api.JSONValue]
 
             public init(
                 value: [Api.JSONValue]
@@ -192,10 +193,10 @@ extension Api {
         }
 
         /// `jsonObject#99c1d49d`: a constructor of `JSONValue`.
-        public struct JsonObject: TLConstructor {
+        public final class JsonObject: TLConstructor {
             public static var constructorID: UInt32 { 0x99c1d49d }
             public static var tlName: String { "jsonObject" }
-            public var value: [Api.JSONObjectValue]
+            public let value: [Api.JSONObjectValue]
 
             public init(
                 value: [Api.JSONObjectValue]
@@ -222,8 +223,9 @@ extension Api {
         }
     }
 
-    /// The TL type `JoinChatBotResult`: one case per constructor.
-    public indirect enum JoinChatBotResult: TLSumType {
+    /// The TL type `JoinChatBotResult`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum JoinChatBotResult: TLSumType {
         /// `joinChatBotResultApproved#ae152a69`
         case joinChatBotResultApproved
         /// `joinChatBotResultDeclined#0efa0194`
@@ -276,10 +278,10 @@ extension Api {
         }
 
         /// `joinChatBotResultWebView#d6e3b813`: a constructor of `JoinChatBotResult`.
-        public struct JoinChatBotResultWebView: TLConstructor {
+        public final class JoinChatBotResultWebView: TLConstructor {
             public static var constructorID: UInt32 { 0xd6e3b813 }
             public static var tlName: String { "joinChatBotResultWebView" }
-            public var url: String
+            public let url: String
 
             public init(
                 url: String

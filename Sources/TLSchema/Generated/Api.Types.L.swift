@@ -153,8 +153,9 @@ extension Api {
         }
     }
 
-    /// The TL type `LangPackString`: one case per constructor.
-    public indirect enum LangPackString: TLSumType {
+    /// The TL type `LangPackString`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum LangPackString: TLSumType {
         /// `langPackString#cad181f6`
         case langPackString(Api.LangPackString.LangPackString)
         /// `langPackStringPluralized#6c47ac9f`
@@ -202,11 +203,11 @@ extension Api {
         }
 
         /// `langPackString#cad181f6`: a constructor of `LangPackString`.
-        public struct LangPackString: TLConstructor {
+        public final class LangPackString: TLConstructor {
             public static var constructorID: UInt32 { 0xcad181f6 }
             public static var tlName: String { "langPackString" }
-            public var key: String
-            public var value: String
+            public let key: String
+            public let value: String
 
             public init(
                 key: String,
@@ -228,16 +229,16 @@ extension Api {
         }
 
         /// `langPackStringPluralized#6c47ac9f`: a constructor of `LangPackString`.
-        public struct LangPackStringPluralized: TLConstructor {
+        public final class LangPackStringPluralized: TLConstructor {
             public static var constructorID: UInt32 { 0x6c47ac9f }
             public static var tlName: String { "langPackStringPluralized" }
-            public var key: String
-            public var zeroValue: String?
-            public var oneValue: String?
-            public var twoValue: String?
-            public var fewValue: String?
-            public var manyValue: String?
-            public var otherValue: String
+            public let key: String
+            public let zeroValue: String?
+            public let oneValue: String?
+            public let twoValue: String?
+            public let fewValue: String?
+            public let manyValue: String?
+            public let otherValue: String
 
             public init(
                 key: String,
@@ -317,10 +318,10 @@ extension Api {
         }
 
         /// `langPackStringDeleted#2979eeb2`: a constructor of `LangPackString`.
-        public struct LangPackStringDeleted: TLConstructor {
+        public final class LangPackStringDeleted: TLConstructor {
             public static var constructorID: UInt32 { 0x2979eeb2 }
             public static var tlName: String { "langPackStringDeleted" }
-            public var key: String
+            public let key: String
 
             public init(
                 key: String

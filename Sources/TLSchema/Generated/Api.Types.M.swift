@@ -37,8 +37,9 @@ extension Api {
         }
     }
 
-    /// The TL type `MediaArea`: one case per constructor.
-    public indirect enum MediaArea: TLSumType {
+    /// The TL type `MediaArea`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum MediaArea: TLSumType {
         /// `mediaAreaVenue#be82db9c`
         case mediaAreaVenue(Api.MediaArea.MediaAreaVenue)
         /// `inputMediaAreaVenue#b282217f`
@@ -134,16 +135,16 @@ extension Api {
         }
 
         /// `mediaAreaVenue#be82db9c`: a constructor of `MediaArea`.
-        public struct MediaAreaVenue: TLConstructor {
+        public final class MediaAreaVenue: TLConstructor {
             public static var constructorID: UInt32 { 0xbe82db9c }
             public static var tlName: String { "mediaAreaVenue" }
-            public var coordinates: Api.MediaAreaCoordinates
-            public var geo: Api.GeoPoint
-            public var title: String
-            public var address: String
-            public var provider: String
-            public var venueId: String
-            public var venueType: String
+            public let coordinates: Api.MediaAreaCoordinates
+            public let geo: Api.GeoPoint
+            public let title: String
+            public let address: String
+            public let provider: String
+            public let venueId: String
+            public let venueType: String
 
             public init(
                 coordinates: Api.MediaAreaCoordinates,
@@ -185,12 +186,12 @@ extension Api {
         }
 
         /// `inputMediaAreaVenue#b282217f`: a constructor of `MediaArea`.
-        public struct InputMediaAreaVenue: TLConstructor {
+        public final class InputMediaAreaVenue: TLConstructor {
             public static var constructorID: UInt32 { 0xb282217f }
             public static var tlName: String { "inputMediaAreaVenue" }
-            public var coordinates: Api.MediaAreaCoordinates
-            public var queryId: Int64
-            public var resultId: String
+            public let coordinates: Api.MediaAreaCoordinates
+            public let queryId: Int64
+            public let resultId: String
 
             public init(
                 coordinates: Api.MediaAreaCoordinates,
@@ -216,12 +217,12 @@ extension Api {
         }
 
         /// `mediaAreaGeoPoint#cad5452d`: a constructor of `MediaArea`.
-        public struct MediaAreaGeoPoint: TLConstructor {
+        public final class MediaAreaGeoPoint: TLConstructor {
             public static var constructorID: UInt32 { 0xcad5452d }
             public static var tlName: String { "mediaAreaGeoPoint" }
-            public var coordinates: Api.MediaAreaCoordinates
-            public var geo: Api.GeoPoint
-            public var address: Api.GeoPointAddress?
+            public let coordinates: Api.MediaAreaCoordinates
+            public let geo: Api.GeoPoint
+            public let address: Api.GeoPointAddress?
 
             public init(
                 coordinates: Api.MediaAreaCoordinates,
@@ -257,13 +258,13 @@ extension Api {
         }
 
         /// `mediaAreaSuggestedReaction#14455871`: a constructor of `MediaArea`.
-        public struct MediaAreaSuggestedReaction: TLConstructor {
+        public final class MediaAreaSuggestedReaction: TLConstructor {
             public static var constructorID: UInt32 { 0x14455871 }
             public static var tlName: String { "mediaAreaSuggestedReaction" }
-            public var dark: Bool
-            public var flipped: Bool
-            public var coordinates: Api.MediaAreaCoordinates
-            public var reaction: Api.Reaction
+            public let dark: Bool
+            public let flipped: Bool
+            public let coordinates: Api.MediaAreaCoordinates
+            public let reaction: Api.Reaction
 
             public init(
                 dark: Bool = false,
@@ -296,12 +297,12 @@ extension Api {
         }
 
         /// `mediaAreaChannelPost#770416af`: a constructor of `MediaArea`.
-        public struct MediaAreaChannelPost: TLConstructor {
+        public final class MediaAreaChannelPost: TLConstructor {
             public static var constructorID: UInt32 { 0x770416af }
             public static var tlName: String { "mediaAreaChannelPost" }
-            public var coordinates: Api.MediaAreaCoordinates
-            public var channelId: Int64
-            public var msgId: Int32
+            public let coordinates: Api.MediaAreaCoordinates
+            public let channelId: Int64
+            public let msgId: Int32
 
             public init(
                 coordinates: Api.MediaAreaCoordinates,
@@ -327,12 +328,12 @@ extension Api {
         }
 
         /// `inputMediaAreaChannelPost#2271f2bf`: a constructor of `MediaArea`.
-        public struct InputMediaAreaChannelPost: TLConstructor {
+        public final class InputMediaAreaChannelPost: TLConstructor {
             public static var constructorID: UInt32 { 0x2271f2bf }
             public static var tlName: String { "inputMediaAreaChannelPost" }
-            public var coordinates: Api.MediaAreaCoordinates
-            public var channel: Api.InputChannel
-            public var msgId: Int32
+            public let coordinates: Api.MediaAreaCoordinates
+            public let channel: Api.InputChannel
+            public let msgId: Int32
 
             public init(
                 coordinates: Api.MediaAreaCoordinates,
@@ -358,11 +359,11 @@ extension Api {
         }
 
         /// `mediaAreaUrl#37381085`: a constructor of `MediaArea`.
-        public struct MediaAreaUrl: TLConstructor {
+        public final class MediaAreaUrl: TLConstructor {
             public static var constructorID: UInt32 { 0x37381085 }
             public static var tlName: String { "mediaAreaUrl" }
-            public var coordinates: Api.MediaAreaCoordinates
-            public var url: String
+            public let coordinates: Api.MediaAreaCoordinates
+            public let url: String
 
             public init(
                 coordinates: Api.MediaAreaCoordinates,
@@ -384,13 +385,13 @@ extension Api {
         }
 
         /// `mediaAreaWeather#49a6549c`: a constructor of `MediaArea`.
-        public struct MediaAreaWeather: TLConstructor {
+        public final class MediaAreaWeather: TLConstructor {
             public static var constructorID: UInt32 { 0x49a6549c }
             public static var tlName: String { "mediaAreaWeather" }
-            public var coordinates: Api.MediaAreaCoordinates
-            public var emoji: String
-            public var temperatureC: Double
-            public var color: Int32
+            public let coordinates: Api.MediaAreaCoordinates
+            public let emoji: String
+            public let temperatureC: Double
+            public let color: Int32
 
             public init(
                 coordinates: Api.MediaAreaCoordinates,
@@ -420,11 +421,11 @@ extension Api {
         }
 
         /// `mediaAreaStarGift#5787686d`: a constructor of `MediaArea`.
-        public struct MediaAreaStarGift: TLConstructor {
+        public final class MediaAreaStarGift: TLConstructor {
             public static var constructorID: UInt32 { 0x5787686d }
             public static var tlName: String { "mediaAreaStarGift" }
-            public var coordinates: Api.MediaAreaCoordinates
-            public var slug: String
+            public let coordinates: Api.MediaAreaCoordinates
+            public let slug: String
 
             public init(
                 coordinates: Api.MediaAreaCoordinates,
@@ -502,8 +503,9 @@ extension Api {
         }
     }
 
-    /// The TL type `Message`: one case per constructor.
-    public indirect enum Message: TLSumType {
+    /// The TL type `Message`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum Message: TLSumType {
         /// `messageEmpty#90a6ca84`
         case messageEmpty(Api.Message.MessageEmpty)
         /// `message#7600b9d3`
@@ -551,11 +553,11 @@ extension Api {
         }
 
         /// `messageEmpty#90a6ca84`: a constructor of `Message`.
-        public struct MessageEmpty: TLConstructor {
+        public final class MessageEmpty: TLConstructor {
             public static var constructorID: UInt32 { 0x90a6ca84 }
             public static var tlName: String { "messageEmpty" }
-            public var id: Int32
-            public var peerId: Api.Peer?
+            public let id: Int32
+            public let peerId: Api.Peer?
 
             public init(
                 id: Int32,
@@ -587,58 +589,58 @@ extension Api {
         }
 
         /// `message#7600b9d3`: a constructor of `Message`.
-        public struct Message: TLConstructor {
+        public final class Message: TLConstructor {
             public static var constructorID: UInt32 { 0x7600b9d3 }
             public static var tlName: String { "message" }
-            public var out: Bool
-            public var mentioned: Bool
-            public var mediaUnread: Bool
-            public var silent: Bool
-            public var post: Bool
-            public var fromScheduled: Bool
-            public var legacy: Bool
-            public var editHide: Bool
-            public var pinned: Bool
-            public var noforwards: Bool
-            public var invertMedia: Bool
-            public var offline: Bool
-            public var videoProcessingPending: Bool
-            public var paidSuggestedPostStars: Bool
-            public var paidSuggestedPostTon: Bool
-            public var id: Int32
-            public var fromId: Api.Peer?
-            public var fromBoostsApplied: Int32?
-            public var fromRank: String?
-            public var peerId: Api.Peer
-            public var savedPeerId: Api.Peer?
-            public var fwdFrom: Api.MessageFwdHeader?
-            public var viaBotId: Int64?
-            public var viaBusinessBotId: Int64?
-            public var guestchatViaFrom: Api.Peer?
-            public var replyTo: Api.MessageReplyHeader?
-            public var date: Int32
-            public var message: String
-            public var media: Api.MessageMedia?
-            public var replyMarkup: Api.ReplyMarkup?
-            public var entities: [Api.MessageEntity]?
-            public var views: Int32?
-            public var forwards: Int32?
-            public var replies: Api.MessageReplies?
-            public var editDate: Int32?
-            public var postAuthor: String?
-            public var groupedId: Int64?
-            public var reactions: Api.MessageReactions?
-            public var restrictionReason: [Api.RestrictionReason]?
-            public var ttlPeriod: Int32?
-            public var quickReplyShortcutId: Int32?
-            public var effect: Int64?
-            public var factcheck: Api.FactCheck?
-            public var reportDeliveryUntilDate: Int32?
-            public var paidMessageStars: Int64?
-            public var suggestedPost: Api.SuggestedPost?
-            public var scheduleRepeatPeriod: Int32?
-            public var summaryFromLanguage: String?
-            public var richMessage: Api.RichMessage?
+            public let out: Bool
+            public let mentioned: Bool
+            public let mediaUnread: Bool
+            public let silent: Bool
+            public let post: Bool
+            public let fromScheduled: Bool
+            public let legacy: Bool
+            public let editHide: Bool
+            public let pinned: Bool
+            public let noforwards: Bool
+            public let invertMedia: Bool
+            public let offline: Bool
+            public let videoProcessingPending: Bool
+            public let paidSuggestedPostStars: Bool
+            public let paidSuggestedPostTon: Bool
+            public let id: Int32
+            public let fromId: Api.Peer?
+            public let fromBoostsApplied: Int32?
+            public let fromRank: String?
+            public let peerId: Api.Peer
+            public let savedPeerId: Api.Peer?
+            public let fwdFrom: Api.MessageFwdHeader?
+            public let viaBotId: Int64?
+            public let viaBusinessBotId: Int64?
+            public let guestchatViaFrom: Api.Peer?
+            public let replyTo: Api.MessageReplyHeader?
+            public let date: Int32
+            public let message: String
+            public let media: Api.MessageMedia?
+            public let replyMarkup: Api.ReplyMarkup?
+            public let entities: [Api.MessageEntity]?
+            public let views: Int32?
+            public let forwards: Int32?
+            public let replies: Api.MessageReplies?
+            public let editDate: Int32?
+            public let postAuthor: String?
+            public let groupedId: Int64?
+            public let reactions: Api.MessageReactions?
+            public let restrictionReason: [Api.RestrictionReason]?
+            public let ttlPeriod: Int32?
+            public let quickReplyShortcutId: Int32?
+            public let effect: Int64?
+            public let factcheck: Api.FactCheck?
+            public let reportDeliveryUntilDate: Int32?
+            public let paidMessageStars: Int64?
+            public let suggestedPost: Api.SuggestedPost?
+            public let scheduleRepeatPeriod: Int32?
+            public let summaryFromLanguage: String?
+            public let richMessage: Api.RichMessage?
 
             public init(
                 out: Bool = false,
@@ -1086,25 +1088,25 @@ extension Api {
         }
 
         /// `messageService#7a800e0a`: a constructor of `Message`.
-        public struct MessageService: TLConstructor {
+        public final class MessageService: TLConstructor {
             public static var constructorID: UInt32 { 0x7a800e0a }
             public static var tlName: String { "messageService" }
-            public var out: Bool
-            public var mentioned: Bool
-            public var mediaUnread: Bool
-            public var reactionsArePossible: Bool
-            public var silent: Bool
-            public var post: Bool
-            public var legacy: Bool
-            public var id: Int32
-            public var fromId: Api.Peer?
-            public var peerId: Api.Peer
-            public var savedPeerId: Api.Peer?
-            public var replyTo: Api.MessageReplyHeader?
-            public var date: Int32
-            public var action: Api.MessageAction
-            public var reactions: Api.MessageReactions?
-            public var ttlPeriod: Int32?
+            public let out: Bool
+            public let mentioned: Bool
+            public let mediaUnread: Bool
+            public let reactionsArePossible: Bool
+            public let silent: Bool
+            public let post: Bool
+            public let legacy: Bool
+            public let id: Int32
+            public let fromId: Api.Peer?
+            public let peerId: Api.Peer
+            public let savedPeerId: Api.Peer?
+            public let replyTo: Api.MessageReplyHeader?
+            public let date: Int32
+            public let action: Api.MessageAction
+            public let reactions: Api.MessageReactions?
+            public let ttlPeriod: Int32?
 
             public init(
                 out: Bool = false,
@@ -1220,8 +1222,9 @@ extension Api {
         }
     }
 
-    /// The TL type `MessageAction`: one case per constructor.
-    public indirect enum MessageAction: TLSumType {
+    /// The TL type `MessageAction`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum MessageAction: TLSumType {
         /// `messageActionEmpty#b6aef7b0`
         case messageActionEmpty
         /// `messageActionChatCreate#bd47cbad`
@@ -1790,11 +1793,11 @@ extension Api {
         }
 
         /// `messageActionChatCreate#bd47cbad`: a constructor of `MessageAction`.
-        public struct MessageActionChatCreate: TLConstructor {
+        public final class MessageActionChatCreate: TLConstructor {
             public static var constructorID: UInt32 { 0xbd47cbad }
             public static var tlName: String { "messageActionChatCreate" }
-            public var title: String
-            public var users: [Int64]
+            public let title: String
+            public let users: [Int64]
 
             public init(
                 title: String,
@@ -1825,10 +1828,10 @@ extension Api {
         }
 
         /// `messageActionChatEditTitle#b5a1ce5a`: a constructor of `MessageAction`.
-        public struct MessageActionChatEditTitle: TLConstructor {
+        public final class MessageActionChatEditTitle: TLConstructor {
             public static var constructorID: UInt32 { 0xb5a1ce5a }
             public static var tlName: String { "messageActionChatEditTitle" }
-            public var title: String
+            public let title: String
 
             public init(
                 title: String
@@ -1846,10 +1849,10 @@ extension Api {
         }
 
         /// `messageActionChatEditPhoto#7fcb13a8`: a constructor of `MessageAction`.
-        public struct MessageActionChatEditPhoto: TLConstructor {
+        public final class MessageActionChatEditPhoto: TLConstructor {
             public static var constructorID: UInt32 { 0x7fcb13a8 }
             public static var tlName: String { "messageActionChatEditPhoto" }
-            public var photo: Api.Photo
+            public let photo: Api.Photo
 
             public init(
                 photo: Api.Photo
@@ -1867,10 +1870,10 @@ extension Api {
         }
 
         /// `messageActionChatAddUser#15cefd00`: a constructor of `MessageAction`.
-        public struct MessageActionChatAddUser: TLConstructor {
+        public final class MessageActionChatAddUser: TLConstructor {
             public static var constructorID: UInt32 { 0x15cefd00 }
             public static var tlName: String { "messageActionChatAddUser" }
-            public var users: [Int64]
+            public let users: [Int64]
 
             public init(
                 users: [Int64]
@@ -1897,10 +1900,10 @@ extension Api {
         }
 
         /// `messageActionChatDeleteUser#a43f30cc`: a constructor of `MessageAction`.
-        public struct MessageActionChatDeleteUser: TLConstructor {
+        public final class MessageActionChatDeleteUser: TLConstructor {
             public static var constructorID: UInt32 { 0xa43f30cc }
             public static var tlName: String { "messageActionChatDeleteUser" }
-            public var userId: Int64
+            public let userId: Int64
 
             public init(
                 userId: Int64
@@ -1918,10 +1921,10 @@ extension Api {
         }
 
         /// `messageActionChatJoinedByLink#031224c3`: a constructor of `MessageAction`.
-        public struct MessageActionChatJoinedByLink: TLConstructor {
+        public final class MessageActionChatJoinedByLink: TLConstructor {
             public static var constructorID: UInt32 { 0x031224c3 }
             public static var tlName: String { "messageActionChatJoinedByLink" }
-            public var inviterId: Int64
+            public let inviterId: Int64
 
             public init(
                 inviterId: Int64
@@ -1939,10 +1942,10 @@ extension Api {
         }
 
         /// `messageActionChannelCreate#95d2ac92`: a constructor of `MessageAction`.
-        public struct MessageActionChannelCreate: TLConstructor {
+        public final class MessageActionChannelCreate: TLConstructor {
             public static var constructorID: UInt32 { 0x95d2ac92 }
             public static var tlName: String { "messageActionChannelCreate" }
-            public var title: String
+            public let title: String
 
             public init(
                 title: String
@@ -1960,10 +1963,10 @@ extension Api {
         }
 
         /// `messageActionChatMigrateTo#e1037f92`: a constructor of `MessageAction`.
-        public struct MessageActionChatMigrateTo: TLConstructor {
+        public final class MessageActionChatMigrateTo: TLConstructor {
             public static var constructorID: UInt32 { 0xe1037f92 }
             public static var tlName: String { "messageActionChatMigrateTo" }
-            public var channelId: Int64
+            public let channelId: Int64
 
             public init(
                 channelId: Int64
@@ -1981,11 +1984,11 @@ extension Api {
         }
 
         /// `messageActionChannelMigrateFrom#ea3948e9`: a constructor of `MessageAction`.
-        public struct MessageActionChannelMigrateFrom: TLConstructor {
+        public final class MessageActionChannelMigrateFrom: TLConstructor {
             public static var constructorID: UInt32 { 0xea3948e9 }
             public static var tlName: String { "messageActionChannelMigrateFrom" }
-            public var title: String
-            public var chatId: Int64
+            public let title: String
+            public let chatId: Int64
 
             public init(
                 title: String,
@@ -2007,11 +2010,11 @@ extension Api {
         }
 
         /// `messageActionGameScore#92a72876`: a constructor of `MessageAction`.
-        public struct MessageActionGameScore: TLConstructor {
+        public final class MessageActionGameScore: TLConstructor {
             public static var constructorID: UInt32 { 0x92a72876 }
             public static var tlName: String { "messageActionGameScore" }
-            public var gameId: Int64
-            public var score: Int32
+            public let gameId: Int64
+            public let score: Int32
 
             public init(
                 gameId: Int64,
@@ -2033,18 +2036,18 @@ extension Api {
         }
 
         /// `messageActionPaymentSentMe#ffa00ccc`: a constructor of `MessageAction`.
-        public struct MessageActionPaymentSentMe: TLConstructor {
+        public final class MessageActionPaymentSentMe: TLConstructor {
             public static var constructorID: UInt32 { 0xffa00ccc }
             public static var tlName: String { "messageActionPaymentSentMe" }
-            public var recurringInit: Bool
-            public var recurringUsed: Bool
-            public var currency: String
-            public var totalAmount: Int64
-            public var payload: [UInt8]
-            public var info: Api.PaymentRequestedInfo?
-            public var shippingOptionId: String?
-            public var charge: Api.PaymentCharge
-            public var subscriptionUntilDate: Int32?
+            public let recurringInit: Bool
+            public let recurringUsed: Bool
+            public let currency: String
+            public let totalAmount: Int64
+            public let payload: [UInt8]
+            public let info: Api.PaymentRequestedInfo?
+            public let shippingOptionId: String?
+            public let charge: Api.PaymentCharge
+            public let subscriptionUntilDate: Int32?
 
             public init(
                 recurringInit: Bool = false,
@@ -2118,15 +2121,15 @@ extension Api {
         }
 
         /// `messageActionPaymentSent#c624b16e`: a constructor of `MessageAction`.
-        public struct MessageActionPaymentSent: TLConstructor {
+        public final class MessageActionPaymentSent: TLConstructor {
             public static var constructorID: UInt32 { 0xc624b16e }
             public static var tlName: String { "messageActionPaymentSent" }
-            public var recurringInit: Bool
-            public var recurringUsed: Bool
-            public var currency: String
-            public var totalAmount: Int64
-            public var invoiceSlug: String?
-            public var subscriptionUntilDate: Int32?
+            public let recurringInit: Bool
+            public let recurringUsed: Bool
+            public let currency: String
+            public let totalAmount: Int64
+            public let invoiceSlug: String?
+            public let subscriptionUntilDate: Int32?
 
             public init(
                 recurringInit: Bool = false,
@@ -2181,13 +2184,13 @@ extension Api {
         }
 
         /// `messageActionPhoneCall#80e11a7f`: a constructor of `MessageAction`.
-        public struct MessageActionPhoneCall: TLConstructor {
+        public final class MessageActionPhoneCall: TLConstructor {
             public static var constructorID: UInt32 { 0x80e11a7f }
             public static var tlName: String { "messageActionPhoneCall" }
-            public var video: Bool
-            public var callId: Int64
-            public var reason: Api.PhoneCallDiscardReason?
-            public var duration: Int32?
+            public let video: Bool
+            public let callId: Int64
+            public let reason: Api.PhoneCallDiscardReason?
+            public let duration: Int32?
 
             public init(
                 video: Bool = false,
@@ -2234,10 +2237,10 @@ extension Api {
         }
 
         /// `messageActionCustomAction#fae69f56`: a constructor of `MessageAction`.
-        public struct MessageActionCustomAction: TLConstructor {
+        public final class MessageActionCustomAction: TLConstructor {
             public static var constructorID: UInt32 { 0xfae69f56 }
             public static var tlName: String { "messageActionCustomAction" }
-            public var message: String
+            public let message: String
 
             public init(
                 message: String
@@ -2255,13 +2258,13 @@ extension Api {
         }
 
         /// `messageActionBotAllowed#c516d679`: a constructor of `MessageAction`.
-        public struct MessageActionBotAllowed: TLConstructor {
+        public final class MessageActionBotAllowed: TLConstructor {
             public static var constructorID: UInt32 { 0xc516d679 }
             public static var tlName: String { "messageActionBotAllowed" }
-            public var attachMenu: Bool
-            public var fromRequest: Bool
-            public var domain: String?
-            public var app: Api.BotApp?
+            public let attachMenu: Bool
+            public let fromRequest: Bool
+            public let domain: String?
+            public let app: Api.BotApp?
 
             public init(
                 attachMenu: Bool = false,
@@ -2308,11 +2311,11 @@ extension Api {
         }
 
         /// `messageActionSecureValuesSentMe#1b287353`: a constructor of `MessageAction`.
-        public struct MessageActionSecureValuesSentMe: TLConstructor {
+        public final class MessageActionSecureValuesSentMe: TLConstructor {
             public static var constructorID: UInt32 { 0x1b287353 }
             public static var tlName: String { "messageActionSecureValuesSentMe" }
-            public var values: [Api.SecureValue]
-            public var credentials: Api.SecureCredentialsEncrypted
+            public let values: [Api.SecureValue]
+            public let credentials: Api.SecureCredentialsEncrypted
 
             public init(
                 values: [Api.SecureValue],
@@ -2343,10 +2346,10 @@ extension Api {
         }
 
         /// `messageActionSecureValuesSent#d95c6154`: a constructor of `MessageAction`.
-        public struct MessageActionSecureValuesSent: TLConstructor {
+        public final class MessageActionSecureValuesSent: TLConstructor {
             public static var constructorID: UInt32 { 0xd95c6154 }
             public static var tlName: String { "messageActionSecureValuesSent" }
-            public var types: [Api.SecureValueType]
+            public let types: [Api.SecureValueType]
 
             public init(
                 types: [Api.SecureValueType]
@@ -2373,12 +2376,12 @@ extension Api {
         }
 
         /// `messageActionGeoProximityReached#98e0d697`: a constructor of `MessageAction`.
-        public struct MessageActionGeoProximityReached: TLConstructor {
+        public final class MessageActionGeoProximityReached: TLConstructor {
             public static var constructorID: UInt32 { 0x98e0d697 }
             public static var tlName: String { "messageActionGeoProximityReached" }
-            public var fromId: Api.Peer
-            public var toId: Api.Peer
-            public var distance: Int32
+            public let fromId: Api.Peer
+            public let toId: Api.Peer
+            public let distance: Int32
 
             public init(
                 fromId: Api.Peer,
@@ -2404,11 +2407,11 @@ extension Api {
         }
 
         /// `messageActionGroupCall#7a0d7f42`: a constructor of `MessageAction`.
-        public struct MessageActionGroupCall: TLConstructor {
+        public final class MessageActionGroupCall: TLConstructor {
             public static var constructorID: UInt32 { 0x7a0d7f42 }
             public static var tlName: String { "messageActionGroupCall" }
-            public var call: Api.InputGroupCall
-            public var duration: Int32?
+            public let call: Api.InputGroupCall
+            public let duration: Int32?
 
             public init(
                 call: Api.InputGroupCall,
@@ -2440,11 +2443,11 @@ extension Api {
         }
 
         /// `messageActionInviteToGroupCall#502f92f7`: a constructor of `MessageAction`.
-        public struct MessageActionInviteToGroupCall: TLConstructor {
+        public final class MessageActionInviteToGroupCall: TLConstructor {
             public static var constructorID: UInt32 { 0x502f92f7 }
             public static var tlName: String { "messageActionInviteToGroupCall" }
-            public var call: Api.InputGroupCall
-            public var users: [Int64]
+            public let call: Api.InputGroupCall
+            public let users: [Int64]
 
             public init(
                 call: Api.InputGroupCall,
@@ -2475,11 +2478,11 @@ extension Api {
         }
 
         /// `messageActionSetMessagesTTL#3c134d7b`: a constructor of `MessageAction`.
-        public struct MessageActionSetMessagesTTL: TLConstructor {
+        public final class MessageActionSetMessagesTTL: TLConstructor {
             public static var constructorID: UInt32 { 0x3c134d7b }
             public static var tlName: String { "messageActionSetMessagesTTL" }
-            public var period: Int32
-            public var autoSettingFrom: Int64?
+            public let period: Int32
+            public let autoSettingFrom: Int64?
 
             public init(
                 period: Int32,
@@ -2511,11 +2514,11 @@ extension Api {
         }
 
         /// `messageActionGroupCallScheduled#b3a07661`: a constructor of `MessageAction`.
-        public struct MessageActionGroupCallScheduled: TLConstructor {
+        public final class MessageActionGroupCallScheduled: TLConstructor {
             public static var constructorID: UInt32 { 0xb3a07661 }
             public static var tlName: String { "messageActionGroupCallScheduled" }
-            public var call: Api.InputGroupCall
-            public var scheduleDate: Int32
+            public let call: Api.InputGroupCall
+            public let scheduleDate: Int32
 
             public init(
                 call: Api.InputGroupCall,
@@ -2537,10 +2540,10 @@ extension Api {
         }
 
         /// `messageActionSetChatTheme#b91bbd3a`: a constructor of `MessageAction`.
-        public struct MessageActionSetChatTheme: TLConstructor {
+        public final class MessageActionSetChatTheme: TLConstructor {
             public static var constructorID: UInt32 { 0xb91bbd3a }
             public static var tlName: String { "messageActionSetChatTheme" }
-            public var theme: Api.ChatTheme
+            public let theme: Api.ChatTheme
 
             public init(
                 theme: Api.ChatTheme
@@ -2558,11 +2561,11 @@ extension Api {
         }
 
         /// `messageActionWebViewDataSentMe#47dd8079`: a constructor of `MessageAction`.
-        public struct MessageActionWebViewDataSentMe: TLConstructor {
+        public final class MessageActionWebViewDataSentMe: TLConstructor {
             public static var constructorID: UInt32 { 0x47dd8079 }
             public static var tlName: String { "messageActionWebViewDataSentMe" }
-            public var text: String
-            public var data: String
+            public let text: String
+            public let data: String
 
             public init(
                 text: String,
@@ -2584,10 +2587,10 @@ extension Api {
         }
 
         /// `messageActionWebViewDataSent#b4c38cb5`: a constructor of `MessageAction`.
-        public struct MessageActionWebViewDataSent: TLConstructor {
+        public final class MessageActionWebViewDataSent: TLConstructor {
             public static var constructorID: UInt32 { 0xb4c38cb5 }
             public static var tlName: String { "messageActionWebViewDataSent" }
-            public var text: String
+            public let text: String
 
             public init(
                 text: String
@@ -2605,15 +2608,15 @@ extension Api {
         }
 
         /// `messageActionGiftPremium#48e91302`: a constructor of `MessageAction`.
-        public struct MessageActionGiftPremium: TLConstructor {
+        public final class MessageActionGiftPremium: TLConstructor {
             public static var constructorID: UInt32 { 0x48e91302 }
             public static var tlName: String { "messageActionGiftPremium" }
-            public var currency: String
-            public var amount: Int64
-            public var days: Int32
-            public var cryptoCurrency: String?
-            public var cryptoAmount: Int64?
-            public var message: Api.TextWithEntities?
+            public let currency: String
+            public let amount: Int64
+            public let days: Int32
+            public let cryptoCurrency: String?
+            public let cryptoAmount: Int64?
+            public let message: Api.TextWithEntities?
 
             public init(
                 currency: String,
@@ -2679,13 +2682,13 @@ extension Api {
         }
 
         /// `messageActionTopicCreate#0d999256`: a constructor of `MessageAction`.
-        public struct MessageActionTopicCreate: TLConstructor {
+        public final class MessageActionTopicCreate: TLConstructor {
             public static var constructorID: UInt32 { 0x0d999256 }
             public static var tlName: String { "messageActionTopicCreate" }
-            public var titleMissing: Bool
-            public var title: String
-            public var iconColor: Int32
-            public var iconEmojiId: Int64?
+            public let titleMissing: Bool
+            public let title: String
+            public let iconColor: Int32
+            public let iconEmojiId: Int64?
 
             public init(
                 titleMissing: Bool = false,
@@ -2725,13 +2728,13 @@ extension Api {
         }
 
         /// `messageActionTopicEdit#c0944820`: a constructor of `MessageAction`.
-        public struct MessageActionTopicEdit: TLConstructor {
+        public final class MessageActionTopicEdit: TLConstructor {
             public static var constructorID: UInt32 { 0xc0944820 }
             public static var tlName: String { "messageActionTopicEdit" }
-            public var title: String?
-            public var iconEmojiId: Int64?
-            public var closed: Bool?
-            public var hidden: Bool?
+            public let title: String?
+            public let iconEmojiId: Int64?
+            public let closed: Bool?
+            public let hidden: Bool?
 
             public init(
                 title: String? = nil,
@@ -2792,10 +2795,10 @@ extension Api {
         }
 
         /// `messageActionSuggestProfilePhoto#57de635e`: a constructor of `MessageAction`.
-        public struct MessageActionSuggestProfilePhoto: TLConstructor {
+        public final class MessageActionSuggestProfilePhoto: TLConstructor {
             public static var constructorID: UInt32 { 0x57de635e }
             public static var tlName: String { "messageActionSuggestProfilePhoto" }
-            public var photo: Api.Photo
+            public let photo: Api.Photo
 
             public init(
                 photo: Api.Photo
@@ -2813,11 +2816,11 @@ extension Api {
         }
 
         /// `messageActionRequestedPeer#31518e9b`: a constructor of `MessageAction`.
-        public struct MessageActionRequestedPeer: TLConstructor {
+        public final class MessageActionRequestedPeer: TLConstructor {
             public static var constructorID: UInt32 { 0x31518e9b }
             public static var tlName: String { "messageActionRequestedPeer" }
-            public var buttonId: Int32
-            public var peers: [Api.Peer]
+            public let buttonId: Int32
+            public let peers: [Api.Peer]
 
             public init(
                 buttonId: Int32,
@@ -2848,12 +2851,12 @@ extension Api {
         }
 
         /// `messageActionSetChatWallPaper#5060a3f4`: a constructor of `MessageAction`.
-        public struct MessageActionSetChatWallPaper: TLConstructor {
+        public final class MessageActionSetChatWallPaper: TLConstructor {
             public static var constructorID: UInt32 { 0x5060a3f4 }
             public static var tlName: String { "messageActionSetChatWallPaper" }
-            public var same: Bool
-            public var forBoth: Bool
-            public var wallpaper: Api.WallPaper
+            public let same: Bool
+            public let forBoth: Bool
+            public let wallpaper: Api.WallPaper
 
             public init(
                 same: Bool = false,
@@ -2882,19 +2885,19 @@ extension Api {
         }
 
         /// `messageActionGiftCode#31c48347`: a constructor of `MessageAction`.
-        public struct MessageActionGiftCode: TLConstructor {
+        public final class MessageActionGiftCode: TLConstructor {
             public static var constructorID: UInt32 { 0x31c48347 }
             public static var tlName: String { "messageActionGiftCode" }
-            public var viaGiveaway: Bool
-            public var unclaimed: Bool
-            public var boostPeer: Api.Peer?
-            public var days: Int32
-            public var slug: String
-            public var currency: String?
-            public var amount: Int64?
-            public var cryptoCurrency: String?
-            public var cryptoAmount: Int64?
-            public var message: Api.TextWithEntities?
+            public let viaGiveaway: Bool
+            public let unclaimed: Bool
+            public let boostPeer: Api.Peer?
+            public let days: Int32
+            public let slug: String
+            public let currency: String?
+            public let amount: Int64?
+            public let cryptoCurrency: String?
+            public let cryptoAmount: Int64?
+            public let message: Api.TextWithEntities?
 
             public init(
                 viaGiveaway: Bool = false,
@@ -3001,10 +3004,10 @@ extension Api {
         }
 
         /// `messageActionGiveawayLaunch#a80f51e4`: a constructor of `MessageAction`.
-        public struct MessageActionGiveawayLaunch: TLConstructor {
+        public final class MessageActionGiveawayLaunch: TLConstructor {
             public static var constructorID: UInt32 { 0xa80f51e4 }
             public static var tlName: String { "messageActionGiveawayLaunch" }
-            public var stars: Int64?
+            public let stars: Int64?
 
             public init(
                 stars: Int64? = nil
@@ -3032,12 +3035,12 @@ extension Api {
         }
 
         /// `messageActionGiveawayResults#87e2f155`: a constructor of `MessageAction`.
-        public struct MessageActionGiveawayResults: TLConstructor {
+        public final class MessageActionGiveawayResults: TLConstructor {
             public static var constructorID: UInt32 { 0x87e2f155 }
             public static var tlName: String { "messageActionGiveawayResults" }
-            public var stars: Bool
-            public var winnersCount: Int32
-            public var unclaimedCount: Int32
+            public let stars: Bool
+            public let winnersCount: Int32
+            public let unclaimedCount: Int32
 
             public init(
                 stars: Bool = false,
@@ -3066,10 +3069,10 @@ extension Api {
         }
 
         /// `messageActionBoostApply#cc02aa6d`: a constructor of `MessageAction`.
-        public struct MessageActionBoostApply: TLConstructor {
+        public final class MessageActionBoostApply: TLConstructor {
             public static var constructorID: UInt32 { 0xcc02aa6d }
             public static var tlName: String { "messageActionBoostApply" }
-            public var boosts: Int32
+            public let boosts: Int32
 
             public init(
                 boosts: Int32
@@ -3087,11 +3090,11 @@ extension Api {
         }
 
         /// `messageActionRequestedPeerSentMe#93b31848`: a constructor of `MessageAction`.
-        public struct MessageActionRequestedPeerSentMe: TLConstructor {
+        public final class MessageActionRequestedPeerSentMe: TLConstructor {
             public static var constructorID: UInt32 { 0x93b31848 }
             public static var tlName: String { "messageActionRequestedPeerSentMe" }
-            public var buttonId: Int32
-            public var peers: [Api.RequestedPeer]
+            public let buttonId: Int32
+            public let peers: [Api.RequestedPeer]
 
             public init(
                 buttonId: Int32,
@@ -3122,14 +3125,14 @@ extension Api {
         }
 
         /// `messageActionPaymentRefunded#41b3e202`: a constructor of `MessageAction`.
-        public struct MessageActionPaymentRefunded: TLConstructor {
+        public final class MessageActionPaymentRefunded: TLConstructor {
             public static var constructorID: UInt32 { 0x41b3e202 }
             public static var tlName: String { "messageActionPaymentRefunded" }
-            public var peer: Api.Peer
-            public var currency: String
-            public var totalAmount: Int64
-            public var payload: [UInt8]?
-            public var charge: Api.PaymentCharge
+            public let peer: Api.Peer
+            public let currency: String
+            public let totalAmount: Int64
+            public let payload: [UInt8]?
+            public let charge: Api.PaymentCharge
 
             public init(
                 peer: Api.Peer,
@@ -3173,15 +3176,15 @@ extension Api {
         }
 
         /// `messageActionGiftStars#45d5b021`: a constructor of `MessageAction`.
-        public struct MessageActionGiftStars: TLConstructor {
+        public final class MessageActionGiftStars: TLConstructor {
             public static var constructorID: UInt32 { 0x45d5b021 }
             public static var tlName: String { "messageActionGiftStars" }
-            public var currency: String
-            public var amount: Int64
-            public var stars: Int64
-            public var cryptoCurrency: String?
-            public var cryptoAmount: Int64?
-            public var transactionId: String?
+            public let currency: String
+            public let amount: Int64
+            public let stars: Int64
+            public let cryptoCurrency: String?
+            public let cryptoAmount: Int64?
+            public let transactionId: String?
 
             public init(
                 currency: String,
@@ -3247,14 +3250,14 @@ extension Api {
         }
 
         /// `messageActionPrizeStars#b00c47a2`: a constructor of `MessageAction`.
-        public struct MessageActionPrizeStars: TLConstructor {
+        public final class MessageActionPrizeStars: TLConstructor {
             public static var constructorID: UInt32 { 0xb00c47a2 }
             public static var tlName: String { "messageActionPrizeStars" }
-            public var unclaimed: Bool
-            public var stars: Int64
-            public var transactionId: String
-            public var boostPeer: Api.Peer
-            public var giveawayMsgId: Int32
+            public let unclaimed: Bool
+            public let stars: Int64
+            public let transactionId: String
+            public let boostPeer: Api.Peer
+            public let giveawayMsgId: Int32
 
             public init(
                 unclaimed: Bool = false,
@@ -3291,30 +3294,30 @@ extension Api {
         }
 
         /// `messageActionStarGift#ea2c31d3`: a constructor of `MessageAction`.
-        public struct MessageActionStarGift: TLConstructor {
+        public final class MessageActionStarGift: TLConstructor {
             public static var constructorID: UInt32 { 0xea2c31d3 }
             public static var tlName: String { "messageActionStarGift" }
-            public var nameHidden: Bool
-            public var saved: Bool
-            public var converted: Bool
-            public var upgraded: Bool
-            public var refunded: Bool
-            public var canUpgrade: Bool
-            public var prepaidUpgrade: Bool
-            public var upgradeSeparate: Bool
-            public var auctionAcquired: Bool
-            public var gift: Api.StarGift
-            public var message: Api.TextWithEntities?
-            public var convertStars: Int64?
-            public var upgradeMsgId: Int32?
-            public var upgradeStars: Int64?
-            public var fromId: Api.Peer?
-            public var peer: Api.Peer?
-            public var savedId: Int64?
-            public var prepaidUpgradeHash: String?
-            public var giftMsgId: Int32?
-            public var toId: Api.Peer?
-            public var giftNum: Int32?
+            public let nameHidden: Bool
+            public let saved: Bool
+            public let converted: Bool
+            public let upgraded: Bool
+            public let refunded: Bool
+            public let canUpgrade: Bool
+            public let prepaidUpgrade: Bool
+            public let upgradeSeparate: Bool
+            public let auctionAcquired: Bool
+            public let gift: Api.StarGift
+            public let message: Api.TextWithEntities?
+            public let convertStars: Int64?
+            public let upgradeMsgId: Int32?
+            public let upgradeStars: Int64?
+            public let fromId: Api.Peer?
+            public let peer: Api.Peer?
+            public let savedId: Int64?
+            public let prepaidUpgradeHash: String?
+            public let giftMsgId: Int32?
+            public let toId: Api.Peer?
+            public let giftNum: Int32?
 
             public init(
                 nameHidden: Bool = false,
@@ -3498,30 +3501,30 @@ extension Api {
         }
 
         /// `messageActionStarGiftUnique#7e1c1187`: a constructor of `MessageAction`.
-        public struct MessageActionStarGiftUnique: TLConstructor {
+        public final class MessageActionStarGiftUnique: TLConstructor {
             public static var constructorID: UInt32 { 0x7e1c1187 }
             public static var tlName: String { "messageActionStarGiftUnique" }
-            public var upgrade: Bool
-            public var transferred: Bool
-            public var saved: Bool
-            public var refunded: Bool
-            public var prepaidUpgrade: Bool
-            public var assigned: Bool
-            public var fromOffer: Bool
-            public var craft: Bool
-            public var nameHidden: Bool
-            public var gift: Api.StarGift
-            public var canExportAt: Int32?
-            public var transferStars: Int64?
-            public var fromId: Api.Peer?
-            public var peer: Api.Peer?
-            public var savedId: Int64?
-            public var resaleAmount: Api.StarsAmount?
-            public var canTransferAt: Int32?
-            public var canResellAt: Int32?
-            public var dropOriginalDetailsStars: Int64?
-            public var canCraftAt: Int32?
-            public var message: Api.TextWithEntities?
+            public let upgrade: Bool
+            public let transferred: Bool
+            public let saved: Bool
+            public let refunded: Bool
+            public let prepaidUpgrade: Bool
+            public let assigned: Bool
+            public let fromOffer: Bool
+            public let craft: Bool
+            public let nameHidden: Bool
+            public let gift: Api.StarGift
+            public let canExportAt: Int32?
+            public let transferStars: Int64?
+            public let fromId: Api.Peer?
+            public let peer: Api.Peer?
+            public let savedId: Int64?
+            public let resaleAmount: Api.StarsAmount?
+            public let canTransferAt: Int32?
+            public let canResellAt: Int32?
+            public let dropOriginalDetailsStars: Int64?
+            public let canCraftAt: Int32?
+            public let message: Api.TextWithEntities?
 
             public init(
                 upgrade: Bool = false,
@@ -3703,11 +3706,11 @@ extension Api {
         }
 
         /// `messageActionPaidMessagesRefunded#ac1f1fcd`: a constructor of `MessageAction`.
-        public struct MessageActionPaidMessagesRefunded: TLConstructor {
+        public final class MessageActionPaidMessagesRefunded: TLConstructor {
             public static var constructorID: UInt32 { 0xac1f1fcd }
             public static var tlName: String { "messageActionPaidMessagesRefunded" }
-            public var count: Int32
-            public var stars: Int64
+            public let count: Int32
+            public let stars: Int64
 
             public init(
                 count: Int32,
@@ -3729,11 +3732,11 @@ extension Api {
         }
 
         /// `messageActionPaidMessagesPrice#84b88578`: a constructor of `MessageAction`.
-        public struct MessageActionPaidMessagesPrice: TLConstructor {
+        public final class MessageActionPaidMessagesPrice: TLConstructor {
             public static var constructorID: UInt32 { 0x84b88578 }
             public static var tlName: String { "messageActionPaidMessagesPrice" }
-            public var broadcastMessagesAllowed: Bool
-            public var stars: Int64
+            public let broadcastMessagesAllowed: Bool
+            public let stars: Int64
 
             public init(
                 broadcastMessagesAllowed: Bool = false,
@@ -3758,15 +3761,15 @@ extension Api {
         }
 
         /// `messageActionConferenceCall#2ffe2f7a`: a constructor of `MessageAction`.
-        public struct MessageActionConferenceCall: TLConstructor {
+        public final class MessageActionConferenceCall: TLConstructor {
             public static var constructorID: UInt32 { 0x2ffe2f7a }
             public static var tlName: String { "messageActionConferenceCall" }
-            public var missed: Bool
-            public var active: Bool
-            public var video: Bool
-            public var callId: Int64
-            public var duration: Int32?
-            public var otherParticipants: [Api.Peer]?
+            public let missed: Bool
+            public let active: Bool
+            public let video: Bool
+            public let callId: Int64
+            public let duration: Int32?
+            public let otherParticipants: [Api.Peer]?
 
             public init(
                 missed: Bool = false,
@@ -3830,11 +3833,11 @@ extension Api {
         }
 
         /// `messageActionTodoCompletions#cc7c5c89`: a constructor of `MessageAction`.
-        public struct MessageActionTodoCompletions: TLConstructor {
+        public final class MessageActionTodoCompletions: TLConstructor {
             public static var constructorID: UInt32 { 0xcc7c5c89 }
             public static var tlName: String { "messageActionTodoCompletions" }
-            public var completed: [Int32]
-            public var incompleted: [Int32]
+            public let completed: [Int32]
+            public let incompleted: [Int32]
 
             public init(
                 completed: [Int32],
@@ -3874,10 +3877,10 @@ extension Api {
         }
 
         /// `messageActionTodoAppendTasks#c7edbc83`: a constructor of `MessageAction`.
-        public struct MessageActionTodoAppendTasks: TLConstructor {
+        public final class MessageActionTodoAppendTasks: TLConstructor {
             public static var constructorID: UInt32 { 0xc7edbc83 }
             public static var tlName: String { "messageActionTodoAppendTasks" }
-            public var list: [Api.TodoItem]
+            public let list: [Api.TodoItem]
 
             public init(
                 list: [Api.TodoItem]
@@ -3904,14 +3907,14 @@ extension Api {
         }
 
         /// `messageActionSuggestedPostApproval#ee7a1596`: a constructor of `MessageAction`.
-        public struct MessageActionSuggestedPostApproval: TLConstructor {
+        public final class MessageActionSuggestedPostApproval: TLConstructor {
             public static var constructorID: UInt32 { 0xee7a1596 }
             public static var tlName: String { "messageActionSuggestedPostApproval" }
-            public var rejected: Bool
-            public var balanceTooLow: Bool
-            public var rejectComment: String?
-            public var scheduleDate: Int32?
-            public var price: Api.StarsAmount?
+            public let rejected: Bool
+            public let balanceTooLow: Bool
+            public let rejectComment: String?
+            public let scheduleDate: Int32?
+            public let price: Api.StarsAmount?
 
             public init(
                 rejected: Bool = false,
@@ -3969,10 +3972,10 @@ extension Api {
         }
 
         /// `messageActionSuggestedPostSuccess#95ddcf69`: a constructor of `MessageAction`.
-        public struct MessageActionSuggestedPostSuccess: TLConstructor {
+        public final class MessageActionSuggestedPostSuccess: TLConstructor {
             public static var constructorID: UInt32 { 0x95ddcf69 }
             public static var tlName: String { "messageActionSuggestedPostSuccess" }
-            public var price: Api.StarsAmount
+            public let price: Api.StarsAmount
 
             public init(
                 price: Api.StarsAmount
@@ -3990,10 +3993,10 @@ extension Api {
         }
 
         /// `messageActionSuggestedPostRefund#69f916f8`: a constructor of `MessageAction`.
-        public struct MessageActionSuggestedPostRefund: TLConstructor {
+        public final class MessageActionSuggestedPostRefund: TLConstructor {
             public static var constructorID: UInt32 { 0x69f916f8 }
             public static var tlName: String { "messageActionSuggestedPostRefund" }
-            public var payerInitiated: Bool
+            public let payerInitiated: Bool
 
             public init(
                 payerInitiated: Bool = false
@@ -4014,14 +4017,14 @@ extension Api {
         }
 
         /// `messageActionGiftTon#a8a3c699`: a constructor of `MessageAction`.
-        public struct MessageActionGiftTon: TLConstructor {
+        public final class MessageActionGiftTon: TLConstructor {
             public static var constructorID: UInt32 { 0xa8a3c699 }
             public static var tlName: String { "messageActionGiftTon" }
-            public var currency: String
-            public var amount: Int64
-            public var cryptoCurrency: String
-            public var cryptoAmount: Int64
-            public var transactionId: String?
+            public let currency: String
+            public let amount: Int64
+            public let cryptoCurrency: String
+            public let cryptoAmount: Int64
+            public let transactionId: String?
 
             public init(
                 currency: String,
@@ -4065,10 +4068,10 @@ extension Api {
         }
 
         /// `messageActionSuggestBirthday#2c8f2a25`: a constructor of `MessageAction`.
-        public struct MessageActionSuggestBirthday: TLConstructor {
+        public final class MessageActionSuggestBirthday: TLConstructor {
             public static var constructorID: UInt32 { 0x2c8f2a25 }
             public static var tlName: String { "messageActionSuggestBirthday" }
-            public var birthday: Api.Birthday
+            public let birthday: Api.Birthday
 
             public init(
                 birthday: Api.Birthday
@@ -4086,14 +4089,14 @@ extension Api {
         }
 
         /// `messageActionStarGiftPurchaseOffer#774278d4`: a constructor of `MessageAction`.
-        public struct MessageActionStarGiftPurchaseOffer: TLConstructor {
+        public final class MessageActionStarGiftPurchaseOffer: TLConstructor {
             public static var constructorID: UInt32 { 0x774278d4 }
             public static var tlName: String { "messageActionStarGiftPurchaseOffer" }
-            public var accepted: Bool
-            public var declined: Bool
-            public var gift: Api.StarGift
-            public var price: Api.StarsAmount
-            public var expiresAt: Int32
+            public let accepted: Bool
+            public let declined: Bool
+            public let gift: Api.StarGift
+            public let price: Api.StarsAmount
+            public let expiresAt: Int32
 
             public init(
                 accepted: Bool = false,
@@ -4130,12 +4133,12 @@ extension Api {
         }
 
         /// `messageActionStarGiftPurchaseOfferDeclined#73ada76b`: a constructor of `MessageAction`.
-        public struct MessageActionStarGiftPurchaseOfferDeclined: TLConstructor {
+        public final class MessageActionStarGiftPurchaseOfferDeclined: TLConstructor {
             public static var constructorID: UInt32 { 0x73ada76b }
             public static var tlName: String { "messageActionStarGiftPurchaseOfferDeclined" }
-            public var expired: Bool
-            public var gift: Api.StarGift
-            public var price: Api.StarsAmount
+            public let expired: Bool
+            public let gift: Api.StarGift
+            public let price: Api.StarsAmount
 
             public init(
                 expired: Bool = false,
@@ -4164,10 +4167,10 @@ extension Api {
         }
 
         /// `messageActionNewCreatorPending#b07ed085`: a constructor of `MessageAction`.
-        public struct MessageActionNewCreatorPending: TLConstructor {
+        public final class MessageActionNewCreatorPending: TLConstructor {
             public static var constructorID: UInt32 { 0xb07ed085 }
             public static var tlName: String { "messageActionNewCreatorPending" }
-            public var newCreatorId: Int64
+            public let newCreatorId: Int64
 
             public init(
                 newCreatorId: Int64
@@ -4185,10 +4188,10 @@ extension Api {
         }
 
         /// `messageActionChangeCreator#e188503b`: a constructor of `MessageAction`.
-        public struct MessageActionChangeCreator: TLConstructor {
+        public final class MessageActionChangeCreator: TLConstructor {
             public static var constructorID: UInt32 { 0xe188503b }
             public static var tlName: String { "messageActionChangeCreator" }
-            public var newCreatorId: Int64
+            public let newCreatorId: Int64
 
             public init(
                 newCreatorId: Int64
@@ -4206,11 +4209,11 @@ extension Api {
         }
 
         /// `messageActionNoForwardsToggle#bf7d6572`: a constructor of `MessageAction`.
-        public struct MessageActionNoForwardsToggle: TLConstructor {
+        public final class MessageActionNoForwardsToggle: TLConstructor {
             public static var constructorID: UInt32 { 0xbf7d6572 }
             public static var tlName: String { "messageActionNoForwardsToggle" }
-            public var prevValue: Bool
-            public var newValue: Bool
+            public let prevValue: Bool
+            public let newValue: Bool
 
             public init(
                 prevValue: Bool,
@@ -4232,12 +4235,12 @@ extension Api {
         }
 
         /// `messageActionNoForwardsRequest#3e2793ba`: a constructor of `MessageAction`.
-        public struct MessageActionNoForwardsRequest: TLConstructor {
+        public final class MessageActionNoForwardsRequest: TLConstructor {
             public static var constructorID: UInt32 { 0x3e2793ba }
             public static var tlName: String { "messageActionNoForwardsRequest" }
-            public var expired: Bool
-            public var prevValue: Bool
-            public var newValue: Bool
+            public let expired: Bool
+            public let prevValue: Bool
+            public let newValue: Bool
 
             public init(
                 expired: Bool = false,
@@ -4266,10 +4269,10 @@ extension Api {
         }
 
         /// `messageActionPollAppendAnswer#9da1cd6c`: a constructor of `MessageAction`.
-        public struct MessageActionPollAppendAnswer: TLConstructor {
+        public final class MessageActionPollAppendAnswer: TLConstructor {
             public static var constructorID: UInt32 { 0x9da1cd6c }
             public static var tlName: String { "messageActionPollAppendAnswer" }
-            public var answer: Api.PollAnswer
+            public let answer: Api.PollAnswer
 
             public init(
                 answer: Api.PollAnswer
@@ -4287,10 +4290,10 @@ extension Api {
         }
 
         /// `messageActionPollDeleteAnswer#399674dc`: a constructor of `MessageAction`.
-        public struct MessageActionPollDeleteAnswer: TLConstructor {
+        public final class MessageActionPollDeleteAnswer: TLConstructor {
             public static var constructorID: UInt32 { 0x399674dc }
             public static var tlName: String { "messageActionPollDeleteAnswer" }
-            public var answer: Api.PollAnswer
+            public let answer: Api.PollAnswer
 
             public init(
                 answer: Api.PollAnswer
@@ -4308,10 +4311,10 @@ extension Api {
         }
 
         /// `messageActionManagedBotCreated#16605e3e`: a constructor of `MessageAction`.
-        public struct MessageActionManagedBotCreated: TLConstructor {
+        public final class MessageActionManagedBotCreated: TLConstructor {
             public static var constructorID: UInt32 { 0x16605e3e }
             public static var tlName: String { "messageActionManagedBotCreated" }
-            public var botId: Int64
+            public let botId: Int64
 
             public init(
                 botId: Int64
@@ -4329,10 +4332,10 @@ extension Api {
         }
 
         /// `messageActionChangeCommunity#5d20bae8`: a constructor of `MessageAction`.
-        public struct MessageActionChangeCommunity: TLConstructor {
+        public final class MessageActionChangeCommunity: TLConstructor {
             public static var constructorID: UInt32 { 0x5d20bae8 }
             public static var tlName: String { "messageActionChangeCommunity" }
-            public var communityId: Int64?
+            public let communityId: Int64?
 
             public init(
                 communityId: Int64? = nil
@@ -4360,10 +4363,10 @@ extension Api {
         }
 
         /// `messageActionChatJoinedViaCommunity#4a8bfe80`: a constructor of `MessageAction`.
-        public struct MessageActionChatJoinedViaCommunity: TLConstructor {
+        public final class MessageActionChatJoinedViaCommunity: TLConstructor {
             public static var constructorID: UInt32 { 0x4a8bfe80 }
             public static var tlName: String { "messageActionChatJoinedViaCommunity" }
-            public var communityId: Int64
+            public let communityId: Int64
 
             public init(
                 communityId: Int64
@@ -4381,8 +4384,9 @@ extension Api {
         }
     }
 
-    /// The TL type `MessageEntity`: one case per constructor.
-    public indirect enum MessageEntity: TLSumType {
+    /// The TL type `MessageEntity`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum MessageEntity: TLSumType {
         /// `messageEntityUnknown#bb92ba95`
         case messageEntityUnknown(Api.MessageEntity.MessageEntityUnknown)
         /// `messageEntityMention#fa04579d`
@@ -4606,11 +4610,11 @@ extension Api {
         }
 
         /// `messageEntityUnknown#bb92ba95`: a constructor of `MessageEntity`.
-        public struct MessageEntityUnknown: TLConstructor {
+        public final class MessageEntityUnknown: TLConstructor {
             public static var constructorID: UInt32 { 0xbb92ba95 }
             public static var tlName: String { "messageEntityUnknown" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -4632,11 +4636,11 @@ extension Api {
         }
 
         /// `messageEntityMention#fa04579d`: a constructor of `MessageEntity`.
-        public struct MessageEntityMention: TLConstructor {
+        public final class MessageEntityMention: TLConstructor {
             public static var constructorID: UInt32 { 0xfa04579d }
             public static var tlName: String { "messageEntityMention" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -4658,11 +4662,11 @@ extension Api {
         }
 
         /// `messageEntityHashtag#6f635b0d`: a constructor of `MessageEntity`.
-        public struct MessageEntityHashtag: TLConstructor {
+        public final class MessageEntityHashtag: TLConstructor {
             public static var constructorID: UInt32 { 0x6f635b0d }
             public static var tlName: String { "messageEntityHashtag" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -4684,11 +4688,11 @@ extension Api {
         }
 
         /// `messageEntityBotCommand#6cef8ac7`: a constructor of `MessageEntity`.
-        public struct MessageEntityBotCommand: TLConstructor {
+        public final class MessageEntityBotCommand: TLConstructor {
             public static var constructorID: UInt32 { 0x6cef8ac7 }
             public static var tlName: String { "messageEntityBotCommand" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -4710,11 +4714,11 @@ extension Api {
         }
 
         /// `messageEntityUrl#6ed02538`: a constructor of `MessageEntity`.
-        public struct MessageEntityUrl: TLConstructor {
+        public final class MessageEntityUrl: TLConstructor {
             public static var constructorID: UInt32 { 0x6ed02538 }
             public static var tlName: String { "messageEntityUrl" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -4736,11 +4740,11 @@ extension Api {
         }
 
         /// `messageEntityEmail#64e475c2`: a constructor of `MessageEntity`.
-        public struct MessageEntityEmail: TLConstructor {
+        public final class MessageEntityEmail: TLConstructor {
             public static var constructorID: UInt32 { 0x64e475c2 }
             public static var tlName: String { "messageEntityEmail" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -4762,11 +4766,11 @@ extension Api {
         }
 
         /// `messageEntityBold#bd610bc9`: a constructor of `MessageEntity`.
-        public struct MessageEntityBold: TLConstructor {
+        public final class MessageEntityBold: TLConstructor {
             public static var constructorID: UInt32 { 0xbd610bc9 }
             public static var tlName: String { "messageEntityBold" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -4788,11 +4792,11 @@ extension Api {
         }
 
         /// `messageEntityItalic#826f8b60`: a constructor of `MessageEntity`.
-        public struct MessageEntityItalic: TLConstructor {
+        public final class MessageEntityItalic: TLConstructor {
             public static var constructorID: UInt32 { 0x826f8b60 }
             public static var tlName: String { "messageEntityItalic" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -4814,11 +4818,11 @@ extension Api {
         }
 
         /// `messageEntityCode#28a20571`: a constructor of `MessageEntity`.
-        public struct MessageEntityCode: TLConstructor {
+        public final class MessageEntityCode: TLConstructor {
             public static var constructorID: UInt32 { 0x28a20571 }
             public static var tlName: String { "messageEntityCode" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -4840,12 +4844,12 @@ extension Api {
         }
 
         /// `messageEntityPre#73924be0`: a constructor of `MessageEntity`.
-        public struct MessageEntityPre: TLConstructor {
+        public final class MessageEntityPre: TLConstructor {
             public static var constructorID: UInt32 { 0x73924be0 }
             public static var tlName: String { "messageEntityPre" }
-            public var offset: Int32
-            public var length: Int32
-            public var language: String
+            public let offset: Int32
+            public let length: Int32
+            public let language: String
 
             public init(
                 offset: Int32,
@@ -4871,12 +4875,12 @@ extension Api {
         }
 
         /// `messageEntityTextUrl#76a6d327`: a constructor of `MessageEntity`.
-        public struct MessageEntityTextUrl: TLConstructor {
+        public final class MessageEntityTextUrl: TLConstructor {
             public static var constructorID: UInt32 { 0x76a6d327 }
             public static var tlName: String { "messageEntityTextUrl" }
-            public var offset: Int32
-            public var length: Int32
-            public var url: String
+            public let offset: Int32
+            public let length: Int32
+            public let url: String
 
             public init(
                 offset: Int32,
@@ -4902,12 +4906,12 @@ extension Api {
         }
 
         /// `messageEntityMentionName#dc7b1140`: a constructor of `MessageEntity`.
-        public struct MessageEntityMentionName: TLConstructor {
+        public final class MessageEntityMentionName: TLConstructor {
             public static var constructorID: UInt32 { 0xdc7b1140 }
             public static var tlName: String { "messageEntityMentionName" }
-            public var offset: Int32
-            public var length: Int32
-            public var userId: Int64
+            public let offset: Int32
+            public let length: Int32
+            public let userId: Int64
 
             public init(
                 offset: Int32,
@@ -4933,12 +4937,12 @@ extension Api {
         }
 
         /// `inputMessageEntityMentionName#208e68c9`: a constructor of `MessageEntity`.
-        public struct InputMessageEntityMentionName: TLConstructor {
+        public final class InputMessageEntityMentionName: TLConstructor {
             public static var constructorID: UInt32 { 0x208e68c9 }
             public static var tlName: String { "inputMessageEntityMentionName" }
-            public var offset: Int32
-            public var length: Int32
-            public var userId: Api.InputUser
+            public let offset: Int32
+            public let length: Int32
+            public let userId: Api.InputUser
 
             public init(
                 offset: Int32,
@@ -4964,11 +4968,11 @@ extension Api {
         }
 
         /// `messageEntityPhone#9b69e34b`: a constructor of `MessageEntity`.
-        public struct MessageEntityPhone: TLConstructor {
+        public final class MessageEntityPhone: TLConstructor {
             public static var constructorID: UInt32 { 0x9b69e34b }
             public static var tlName: String { "messageEntityPhone" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -4990,11 +4994,11 @@ extension Api {
         }
 
         /// `messageEntityCashtag#4c4e743f`: a constructor of `MessageEntity`.
-        public struct MessageEntityCashtag: TLConstructor {
+        public final class MessageEntityCashtag: TLConstructor {
             public static var constructorID: UInt32 { 0x4c4e743f }
             public static var tlName: String { "messageEntityCashtag" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -5016,11 +5020,11 @@ extension Api {
         }
 
         /// `messageEntityUnderline#9c4e7e8b`: a constructor of `MessageEntity`.
-        public struct MessageEntityUnderline: TLConstructor {
+        public final class MessageEntityUnderline: TLConstructor {
             public static var constructorID: UInt32 { 0x9c4e7e8b }
             public static var tlName: String { "messageEntityUnderline" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -5042,11 +5046,11 @@ extension Api {
         }
 
         /// `messageEntityStrike#bf0693d4`: a constructor of `MessageEntity`.
-        public struct MessageEntityStrike: TLConstructor {
+        public final class MessageEntityStrike: TLConstructor {
             public static var constructorID: UInt32 { 0xbf0693d4 }
             public static var tlName: String { "messageEntityStrike" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -5068,11 +5072,11 @@ extension Api {
         }
 
         /// `messageEntityBankCard#761e6af4`: a constructor of `MessageEntity`.
-        public struct MessageEntityBankCard: TLConstructor {
+        public final class MessageEntityBankCard: TLConstructor {
             public static var constructorID: UInt32 { 0x761e6af4 }
             public static var tlName: String { "messageEntityBankCard" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -5094,11 +5098,11 @@ extension Api {
         }
 
         /// `messageEntitySpoiler#32ca960f`: a constructor of `MessageEntity`.
-        public struct MessageEntitySpoiler: TLConstructor {
+        public final class MessageEntitySpoiler: TLConstructor {
             public static var constructorID: UInt32 { 0x32ca960f }
             public static var tlName: String { "messageEntitySpoiler" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -5120,12 +5124,12 @@ extension Api {
         }
 
         /// `messageEntityCustomEmoji#c8cf05f8`: a constructor of `MessageEntity`.
-        public struct MessageEntityCustomEmoji: TLConstructor {
+        public final class MessageEntityCustomEmoji: TLConstructor {
             public static var constructorID: UInt32 { 0xc8cf05f8 }
             public static var tlName: String { "messageEntityCustomEmoji" }
-            public var offset: Int32
-            public var length: Int32
-            public var documentId: Int64
+            public let offset: Int32
+            public let length: Int32
+            public let documentId: Int64
 
             public init(
                 offset: Int32,
@@ -5151,12 +5155,12 @@ extension Api {
         }
 
         /// `messageEntityBlockquote#f1ccaaac`: a constructor of `MessageEntity`.
-        public struct MessageEntityBlockquote: TLConstructor {
+        public final class MessageEntityBlockquote: TLConstructor {
             public static var constructorID: UInt32 { 0xf1ccaaac }
             public static var tlName: String { "messageEntityBlockquote" }
-            public var collapsed: Bool
-            public var offset: Int32
-            public var length: Int32
+            public let collapsed: Bool
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 collapsed: Bool = false,
@@ -5185,18 +5189,18 @@ extension Api {
         }
 
         /// `messageEntityFormattedDate#904ac7c7`: a constructor of `MessageEntity`.
-        public struct MessageEntityFormattedDate: TLConstructor {
+        public final class MessageEntityFormattedDate: TLConstructor {
             public static var constructorID: UInt32 { 0x904ac7c7 }
             public static var tlName: String { "messageEntityFormattedDate" }
-            public var relative: Bool
-            public var shortTime: Bool
-            public var longTime: Bool
-            public var shortDate: Bool
-            public var longDate: Bool
-            public var dayOfWeek: Bool
-            public var offset: Int32
-            public var length: Int32
-            public var date: Int32
+            public let relative: Bool
+            public let shortTime: Bool
+            public let longTime: Bool
+            public let shortDate: Bool
+            public let longDate: Bool
+            public let dayOfWeek: Bool
+            public let offset: Int32
+            public let length: Int32
+            public let date: Int32
 
             public init(
                 relative: Bool = false,
@@ -5249,11 +5253,11 @@ extension Api {
         }
 
         /// `messageEntityDiffInsert#71777116`: a constructor of `MessageEntity`.
-        public struct MessageEntityDiffInsert: TLConstructor {
+        public final class MessageEntityDiffInsert: TLConstructor {
             public static var constructorID: UInt32 { 0x71777116 }
             public static var tlName: String { "messageEntityDiffInsert" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -5275,12 +5279,12 @@ extension Api {
         }
 
         /// `messageEntityDiffReplace#c6c1e5a7`: a constructor of `MessageEntity`.
-        public struct MessageEntityDiffReplace: TLConstructor {
+        public final class MessageEntityDiffReplace: TLConstructor {
             public static var constructorID: UInt32 { 0xc6c1e5a7 }
             public static var tlName: String { "messageEntityDiffReplace" }
-            public var offset: Int32
-            public var length: Int32
-            public var oldText: String
+            public let offset: Int32
+            public let length: Int32
+            public let oldText: String
 
             public init(
                 offset: Int32,
@@ -5306,11 +5310,11 @@ extension Api {
         }
 
         /// `messageEntityDiffDelete#0652c1c5`: a constructor of `MessageEntity`.
-        public struct MessageEntityDiffDelete: TLConstructor {
+        public final class MessageEntityDiffDelete: TLConstructor {
             public static var constructorID: UInt32 { 0x0652c1c5 }
             public static var tlName: String { "messageEntityDiffDelete" }
-            public var offset: Int32
-            public var length: Int32
+            public let offset: Int32
+            public let length: Int32
 
             public init(
                 offset: Int32,
@@ -5332,8 +5336,9 @@ extension Api {
         }
     }
 
-    /// The TL type `MessageExtendedMedia`: one case per constructor.
-    public indirect enum MessageExtendedMedia: TLSumType {
+    /// The TL type `MessageExtendedMedia`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum MessageExtendedMedia: TLSumType {
         /// `messageExtendedMediaPreview#ad628cc8`
         case messageExtendedMediaPreview(Api.MessageExtendedMedia.MessageExtendedMediaPreview)
         /// `messageExtendedMedia#ee479c64`
@@ -5373,13 +5378,13 @@ extension Api {
         }
 
         /// `messageExtendedMediaPreview#ad628cc8`: a constructor of `MessageExtendedMedia`.
-        public struct MessageExtendedMediaPreview: TLConstructor {
+        public final class MessageExtendedMediaPreview: TLConstructor {
             public static var constructorID: UInt32 { 0xad628cc8 }
             public static var tlName: String { "messageExtendedMediaPreview" }
-            public var w: Int32?
-            public var h: Int32?
-            public var thumb: Api.PhotoSize?
-            public var videoDuration: Int32?
+            public let w: Int32?
+            public let h: Int32?
+            public let thumb: Api.PhotoSize?
+            public let videoDuration: Int32?
 
             public init(
                 w: Int32? = nil,
@@ -5444,10 +5449,10 @@ extension Api {
         }
 
         /// `messageExtendedMedia#ee479c64`: a constructor of `MessageExtendedMedia`.
-        public struct MessageExtendedMedia: TLConstructor {
+        public final class MessageExtendedMedia: TLConstructor {
             public static var constructorID: UInt32 { 0xee479c64 }
             public static var tlName: String { "messageExtendedMedia" }
-            public var media: Api.MessageMedia
+            public let media: Api.MessageMedia
 
             public init(
                 media: Api.MessageMedia
@@ -5623,8 +5628,9 @@ extension Api {
         }
     }
 
-    /// The TL type `MessageMedia`: one case per constructor.
-    public indirect enum MessageMedia: TLSumType {
+    /// The TL type `MessageMedia`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum MessageMedia: TLSumType {
         /// `messageMediaEmpty#3ded6320`
         case messageMediaEmpty
         /// `messageMediaPhoto#e216eb63`
@@ -5798,14 +5804,14 @@ extension Api {
         }
 
         /// `messageMediaPhoto#e216eb63`: a constructor of `MessageMedia`.
-        public struct MessageMediaPhoto: TLConstructor {
+        public final class MessageMediaPhoto: TLConstructor {
             public static var constructorID: UInt32 { 0xe216eb63 }
             public static var tlName: String { "messageMediaPhoto" }
-            public var spoiler: Bool
-            public var livePhoto: Bool
-            public var photo: Api.Photo?
-            public var ttlSeconds: Int32?
-            public var video: Api.Document?
+            public let spoiler: Bool
+            public let livePhoto: Bool
+            public let photo: Api.Photo?
+            public let ttlSeconds: Int32?
+            public let video: Api.Document?
 
             public init(
                 spoiler: Bool = false,
@@ -5865,10 +5871,10 @@ extension Api {
         }
 
         /// `messageMediaGeo#56e0d474`: a constructor of `MessageMedia`.
-        public struct MessageMediaGeo: TLConstructor {
+        public final class MessageMediaGeo: TLConstructor {
             public static var constructorID: UInt32 { 0x56e0d474 }
             public static var tlName: String { "messageMediaGeo" }
-            public var geo: Api.GeoPoint
+            public let geo: Api.GeoPoint
 
             public init(
                 geo: Api.GeoPoint
@@ -5886,14 +5892,14 @@ extension Api {
         }
 
         /// `messageMediaContact#70322949`: a constructor of `MessageMedia`.
-        public struct MessageMediaContact: TLConstructor {
+        public final class MessageMediaContact: TLConstructor {
             public static var constructorID: UInt32 { 0x70322949 }
             public static var tlName: String { "messageMediaContact" }
-            public var phoneNumber: String
-            public var firstName: String
-            public var lastName: String
-            public var vcard: String
-            public var userId: Int64
+            public let phoneNumber: String
+            public let firstName: String
+            public let lastName: String
+            public let vcard: String
+            public let userId: Int64
 
             public init(
                 phoneNumber: String,
@@ -5927,19 +5933,19 @@ extension Api {
         }
 
         /// `messageMediaDocument#52d8ccd9`: a constructor of `MessageMedia`.
-        public struct MessageMediaDocument: TLConstructor {
+        public final class MessageMediaDocument: TLConstructor {
             public static var constructorID: UInt32 { 0x52d8ccd9 }
             public static var tlName: String { "messageMediaDocument" }
-            public var nopremium: Bool
-            public var spoiler: Bool
-            public var video: Bool
-            public var round: Bool
-            public var voice: Bool
-            public var document: Api.Document?
-            public var altDocuments: [Api.Document]?
-            public var videoCover: Api.Photo?
-            public var videoTimestamp: Int32?
-            public var ttlSeconds: Int32?
+            public let nopremium: Bool
+            public let spoiler: Bool
+            public let video: Bool
+            public let round: Bool
+            public let voice: Bool
+            public let document: Api.Document?
+            public let altDocuments: [Api.Document]?
+            public let videoCover: Api.Photo?
+            public let videoTimestamp: Int32?
+            public let ttlSeconds: Int32?
 
             public init(
                 nopremium: Bool = false,
@@ -6040,14 +6046,14 @@ extension Api {
         }
 
         /// `messageMediaWebPage#ddf10c3b`: a constructor of `MessageMedia`.
-        public struct MessageMediaWebPage: TLConstructor {
+        public final class MessageMediaWebPage: TLConstructor {
             public static var constructorID: UInt32 { 0xddf10c3b }
             public static var tlName: String { "messageMediaWebPage" }
-            public var forceLargeMedia: Bool
-            public var forceSmallMedia: Bool
-            public var manual: Bool
-            public var safe: Bool
-            public var webpage: Api.WebPage
+            public let forceLargeMedia: Bool
+            public let forceSmallMedia: Bool
+            public let manual: Bool
+            public let safe: Bool
+            public let webpage: Api.WebPage
 
             public init(
                 forceLargeMedia: Bool = false,
@@ -6084,15 +6090,15 @@ extension Api {
         }
 
         /// `messageMediaVenue#2ec0533f`: a constructor of `MessageMedia`.
-        public struct MessageMediaVenue: TLConstructor {
+        public final class MessageMediaVenue: TLConstructor {
             public static var constructorID: UInt32 { 0x2ec0533f }
             public static var tlName: String { "messageMediaVenue" }
-            public var geo: Api.GeoPoint
-            public var title: String
-            public var address: String
-            public var provider: String
-            public var venueId: String
-            public var venueType: String
+            public let geo: Api.GeoPoint
+            public let title: String
+            public let address: String
+            public let provider: String
+            public let venueId: String
+            public let venueType: String
 
             public init(
                 geo: Api.GeoPoint,
@@ -6130,10 +6136,10 @@ extension Api {
         }
 
         /// `messageMediaGame#fdb19008`: a constructor of `MessageMedia`.
-        public struct MessageMediaGame: TLConstructor {
+        public final class MessageMediaGame: TLConstructor {
             public static var constructorID: UInt32 { 0xfdb19008 }
             public static var tlName: String { "messageMediaGame" }
-            public var game: Api.Game
+            public let game: Api.Game
 
             public init(
                 game: Api.Game
@@ -6151,19 +6157,19 @@ extension Api {
         }
 
         /// `messageMediaInvoice#f6a548d3`: a constructor of `MessageMedia`.
-        public struct MessageMediaInvoice: TLConstructor {
+        public final class MessageMediaInvoice: TLConstructor {
             public static var constructorID: UInt32 { 0xf6a548d3 }
             public static var tlName: String { "messageMediaInvoice" }
-            public var shippingAddressRequested: Bool
-            public var test: Bool
-            public var title: String
-            public var description: String
-            public var photo: Api.WebDocument?
-            public var receiptMsgId: Int32?
-            public var currency: String
-            public var totalAmount: Int64
-            public var startParam: String
-            public var extendedMedia: Api.MessageExtendedMedia?
+            public let shippingAddressRequested: Bool
+            public let test: Bool
+            public let title: String
+            public let description: String
+            public let photo: Api.WebDocument?
+            public let receiptMsgId: Int32?
+            public let currency: String
+            public let totalAmount: Int64
+            public let startParam: String
+            public let extendedMedia: Api.MessageExtendedMedia?
 
             public init(
                 shippingAddressRequested: Bool = false,
@@ -6241,13 +6247,13 @@ extension Api {
         }
 
         /// `messageMediaGeoLive#b940c666`: a constructor of `MessageMedia`.
-        public struct MessageMediaGeoLive: TLConstructor {
+        public final class MessageMediaGeoLive: TLConstructor {
             public static var constructorID: UInt32 { 0xb940c666 }
             public static var tlName: String { "messageMediaGeoLive" }
-            public var geo: Api.GeoPoint
-            public var heading: Int32?
-            public var period: Int32
-            public var proximityNotificationRadius: Int32?
+            public let geo: Api.GeoPoint
+            public let heading: Int32?
+            public let period: Int32
+            public let proximityNotificationRadius: Int32?
 
             public init(
                 geo: Api.GeoPoint,
@@ -6294,12 +6300,12 @@ extension Api {
         }
 
         /// `messageMediaPoll#773f4e66`: a constructor of `MessageMedia`.
-        public struct MessageMediaPoll: TLConstructor {
+        public final class MessageMediaPoll: TLConstructor {
             public static var constructorID: UInt32 { 0x773f4e66 }
             public static var tlName: String { "messageMediaPoll" }
-            public var poll: Api.Poll
-            public var results: Api.PollResults
-            public var attachedMedia: Api.MessageMedia?
+            public let poll: Api.Poll
+            public let results: Api.PollResults
+            public let attachedMedia: Api.MessageMedia?
 
             public init(
                 poll: Api.Poll,
@@ -6335,12 +6341,12 @@ extension Api {
         }
 
         /// `messageMediaDice#08cbec07`: a constructor of `MessageMedia`.
-        public struct MessageMediaDice: TLConstructor {
+        public final class MessageMediaDice: TLConstructor {
             public static var constructorID: UInt32 { 0x08cbec07 }
             public static var tlName: String { "messageMediaDice" }
-            public var value: Int32
-            public var emoticon: String
-            public var gameOutcome: Api.messages.EmojiGameOutcome?
+            public let value: Int32
+            public let emoticon: String
+            public let gameOutcome: Api.messages.EmojiGameOutcome?
 
             public init(
                 value: Int32,
@@ -6376,13 +6382,13 @@ extension Api {
         }
 
         /// `messageMediaStory#68cb6283`: a constructor of `MessageMedia`.
-        public struct MessageMediaStory: TLConstructor {
+        public final class MessageMediaStory: TLConstructor {
             public static var constructorID: UInt32 { 0x68cb6283 }
             public static var tlName: String { "messageMediaStory" }
-            public var viaMention: Bool
-            public var peer: Api.Peer
-            public var id: Int32
-            public var story: Api.StoryItem?
+            public let viaMention: Bool
+            public let peer: Api.Peer
+            public let id: Int32
+            public let story: Api.StoryItem?
 
             public init(
                 viaMention: Bool = false,
@@ -6422,18 +6428,18 @@ extension Api {
         }
 
         /// `messageMediaGiveaway#aa073beb`: a constructor of `MessageMedia`.
-        public struct MessageMediaGiveaway: TLConstructor {
+        public final class MessageMediaGiveaway: TLConstructor {
             public static var constructorID: UInt32 { 0xaa073beb }
             public static var tlName: String { "messageMediaGiveaway" }
-            public var onlyNewSubscribers: Bool
-            public var winnersAreVisible: Bool
-            public var channels: [Int64]
-            public var countriesIso2: [String]?
-            public var prizeDescription: String?
-            public var quantity: Int32
-            public var months: Int32?
-            public var stars: Int64?
-            public var untilDate: Int32
+            public let onlyNewSubscribers: Bool
+            public let winnersAreVisible: Bool
+            public let channels: [Int64]
+            public let countriesIso2: [String]?
+            public let prizeDescription: String?
+            public let quantity: Int32
+            public let months: Int32?
+            public let stars: Int64?
+            public let untilDate: Int32
 
             public init(
                 onlyNewSubscribers: Bool = false,
@@ -6532,21 +6538,21 @@ extension Api {
         }
 
         /// `messageMediaGiveawayResults#ceaa3ea1`: a constructor of `MessageMedia`.
-        public struct MessageMediaGiveawayResults: TLConstructor {
+        public final class MessageMediaGiveawayResults: TLConstructor {
             public static var constructorID: UInt32 { 0xceaa3ea1 }
             public static var tlName: String { "messageMediaGiveawayResults" }
-            public var onlyNewSubscribers: Bool
-            public var refunded: Bool
-            public var channelId: Int64
-            public var additionalPeersCount: Int32?
-            public var launchMsgId: Int32
-            public var winnersCount: Int32
-            public var unclaimedCount: Int32
-            public var winners: [Int64]
-            public var months: Int32?
-            public var stars: Int64?
-            public var prizeDescription: String?
-            public var untilDate: Int32
+            public let onlyNewSubscribers: Bool
+            public let refunded: Bool
+            public let channelId: Int64
+            public let additionalPeersCount: Int32?
+            public let launchMsgId: Int32
+            public let winnersCount: Int32
+            public let unclaimedCount: Int32
+            public let winners: [Int64]
+            public let months: Int32?
+            public let stars: Int64?
+            public let prizeDescription: String?
+            public let untilDate: Int32
 
             public init(
                 onlyNewSubscribers: Bool = false,
@@ -6648,11 +6654,11 @@ extension Api {
         }
 
         /// `messageMediaPaidMedia#a8852491`: a constructor of `MessageMedia`.
-        public struct MessageMediaPaidMedia: TLConstructor {
+        public final class MessageMediaPaidMedia: TLConstructor {
             public static var constructorID: UInt32 { 0xa8852491 }
             public static var tlName: String { "messageMediaPaidMedia" }
-            public var starsAmount: Int64
-            public var extendedMedia: [Api.MessageExtendedMedia]
+            public let starsAmount: Int64
+            public let extendedMedia: [Api.MessageExtendedMedia]
 
             public init(
                 starsAmount: Int64,
@@ -6683,11 +6689,11 @@ extension Api {
         }
 
         /// `messageMediaToDo#8a53b014`: a constructor of `MessageMedia`.
-        public struct MessageMediaToDo: TLConstructor {
+        public final class MessageMediaToDo: TLConstructor {
             public static var constructorID: UInt32 { 0x8a53b014 }
             public static var tlName: String { "messageMediaToDo" }
-            public var todo: Api.TodoList
-            public var completions: [Api.TodoCompletion]?
+            public let todo: Api.TodoList
+            public let completions: [Api.TodoCompletion]?
 
             public init(
                 todo: Api.TodoList,
@@ -6728,11 +6734,11 @@ extension Api {
         }
 
         /// `messageMediaVideoStream#ca5cab89`: a constructor of `MessageMedia`.
-        public struct MessageMediaVideoStream: TLConstructor {
+        public final class MessageMediaVideoStream: TLConstructor {
             public static var constructorID: UInt32 { 0xca5cab89 }
             public static var tlName: String { "messageMediaVideoStream" }
-            public var rtmpStream: Bool
-            public var call: Api.InputGroupCall
+            public let rtmpStream: Bool
+            public let call: Api.InputGroupCall
 
             public init(
                 rtmpStream: Bool = false,
@@ -6806,8 +6812,9 @@ extension Api {
         }
     }
 
-    /// The TL type `MessagePeerVote`: one case per constructor.
-    public indirect enum MessagePeerVote: TLSumType {
+    /// The TL type `MessagePeerVote`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum MessagePeerVote: TLSumType {
         /// `messagePeerVote#b6cc2d5c`
         case messagePeerVote(Api.MessagePeerVote.MessagePeerVote)
         /// `messagePeerVoteInputOption#74cda504`
@@ -6855,12 +6862,12 @@ extension Api {
         }
 
         /// `messagePeerVote#b6cc2d5c`: a constructor of `MessagePeerVote`.
-        public struct MessagePeerVote: TLConstructor {
+        public final class MessagePeerVote: TLConstructor {
             public static var constructorID: UInt32 { 0xb6cc2d5c }
             public static var tlName: String { "messagePeerVote" }
-            public var peer: Api.Peer
-            public var option: [UInt8]
-            public var date: Int32
+            public let peer: Api.Peer
+            public let option: [UInt8]
+            public let date: Int32
 
             public init(
                 peer: Api.Peer,
@@ -6886,11 +6893,11 @@ extension Api {
         }
 
         /// `messagePeerVoteInputOption#74cda504`: a constructor of `MessagePeerVote`.
-        public struct MessagePeerVoteInputOption: TLConstructor {
+        public final class MessagePeerVoteInputOption: TLConstructor {
             public static var constructorID: UInt32 { 0x74cda504 }
             public static var tlName: String { "messagePeerVoteInputOption" }
-            public var peer: Api.Peer
-            public var date: Int32
+            public let peer: Api.Peer
+            public let date: Int32
 
             public init(
                 peer: Api.Peer,
@@ -6912,12 +6919,12 @@ extension Api {
         }
 
         /// `messagePeerVoteMultiple#4628f6e6`: a constructor of `MessagePeerVote`.
-        public struct MessagePeerVoteMultiple: TLConstructor {
+        public final class MessagePeerVoteMultiple: TLConstructor {
             public static var constructorID: UInt32 { 0x4628f6e6 }
             public static var tlName: String { "messagePeerVoteMultiple" }
-            public var peer: Api.Peer
-            public var options: [[UInt8]]
-            public var date: Int32
+            public let peer: Api.Peer
+            public let options: [[UInt8]]
+            public let date: Int32
 
             public init(
                 peer: Api.Peer,
@@ -7212,8 +7219,9 @@ extension Api {
         }
     }
 
-    /// The TL type `MessageReplyHeader`: one case per constructor.
-    public indirect enum MessageReplyHeader: TLSumType {
+    /// The TL type `MessageReplyHeader`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum MessageReplyHeader: TLSumType {
         /// `messageReplyHeader#1b97dd66`
         case messageReplyHeader(Api.MessageReplyHeader.MessageReplyHeader)
         /// `messageReplyStoryHeader#0e5af939`
@@ -7253,23 +7261,23 @@ extension Api {
         }
 
         /// `messageReplyHeader#1b97dd66`: a constructor of `MessageReplyHeader`.
-        public struct MessageReplyHeader: TLConstructor {
+        public final class MessageReplyHeader: TLConstructor {
             public static var constructorID: UInt32 { 0x1b97dd66 }
             public static var tlName: String { "messageReplyHeader" }
-            public var replyToScheduled: Bool
-            public var forumTopic: Bool
-            public var quote: Bool
-            public var replyToEphemeral: Bool
-            public var replyToMsgId: Int32?
-            public var replyToPeerId: Api.Peer?
-            public var replyFrom: Api.MessageFwdHeader?
-            public var replyMedia: Api.MessageMedia?
-            public var replyToTopId: Int32?
-            public var quoteText: String?
-            public var quoteEntities: [Api.MessageEntity]?
-            public var quoteOffset: Int32?
-            public var todoItemId: Int32?
-            public var pollOption: [UInt8]?
+            public let replyToScheduled: Bool
+            public let forumTopic: Bool
+            public let quote: Bool
+            public let replyToEphemeral: Bool
+            public let replyToMsgId: Int32?
+            public let replyToPeerId: Api.Peer?
+            public let replyFrom: Api.MessageFwdHeader?
+            public let replyMedia: Api.MessageMedia?
+            public let replyToTopId: Int32?
+            public let quoteText: String?
+            public let quoteEntities: [Api.MessageEntity]?
+            public let quoteOffset: Int32?
+            public let todoItemId: Int32?
+            public let pollOption: [UInt8]?
 
             public init(
                 replyToScheduled: Bool = false,
@@ -7421,11 +7429,11 @@ extension Api {
         }
 
         /// `messageReplyStoryHeader#0e5af939`: a constructor of `MessageReplyHeader`.
-        public struct MessageReplyStoryHeader: TLConstructor {
+        public final class MessageReplyStoryHeader: TLConstructor {
             public static var constructorID: UInt32 { 0x0e5af939 }
             public static var tlName: String { "messageReplyStoryHeader" }
-            public var peer: Api.Peer
-            public var storyId: Int32
+            public let peer: Api.Peer
+            public let storyId: Int32
 
             public init(
                 peer: Api.Peer,
@@ -7528,8 +7536,9 @@ extension Api {
         }
     }
 
-    /// The TL type `MessagesFilter`: one case per constructor.
-    public indirect enum MessagesFilter: TLSumType {
+    /// The TL type `MessagesFilter`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum MessagesFilter: TLSumType {
         /// `inputMessagesFilterEmpty#57e2f66c`
         case inputMessagesFilterEmpty
         /// `inputMessagesFilterPhotos#9609a51c`
@@ -7680,10 +7689,10 @@ extension Api {
         }
 
         /// `inputMessagesFilterPhoneCalls#80c99768`: a constructor of `MessagesFilter`.
-        public struct InputMessagesFilterPhoneCalls: TLConstructor {
+        public final class InputMessagesFilterPhoneCalls: TLConstructor {
             public static var constructorID: UInt32 { 0x80c99768 }
             public static var tlName: String { "inputMessagesFilterPhoneCalls" }
-            public var missed: Bool
+            public let missed: Bool
 
             public init(
                 missed: Bool = false

@@ -32,8 +32,9 @@ extension Api {
         }
     }
 
-    /// The TL type `NotificationSound`: one case per constructor.
-    public indirect enum NotificationSound: TLSumType {
+    /// The TL type `NotificationSound`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum NotificationSound: TLSumType {
         /// `notificationSoundDefault#97e8bebe`
         case notificationSoundDefault
         /// `notificationSoundNone#6f0c34df`
@@ -87,11 +88,11 @@ extension Api {
         }
 
         /// `notificationSoundLocal#830b9ae4`: a constructor of `NotificationSound`.
-        public struct NotificationSoundLocal: TLConstructor {
+        public final class NotificationSoundLocal: TLConstructor {
             public static var constructorID: UInt32 { 0x830b9ae4 }
             public static var tlName: String { "notificationSoundLocal" }
-            public var title: String
-            public var data: String
+            public let title: String
+            public let data: String
 
             public init(
                 title: String,
@@ -113,10 +114,10 @@ extension Api {
         }
 
         /// `notificationSoundRingtone#ff6c8049`: a constructor of `NotificationSound`.
-        public struct NotificationSoundRingtone: TLConstructor {
+        public final class NotificationSoundRingtone: TLConstructor {
             public static var constructorID: UInt32 { 0xff6c8049 }
             public static var tlName: String { "notificationSoundRingtone" }
-            public var id: Int64
+            public let id: Int64
 
             public init(
                 id: Int64
@@ -134,8 +135,9 @@ extension Api {
         }
     }
 
-    /// The TL type `NotifyPeer`: one case per constructor.
-    public indirect enum NotifyPeer: TLSumType {
+    /// The TL type `NotifyPeer`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum NotifyPeer: TLSumType {
         /// `notifyPeer#9fd40bd8`
         case notifyPeer(Api.NotifyPeer.NotifyPeer)
         /// `notifyUsers#b4c83b4c`
@@ -204,10 +206,10 @@ extension Api {
         }
 
         /// `notifyPeer#9fd40bd8`: a constructor of `NotifyPeer`.
-        public struct NotifyPeer: TLConstructor {
+        public final class NotifyPeer: TLConstructor {
             public static var constructorID: UInt32 { 0x9fd40bd8 }
             public static var tlName: String { "notifyPeer" }
-            public var peer: Api.Peer
+            public let peer: Api.Peer
 
             public init(
                 peer: Api.Peer
@@ -225,11 +227,11 @@ extension Api {
         }
 
         /// `notifyForumTopic#226e6308`: a constructor of `NotifyPeer`.
-        public struct NotifyForumTopic: TLConstructor {
+        public final class NotifyForumTopic: TLConstructor {
             public static var constructorID: UInt32 { 0x226e6308 }
             public static var tlName: String { "notifyForumTopic" }
-            public var peer: Api.Peer
-            public var topMsgId: Int32
+            public let peer: Api.Peer
+            public let topMsgId: Int32
 
             public init(
                 peer: Api.Peer,
@@ -251,10 +253,10 @@ extension Api {
         }
 
         /// `notifyCommunity#be376999`: a constructor of `NotifyPeer`.
-        public struct NotifyCommunity: TLConstructor {
+        public final class NotifyCommunity: TLConstructor {
             public static var constructorID: UInt32 { 0xbe376999 }
             public static var tlName: String { "notifyCommunity" }
-            public var communityId: Int64
+            public let communityId: Int64
 
             public init(
                 communityId: Int64

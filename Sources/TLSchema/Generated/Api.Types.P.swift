@@ -94,8 +94,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PageBlock`: one case per constructor.
-    public indirect enum PageBlock: TLSumType {
+    /// The TL type `PageBlock`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PageBlock: TLSumType {
         /// `pageBlockUnsupported#13567e8a`
         case pageBlockUnsupported
         /// `pageBlockTitle#70abc3fd`
@@ -445,10 +446,10 @@ extension Api {
         }
 
         /// `pageBlockTitle#70abc3fd`: a constructor of `PageBlock`.
-        public struct PageBlockTitle: TLConstructor {
+        public final class PageBlockTitle: TLConstructor {
             public static var constructorID: UInt32 { 0x70abc3fd }
             public static var tlName: String { "pageBlockTitle" }
-            public var text: Api.RichText
+            public let text: Api.RichText
 
             public init(
                 text: Api.RichText
@@ -466,10 +467,10 @@ extension Api {
         }
 
         /// `pageBlockSubtitle#8ffa9a1f`: a constructor of `PageBlock`.
-        public struct PageBlockSubtitle: TLConstructor {
+        public final class PageBlockSubtitle: TLConstructor {
             public static var constructorID: UInt32 { 0x8ffa9a1f }
             public static var tlName: String { "pageBlockSubtitle" }
-            public var text: Api.RichText
+            public let text: Api.RichText
 
             public init(
                 text: Api.RichText
@@ -487,11 +488,11 @@ extension Api {
         }
 
         /// `pageBlockAuthorDate#baafe5e0`: a constructor of `PageBlock`.
-        public struct PageBlockAuthorDate: TLConstructor {
+        public final class PageBlockAuthorDate: TLConstructor {
             public static var constructorID: UInt32 { 0xbaafe5e0 }
             public static var tlName: String { "pageBlockAuthorDate" }
-            public var author: Api.RichText
-            public var publishedDate: Int32
+            public let author: Api.RichText
+            public let publishedDate: Int32
 
             public init(
                 author: Api.RichText,
@@ -513,10 +514,10 @@ extension Api {
         }
 
         /// `pageBlockHeader#bfd064ec`: a constructor of `PageBlock`.
-        public struct PageBlockHeader: TLConstructor {
+        public final class PageBlockHeader: TLConstructor {
             public static var constructorID: UInt32 { 0xbfd064ec }
             public static var tlName: String { "pageBlockHeader" }
-            public var text: Api.RichText
+            public let text: Api.RichText
 
             public init(
                 text: Api.RichText
@@ -534,10 +535,10 @@ extension Api {
         }
 
         /// `pageBlockSubheader#f12bb6e1`: a constructor of `PageBlock`.
-        public struct PageBlockSubheader: TLConstructor {
+        public final class PageBlockSubheader: TLConstructor {
             public static var constructorID: UInt32 { 0xf12bb6e1 }
             public static var tlName: String { "pageBlockSubheader" }
-            public var text: Api.RichText
+            public let text: Api.RichText
 
             public init(
                 text: Api.RichText
@@ -555,10 +556,10 @@ extension Api {
         }
 
         /// `pageBlockParagraph#467a0766`: a constructor of `PageBlock`.
-        public struct PageBlockParagraph: TLConstructor {
+        public final class PageBlockParagraph: TLConstructor {
             public static var constructorID: UInt32 { 0x467a0766 }
             public static var tlName: String { "pageBlockParagraph" }
-            public var text: Api.RichText
+            public let text: Api.RichText
 
             public init(
                 text: Api.RichText
@@ -576,11 +577,11 @@ extension Api {
         }
 
         /// `pageBlockPreformatted#c070d93e`: a constructor of `PageBlock`.
-        public struct PageBlockPreformatted: TLConstructor {
+        public final class PageBlockPreformatted: TLConstructor {
             public static var constructorID: UInt32 { 0xc070d93e }
             public static var tlName: String { "pageBlockPreformatted" }
-            public var text: Api.RichText
-            public var language: String
+            public let text: Api.RichText
+            public let language: String
 
             public init(
                 text: Api.RichText,
@@ -602,10 +603,10 @@ extension Api {
         }
 
         /// `pageBlockFooter#48870999`: a constructor of `PageBlock`.
-        public struct PageBlockFooter: TLConstructor {
+        public final class PageBlockFooter: TLConstructor {
             public static var constructorID: UInt32 { 0x48870999 }
             public static var tlName: String { "pageBlockFooter" }
-            public var text: Api.RichText
+            public let text: Api.RichText
 
             public init(
                 text: Api.RichText
@@ -623,10 +624,10 @@ extension Api {
         }
 
         /// `pageBlockAnchor#ce0d37b0`: a constructor of `PageBlock`.
-        public struct PageBlockAnchor: TLConstructor {
+        public final class PageBlockAnchor: TLConstructor {
             public static var constructorID: UInt32 { 0xce0d37b0 }
             public static var tlName: String { "pageBlockAnchor" }
-            public var name: String
+            public let name: String
 
             public init(
                 name: String
@@ -644,10 +645,10 @@ extension Api {
         }
 
         /// `pageBlockList#e4e88011`: a constructor of `PageBlock`.
-        public struct PageBlockList: TLConstructor {
+        public final class PageBlockList: TLConstructor {
             public static var constructorID: UInt32 { 0xe4e88011 }
             public static var tlName: String { "pageBlockList" }
-            public var items: [Api.PageListItem]
+            public let items: [Api.PageListItem]
 
             public init(
                 items: [Api.PageListItem]
@@ -674,12 +675,12 @@ extension Api {
         }
 
         /// `pageBlockBlockquote#66d1670b`: a constructor of `PageBlock`.
-        public struct PageBlockBlockquote: TLConstructor {
+        public final class PageBlockBlockquote: TLConstructor {
             public static var constructorID: UInt32 { 0x66d1670b }
             public static var tlName: String { "pageBlockBlockquote" }
-            public var collapsed: Bool
-            public var text: Api.RichText
-            public var caption: Api.RichText
+            public let collapsed: Bool
+            public let text: Api.RichText
+            public let caption: Api.RichText
 
             public init(
                 collapsed: Bool = false,
@@ -708,11 +709,11 @@ extension Api {
         }
 
         /// `pageBlockPullquote#4f4456d3`: a constructor of `PageBlock`.
-        public struct PageBlockPullquote: TLConstructor {
+        public final class PageBlockPullquote: TLConstructor {
             public static var constructorID: UInt32 { 0x4f4456d3 }
             public static var tlName: String { "pageBlockPullquote" }
-            public var text: Api.RichText
-            public var caption: Api.RichText
+            public let text: Api.RichText
+            public let caption: Api.RichText
 
             public init(
                 text: Api.RichText,
@@ -734,14 +735,14 @@ extension Api {
         }
 
         /// `pageBlockPhoto#1759c560`: a constructor of `PageBlock`.
-        public struct PageBlockPhoto: TLConstructor {
+        public final class PageBlockPhoto: TLConstructor {
             public static var constructorID: UInt32 { 0x1759c560 }
             public static var tlName: String { "pageBlockPhoto" }
-            public var spoiler: Bool
-            public var photoId: Int64
-            public var caption: Api.PageCaption
-            public var url: String?
-            public var webpageId: Int64?
+            public let spoiler: Bool
+            public let photoId: Int64
+            public let caption: Api.PageCaption
+            public let url: String?
+            public let webpageId: Int64?
 
             public init(
                 spoiler: Bool = false,
@@ -796,14 +797,14 @@ extension Api {
         }
 
         /// `pageBlockVideo#7c8fe7b6`: a constructor of `PageBlock`.
-        public struct PageBlockVideo: TLConstructor {
+        public final class PageBlockVideo: TLConstructor {
             public static var constructorID: UInt32 { 0x7c8fe7b6 }
             public static var tlName: String { "pageBlockVideo" }
-            public var autoplay: Bool
-            public var loop: Bool
-            public var spoiler: Bool
-            public var videoId: Int64
-            public var caption: Api.PageCaption
+            public let autoplay: Bool
+            public let loop: Bool
+            public let spoiler: Bool
+            public let videoId: Int64
+            public let caption: Api.PageCaption
 
             public init(
                 autoplay: Bool = false,
@@ -840,10 +841,10 @@ extension Api {
         }
 
         /// `pageBlockCover#39f23300`: a constructor of `PageBlock`.
-        public struct PageBlockCover: TLConstructor {
+        public final class PageBlockCover: TLConstructor {
             public static var constructorID: UInt32 { 0x39f23300 }
             public static var tlName: String { "pageBlockCover" }
-            public var cover: Api.PageBlock
+            public let cover: Api.PageBlock
 
             public init(
                 cover: Api.PageBlock
@@ -861,17 +862,17 @@ extension Api {
         }
 
         /// `pageBlockEmbed#a8718dc5`: a constructor of `PageBlock`.
-        public struct PageBlockEmbed: TLConstructor {
+        public final class PageBlockEmbed: TLConstructor {
             public static var constructorID: UInt32 { 0xa8718dc5 }
             public static var tlName: String { "pageBlockEmbed" }
-            public var fullWidth: Bool
-            public var allowScrolling: Bool
-            public var url: String?
-            public var html: String?
-            public var posterPhotoId: Int64?
-            public var w: Int32?
-            public var h: Int32?
-            public var caption: Api.PageCaption
+            public let fullWidth: Bool
+            public let allowScrolling: Bool
+            public let url: String?
+            public let html: String?
+            public let posterPhotoId: Int64?
+            public let w: Int32?
+            public let h: Int32?
+            public let caption: Api.PageCaption
 
             public init(
                 fullWidth: Bool = false,
@@ -959,16 +960,16 @@ extension Api {
         }
 
         /// `pageBlockEmbedPost#f259a80b`: a constructor of `PageBlock`.
-        public struct PageBlockEmbedPost: TLConstructor {
+        public final class PageBlockEmbedPost: TLConstructor {
             public static var constructorID: UInt32 { 0xf259a80b }
             public static var tlName: String { "pageBlockEmbedPost" }
-            public var url: String
-            public var webpageId: Int64
-            public var authorPhotoId: Int64
-            public var author: String
-            public var date: Int32
-            public var blocks: [Api.PageBlock]
-            public var caption: Api.PageCaption
+            public let url: String
+            public let webpageId: Int64
+            public let authorPhotoId: Int64
+            public let author: String
+            public let date: Int32
+            public let blocks: [Api.PageBlock]
+            public let caption: Api.PageCaption
 
             public init(
                 url: String,
@@ -1019,11 +1020,11 @@ extension Api {
         }
 
         /// `pageBlockCollage#65a0fa4d`: a constructor of `PageBlock`.
-        public struct PageBlockCollage: TLConstructor {
+        public final class PageBlockCollage: TLConstructor {
             public static var constructorID: UInt32 { 0x65a0fa4d }
             public static var tlName: String { "pageBlockCollage" }
-            public var items: [Api.PageBlock]
-            public var caption: Api.PageCaption
+            public let items: [Api.PageBlock]
+            public let caption: Api.PageCaption
 
             public init(
                 items: [Api.PageBlock],
@@ -1054,11 +1055,11 @@ extension Api {
         }
 
         /// `pageBlockSlideshow#031f9590`: a constructor of `PageBlock`.
-        public struct PageBlockSlideshow: TLConstructor {
+        public final class PageBlockSlideshow: TLConstructor {
             public static var constructorID: UInt32 { 0x031f9590 }
             public static var tlName: String { "pageBlockSlideshow" }
-            public var items: [Api.PageBlock]
-            public var caption: Api.PageCaption
+            public let items: [Api.PageBlock]
+            public let caption: Api.PageCaption
 
             public init(
                 items: [Api.PageBlock],
@@ -1089,10 +1090,10 @@ extension Api {
         }
 
         /// `pageBlockChannel#ef1751b5`: a constructor of `PageBlock`.
-        public struct PageBlockChannel: TLConstructor {
+        public final class PageBlockChannel: TLConstructor {
             public static var constructorID: UInt32 { 0xef1751b5 }
             public static var tlName: String { "pageBlockChannel" }
-            public var channel: Api.Chat
+            public let channel: Api.Chat
 
             public init(
                 channel: Api.Chat
@@ -1110,11 +1111,11 @@ extension Api {
         }
 
         /// `pageBlockAudio#804361ea`: a constructor of `PageBlock`.
-        public struct PageBlockAudio: TLConstructor {
+        public final class PageBlockAudio: TLConstructor {
             public static var constructorID: UInt32 { 0x804361ea }
             public static var tlName: String { "pageBlockAudio" }
-            public var audioId: Int64
-            public var caption: Api.PageCaption
+            public let audioId: Int64
+            public let caption: Api.PageCaption
 
             public init(
                 audioId: Int64,
@@ -1136,10 +1137,10 @@ extension Api {
         }
 
         /// `pageBlockKicker#1e148390`: a constructor of `PageBlock`.
-        public struct PageBlockKicker: TLConstructor {
+        public final class PageBlockKicker: TLConstructor {
             public static var constructorID: UInt32 { 0x1e148390 }
             public static var tlName: String { "pageBlockKicker" }
-            public var text: Api.RichText
+            public let text: Api.RichText
 
             public init(
                 text: Api.RichText
@@ -1157,14 +1158,14 @@ extension Api {
         }
 
         /// `pageBlockTable#bf4dea82`: a constructor of `PageBlock`.
-        public struct PageBlockTable: TLConstructor {
+        public final class PageBlockTable: TLConstructor {
             public static var constructorID: UInt32 { 0xbf4dea82 }
             public static var tlName: String { "pageBlockTable" }
-            public var bordered: Bool
-            public var striped: Bool
-            public var compact: Bool
-            public var title: Api.RichText
-            public var rows: [Api.PageTableRow]
+            public let bordered: Bool
+            public let striped: Bool
+            public let compact: Bool
+            public let title: Api.RichText
+            public let rows: [Api.PageTableRow]
 
             public init(
                 bordered: Bool = false,
@@ -1210,13 +1211,13 @@ extension Api {
         }
 
         /// `pageBlockOrderedList#1fd6f6c1`: a constructor of `PageBlock`.
-        public struct PageBlockOrderedList: TLConstructor {
+        public final class PageBlockOrderedList: TLConstructor {
             public static var constructorID: UInt32 { 0x1fd6f6c1 }
             public static var tlName: String { "pageBlockOrderedList" }
-            public var reversed: Bool
-            public var items: [Api.PageListOrderedItem]
-            public var start: Int32?
-            public var type: String?
+            public let reversed: Bool
+            public let items: [Api.PageListOrderedItem]
+            public let start: Int32?
+            public let type: String?
 
             public init(
                 reversed: Bool = false,
@@ -1272,12 +1273,12 @@ extension Api {
         }
 
         /// `pageBlockDetails#76768bed`: a constructor of `PageBlock`.
-        public struct PageBlockDetails: TLConstructor {
+        public final class PageBlockDetails: TLConstructor {
             public static var constructorID: UInt32 { 0x76768bed }
             public static var tlName: String { "pageBlockDetails" }
-            public var `open`: Bool
-            public var blocks: [Api.PageBlock]
-            public var title: Api.RichText
+            public let `open`: Bool
+            public let blocks: [Api.PageBlock]
+            public let title: Api.RichText
 
             public init(
                 `open`: Bool = false,
@@ -1315,11 +1316,11 @@ extension Api {
         }
 
         /// `pageBlockRelatedArticles#16115a96`: a constructor of `PageBlock`.
-        public struct PageBlockRelatedArticles: TLConstructor {
+        public final class PageBlockRelatedArticles: TLConstructor {
             public static var constructorID: UInt32 { 0x16115a96 }
             public static var tlName: String { "pageBlockRelatedArticles" }
-            public var title: Api.RichText
-            public var articles: [Api.PageRelatedArticle]
+            public let title: Api.RichText
+            public let articles: [Api.PageRelatedArticle]
 
             public init(
                 title: Api.RichText,
@@ -1350,14 +1351,14 @@ extension Api {
         }
 
         /// `pageBlockMap#a44f3ef6`: a constructor of `PageBlock`.
-        public struct PageBlockMap: TLConstructor {
+        public final class PageBlockMap: TLConstructor {
             public static var constructorID: UInt32 { 0xa44f3ef6 }
             public static var tlName: String { "pageBlockMap" }
-            public var geo: Api.GeoPoint
-            public var zoom: Int32
-            public var w: Int32
-            public var h: Int32
-            public var caption: Api.PageCaption
+            public let geo: Api.GeoPoint
+            public let zoom: Int32
+            public let w: Int32
+            public let h: Int32
+            public let caption: Api.PageCaption
 
             public init(
                 geo: Api.GeoPoint,
@@ -1391,10 +1392,10 @@ extension Api {
         }
 
         /// `pageBlockHeading1#baff072f`: a constructor of `PageBlock`.
-        public struct PageBlockHeading1: TLConstructor {
+        public final class PageBlockHeading1: TLConstructor {
             public static var constructorID: UInt32 { 0xbaff072f }
             public static var tlName: String { "pageBlockHeading1" }
-            public var text: Api.RichText
+            public let text: Api.RichText
 
             public init(
                 text: Api.RichText
@@ -1412,10 +1413,10 @@ extension Api {
         }
 
         /// `pageBlockHeading2#096b2aec`: a constructor of `PageBlock`.
-        public struct PageBlockHeading2: TLConstructor {
+        public final class PageBlockHeading2: TLConstructor {
             public static var constructorID: UInt32 { 0x096b2aec }
             public static var tlName: String { "pageBlockHeading2" }
-            public var text: Api.RichText
+            public let text: Api.RichText
 
             public init(
                 text: Api.RichText
@@ -1433,10 +1434,10 @@ extension Api {
         }
 
         /// `pageBlockHeading3#67e731ad`: a constructor of `PageBlock`.
-        public struct PageBlockHeading3: TLConstructor {
+        public final class PageBlockHeading3: TLConstructor {
             public static var constructorID: UInt32 { 0x67e731ad }
             public static var tlName: String { "pageBlockHeading3" }
-            public var text: Api.RichText
+            public let text: Api.RichText
 
             public init(
                 text: Api.RichText
@@ -1454,10 +1455,10 @@ extension Api {
         }
 
         /// `pageBlockHeading4#b532772b`: a constructor of `PageBlock`.
-        public struct PageBlockHeading4: TLConstructor {
+        public final class PageBlockHeading4: TLConstructor {
             public static var constructorID: UInt32 { 0xb532772b }
             public static var tlName: String { "pageBlockHeading4" }
-            public var text: Api.RichText
+            public let text: Api.RichText
 
             public init(
                 text: Api.RichText
@@ -1475,10 +1476,10 @@ extension Api {
         }
 
         /// `pageBlockHeading5#dbbe6c6a`: a constructor of `PageBlock`.
-        public struct PageBlockHeading5: TLConstructor {
+        public final class PageBlockHeading5: TLConstructor {
             public static var constructorID: UInt32 { 0xdbbe6c6a }
             public static var tlName: String { "pageBlockHeading5" }
-            public var text: Api.RichText
+            public let text: Api.RichText
 
             public init(
                 text: Api.RichText
@@ -1496,10 +1497,10 @@ extension Api {
         }
 
         /// `pageBlockHeading6#682a41a9`: a constructor of `PageBlock`.
-        public struct PageBlockHeading6: TLConstructor {
+        public final class PageBlockHeading6: TLConstructor {
             public static var constructorID: UInt32 { 0x682a41a9 }
             public static var tlName: String { "pageBlockHeading6" }
-            public var text: Api.RichText
+            public let text: Api.RichText
 
             public init(
                 text: Api.RichText
@@ -1517,10 +1518,10 @@ extension Api {
         }
 
         /// `pageBlockMath#59080c20`: a constructor of `PageBlock`.
-        public struct PageBlockMath: TLConstructor {
+        public final class PageBlockMath: TLConstructor {
             public static var constructorID: UInt32 { 0x59080c20 }
             public static var tlName: String { "pageBlockMath" }
-            public var source: String
+            public let source: String
 
             public init(
                 source: String
@@ -1538,10 +1539,10 @@ extension Api {
         }
 
         /// `pageBlockThinking#3c29a3e2`: a constructor of `PageBlock`.
-        public struct PageBlockThinking: TLConstructor {
+        public final class PageBlockThinking: TLConstructor {
             public static var constructorID: UInt32 { 0x3c29a3e2 }
             public static var tlName: String { "pageBlockThinking" }
-            public var text: Api.RichText
+            public let text: Api.RichText
 
             public init(
                 text: Api.RichText
@@ -1559,14 +1560,14 @@ extension Api {
         }
 
         /// `inputPageBlockMap#574b617f`: a constructor of `PageBlock`.
-        public struct InputPageBlockMap: TLConstructor {
+        public final class InputPageBlockMap: TLConstructor {
             public static var constructorID: UInt32 { 0x574b617f }
             public static var tlName: String { "inputPageBlockMap" }
-            public var geo: Api.InputGeoPoint
-            public var zoom: Int32
-            public var w: Int32
-            public var h: Int32
-            public var caption: Api.PageCaption
+            public let geo: Api.InputGeoPoint
+            public let zoom: Int32
+            public let w: Int32
+            public let h: Int32
+            public let caption: Api.PageCaption
 
             public init(
                 geo: Api.InputGeoPoint,
@@ -1600,11 +1601,11 @@ extension Api {
         }
 
         /// `pageBlockBlockquoteBlocks#0e6e47c4`: a constructor of `PageBlock`.
-        public struct PageBlockBlockquoteBlocks: TLConstructor {
+        public final class PageBlockBlockquoteBlocks: TLConstructor {
             public static var constructorID: UInt32 { 0x0e6e47c4 }
             public static var tlName: String { "pageBlockBlockquoteBlocks" }
-            public var blocks: [Api.PageBlock]
-            public var caption: Api.RichText
+            public let blocks: [Api.PageBlock]
+            public let caption: Api.RichText
 
             public init(
                 blocks: [Api.PageBlock],
@@ -1635,13 +1636,13 @@ extension Api {
         }
 
         /// `pageBlockButtonRow#6d640318`: a constructor of `PageBlock`.
-        public struct PageBlockButtonRow: TLConstructor {
+        public final class PageBlockButtonRow: TLConstructor {
             public static var constructorID: UInt32 { 0x6d640318 }
             public static var tlName: String { "pageBlockButtonRow" }
-            public var alignLeft: Bool
-            public var alignCenter: Bool
-            public var alignRight: Bool
-            public var buttons: [Api.PageButton]
+            public let alignLeft: Bool
+            public let alignCenter: Bool
+            public let alignRight: Bool
+            public let buttons: [Api.PageButton]
 
             public init(
                 alignLeft: Bool = false,
@@ -1683,11 +1684,11 @@ extension Api {
         }
 
         /// `pageBlockDocument#38fa3ba3`: a constructor of `PageBlock`.
-        public struct PageBlockDocument: TLConstructor {
+        public final class PageBlockDocument: TLConstructor {
             public static var constructorID: UInt32 { 0x38fa3ba3 }
             public static var tlName: String { "pageBlockDocument" }
-            public var documentId: Int64
-            public var caption: Api.PageCaption
+            public let documentId: Int64
+            public let caption: Api.PageCaption
 
             public init(
                 documentId: Int64,
@@ -1776,8 +1777,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PageListItem`: one case per constructor.
-    public indirect enum PageListItem: TLSumType {
+    /// The TL type `PageListItem`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PageListItem: TLSumType {
         /// `pageListItemText#2f58683c`
         case pageListItemText(Api.PageListItem.PageListItemText)
         /// `pageListItemBlocks#63ca67aa`
@@ -1817,12 +1819,12 @@ extension Api {
         }
 
         /// `pageListItemText#2f58683c`: a constructor of `PageListItem`.
-        public struct PageListItemText: TLConstructor {
+        public final class PageListItemText: TLConstructor {
             public static var constructorID: UInt32 { 0x2f58683c }
             public static var tlName: String { "pageListItemText" }
-            public var checkbox: Bool
-            public var checked: Bool
-            public var text: Api.RichText
+            public let checkbox: Bool
+            public let checked: Bool
+            public let text: Api.RichText
 
             public init(
                 checkbox: Bool = false,
@@ -1851,12 +1853,12 @@ extension Api {
         }
 
         /// `pageListItemBlocks#63ca67aa`: a constructor of `PageListItem`.
-        public struct PageListItemBlocks: TLConstructor {
+        public final class PageListItemBlocks: TLConstructor {
             public static var constructorID: UInt32 { 0x63ca67aa }
             public static var tlName: String { "pageListItemBlocks" }
-            public var checkbox: Bool
-            public var checked: Bool
-            public var blocks: [Api.PageBlock]
+            public let checkbox: Bool
+            public let checked: Bool
+            public let blocks: [Api.PageBlock]
 
             public init(
                 checkbox: Bool = false,
@@ -1894,8 +1896,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PageListOrderedItem`: one case per constructor.
-    public indirect enum PageListOrderedItem: TLSumType {
+    /// The TL type `PageListOrderedItem`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PageListOrderedItem: TLSumType {
         /// `pageListOrderedItemText#15031189`
         case pageListOrderedItemText(Api.PageListOrderedItem.PageListOrderedItemText)
         /// `pageListOrderedItemBlocks#8ff2d5f0`
@@ -1935,15 +1938,15 @@ extension Api {
         }
 
         /// `pageListOrderedItemText#15031189`: a constructor of `PageListOrderedItem`.
-        public struct PageListOrderedItemText: TLConstructor {
+        public final class PageListOrderedItemText: TLConstructor {
             public static var constructorID: UInt32 { 0x15031189 }
             public static var tlName: String { "pageListOrderedItemText" }
-            public var checkbox: Bool
-            public var checked: Bool
-            public var num: String?
-            public var text: Api.RichText
-            public var value: Int32?
-            public var type: String?
+            public let checkbox: Bool
+            public let checked: Bool
+            public let num: String?
+            public let text: Api.RichText
+            public let value: Int32?
+            public let type: String?
 
             public init(
                 checkbox: Bool = false,
@@ -2005,15 +2008,15 @@ extension Api {
         }
 
         /// `pageListOrderedItemBlocks#8ff2d5f0`: a constructor of `PageListOrderedItem`.
-        public struct PageListOrderedItemBlocks: TLConstructor {
+        public final class PageListOrderedItemBlocks: TLConstructor {
             public static var constructorID: UInt32 { 0x8ff2d5f0 }
             public static var tlName: String { "pageListOrderedItemBlocks" }
-            public var checkbox: Bool
-            public var checked: Bool
-            public var num: String?
-            public var blocks: [Api.PageBlock]
-            public var value: Int32?
-            public var type: String?
+            public let checkbox: Bool
+            public let checked: Bool
+            public let num: String?
+            public let blocks: [Api.PageBlock]
+            public let value: Int32?
+            public let type: String?
 
             public init(
                 checkbox: Bool = false,
@@ -2283,8 +2286,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PaidReactionPrivacy`: one case per constructor.
-    public indirect enum PaidReactionPrivacy: TLSumType {
+    /// The TL type `PaidReactionPrivacy`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PaidReactionPrivacy: TLSumType {
         /// `paidReactionPrivacyDefault#206ad49e`
         case paidReactionPrivacyDefault
         /// `paidReactionPrivacyAnonymous#1f0c1ad9`
@@ -2330,10 +2334,10 @@ extension Api {
         }
 
         /// `paidReactionPrivacyPeer#dc6cfcf0`: a constructor of `PaidReactionPrivacy`.
-        public struct PaidReactionPrivacyPeer: TLConstructor {
+        public final class PaidReactionPrivacyPeer: TLConstructor {
             public static var constructorID: UInt32 { 0xdc6cfcf0 }
             public static var tlName: String { "paidReactionPrivacyPeer" }
-            public var peer: Api.InputPeer
+            public let peer: Api.InputPeer
 
             public init(
                 peer: Api.InputPeer
@@ -2409,8 +2413,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PasswordKdfAlgo`: one case per constructor.
-    public indirect enum PasswordKdfAlgo: TLSumType {
+    /// The TL type `PasswordKdfAlgo`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PasswordKdfAlgo: TLSumType {
         /// `passwordKdfAlgoUnknown#d45ab096`
         case passwordKdfAlgoUnknown
         /// `passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow#3a912d4a`
@@ -2449,13 +2454,13 @@ extension Api {
         }
 
         /// `passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow#3a912d4a`: a constructor of `PasswordKdfAlgo`.
-        public struct PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow: TLConstructor {
+        public final class PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow: TLConstructor {
             public static var constructorID: UInt32 { 0x3a912d4a }
             public static var tlName: String { "passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow" }
-            public var salt1: [UInt8]
-            public var salt2: [UInt8]
-            public var g: Int32
-            public var p: [UInt8]
+            public let salt1: [UInt8]
+            public let salt2: [UInt8]
+            public let g: Int32
+            public let p: [UInt8]
 
             public init(
                 salt1: [UInt8],
@@ -2630,8 +2635,9 @@ extension Api {
         }
     }
 
-    /// The TL type `Peer`: one case per constructor.
-    public indirect enum Peer: TLSumType {
+    /// The TL type `Peer`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum Peer: TLSumType {
         /// `peerUser#59511722`
         case peerUser(Api.Peer.PeerUser)
         /// `peerChat#36c6019a`
@@ -2679,10 +2685,10 @@ extension Api {
         }
 
         /// `peerUser#59511722`: a constructor of `Peer`.
-        public struct PeerUser: TLConstructor {
+        public final class PeerUser: TLConstructor {
             public static var constructorID: UInt32 { 0x59511722 }
             public static var tlName: String { "peerUser" }
-            public var userId: Int64
+            public let userId: Int64
 
             public init(
                 userId: Int64
@@ -2700,10 +2706,10 @@ extension Api {
         }
 
         /// `peerChat#36c6019a`: a constructor of `Peer`.
-        public struct PeerChat: TLConstructor {
+        public final class PeerChat: TLConstructor {
             public static var constructorID: UInt32 { 0x36c6019a }
             public static var tlName: String { "peerChat" }
-            public var chatId: Int64
+            public let chatId: Int64
 
             public init(
                 chatId: Int64
@@ -2721,10 +2727,10 @@ extension Api {
         }
 
         /// `peerChannel#a2a5371e`: a constructor of `Peer`.
-        public struct PeerChannel: TLConstructor {
+        public final class PeerChannel: TLConstructor {
             public static var constructorID: UInt32 { 0xa2a5371e }
             public static var tlName: String { "peerChannel" }
-            public var channelId: Int64
+            public let channelId: Int64
 
             public init(
                 channelId: Int64
@@ -2768,8 +2774,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PeerColor`: one case per constructor.
-    public indirect enum PeerColor: TLSumType {
+    /// The TL type `PeerColor`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PeerColor: TLSumType {
         /// `peerColor#b54b5acf`
         case peerColor(Api.PeerColor.PeerColor)
         /// `peerColorCollectible#b9c0639a`
@@ -2817,11 +2824,11 @@ extension Api {
         }
 
         /// `peerColor#b54b5acf`: a constructor of `PeerColor`.
-        public struct PeerColor: TLConstructor {
+        public final class PeerColor: TLConstructor {
             public static var constructorID: UInt32 { 0xb54b5acf }
             public static var tlName: String { "peerColor" }
-            public var color: Int32?
-            public var backgroundEmojiId: Int64?
+            public let color: Int32?
+            public let backgroundEmojiId: Int64?
 
             public init(
                 color: Int32? = nil,
@@ -2860,16 +2867,16 @@ extension Api {
         }
 
         /// `peerColorCollectible#b9c0639a`: a constructor of `PeerColor`.
-        public struct PeerColorCollectible: TLConstructor {
+        public final class PeerColorCollectible: TLConstructor {
             public static var constructorID: UInt32 { 0xb9c0639a }
             public static var tlName: String { "peerColorCollectible" }
-            public var collectibleId: Int64
-            public var giftEmojiId: Int64
-            public var backgroundEmojiId: Int64
-            public var accentColor: Int32
-            public var colors: [Int32]
-            public var darkAccentColor: Int32?
-            public var darkColors: [Int32]?
+            public let collectibleId: Int64
+            public let giftEmojiId: Int64
+            public let backgroundEmojiId: Int64
+            public let accentColor: Int32
+            public let colors: [Int32]
+            public let darkAccentColor: Int32?
+            public let darkColors: [Int32]?
 
             public init(
                 collectibleId: Int64,
@@ -2946,10 +2953,10 @@ extension Api {
         }
 
         /// `inputPeerColorCollectible#b8ea86a9`: a constructor of `PeerColor`.
-        public struct InputPeerColorCollectible: TLConstructor {
+        public final class InputPeerColorCollectible: TLConstructor {
             public static var constructorID: UInt32 { 0xb8ea86a9 }
             public static var tlName: String { "inputPeerColorCollectible" }
-            public var collectibleId: Int64
+            public let collectibleId: Int64
 
             public init(
                 collectibleId: Int64
@@ -2967,8 +2974,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PeerLocated`: one case per constructor.
-    public indirect enum PeerLocated: TLSumType {
+    /// The TL type `PeerLocated`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PeerLocated: TLSumType {
         /// `peerLocated#ca461b5d`
         case peerLocated(Api.PeerLocated.PeerLocated)
         /// `peerSelfLocated#f8ec284b`
@@ -3008,12 +3016,12 @@ extension Api {
         }
 
         /// `peerLocated#ca461b5d`: a constructor of `PeerLocated`.
-        public struct PeerLocated: TLConstructor {
+        public final class PeerLocated: TLConstructor {
             public static var constructorID: UInt32 { 0xca461b5d }
             public static var tlName: String { "peerLocated" }
-            public var peer: Api.Peer
-            public var expires: Int32
-            public var distance: Int32
+            public let peer: Api.Peer
+            public let expires: Int32
+            public let distance: Int32
 
             public init(
                 peer: Api.Peer,
@@ -3039,10 +3047,10 @@ extension Api {
         }
 
         /// `peerSelfLocated#f8ec284b`: a constructor of `PeerLocated`.
-        public struct PeerSelfLocated: TLConstructor {
+        public final class PeerSelfLocated: TLConstructor {
             public static var constructorID: UInt32 { 0xf8ec284b }
             public static var tlName: String { "peerSelfLocated" }
-            public var expires: Int32
+            public let expires: Int32
 
             public init(
                 expires: Int32
@@ -3499,8 +3507,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PhoneCall`: one case per constructor.
-    public indirect enum PhoneCall: TLSumType {
+    /// The TL type `PhoneCall`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PhoneCall: TLSumType {
         /// `phoneCallEmpty#5366c915`
         case phoneCallEmpty(Api.PhoneCall.PhoneCallEmpty)
         /// `phoneCallWaiting#c5226f17`
@@ -3572,10 +3581,10 @@ extension Api {
         }
 
         /// `phoneCallEmpty#5366c915`: a constructor of `PhoneCall`.
-        public struct PhoneCallEmpty: TLConstructor {
+        public final class PhoneCallEmpty: TLConstructor {
             public static var constructorID: UInt32 { 0x5366c915 }
             public static var tlName: String { "phoneCallEmpty" }
-            public var id: Int64
+            public let id: Int64
 
             public init(
                 id: Int64
@@ -3593,17 +3602,17 @@ extension Api {
         }
 
         /// `phoneCallWaiting#c5226f17`: a constructor of `PhoneCall`.
-        public struct PhoneCallWaiting: TLConstructor {
+        public final class PhoneCallWaiting: TLConstructor {
             public static var constructorID: UInt32 { 0xc5226f17 }
             public static var tlName: String { "phoneCallWaiting" }
-            public var video: Bool
-            public var id: Int64
-            public var accessHash: Int64
-            public var date: Int32
-            public var adminId: Int64
-            public var participantId: Int64
-            public var `protocol`: Api.PhoneCallProtocol
-            public var receiveDate: Int32?
+            public let video: Bool
+            public let id: Int64
+            public let accessHash: Int64
+            public let date: Int32
+            public let adminId: Int64
+            public let participantId: Int64
+            public let `protocol`: Api.PhoneCallProtocol
+            public let receiveDate: Int32?
 
             public init(
                 video: Bool = false,
@@ -3659,17 +3668,17 @@ extension Api {
         }
 
         /// `phoneCallRequested#14b0ed0c`: a constructor of `PhoneCall`.
-        public struct PhoneCallRequested: TLConstructor {
+        public final class PhoneCallRequested: TLConstructor {
             public static var constructorID: UInt32 { 0x14b0ed0c }
             public static var tlName: String { "phoneCallRequested" }
-            public var video: Bool
-            public var id: Int64
-            public var accessHash: Int64
-            public var date: Int32
-            public var adminId: Int64
-            public var participantId: Int64
-            public var gAHash: [UInt8]
-            public var `protocol`: Api.PhoneCallProtocol
+            public let video: Bool
+            public let id: Int64
+            public let accessHash: Int64
+            public let date: Int32
+            public let adminId: Int64
+            public let participantId: Int64
+            public let gAHash: [UInt8]
+            public let `protocol`: Api.PhoneCallProtocol
 
             public init(
                 video: Bool = false,
@@ -3718,17 +3727,17 @@ extension Api {
         }
 
         /// `phoneCallAccepted#3660c311`: a constructor of `PhoneCall`.
-        public struct PhoneCallAccepted: TLConstructor {
+        public final class PhoneCallAccepted: TLConstructor {
             public static var constructorID: UInt32 { 0x3660c311 }
             public static var tlName: String { "phoneCallAccepted" }
-            public var video: Bool
-            public var id: Int64
-            public var accessHash: Int64
-            public var date: Int32
-            public var adminId: Int64
-            public var participantId: Int64
-            public var gB: [UInt8]
-            public var `protocol`: Api.PhoneCallProtocol
+            public let video: Bool
+            public let id: Int64
+            public let accessHash: Int64
+            public let date: Int32
+            public let adminId: Int64
+            public let participantId: Int64
+            public let gB: [UInt8]
+            public let `protocol`: Api.PhoneCallProtocol
 
             public init(
                 video: Bool = false,
@@ -3777,23 +3786,23 @@ extension Api {
         }
 
         /// `phoneCall#30535af5`: a constructor of `PhoneCall`.
-        public struct PhoneCall: TLConstructor {
+        public final class PhoneCall: TLConstructor {
             public static var constructorID: UInt32 { 0x30535af5 }
             public static var tlName: String { "phoneCall" }
-            public var p2pAllowed: Bool
-            public var video: Bool
-            public var conferenceSupported: Bool
-            public var id: Int64
-            public var accessHash: Int64
-            public var date: Int32
-            public var adminId: Int64
-            public var participantId: Int64
-            public var gAOrB: [UInt8]
-            public var keyFingerprint: Int64
-            public var `protocol`: Api.PhoneCallProtocol
-            public var connections: [Api.PhoneConnection]
-            public var startDate: Int32
-            public var customParameters: Api.DataJSON?
+            public let p2pAllowed: Bool
+            public let video: Bool
+            public let conferenceSupported: Bool
+            public let id: Int64
+            public let accessHash: Int64
+            public let date: Int32
+            public let adminId: Int64
+            public let participantId: Int64
+            public let gAOrB: [UInt8]
+            public let keyFingerprint: Int64
+            public let `protocol`: Api.PhoneCallProtocol
+            public let connections: [Api.PhoneConnection]
+            public let startDate: Int32
+            public let customParameters: Api.DataJSON?
 
             public init(
                 p2pAllowed: Bool = false,
@@ -3882,15 +3891,15 @@ extension Api {
         }
 
         /// `phoneCallDiscarded#50ca4de1`: a constructor of `PhoneCall`.
-        public struct PhoneCallDiscarded: TLConstructor {
+        public final class PhoneCallDiscarded: TLConstructor {
             public static var constructorID: UInt32 { 0x50ca4de1 }
             public static var tlName: String { "phoneCallDiscarded" }
-            public var needRating: Bool
-            public var needDebug: Bool
-            public var video: Bool
-            public var id: Int64
-            public var reason: Api.PhoneCallDiscardReason?
-            public var duration: Int32?
+            public let needRating: Bool
+            public let needDebug: Bool
+            public let video: Bool
+            public let id: Int64
+            public let reason: Api.PhoneCallDiscardReason?
+            public let duration: Int32?
 
             public init(
                 needRating: Bool = false,
@@ -3945,8 +3954,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PhoneCallDiscardReason`: one case per constructor.
-    public indirect enum PhoneCallDiscardReason: TLSumType {
+    /// The TL type `PhoneCallDiscardReason`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PhoneCallDiscardReason: TLSumType {
         /// `phoneCallDiscardReasonMissed#85e42301`
         case phoneCallDiscardReasonMissed
         /// `phoneCallDiscardReasonDisconnect#e095c1a0`
@@ -4006,10 +4016,10 @@ extension Api {
         }
 
         /// `phoneCallDiscardReasonMigrateConferenceCall#9fbbf1f7`: a constructor of `PhoneCallDiscardReason`.
-        public struct PhoneCallDiscardReasonMigrateConferenceCall: TLConstructor {
+        public final class PhoneCallDiscardReasonMigrateConferenceCall: TLConstructor {
             public static var constructorID: UInt32 { 0x9fbbf1f7 }
             public static var tlName: String { "phoneCallDiscardReasonMigrateConferenceCall" }
-            public var slug: String
+            public let slug: String
 
             public init(
                 slug: String
@@ -4080,8 +4090,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PhoneConnection`: one case per constructor.
-    public indirect enum PhoneConnection: TLSumType {
+    /// The TL type `PhoneConnection`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PhoneConnection: TLSumType {
         /// `phoneConnection#9cc123c7`
         case phoneConnection(Api.PhoneConnection.PhoneConnection)
         /// `phoneConnectionWebrtc#635fe375`
@@ -4121,15 +4132,15 @@ extension Api {
         }
 
         /// `phoneConnection#9cc123c7`: a constructor of `PhoneConnection`.
-        public struct PhoneConnection: TLConstructor {
+        public final class PhoneConnection: TLConstructor {
             public static var constructorID: UInt32 { 0x9cc123c7 }
             public static var tlName: String { "phoneConnection" }
-            public var tcp: Bool
-            public var id: Int64
-            public var ip: String
-            public var ipv6: String
-            public var port: Int32
-            public var peerTag: [UInt8]
+            public let tcp: Bool
+            public let id: Int64
+            public let ip: String
+            public let ipv6: String
+            public let port: Int32
+            public let peerTag: [UInt8]
 
             public init(
                 tcp: Bool = false,
@@ -4170,17 +4181,17 @@ extension Api {
         }
 
         /// `phoneConnectionWebrtc#635fe375`: a constructor of `PhoneConnection`.
-        public struct PhoneConnectionWebrtc: TLConstructor {
+        public final class PhoneConnectionWebrtc: TLConstructor {
             public static var constructorID: UInt32 { 0x635fe375 }
             public static var tlName: String { "phoneConnectionWebrtc" }
-            public var turn: Bool
-            public var stun: Bool
-            public var id: Int64
-            public var ip: String
-            public var ipv6: String
-            public var port: Int32
-            public var username: String
-            public var password: String
+            public let turn: Bool
+            public let stun: Bool
+            public let id: Int64
+            public let ip: String
+            public let ipv6: String
+            public let port: Int32
+            public let username: String
+            public let password: String
 
             public init(
                 turn: Bool = false,
@@ -4229,8 +4240,9 @@ extension Api {
         }
     }
 
-    /// The TL type `Photo`: one case per constructor.
-    public indirect enum Photo: TLSumType {
+    /// The TL type `Photo`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum Photo: TLSumType {
         /// `photoEmpty#2331b22d`
         case photoEmpty(Api.Photo.PhotoEmpty)
         /// `photo#fb197a65`
@@ -4270,10 +4282,10 @@ extension Api {
         }
 
         /// `photoEmpty#2331b22d`: a constructor of `Photo`.
-        public struct PhotoEmpty: TLConstructor {
+        public final class PhotoEmpty: TLConstructor {
             public static var constructorID: UInt32 { 0x2331b22d }
             public static var tlName: String { "photoEmpty" }
-            public var id: Int64
+            public let id: Int64
 
             public init(
                 id: Int64
@@ -4291,17 +4303,17 @@ extension Api {
         }
 
         /// `photo#fb197a65`: a constructor of `Photo`.
-        public struct Photo: TLConstructor {
+        public final class Photo: TLConstructor {
             public static var constructorID: UInt32 { 0xfb197a65 }
             public static var tlName: String { "photo" }
-            public var hasStickers: Bool
-            public var id: Int64
-            public var accessHash: Int64
-            public var fileReference: [UInt8]
-            public var date: Int32
-            public var sizes: [Api.PhotoSize]
-            public var videoSizes: [Api.VideoSize]?
-            public var dcId: Int32
+            public let hasStickers: Bool
+            public let id: Int64
+            public let accessHash: Int64
+            public let fileReference: [UInt8]
+            public let date: Int32
+            public let sizes: [Api.PhotoSize]
+            public let videoSizes: [Api.VideoSize]?
+            public let dcId: Int32
 
             public init(
                 hasStickers: Bool = false,
@@ -4375,8 +4387,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PhotoSize`: one case per constructor.
-    public indirect enum PhotoSize: TLSumType {
+    /// The TL type `PhotoSize`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PhotoSize: TLSumType {
         /// `photoSizeEmpty#0e17e23c`
         case photoSizeEmpty(Api.PhotoSize.PhotoSizeEmpty)
         /// `photoSize#75c78e60`
@@ -4448,10 +4461,10 @@ extension Api {
         }
 
         /// `photoSizeEmpty#0e17e23c`: a constructor of `PhotoSize`.
-        public struct PhotoSizeEmpty: TLConstructor {
+        public final class PhotoSizeEmpty: TLConstructor {
             public static var constructorID: UInt32 { 0x0e17e23c }
             public static var tlName: String { "photoSizeEmpty" }
-            public var type: String
+            public let type: String
 
             public init(
                 type: String
@@ -4469,13 +4482,13 @@ extension Api {
         }
 
         /// `photoSize#75c78e60`: a constructor of `PhotoSize`.
-        public struct PhotoSize: TLConstructor {
+        public final class PhotoSize: TLConstructor {
             public static var constructorID: UInt32 { 0x75c78e60 }
             public static var tlName: String { "photoSize" }
-            public var type: String
-            public var w: Int32
-            public var h: Int32
-            public var size: Int32
+            public let type: String
+            public let w: Int32
+            public let h: Int32
+            public let size: Int32
 
             public init(
                 type: String,
@@ -4505,13 +4518,13 @@ extension Api {
         }
 
         /// `photoCachedSize#021e1ad6`: a constructor of `PhotoSize`.
-        public struct PhotoCachedSize: TLConstructor {
+        public final class PhotoCachedSize: TLConstructor {
             public static var constructorID: UInt32 { 0x021e1ad6 }
             public static var tlName: String { "photoCachedSize" }
-            public var type: String
-            public var w: Int32
-            public var h: Int32
-            public var bytes: [UInt8]
+            public let type: String
+            public let w: Int32
+            public let h: Int32
+            public let bytes: [UInt8]
 
             public init(
                 type: String,
@@ -4541,11 +4554,11 @@ extension Api {
         }
 
         /// `photoStrippedSize#e0b0bc2e`: a constructor of `PhotoSize`.
-        public struct PhotoStrippedSize: TLConstructor {
+        public final class PhotoStrippedSize: TLConstructor {
             public static var constructorID: UInt32 { 0xe0b0bc2e }
             public static var tlName: String { "photoStrippedSize" }
-            public var type: String
-            public var bytes: [UInt8]
+            public let type: String
+            public let bytes: [UInt8]
 
             public init(
                 type: String,
@@ -4567,13 +4580,13 @@ extension Api {
         }
 
         /// `photoSizeProgressive#fa3efb95`: a constructor of `PhotoSize`.
-        public struct PhotoSizeProgressive: TLConstructor {
+        public final class PhotoSizeProgressive: TLConstructor {
             public static var constructorID: UInt32 { 0xfa3efb95 }
             public static var tlName: String { "photoSizeProgressive" }
-            public var type: String
-            public var w: Int32
-            public var h: Int32
-            public var sizes: [Int32]
+            public let type: String
+            public let w: Int32
+            public let h: Int32
+            public let sizes: [Int32]
 
             public init(
                 type: String,
@@ -4612,11 +4625,11 @@ extension Api {
         }
 
         /// `photoPathSize#d8214d41`: a constructor of `PhotoSize`.
-        public struct PhotoPathSize: TLConstructor {
+        public final class PhotoPathSize: TLConstructor {
             public static var constructorID: UInt32 { 0xd8214d41 }
             public static var tlName: String { "photoPathSize" }
-            public var type: String
-            public var bytes: [UInt8]
+            public let type: String
+            public let bytes: [UInt8]
 
             public init(
                 type: String,
@@ -4781,8 +4794,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PollAnswer`: one case per constructor.
-    public indirect enum PollAnswer: TLSumType {
+    /// The TL type `PollAnswer`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PollAnswer: TLSumType {
         /// `pollAnswer#4b7d786a`
         case pollAnswer(Api.PollAnswer.PollAnswer)
         /// `inputPollAnswer#199fed96`
@@ -4822,14 +4836,14 @@ extension Api {
         }
 
         /// `pollAnswer#4b7d786a`: a constructor of `PollAnswer`.
-        public struct PollAnswer: TLConstructor {
+        public final class PollAnswer: TLConstructor {
             public static var constructorID: UInt32 { 0x4b7d786a }
             public static var tlName: String { "pollAnswer" }
-            public var text: Api.TextWithEntities
-            public var option: [UInt8]
-            public var media: Api.MessageMedia?
-            public var addedBy: Api.Peer?
-            public var date: Int32?
+            public let text: Api.TextWithEntities
+            public let option: [UInt8]
+            public let media: Api.MessageMedia?
+            public let addedBy: Api.Peer?
+            public let date: Int32?
 
             public init(
                 text: Api.TextWithEntities,
@@ -4891,11 +4905,11 @@ extension Api {
         }
 
         /// `inputPollAnswer#199fed96`: a constructor of `PollAnswer`.
-        public struct InputPollAnswer: TLConstructor {
+        public final class InputPollAnswer: TLConstructor {
             public static var constructorID: UInt32 { 0x199fed96 }
             public static var tlName: String { "inputPollAnswer" }
-            public var text: Api.TextWithEntities
-            public var media: Api.InputMedia?
+            public let text: Api.TextWithEntities
+            public let media: Api.InputMedia?
 
             public init(
                 text: Api.TextWithEntities,
@@ -5207,8 +5221,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PostInteractionCounters`: one case per constructor.
-    public indirect enum PostInteractionCounters: TLSumType {
+    /// The TL type `PostInteractionCounters`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PostInteractionCounters: TLSumType {
         /// `postInteractionCountersMessage#e7058e7f`
         case postInteractionCountersMessage(Api.PostInteractionCounters.PostInteractionCountersMessage)
         /// `postInteractionCountersStory#8a480e27`
@@ -5248,13 +5263,13 @@ extension Api {
         }
 
         /// `postInteractionCountersMessage#e7058e7f`: a constructor of `PostInteractionCounters`.
-        public struct PostInteractionCountersMessage: TLConstructor {
+        public final class PostInteractionCountersMessage: TLConstructor {
             public static var constructorID: UInt32 { 0xe7058e7f }
             public static var tlName: String { "postInteractionCountersMessage" }
-            public var msgId: Int32
-            public var views: Int32
-            public var forwards: Int32
-            public var reactions: Int32
+            public let msgId: Int32
+            public let views: Int32
+            public let forwards: Int32
+            public let reactions: Int32
 
             public init(
                 msgId: Int32,
@@ -5284,13 +5299,13 @@ extension Api {
         }
 
         /// `postInteractionCountersStory#8a480e27`: a constructor of `PostInteractionCounters`.
-        public struct PostInteractionCountersStory: TLConstructor {
+        public final class PostInteractionCountersStory: TLConstructor {
             public static var constructorID: UInt32 { 0x8a480e27 }
             public static var tlName: String { "postInteractionCountersStory" }
-            public var storyId: Int32
-            public var views: Int32
-            public var forwards: Int32
-            public var reactions: Int32
+            public let storyId: Int32
+            public let views: Int32
+            public let forwards: Int32
+            public let reactions: Int32
 
             public init(
                 storyId: Int32,
@@ -5456,8 +5471,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PrepaidGiveaway`: one case per constructor.
-    public indirect enum PrepaidGiveaway: TLSumType {
+    /// The TL type `PrepaidGiveaway`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PrepaidGiveaway: TLSumType {
         /// `prepaidGiveaway#b2539d54`
         case prepaidGiveaway(Api.PrepaidGiveaway.PrepaidGiveaway)
         /// `prepaidStarsGiveaway#9a9d77e0`
@@ -5497,13 +5513,13 @@ extension Api {
         }
 
         /// `prepaidGiveaway#b2539d54`: a constructor of `PrepaidGiveaway`.
-        public struct PrepaidGiveaway: TLConstructor {
+        public final class PrepaidGiveaway: TLConstructor {
             public static var constructorID: UInt32 { 0xb2539d54 }
             public static var tlName: String { "prepaidGiveaway" }
-            public var id: Int64
-            public var months: Int32
-            public var quantity: Int32
-            public var date: Int32
+            public let id: Int64
+            public let months: Int32
+            public let quantity: Int32
+            public let date: Int32
 
             public init(
                 id: Int64,
@@ -5533,14 +5549,14 @@ extension Api {
         }
 
         /// `prepaidStarsGiveaway#9a9d77e0`: a constructor of `PrepaidGiveaway`.
-        public struct PrepaidStarsGiveaway: TLConstructor {
+        public final class PrepaidStarsGiveaway: TLConstructor {
             public static var constructorID: UInt32 { 0x9a9d77e0 }
             public static var tlName: String { "prepaidStarsGiveaway" }
-            public var id: Int64
-            public var stars: Int64
-            public var quantity: Int32
-            public var boosts: Int32
-            public var date: Int32
+            public let id: Int64
+            public let stars: Int64
+            public let quantity: Int32
+            public let boosts: Int32
+            public let date: Int32
 
             public init(
                 id: Int64,
@@ -5574,7 +5590,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PrivacyKey`: one case per constructor.
+    /// The TL type `PrivacyKey`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
     public enum PrivacyKey: TLSumType {
         /// `privacyKeyStatusTimestamp#bc2eab30`
         case privacyKeyStatusTimestamp
@@ -5697,8 +5714,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PrivacyRule`: one case per constructor.
-    public indirect enum PrivacyRule: TLSumType {
+    /// The TL type `PrivacyRule`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PrivacyRule: TLSumType {
         /// `privacyValueAllowContacts#fffe1bac`
         case privacyValueAllowContacts
         /// `privacyValueAllowAll#65427b82`
@@ -5810,10 +5828,10 @@ extension Api {
         }
 
         /// `privacyValueAllowUsers#b8905fb2`: a constructor of `PrivacyRule`.
-        public struct PrivacyValueAllowUsers: TLConstructor {
+        public final class PrivacyValueAllowUsers: TLConstructor {
             public static var constructorID: UInt32 { 0xb8905fb2 }
             public static var tlName: String { "privacyValueAllowUsers" }
-            public var users: [Int64]
+            public let users: [Int64]
 
             public init(
                 users: [Int64]
@@ -5840,10 +5858,10 @@ extension Api {
         }
 
         /// `privacyValueDisallowUsers#e4621141`: a constructor of `PrivacyRule`.
-        public struct PrivacyValueDisallowUsers: TLConstructor {
+        public final class PrivacyValueDisallowUsers: TLConstructor {
             public static var constructorID: UInt32 { 0xe4621141 }
             public static var tlName: String { "privacyValueDisallowUsers" }
-            public var users: [Int64]
+            public let users: [Int64]
 
             public init(
                 users: [Int64]
@@ -5870,10 +5888,10 @@ extension Api {
         }
 
         /// `privacyValueAllowChatParticipants#6b134e8e`: a constructor of `PrivacyRule`.
-        public struct PrivacyValueAllowChatParticipants: TLConstructor {
+        public final class PrivacyValueAllowChatParticipants: TLConstructor {
             public static var constructorID: UInt32 { 0x6b134e8e }
             public static var tlName: String { "privacyValueAllowChatParticipants" }
-            public var chats: [Int64]
+            public let chats: [Int64]
 
             public init(
                 chats: [Int64]
@@ -5900,10 +5918,10 @@ extension Api {
         }
 
         /// `privacyValueDisallowChatParticipants#41c87565`: a constructor of `PrivacyRule`.
-        public struct PrivacyValueDisallowChatParticipants: TLConstructor {
+        public final class PrivacyValueDisallowChatParticipants: TLConstructor {
             public static var constructorID: UInt32 { 0x41c87565 }
             public static var tlName: String { "privacyValueDisallowChatParticipants" }
-            public var chats: [Int64]
+            public let chats: [Int64]
 
             public init(
                 chats: [Int64]
@@ -5930,7 +5948,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ProfileTab`: one case per constructor.
+    /// The TL type `ProfileTab`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
     public enum ProfileTab: TLSumType {
         /// `profileTabPosts#b98cd696`
         case profileTabPosts
@@ -6011,8 +6030,9 @@ extension Api {
         }
     }
 
-    /// The TL type `PublicForward`: one case per constructor.
-    public indirect enum PublicForward: TLSumType {
+    /// The TL type `PublicForward`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PublicForward: TLSumType {
         /// `publicForwardMessage#01f2bf4a`
         case publicForwardMessage(Api.PublicForward.PublicForwardMessage)
         /// `publicForwardStory#edf3add0`
@@ -6052,10 +6072,10 @@ extension Api {
         }
 
         /// `publicForwardMessage#01f2bf4a`: a constructor of `PublicForward`.
-        public struct PublicForwardMessage: TLConstructor {
+        public final class PublicForwardMessage: TLConstructor {
             public static var constructorID: UInt32 { 0x01f2bf4a }
             public static var tlName: String { "publicForwardMessage" }
-            public var message: Api.Message
+            public let message: Api.Message
 
             public init(
                 message: Api.Message
@@ -6073,11 +6093,11 @@ extension Api {
         }
 
         /// `publicForwardStory#edf3add0`: a constructor of `PublicForward`.
-        public struct PublicForwardStory: TLConstructor {
+        public final class PublicForwardStory: TLConstructor {
             public static var constructorID: UInt32 { 0xedf3add0 }
             public static var tlName: String { "publicForwardStory" }
-            public var peer: Api.Peer
-            public var story: Api.StoryItem
+            public let peer: Api.Peer
+            public let story: Api.StoryItem
 
             public init(
                 peer: Api.Peer,

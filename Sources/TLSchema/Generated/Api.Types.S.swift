@@ -37,8 +37,9 @@ extension Api {
         }
     }
 
-    /// The TL type `SavedDialog`: one case per constructor.
-    public indirect enum SavedDialog: TLSumType {
+    /// The TL type `SavedDialog`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum SavedDialog: TLSumType {
         /// `savedDialog#bd87cb6c`
         case savedDialog(Api.SavedDialog.SavedDialog)
         /// `monoForumDialog#64407ea7`
@@ -78,12 +79,12 @@ extension Api {
         }
 
         /// `savedDialog#bd87cb6c`: a constructor of `SavedDialog`.
-        public struct SavedDialog: TLConstructor {
+        public final class SavedDialog: TLConstructor {
             public static var constructorID: UInt32 { 0xbd87cb6c }
             public static var tlName: String { "savedDialog" }
-            public var pinned: Bool
-            public var peer: Api.Peer
-            public var topMessage: Int32
+            public let pinned: Bool
+            public let peer: Api.Peer
+            public let topMessage: Int32
 
             public init(
                 pinned: Bool = false,
@@ -112,18 +113,18 @@ extension Api {
         }
 
         /// `monoForumDialog#64407ea7`: a constructor of `SavedDialog`.
-        public struct MonoForumDialog: TLConstructor {
+        public final class MonoForumDialog: TLConstructor {
             public static var constructorID: UInt32 { 0x64407ea7 }
             public static var tlName: String { "monoForumDialog" }
-            public var unreadMark: Bool
-            public var nopaidMessagesException: Bool
-            public var peer: Api.Peer
-            public var topMessage: Int32
-            public var readInboxMaxId: Int32
-            public var readOutboxMaxId: Int32
-            public var unreadCount: Int32
-            public var unreadReactionsCount: Int32
-            public var draft: Api.DraftMessage?
+            public let unreadMark: Bool
+            public let nopaidMessagesException: Bool
+            public let peer: Api.Peer
+            public let topMessage: Int32
+            public let readInboxMaxId: Int32
+            public let readOutboxMaxId: Int32
+            public let unreadCount: Int32
+            public let unreadReactionsCount: Int32
+            public let draft: Api.DraftMessage?
 
             public init(
                 unreadMark: Bool = false,
@@ -652,8 +653,9 @@ extension Api {
         }
     }
 
-    /// The TL type `SecureFile`: one case per constructor.
-    public indirect enum SecureFile: TLSumType {
+    /// The TL type `SecureFile`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum SecureFile: TLSumType {
         /// `secureFileEmpty#64199744`
         case secureFileEmpty
         /// `secureFile#7d09c27e`
@@ -692,16 +694,16 @@ extension Api {
         }
 
         /// `secureFile#7d09c27e`: a constructor of `SecureFile`.
-        public struct SecureFile: TLConstructor {
+        public final class SecureFile: TLConstructor {
             public static var constructorID: UInt32 { 0x7d09c27e }
             public static var tlName: String { "secureFile" }
-            public var id: Int64
-            public var accessHash: Int64
-            public var size: Int64
-            public var dcId: Int32
-            public var date: Int32
-            public var fileHash: [UInt8]
-            public var secret: [UInt8]
+            public let id: Int64
+            public let accessHash: Int64
+            public let size: Int64
+            public let dcId: Int32
+            public let date: Int32
+            public let fileHash: [UInt8]
+            public let secret: [UInt8]
 
             public init(
                 id: Int64,
@@ -743,8 +745,9 @@ extension Api {
         }
     }
 
-    /// The TL type `SecurePasswordKdfAlgo`: one case per constructor.
-    public indirect enum SecurePasswordKdfAlgo: TLSumType {
+    /// The TL type `SecurePasswordKdfAlgo`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum SecurePasswordKdfAlgo: TLSumType {
         /// `securePasswordKdfAlgoUnknown#004a8537`
         case securePasswordKdfAlgoUnknown
         /// `securePasswordKdfAlgoPBKDF2HMACSHA512iter100000#bbf2dda0`
@@ -791,10 +794,10 @@ extension Api {
         }
 
         /// `securePasswordKdfAlgoPBKDF2HMACSHA512iter100000#bbf2dda0`: a constructor of `SecurePasswordKdfAlgo`.
-        public struct SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000: TLConstructor {
+        public final class SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000: TLConstructor {
             public static var constructorID: UInt32 { 0xbbf2dda0 }
             public static var tlName: String { "securePasswordKdfAlgoPBKDF2HMACSHA512iter100000" }
-            public var salt: [UInt8]
+            public let salt: [UInt8]
 
             public init(
                 salt: [UInt8]
@@ -812,10 +815,10 @@ extension Api {
         }
 
         /// `securePasswordKdfAlgoSHA512#86471d92`: a constructor of `SecurePasswordKdfAlgo`.
-        public struct SecurePasswordKdfAlgoSHA512: TLConstructor {
+        public final class SecurePasswordKdfAlgoSHA512: TLConstructor {
             public static var constructorID: UInt32 { 0x86471d92 }
             public static var tlName: String { "securePasswordKdfAlgoSHA512" }
-            public var salt: [UInt8]
+            public let salt: [UInt8]
 
             public init(
                 salt: [UInt8]
@@ -833,8 +836,9 @@ extension Api {
         }
     }
 
-    /// The TL type `SecurePlainData`: one case per constructor.
-    public indirect enum SecurePlainData: TLSumType {
+    /// The TL type `SecurePlainData`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum SecurePlainData: TLSumType {
         /// `securePlainPhone#7d6099dd`
         case securePlainPhone(Api.SecurePlainData.SecurePlainPhone)
         /// `securePlainEmail#21ec5a5f`
@@ -874,10 +878,10 @@ extension Api {
         }
 
         /// `securePlainPhone#7d6099dd`: a constructor of `SecurePlainData`.
-        public struct SecurePlainPhone: TLConstructor {
+        public final class SecurePlainPhone: TLConstructor {
             public static var constructorID: UInt32 { 0x7d6099dd }
             public static var tlName: String { "securePlainPhone" }
-            public var phone: String
+            public let phone: String
 
             public init(
                 phone: String
@@ -895,10 +899,10 @@ extension Api {
         }
 
         /// `securePlainEmail#21ec5a5f`: a constructor of `SecurePlainData`.
-        public struct SecurePlainEmail: TLConstructor {
+        public final class SecurePlainEmail: TLConstructor {
             public static var constructorID: UInt32 { 0x21ec5a5f }
             public static var tlName: String { "securePlainEmail" }
-            public var email: String
+            public let email: String
 
             public init(
                 email: String
@@ -916,8 +920,9 @@ extension Api {
         }
     }
 
-    /// The TL type `SecureRequiredType`: one case per constructor.
-    public indirect enum SecureRequiredType: TLSumType {
+    /// The TL type `SecureRequiredType`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum SecureRequiredType: TLSumType {
         /// `secureRequiredType#829d99da`
         case secureRequiredType(Api.SecureRequiredType.SecureRequiredType)
         /// `secureRequiredTypeOneOf#027477b4`
@@ -957,13 +962,13 @@ extension Api {
         }
 
         /// `secureRequiredType#829d99da`: a constructor of `SecureRequiredType`.
-        public struct SecureRequiredType: TLConstructor {
+        public final class SecureRequiredType: TLConstructor {
             public static var constructorID: UInt32 { 0x829d99da }
             public static var tlName: String { "secureRequiredType" }
-            public var nativeNames: Bool
-            public var selfieRequired: Bool
-            public var translationRequired: Bool
-            public var type: Api.SecureValueType
+            public let nativeNames: Bool
+            public let selfieRequired: Bool
+            public let translationRequired: Bool
+            public let type: Api.SecureValueType
 
             public init(
                 nativeNames: Bool = false,
@@ -996,10 +1001,10 @@ extension Api {
         }
 
         /// `secureRequiredTypeOneOf#027477b4`: a constructor of `SecureRequiredType`.
-        public struct SecureRequiredTypeOneOf: TLConstructor {
+        public final class SecureRequiredTypeOneOf: TLConstructor {
             public static var constructorID: UInt32 { 0x027477b4 }
             public static var tlName: String { "secureRequiredTypeOneOf" }
-            public var types: [Api.SecureRequiredType]
+            public let types: [Api.SecureRequiredType]
 
             public init(
                 types: [Api.SecureRequiredType]
@@ -1188,8 +1193,9 @@ extension Api {
         }
     }
 
-    /// The TL type `SecureValueError`: one case per constructor.
-    public indirect enum SecureValueError: TLSumType {
+    /// The TL type `SecureValueError`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum SecureValueError: TLSumType {
         /// `secureValueErrorData#e8a40bd9`
         case secureValueErrorData(Api.SecureValueError.SecureValueErrorData)
         /// `secureValueErrorFrontSide#00be3dfa`
@@ -1285,13 +1291,13 @@ extension Api {
         }
 
         /// `secureValueErrorData#e8a40bd9`: a constructor of `SecureValueError`.
-        public struct SecureValueErrorData: TLConstructor {
+        public final class SecureValueErrorData: TLConstructor {
             public static var constructorID: UInt32 { 0xe8a40bd9 }
             public static var tlName: String { "secureValueErrorData" }
-            public var type: Api.SecureValueType
-            public var dataHash: [UInt8]
-            public var field: String
-            public var text: String
+            public let type: Api.SecureValueType
+            public let dataHash: [UInt8]
+            public let field: String
+            public let text: String
 
             public init(
                 type: Api.SecureValueType,
@@ -1321,12 +1327,12 @@ extension Api {
         }
 
         /// `secureValueErrorFrontSide#00be3dfa`: a constructor of `SecureValueError`.
-        public struct SecureValueErrorFrontSide: TLConstructor {
+        public final class SecureValueErrorFrontSide: TLConstructor {
             public static var constructorID: UInt32 { 0x00be3dfa }
             public static var tlName: String { "secureValueErrorFrontSide" }
-            public var type: Api.SecureValueType
-            public var fileHash: [UInt8]
-            public var text: String
+            public let type: Api.SecureValueType
+            public let fileHash: [UInt8]
+            public let text: String
 
             public init(
                 type: Api.SecureValueType,
@@ -1352,12 +1358,12 @@ extension Api {
         }
 
         /// `secureValueErrorReverseSide#868a2aa5`: a constructor of `SecureValueError`.
-        public struct SecureValueErrorReverseSide: TLConstructor {
+        public final class SecureValueErrorReverseSide: TLConstructor {
             public static var constructorID: UInt32 { 0x868a2aa5 }
             public static var tlName: String { "secureValueErrorReverseSide" }
-            public var type: Api.SecureValueType
-            public var fileHash: [UInt8]
-            public var text: String
+            public let type: Api.SecureValueType
+            public let fileHash: [UInt8]
+            public let text: String
 
             public init(
                 type: Api.SecureValueType,
@@ -1383,12 +1389,12 @@ extension Api {
         }
 
         /// `secureValueErrorSelfie#e537ced6`: a constructor of `SecureValueError`.
-        public struct SecureValueErrorSelfie: TLConstructor {
+        public final class SecureValueErrorSelfie: TLConstructor {
             public static var constructorID: UInt32 { 0xe537ced6 }
             public static var tlName: String { "secureValueErrorSelfie" }
-            public var type: Api.SecureValueType
-            public var fileHash: [UInt8]
-            public var text: String
+            public let type: Api.SecureValueType
+            public let fileHash: [UInt8]
+            public let text: String
 
             public init(
                 type: Api.SecureValueType,
@@ -1414,12 +1420,12 @@ extension Api {
         }
 
         /// `secureValueErrorFile#7a700873`: a constructor of `SecureValueError`.
-        public struct SecureValueErrorFile: TLConstructor {
+        public final class SecureValueErrorFile: TLConstructor {
             public static var constructorID: UInt32 { 0x7a700873 }
             public static var tlName: String { "secureValueErrorFile" }
-            public var type: Api.SecureValueType
-            public var fileHash: [UInt8]
-            public var text: String
+            public let type: Api.SecureValueType
+            public let fileHash: [UInt8]
+            public let text: String
 
             public init(
                 type: Api.SecureValueType,
@@ -1445,12 +1451,12 @@ extension Api {
         }
 
         /// `secureValueErrorFiles#666220e9`: a constructor of `SecureValueError`.
-        public struct SecureValueErrorFiles: TLConstructor {
+        public final class SecureValueErrorFiles: TLConstructor {
             public static var constructorID: UInt32 { 0x666220e9 }
             public static var tlName: String { "secureValueErrorFiles" }
-            public var type: Api.SecureValueType
-            public var fileHash: [[UInt8]]
-            public var text: String
+            public let type: Api.SecureValueType
+            public let fileHash: [[UInt8]]
+            public let text: String
 
             public init(
                 type: Api.SecureValueType,
@@ -1485,12 +1491,12 @@ extension Api {
         }
 
         /// `secureValueError#869d758f`: a constructor of `SecureValueError`.
-        public struct SecureValueError: TLConstructor {
+        public final class SecureValueError: TLConstructor {
             public static var constructorID: UInt32 { 0x869d758f }
             public static var tlName: String { "secureValueError" }
-            public var type: Api.SecureValueType
-            public var hash: [UInt8]
-            public var text: String
+            public let type: Api.SecureValueType
+            public let hash: [UInt8]
+            public let text: String
 
             public init(
                 type: Api.SecureValueType,
@@ -1516,12 +1522,12 @@ extension Api {
         }
 
         /// `secureValueErrorTranslationFile#a1144770`: a constructor of `SecureValueError`.
-        public struct SecureValueErrorTranslationFile: TLConstructor {
+        public final class SecureValueErrorTranslationFile: TLConstructor {
             public static var constructorID: UInt32 { 0xa1144770 }
             public static var tlName: String { "secureValueErrorTranslationFile" }
-            public var type: Api.SecureValueType
-            public var fileHash: [UInt8]
-            public var text: String
+            public let type: Api.SecureValueType
+            public let fileHash: [UInt8]
+            public let text: String
 
             public init(
                 type: Api.SecureValueType,
@@ -1547,12 +1553,12 @@ extension Api {
         }
 
         /// `secureValueErrorTranslationFiles#34636dd8`: a constructor of `SecureValueError`.
-        public struct SecureValueErrorTranslationFiles: TLConstructor {
+        public final class SecureValueErrorTranslationFiles: TLConstructor {
             public static var constructorID: UInt32 { 0x34636dd8 }
             public static var tlName: String { "secureValueErrorTranslationFiles" }
-            public var type: Api.SecureValueType
-            public var fileHash: [[UInt8]]
-            public var text: String
+            public let type: Api.SecureValueType
+            public let fileHash: [[UInt8]]
+            public let text: String
 
             public init(
                 type: Api.SecureValueType,
@@ -1613,7 +1619,8 @@ extension Api {
         }
     }
 
-    /// The TL type `SecureValueType`: one case per constructor.
+    /// The TL type `SecureValueType`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
     public enum SecureValueType: TLSumType {
         /// `secureValueTypePersonalDetails#9d2a81e3`
         case secureValueTypePersonalDetails
@@ -1758,8 +1765,9 @@ extension Api {
         }
     }
 
-    /// The TL type `SendMessageAction`: one case per constructor.
-    public indirect enum SendMessageAction: TLSumType {
+    /// The TL type `SendMessageAction`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum SendMessageAction: TLSumType {
         /// `sendMessageTypingAction#16bf744e`
         case sendMessageTypingAction
         /// `sendMessageCancelAction#fd5ec8f5`
@@ -1949,10 +1957,10 @@ extension Api {
         }
 
         /// `sendMessageUploadVideoAction#e9763aec`: a constructor of `SendMessageAction`.
-        public struct SendMessageUploadVideoAction: TLConstructor {
+        public final class SendMessageUploadVideoAction: TLConstructor {
             public static var constructorID: UInt32 { 0xe9763aec }
             public static var tlName: String { "sendMessageUploadVideoAction" }
-            public var progress: Int32
+            public let progress: Int32
 
             public init(
                 progress: Int32
@@ -1970,10 +1978,10 @@ extension Api {
         }
 
         /// `sendMessageUploadAudioAction#f351d7ab`: a constructor of `SendMessageAction`.
-        public struct SendMessageUploadAudioAction: TLConstructor {
+        public final class SendMessageUploadAudioAction: TLConstructor {
             public static var constructorID: UInt32 { 0xf351d7ab }
             public static var tlName: String { "sendMessageUploadAudioAction" }
-            public var progress: Int32
+            public let progress: Int32
 
             public init(
                 progress: Int32
@@ -1991,10 +1999,10 @@ extension Api {
         }
 
         /// `sendMessageUploadPhotoAction#d1d34a26`: a constructor of `SendMessageAction`.
-        public struct SendMessageUploadPhotoAction: TLConstructor {
+        public final class SendMessageUploadPhotoAction: TLConstructor {
             public static var constructorID: UInt32 { 0xd1d34a26 }
             public static var tlName: String { "sendMessageUploadPhotoAction" }
-            public var progress: Int32
+            public let progress: Int32
 
             public init(
                 progress: Int32
@@ -2012,10 +2020,10 @@ extension Api {
         }
 
         /// `sendMessageUploadDocumentAction#aa0cd9e4`: a constructor of `SendMessageAction`.
-        public struct SendMessageUploadDocumentAction: TLConstructor {
+        public final class SendMessageUploadDocumentAction: TLConstructor {
             public static var constructorID: UInt32 { 0xaa0cd9e4 }
             public static var tlName: String { "sendMessageUploadDocumentAction" }
-            public var progress: Int32
+            public let progress: Int32
 
             public init(
                 progress: Int32
@@ -2033,10 +2041,10 @@ extension Api {
         }
 
         /// `sendMessageUploadRoundAction#243e1c66`: a constructor of `SendMessageAction`.
-        public struct SendMessageUploadRoundAction: TLConstructor {
+        public final class SendMessageUploadRoundAction: TLConstructor {
             public static var constructorID: UInt32 { 0x243e1c66 }
             public static var tlName: String { "sendMessageUploadRoundAction" }
-            public var progress: Int32
+            public let progress: Int32
 
             public init(
                 progress: Int32
@@ -2054,10 +2062,10 @@ extension Api {
         }
 
         /// `sendMessageHistoryImportAction#dbda9246`: a constructor of `SendMessageAction`.
-        public struct SendMessageHistoryImportAction: TLConstructor {
+        public final class SendMessageHistoryImportAction: TLConstructor {
             public static var constructorID: UInt32 { 0xdbda9246 }
             public static var tlName: String { "sendMessageHistoryImportAction" }
-            public var progress: Int32
+            public let progress: Int32
 
             public init(
                 progress: Int32
@@ -2075,12 +2083,12 @@ extension Api {
         }
 
         /// `sendMessageEmojiInteraction#25972bcb`: a constructor of `SendMessageAction`.
-        public struct SendMessageEmojiInteraction: TLConstructor {
+        public final class SendMessageEmojiInteraction: TLConstructor {
             public static var constructorID: UInt32 { 0x25972bcb }
             public static var tlName: String { "sendMessageEmojiInteraction" }
-            public var emoticon: String
-            public var msgId: Int32
-            public var interaction: Api.DataJSON
+            public let emoticon: String
+            public let msgId: Int32
+            public let interaction: Api.DataJSON
 
             public init(
                 emoticon: String,
@@ -2106,10 +2114,10 @@ extension Api {
         }
 
         /// `sendMessageEmojiInteractionSeen#b665902e`: a constructor of `SendMessageAction`.
-        public struct SendMessageEmojiInteractionSeen: TLConstructor {
+        public final class SendMessageEmojiInteractionSeen: TLConstructor {
             public static var constructorID: UInt32 { 0xb665902e }
             public static var tlName: String { "sendMessageEmojiInteractionSeen" }
-            public var emoticon: String
+            public let emoticon: String
 
             public init(
                 emoticon: String
@@ -2127,13 +2135,13 @@ extension Api {
         }
 
         /// `sendMessageTextDraftAction#3630b85a`: a constructor of `SendMessageAction`.
-        public struct SendMessageTextDraftAction: TLConstructor {
+        public final class SendMessageTextDraftAction: TLConstructor {
             public static var constructorID: UInt32 { 0x3630b85a }
             public static var tlName: String { "sendMessageTextDraftAction" }
-            public var canStop: Bool
-            public var keepOnStop: Bool
-            public var randomId: Int64
-            public var text: Api.TextWithEntities
+            public let canStop: Bool
+            public let keepOnStop: Bool
+            public let randomId: Int64
+            public let text: Api.TextWithEntities
 
             public init(
                 canStop: Bool = false,
@@ -2166,13 +2174,13 @@ extension Api {
         }
 
         /// `inputSendMessageRichMessageDraftAction#a937c7be`: a constructor of `SendMessageAction`.
-        public struct InputSendMessageRichMessageDraftAction: TLConstructor {
+        public final class InputSendMessageRichMessageDraftAction: TLConstructor {
             public static var constructorID: UInt32 { 0xa937c7be }
             public static var tlName: String { "inputSendMessageRichMessageDraftAction" }
-            public var canStop: Bool
-            public var keepOnStop: Bool
-            public var randomId: Int64
-            public var richMessage: Api.InputRichMessage
+            public let canStop: Bool
+            public let keepOnStop: Bool
+            public let randomId: Int64
+            public let richMessage: Api.InputRichMessage
 
             public init(
                 canStop: Bool = false,
@@ -2205,13 +2213,13 @@ extension Api {
         }
 
         /// `sendMessageRichMessageDraftAction#52564893`: a constructor of `SendMessageAction`.
-        public struct SendMessageRichMessageDraftAction: TLConstructor {
+        public final class SendMessageRichMessageDraftAction: TLConstructor {
             public static var constructorID: UInt32 { 0x52564893 }
             public static var tlName: String { "sendMessageRichMessageDraftAction" }
-            public var canStop: Bool
-            public var keepOnStop: Bool
-            public var randomId: Int64
-            public var richMessage: Api.RichMessage
+            public let canStop: Bool
+            public let keepOnStop: Bool
+            public let randomId: Int64
+            public let richMessage: Api.RichMessage
 
             public init(
                 canStop: Bool = false,
@@ -2244,10 +2252,10 @@ extension Api {
         }
 
         /// `sendMessageStopDraftAction#fbf902b0`: a constructor of `SendMessageAction`.
-        public struct SendMessageStopDraftAction: TLConstructor {
+        public final class SendMessageStopDraftAction: TLConstructor {
             public static var constructorID: UInt32 { 0xfbf902b0 }
             public static var tlName: String { "sendMessageStopDraftAction" }
-            public var randomId: Int64
+            public let randomId: Int64
 
             public init(
                 randomId: Int64
@@ -2578,8 +2586,9 @@ extension Api {
         }
     }
 
-    /// The TL type `StarGift`: one case per constructor.
-    public indirect enum StarGift: TLSumType {
+    /// The TL type `StarGift`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StarGift: TLSumType {
         /// `starGift#313a9547`
         case starGift(Api.StarGift.StarGift)
         /// `starGiftUnique#85f0a9cd`
@@ -2619,37 +2628,37 @@ extension Api {
         }
 
         /// `starGift#313a9547`: a constructor of `StarGift`.
-        public struct StarGift: TLConstructor {
+        public final class StarGift: TLConstructor {
             public static var constructorID: UInt32 { 0x313a9547 }
             public static var tlName: String { "starGift" }
-            public var limited: Bool
-            public var soldOut: Bool
-            public var birthday: Bool
-            public var requirePremium: Bool
-            public var limitedPerUser: Bool
-            public var peerColorAvailable: Bool
-            public var auction: Bool
-            public var id: Int64
-            public var sticker: Api.Document
-            public var stars: Int64
-            public var availabilityRemains: Int32?
-            public var availabilityTotal: Int32?
-            public var availabilityResale: Int64?
-            public var convertStars: Int64
-            public var firstSaleDate: Int32?
-            public var lastSaleDate: Int32?
-            public var upgradeStars: Int64?
-            public var resellMinStars: Int64?
-            public var title: String?
-            public var releasedBy: Api.Peer?
-            public var perUserTotal: Int32?
-            public var perUserRemains: Int32?
-            public var lockedUntilDate: Int32?
-            public var auctionSlug: String?
-            public var giftsPerRound: Int32?
-            public var auctionStartDate: Int32?
-            public var upgradeVariants: Int32?
-            public var background: Api.StarGiftBackground?
+            public let limited: Bool
+            public let soldOut: Bool
+            public let birthday: Bool
+            public let requirePremium: Bool
+            public let limitedPerUser: Bool
+            public let peerColorAvailable: Bool
+            public let auction: Bool
+            public let id: Int64
+            public let sticker: Api.Document
+            public let stars: Int64
+            public let availabilityRemains: Int32?
+            public let availabilityTotal: Int32?
+            public let availabilityResale: Int64?
+            public let convertStars: Int64
+            public let firstSaleDate: Int32?
+            public let lastSaleDate: Int32?
+            public let upgradeStars: Int64?
+            public let resellMinStars: Int64?
+            public let title: String?
+            public let releasedBy: Api.Peer?
+            public let perUserTotal: Int32?
+            public let perUserRemains: Int32?
+            public let lockedUntilDate: Int32?
+            public let auctionSlug: String?
+            public let giftsPerRound: Int32?
+            public let auctionStartDate: Int32?
+            public let upgradeVariants: Int32?
+            public let background: Api.StarGiftBackground?
 
             public init(
                 limited: Bool = false,
@@ -2919,36 +2928,36 @@ extension Api {
         }
 
         /// `starGiftUnique#85f0a9cd`: a constructor of `StarGift`.
-        public struct StarGiftUnique: TLConstructor {
+        public final class StarGiftUnique: TLConstructor {
             public static var constructorID: UInt32 { 0x85f0a9cd }
             public static var tlName: String { "starGiftUnique" }
-            public var requirePremium: Bool
-            public var resaleTonOnly: Bool
-            public var themeAvailable: Bool
-            public var burned: Bool
-            public var crafted: Bool
-            public var id: Int64
-            public var giftId: Int64
-            public var title: String
-            public var slug: String
-            public var num: Int32
-            public var ownerId: Api.Peer?
-            public var ownerName: String?
-            public var ownerAddress: String?
-            public var attributes: [Api.StarGiftAttribute]
-            public var availabilityIssued: Int32
-            public var availabilityTotal: Int32
-            public var giftAddress: String?
-            public var resellAmount: [Api.StarsAmount]?
-            public var releasedBy: Api.Peer?
-            public var valueAmount: Int64?
-            public var valueCurrency: String?
-            public var valueUsdAmount: Int64?
-            public var themePeer: Api.Peer?
-            public var peerColor: Api.PeerColor?
-            public var hostId: Api.Peer?
-            public var offerMinStars: Int32?
-            public var craftChancePermille: Int32?
+            public let requirePremium: Bool
+            public let resaleTonOnly: Bool
+            public let themeAvailable: Bool
+            public let burned: Bool
+            public let crafted: Bool
+            public let id: Int64
+            public let giftId: Int64
+            public let title: String
+            public let slug: String
+            public let num: Int32
+            public let ownerId: Api.Peer?
+            public let ownerName: String?
+            public let ownerAddress: String?
+            public let attributes: [Api.StarGiftAttribute]
+            public let availabilityIssued: Int32
+            public let availabilityTotal: Int32
+            public let giftAddress: String?
+            public let resellAmount: [Api.StarsAmount]?
+            public let releasedBy: Api.Peer?
+            public let valueAmount: Int64?
+            public let valueCurrency: String?
+            public let valueUsdAmount: Int64?
+            public let themePeer: Api.Peer?
+            public let peerColor: Api.PeerColor?
+            public let hostId: Api.Peer?
+            public let offerMinStars: Int32?
+            public let craftChancePermille: Int32?
 
             public init(
                 requirePremium: Bool = false,
@@ -3226,8 +3235,9 @@ extension Api {
         }
     }
 
-    /// The TL type `StarGiftAttribute`: one case per constructor.
-    public indirect enum StarGiftAttribute: TLSumType {
+    /// The TL type `StarGiftAttribute`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StarGiftAttribute: TLSumType {
         /// `starGiftAttributeModel#565251e2`
         case starGiftAttributeModel(Api.StarGiftAttribute.StarGiftAttributeModel)
         /// `starGiftAttributePattern#4e7085ea`
@@ -3283,13 +3293,13 @@ extension Api {
         }
 
         /// `starGiftAttributeModel#565251e2`: a constructor of `StarGiftAttribute`.
-        public struct StarGiftAttributeModel: TLConstructor {
+        public final class StarGiftAttributeModel: TLConstructor {
             public static var constructorID: UInt32 { 0x565251e2 }
             public static var tlName: String { "starGiftAttributeModel" }
-            public var crafted: Bool
-            public var name: String
-            public var document: Api.Document
-            public var rarity: Api.StarGiftAttributeRarity
+            public let crafted: Bool
+            public let name: String
+            public let document: Api.Document
+            public let rarity: Api.StarGiftAttributeRarity
 
             public init(
                 crafted: Bool = false,
@@ -3322,12 +3332,12 @@ extension Api {
         }
 
         /// `starGiftAttributePattern#4e7085ea`: a constructor of `StarGiftAttribute`.
-        public struct StarGiftAttributePattern: TLConstructor {
+        public final class StarGiftAttributePattern: TLConstructor {
             public static var constructorID: UInt32 { 0x4e7085ea }
             public static var tlName: String { "starGiftAttributePattern" }
-            public var name: String
-            public var document: Api.Document
-            public var rarity: Api.StarGiftAttributeRarity
+            public let name: String
+            public let document: Api.Document
+            public let rarity: Api.StarGiftAttributeRarity
 
             public init(
                 name: String,
@@ -3353,16 +3363,16 @@ extension Api {
         }
 
         /// `starGiftAttributeBackdrop#9f2504e4`: a constructor of `StarGiftAttribute`.
-        public struct StarGiftAttributeBackdrop: TLConstructor {
+        public final class StarGiftAttributeBackdrop: TLConstructor {
             public static var constructorID: UInt32 { 0x9f2504e4 }
             public static var tlName: String { "starGiftAttributeBackdrop" }
-            public var name: String
-            public var backdropId: Int32
-            public var centerColor: Int32
-            public var edgeColor: Int32
-            public var patternColor: Int32
-            public var textColor: Int32
-            public var rarity: Api.StarGiftAttributeRarity
+            public let name: String
+            public let backdropId: Int32
+            public let centerColor: Int32
+            public let edgeColor: Int32
+            public let patternColor: Int32
+            public let textColor: Int32
+            public let rarity: Api.StarGiftAttributeRarity
 
             public init(
                 name: String,
@@ -3404,13 +3414,13 @@ extension Api {
         }
 
         /// `starGiftAttributeOriginalDetails#e0bff26c`: a constructor of `StarGiftAttribute`.
-        public struct StarGiftAttributeOriginalDetails: TLConstructor {
+        public final class StarGiftAttributeOriginalDetails: TLConstructor {
             public static var constructorID: UInt32 { 0xe0bff26c }
             public static var tlName: String { "starGiftAttributeOriginalDetails" }
-            public var senderId: Api.Peer?
-            public var recipientId: Api.Peer
-            public var date: Int32
-            public var message: Api.TextWithEntities?
+            public let senderId: Api.Peer?
+            public let recipientId: Api.Peer
+            public let date: Int32
+            public let message: Api.TextWithEntities?
 
             public init(
                 senderId: Api.Peer? = nil,
@@ -3483,8 +3493,9 @@ extension Api {
         }
     }
 
-    /// The TL type `StarGiftAttributeId`: one case per constructor.
-    public indirect enum StarGiftAttributeId: TLSumType {
+    /// The TL type `StarGiftAttributeId`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StarGiftAttributeId: TLSumType {
         /// `starGiftAttributeIdModel#48aaae3c`
         case starGiftAttributeIdModel(Api.StarGiftAttributeId.StarGiftAttributeIdModel)
         /// `starGiftAttributeIdPattern#4a162433`
@@ -3532,10 +3543,10 @@ extension Api {
         }
 
         /// `starGiftAttributeIdModel#48aaae3c`: a constructor of `StarGiftAttributeId`.
-        public struct StarGiftAttributeIdModel: TLConstructor {
+        public final class StarGiftAttributeIdModel: TLConstructor {
             public static var constructorID: UInt32 { 0x48aaae3c }
             public static var tlName: String { "starGiftAttributeIdModel" }
-            public var documentId: Int64
+            public let documentId: Int64
 
             public init(
                 documentId: Int64
@@ -3553,10 +3564,10 @@ extension Api {
         }
 
         /// `starGiftAttributeIdPattern#4a162433`: a constructor of `StarGiftAttributeId`.
-        public struct StarGiftAttributeIdPattern: TLConstructor {
+        public final class StarGiftAttributeIdPattern: TLConstructor {
             public static var constructorID: UInt32 { 0x4a162433 }
             public static var tlName: String { "starGiftAttributeIdPattern" }
-            public var documentId: Int64
+            public let documentId: Int64
 
             public init(
                 documentId: Int64
@@ -3574,10 +3585,10 @@ extension Api {
         }
 
         /// `starGiftAttributeIdBackdrop#1f01c757`: a constructor of `StarGiftAttributeId`.
-        public struct StarGiftAttributeIdBackdrop: TLConstructor {
+        public final class StarGiftAttributeIdBackdrop: TLConstructor {
             public static var constructorID: UInt32 { 0x1f01c757 }
             public static var tlName: String { "starGiftAttributeIdBackdrop" }
-            public var backdropId: Int32
+            public let backdropId: Int32
 
             public init(
                 backdropId: Int32
@@ -3595,8 +3606,9 @@ extension Api {
         }
     }
 
-    /// The TL type `StarGiftAttributeRarity`: one case per constructor.
-    public indirect enum StarGiftAttributeRarity: TLSumType {
+    /// The TL type `StarGiftAttributeRarity`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StarGiftAttributeRarity: TLSumType {
         /// `starGiftAttributeRarity#36437737`
         case starGiftAttributeRarity(Api.StarGiftAttributeRarity.StarGiftAttributeRarity)
         /// `starGiftAttributeRarityUncommon#dbce6389`
@@ -3656,10 +3668,10 @@ extension Api {
         }
 
         /// `starGiftAttributeRarity#36437737`: a constructor of `StarGiftAttributeRarity`.
-        public struct StarGiftAttributeRarity: TLConstructor {
+        public final class StarGiftAttributeRarity: TLConstructor {
             public static var constructorID: UInt32 { 0x36437737 }
             public static var tlName: String { "starGiftAttributeRarity" }
-            public var permille: Int32
+            public let permille: Int32
 
             public init(
                 permille: Int32
@@ -3750,8 +3762,9 @@ extension Api {
         }
     }
 
-    /// The TL type `StarGiftAuctionRound`: one case per constructor.
-    public indirect enum StarGiftAuctionRound: TLSumType {
+    /// The TL type `StarGiftAuctionRound`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StarGiftAuctionRound: TLSumType {
         /// `starGiftAuctionRound#3aae0528`
         case starGiftAuctionRound(Api.StarGiftAuctionRound.StarGiftAuctionRound)
         /// `starGiftAuctionRoundExtendable#0aa021e5`
@@ -3791,11 +3804,11 @@ extension Api {
         }
 
         /// `starGiftAuctionRound#3aae0528`: a constructor of `StarGiftAuctionRound`.
-        public struct StarGiftAuctionRound: TLConstructor {
+        public final class StarGiftAuctionRound: TLConstructor {
             public static var constructorID: UInt32 { 0x3aae0528 }
             public static var tlName: String { "starGiftAuctionRound" }
-            public var num: Int32
-            public var duration: Int32
+            public let num: Int32
+            public let duration: Int32
 
             public init(
                 num: Int32,
@@ -3817,13 +3830,13 @@ extension Api {
         }
 
         /// `starGiftAuctionRoundExtendable#0aa021e5`: a constructor of `StarGiftAuctionRound`.
-        public struct StarGiftAuctionRoundExtendable: TLConstructor {
+        public final class StarGiftAuctionRoundExtendable: TLConstructor {
             public static var constructorID: UInt32 { 0x0aa021e5 }
             public static var tlName: String { "starGiftAuctionRoundExtendable" }
-            public var num: Int32
-            public var duration: Int32
-            public var extendTop: Int32
-            public var extendWindow: Int32
+            public let num: Int32
+            public let duration: Int32
+            public let extendTop: Int32
+            public let extendWindow: Int32
 
             public init(
                 num: Int32,
@@ -3853,8 +3866,9 @@ extension Api {
         }
     }
 
-    /// The TL type `StarGiftAuctionState`: one case per constructor.
-    public indirect enum StarGiftAuctionState: TLSumType {
+    /// The TL type `StarGiftAuctionState`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StarGiftAuctionState: TLSumType {
         /// `starGiftAuctionStateNotModified#fe333952`
         case starGiftAuctionStateNotModified
         /// `starGiftAuctionState#771a4e66`
@@ -3901,21 +3915,21 @@ extension Api {
         }
 
         /// `starGiftAuctionState#771a4e66`: a constructor of `StarGiftAuctionState`.
-        public struct StarGiftAuctionState: TLConstructor {
+        public final class StarGiftAuctionState: TLConstructor {
             public static var constructorID: UInt32 { 0x771a4e66 }
             public static var tlName: String { "starGiftAuctionState" }
-            public var version: Int32
-            public var startDate: Int32
-            public var endDate: Int32
-            public var minBidAmount: Int64
-            public var bidLevels: [Api.AuctionBidLevel]
-            public var topBidders: [Int64]
-            public var nextRoundAt: Int32
-            public var lastGiftNum: Int32
-            public var giftsLeft: Int32
-            public var currentRound: Int32
-            public var totalRounds: Int32
-            public var rounds: [Api.StarGiftAuctionRound]
+            public let version: Int32
+            public let startDate: Int32
+            public let endDate: Int32
+            public let minBidAmount: Int64
+            public let bidLevels: [Api.AuctionBidLevel]
+            public let topBidders: [Int64]
+            public let nextRoundAt: Int32
+            public let lastGiftNum: Int32
+            public let giftsLeft: Int32
+            public let currentRound: Int32
+            public let totalRounds: Int32
+            public let rounds: [Api.StarGiftAuctionRound]
 
             public init(
                 version: Int32,
@@ -4004,15 +4018,15 @@ extension Api {
         }
 
         /// `starGiftAuctionStateFinished#972dabbf`: a constructor of `StarGiftAuctionState`.
-        public struct StarGiftAuctionStateFinished: TLConstructor {
+        public final class StarGiftAuctionStateFinished: TLConstructor {
             public static var constructorID: UInt32 { 0x972dabbf }
             public static var tlName: String { "starGiftAuctionStateFinished" }
-            public var startDate: Int32
-            public var endDate: Int32
-            public var averagePrice: Int64
-            public var listedCount: Int32?
-            public var fragmentListedCount: Int32?
-            public var fragmentListedUrl: String?
+            public let startDate: Int32
+            public let endDate: Int32
+            public let averagePrice: Int64
+            public let listedCount: Int32?
+            public let fragmentListedCount: Int32?
+            public let fragmentListedUrl: String?
 
             public init(
                 startDate: Int32,
@@ -4336,8 +4350,9 @@ extension Api {
         }
     }
 
-    /// The TL type `StarsAmount`: one case per constructor.
-    public indirect enum StarsAmount: TLSumType {
+    /// The TL type `StarsAmount`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StarsAmount: TLSumType {
         /// `starsAmount#bbb6b4a3`
         case starsAmount(Api.StarsAmount.StarsAmount)
         /// `starsTonAmount#74aee3e0`
@@ -4377,11 +4392,11 @@ extension Api {
         }
 
         /// `starsAmount#bbb6b4a3`: a constructor of `StarsAmount`.
-        public struct StarsAmount: TLConstructor {
+        public final class StarsAmount: TLConstructor {
             public static var constructorID: UInt32 { 0xbbb6b4a3 }
             public static var tlName: String { "starsAmount" }
-            public var amount: Int64
-            public var nanos: Int32
+            public let amount: Int64
+            public let nanos: Int32
 
             public init(
                 amount: Int64,
@@ -4403,10 +4418,10 @@ extension Api {
         }
 
         /// `starsTonAmount#74aee3e0`: a constructor of `StarsAmount`.
-        public struct StarsTonAmount: TLConstructor {
+        public final class StarsTonAmount: TLConstructor {
             public static var constructorID: UInt32 { 0x74aee3e0 }
             public static var tlName: String { "starsTonAmount" }
-            public var amount: Int64
+            public let amount: Int64
 
             public init(
                 amount: Int64
@@ -5223,8 +5238,9 @@ extension Api {
         }
     }
 
-    /// The TL type `StarsTransactionPeer`: one case per constructor.
-    public indirect enum StarsTransactionPeer: TLSumType {
+    /// The TL type `StarsTransactionPeer`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StarsTransactionPeer: TLSumType {
         /// `starsTransactionPeerUnsupported#95f2bfe4`
         case starsTransactionPeerUnsupported
         /// `starsTransactionPeerAppStore#b457b375`
@@ -5305,10 +5321,10 @@ extension Api {
         }
 
         /// `starsTransactionPeer#d80da15d`: a constructor of `StarsTransactionPeer`.
-        public struct StarsTransactionPeer: TLConstructor {
+        public final class StarsTransactionPeer: TLConstructor {
             public static var constructorID: UInt32 { 0xd80da15d }
             public static var tlName: String { "starsTransactionPeer" }
-            public var peer: Api.Peer
+            public let peer: Api.Peer
 
             public init(
                 peer: Api.Peer
@@ -5378,8 +5394,9 @@ extension Api {
         }
     }
 
-    /// The TL type `StatsGraph`: one case per constructor.
-    public indirect enum StatsGraph: TLSumType {
+    /// The TL type `StatsGraph`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StatsGraph: TLSumType {
         /// `statsGraphAsync#4a27eb2d`
         case statsGraphAsync(Api.StatsGraph.StatsGraphAsync)
         /// `statsGraphError#bedc9822`
@@ -5427,10 +5444,10 @@ extension Api {
         }
 
         /// `statsGraphAsync#4a27eb2d`: a constructor of `StatsGraph`.
-        public struct StatsGraphAsync: TLConstructor {
+        public final class StatsGraphAsync: TLConstructor {
             public static var constructorID: UInt32 { 0x4a27eb2d }
             public static var tlName: String { "statsGraphAsync" }
-            public var token: String
+            public let token: String
 
             public init(
                 token: String
@@ -5448,10 +5465,10 @@ extension Api {
         }
 
         /// `statsGraphError#bedc9822`: a constructor of `StatsGraph`.
-        public struct StatsGraphError: TLConstructor {
+        public final class StatsGraphError: TLConstructor {
             public static var constructorID: UInt32 { 0xbedc9822 }
             public static var tlName: String { "statsGraphError" }
-            public var error: String
+            public let error: String
 
             public init(
                 error: String
@@ -5469,11 +5486,11 @@ extension Api {
         }
 
         /// `statsGraph#8ea464b6`: a constructor of `StatsGraph`.
-        public struct StatsGraph: TLConstructor {
+        public final class StatsGraph: TLConstructor {
             public static var constructorID: UInt32 { 0x8ea464b6 }
             public static var tlName: String { "statsGraph" }
-            public var json: Api.DataJSON
-            public var zoomToken: String?
+            public let json: Api.DataJSON
+            public let zoomToken: String?
 
             public init(
                 json: Api.DataJSON,
@@ -5874,8 +5891,9 @@ extension Api {
         }
     }
 
-    /// The TL type `StickerSetCovered`: one case per constructor.
-    public indirect enum StickerSetCovered: TLSumType {
+    /// The TL type `StickerSetCovered`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StickerSetCovered: TLSumType {
         /// `stickerSetCovered#6410a5d2`
         case stickerSetCovered(Api.StickerSetCovered.StickerSetCovered)
         /// `stickerSetMultiCovered#3407e51b`
@@ -5931,11 +5949,11 @@ extension Api {
         }
 
         /// `stickerSetCovered#6410a5d2`: a constructor of `StickerSetCovered`.
-        public struct StickerSetCovered: TLConstructor {
+        public final class StickerSetCovered: TLConstructor {
             public static var constructorID: UInt32 { 0x6410a5d2 }
             public static var tlName: String { "stickerSetCovered" }
-            public var set: Api.StickerSet
-            public var cover: Api.Document
+            public let set: Api.StickerSet
+            public let cover: Api.Document
 
             public init(
                 set: Api.StickerSet,
@@ -5957,11 +5975,11 @@ extension Api {
         }
 
         /// `stickerSetMultiCovered#3407e51b`: a constructor of `StickerSetCovered`.
-        public struct StickerSetMultiCovered: TLConstructor {
+        public final class StickerSetMultiCovered: TLConstructor {
             public static var constructorID: UInt32 { 0x3407e51b }
             public static var tlName: String { "stickerSetMultiCovered" }
-            public var set: Api.StickerSet
-            public var covers: [Api.Document]
+            public let set: Api.StickerSet
+            public let covers: [Api.Document]
 
             public init(
                 set: Api.StickerSet,
@@ -5992,13 +6010,13 @@ extension Api {
         }
 
         /// `stickerSetFullCovered#40d13c0e`: a constructor of `StickerSetCovered`.
-        public struct StickerSetFullCovered: TLConstructor {
+        public final class StickerSetFullCovered: TLConstructor {
             public static var constructorID: UInt32 { 0x40d13c0e }
             public static var tlName: String { "stickerSetFullCovered" }
-            public var set: Api.StickerSet
-            public var packs: [Api.StickerPack]
-            public var keywords: [Api.StickerKeyword]
-            public var documents: [Api.Document]
+            public let set: Api.StickerSet
+            public let packs: [Api.StickerPack]
+            public let keywords: [Api.StickerKeyword]
+            public let documents: [Api.Document]
 
             public init(
                 set: Api.StickerSet,
@@ -6055,10 +6073,10 @@ extension Api {
         }
 
         /// `stickerSetNoCovered#77b15d1c`: a constructor of `StickerSetCovered`.
-        public struct StickerSetNoCovered: TLConstructor {
+        public final class StickerSetNoCovered: TLConstructor {
             public static var constructorID: UInt32 { 0x77b15d1c }
             public static var tlName: String { "stickerSetNoCovered" }
-            public var set: Api.StickerSet
+            public let set: Api.StickerSet
 
             public init(
                 set: Api.StickerSet
@@ -6232,8 +6250,9 @@ extension Api {
         }
     }
 
-    /// The TL type `StoryItem`: one case per constructor.
-    public indirect enum StoryItem: TLSumType {
+    /// The TL type `StoryItem`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StoryItem: TLSumType {
         /// `storyItemDeleted#51e6ee4f`
         case storyItemDeleted(Api.StoryItem.StoryItemDeleted)
         /// `storyItemSkipped#ffadc913`
@@ -6281,10 +6300,10 @@ extension Api {
         }
 
         /// `storyItemDeleted#51e6ee4f`: a constructor of `StoryItem`.
-        public struct StoryItemDeleted: TLConstructor {
+        public final class StoryItemDeleted: TLConstructor {
             public static var constructorID: UInt32 { 0x51e6ee4f }
             public static var tlName: String { "storyItemDeleted" }
-            public var id: Int32
+            public let id: Int32
 
             public init(
                 id: Int32
@@ -6302,14 +6321,14 @@ extension Api {
         }
 
         /// `storyItemSkipped#ffadc913`: a constructor of `StoryItem`.
-        public struct StoryItemSkipped: TLConstructor {
+        public final class StoryItemSkipped: TLConstructor {
             public static var constructorID: UInt32 { 0xffadc913 }
             public static var tlName: String { "storyItemSkipped" }
-            public var closeFriends: Bool
-            public var live: Bool
-            public var id: Int32
-            public var date: Int32
-            public var expireDate: Int32
+            public let closeFriends: Bool
+            public let live: Bool
+            public let id: Int32
+            public let date: Int32
+            public let expireDate: Int32
 
             public init(
                 closeFriends: Bool = false,
@@ -6346,32 +6365,32 @@ extension Api {
         }
 
         /// `storyItem#16a4b93c`: a constructor of `StoryItem`.
-        public struct StoryItem: TLConstructor {
+        public final class StoryItem: TLConstructor {
             public static var constructorID: UInt32 { 0x16a4b93c }
             public static var tlName: String { "storyItem" }
-            public var pinned: Bool
-            public var `public`: Bool
-            public var closeFriends: Bool
-            public var min: Bool
-            public var noforwards: Bool
-            public var edited: Bool
-            public var contacts: Bool
-            public var selectedContacts: Bool
-            public var out: Bool
-            public var id: Int32
-            public var date: Int32
-            public var fromId: Api.Peer?
-            public var fwdFrom: Api.StoryFwdHeader?
-            public var expireDate: Int32
-            public var caption: String?
-            public var entities: [Api.MessageEntity]?
-            public var media: Api.MessageMedia
-            public var mediaAreas: [Api.MediaArea]?
-            public var privacy: [Api.PrivacyRule]?
-            public var views: Api.StoryViews?
-            public var sentReaction: Api.Reaction?
-            public var albums: [Int32]?
-            public var music: Api.Document?
+            public let pinned: Bool
+            public let `public`: Bool
+            public let closeFriends: Bool
+            public let min: Bool
+            public let noforwards: Bool
+            public let edited: Bool
+            public let contacts: Bool
+            public let selectedContacts: Bool
+            public let out: Bool
+            public let id: Int32
+            public let date: Int32
+            public let fromId: Api.Peer?
+            public let fwdFrom: Api.StoryFwdHeader?
+            public let expireDate: Int32
+            public let caption: String?
+            public let entities: [Api.MessageEntity]?
+            public let media: Api.MessageMedia
+            public let mediaAreas: [Api.MediaArea]?
+            public let privacy: [Api.PrivacyRule]?
+            public let views: Api.StoryViews?
+            public let sentReaction: Api.Reaction?
+            public let albums: [Int32]?
+            public let music: Api.Document?
 
             public init(
                 pinned: Bool = false,
@@ -6586,8 +6605,9 @@ extension Api {
         }
     }
 
-    /// The TL type `StoryReaction`: one case per constructor.
-    public indirect enum StoryReaction: TLSumType {
+    /// The TL type `StoryReaction`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StoryReaction: TLSumType {
         /// `storyReaction#6090d6d5`
         case storyReaction(Api.StoryReaction.StoryReaction)
         /// `storyReactionPublicForward#bbab2643`
@@ -6635,12 +6655,12 @@ extension Api {
         }
 
         /// `storyReaction#6090d6d5`: a constructor of `StoryReaction`.
-        public struct StoryReaction: TLConstructor {
+        public final class StoryReaction: TLConstructor {
             public static var constructorID: UInt32 { 0x6090d6d5 }
             public static var tlName: String { "storyReaction" }
-            public var peerId: Api.Peer
-            public var date: Int32
-            public var reaction: Api.Reaction
+            public let peerId: Api.Peer
+            public let date: Int32
+            public let reaction: Api.Reaction
 
             public init(
                 peerId: Api.Peer,
@@ -6666,10 +6686,10 @@ extension Api {
         }
 
         /// `storyReactionPublicForward#bbab2643`: a constructor of `StoryReaction`.
-        public struct StoryReactionPublicForward: TLConstructor {
+        public final class StoryReactionPublicForward: TLConstructor {
             public static var constructorID: UInt32 { 0xbbab2643 }
             public static var tlName: String { "storyReactionPublicForward" }
-            public var message: Api.Message
+            public let message: Api.Message
 
             public init(
                 message: Api.Message
@@ -6687,11 +6707,11 @@ extension Api {
         }
 
         /// `storyReactionPublicRepost#cfcd0f13`: a constructor of `StoryReaction`.
-        public struct StoryReactionPublicRepost: TLConstructor {
+        public final class StoryReactionPublicRepost: TLConstructor {
             public static var constructorID: UInt32 { 0xcfcd0f13 }
             public static var tlName: String { "storyReactionPublicRepost" }
-            public var peerId: Api.Peer
-            public var story: Api.StoryItem
+            public let peerId: Api.Peer
+            public let story: Api.StoryItem
 
             public init(
                 peerId: Api.Peer,
@@ -6713,8 +6733,9 @@ extension Api {
         }
     }
 
-    /// The TL type `StoryView`: one case per constructor.
-    public indirect enum StoryView: TLSumType {
+    /// The TL type `StoryView`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StoryView: TLSumType {
         /// `storyView#b0bdeac5`
         case storyView(Api.StoryView.StoryView)
         /// `storyViewPublicForward#9083670b`
@@ -6762,14 +6783,14 @@ extension Api {
         }
 
         /// `storyView#b0bdeac5`: a constructor of `StoryView`.
-        public struct StoryView: TLConstructor {
+        public final class StoryView: TLConstructor {
             public static var constructorID: UInt32 { 0xb0bdeac5 }
             public static var tlName: String { "storyView" }
-            public var blocked: Bool
-            public var blockedMyStoriesFrom: Bool
-            public var userId: Int64
-            public var date: Int32
-            public var reaction: Api.Reaction?
+            public let blocked: Bool
+            public let blockedMyStoriesFrom: Bool
+            public let userId: Int64
+            public let date: Int32
+            public let reaction: Api.Reaction?
 
             public init(
                 blocked: Bool = false,
@@ -6813,12 +6834,12 @@ extension Api {
         }
 
         /// `storyViewPublicForward#9083670b`: a constructor of `StoryView`.
-        public struct StoryViewPublicForward: TLConstructor {
+        public final class StoryViewPublicForward: TLConstructor {
             public static var constructorID: UInt32 { 0x9083670b }
             public static var tlName: String { "storyViewPublicForward" }
-            public var blocked: Bool
-            public var blockedMyStoriesFrom: Bool
-            public var message: Api.Message
+            public let blocked: Bool
+            public let blockedMyStoriesFrom: Bool
+            public let message: Api.Message
 
             public init(
                 blocked: Bool = false,
@@ -6847,13 +6868,13 @@ extension Api {
         }
 
         /// `storyViewPublicRepost#bd74cf49`: a constructor of `StoryView`.
-        public struct StoryViewPublicRepost: TLConstructor {
+        public final class StoryViewPublicRepost: TLConstructor {
             public static var constructorID: UInt32 { 0xbd74cf49 }
             public static var tlName: String { "storyViewPublicRepost" }
-            public var blocked: Bool
-            public var blockedMyStoriesFrom: Bool
-            public var peerId: Api.Peer
-            public var story: Api.StoryItem
+            public let blocked: Bool
+            public let blockedMyStoriesFrom: Bool
+            public let peerId: Api.Peer
+            public let story: Api.StoryItem
 
             public init(
                 blocked: Bool = false,

@@ -388,7 +388,8 @@ extension Api {
         }
     }
 
-    /// The TL type `TopPeerCategory`: one case per constructor.
+    /// The TL type `TopPeerCategory`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
     public enum TopPeerCategory: TLSumType {
         /// `topPeerCategoryBotsPM#ab661b5b`
         case topPeerCategoryBotsPM

@@ -285,8 +285,9 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.ChatThemes`: one case per constructor.
-    public indirect enum ChatThemes: TLSumType {
+    /// The TL type `account.ChatThemes`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ChatThemes: TLSumType {
         /// `account.chatThemesNotModified#e011e1c4`
         case chatThemesNotModified
         /// `account.chatThemes#be098173`
@@ -325,14 +326,14 @@ extension Api.account {
         }
 
         /// `account.chatThemes#be098173`: a constructor of `account.ChatThemes`.
-        public struct ChatThemes: TLConstructor {
+        public final class ChatThemes: TLConstructor {
             public static var constructorID: UInt32 { 0xbe098173 }
             public static var tlName: String { "account.chatThemes" }
-            public var hash: Int64
-            public var themes: [Api.ChatTheme]
-            public var chats: [Api.Chat]
-            public var users: [Api.User]
-            public var nextOffset: String?
+            public let hash: Int64
+            public let themes: [Api.ChatTheme]
+            public let chats: [Api.Chat]
+            public let users: [Api.User]
+            public let nextOffset: String?
 
             public init(
                 hash: Int64,
@@ -476,8 +477,9 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.EmailVerified`: one case per constructor.
-    public indirect enum EmailVerified: TLSumType {
+    /// The TL type `account.EmailVerified`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum EmailVerified: TLSumType {
         /// `account.emailVerified#2b96cd1b`
         case emailVerified(Api.account.EmailVerified.EmailVerified)
         /// `account.emailVerifiedLogin#e1bb0d61`
@@ -517,10 +519,10 @@ extension Api.account {
         }
 
         /// `account.emailVerified#2b96cd1b`: a constructor of `account.EmailVerified`.
-        public struct EmailVerified: TLConstructor {
+        public final class EmailVerified: TLConstructor {
             public static var constructorID: UInt32 { 0x2b96cd1b }
             public static var tlName: String { "account.emailVerified" }
-            public var email: String
+            public let email: String
 
             public init(
                 email: String
@@ -538,11 +540,11 @@ extension Api.account {
         }
 
         /// `account.emailVerifiedLogin#e1bb0d61`: a constructor of `account.EmailVerified`.
-        public struct EmailVerifiedLogin: TLConstructor {
+        public final class EmailVerifiedLogin: TLConstructor {
             public static var constructorID: UInt32 { 0xe1bb0d61 }
             public static var tlName: String { "account.emailVerifiedLogin" }
-            public var email: String
-            public var sentCode: Api.auth.SentCode
+            public let email: String
+            public let sentCode: Api.auth.SentCode
 
             public init(
                 email: String,
@@ -564,8 +566,9 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.EmojiStatuses`: one case per constructor.
-    public indirect enum EmojiStatuses: TLSumType {
+    /// The TL type `account.EmojiStatuses`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum EmojiStatuses: TLSumType {
         /// `account.emojiStatusesNotModified#d08ce645`
         case emojiStatusesNotModified
         /// `account.emojiStatuses#90c467d1`
@@ -604,11 +607,11 @@ extension Api.account {
         }
 
         /// `account.emojiStatuses#90c467d1`: a constructor of `account.EmojiStatuses`.
-        public struct EmojiStatuses: TLConstructor {
+        public final class EmojiStatuses: TLConstructor {
             public static var constructorID: UInt32 { 0x90c467d1 }
             public static var tlName: String { "account.emojiStatuses" }
-            public var hash: Int64
-            public var statuses: [Api.EmojiStatus]
+            public let hash: Int64
+            public let statuses: [Api.EmojiStatus]
 
             public init(
                 hash: Int64,
@@ -1036,8 +1039,9 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.ResetPasswordResult`: one case per constructor.
-    public indirect enum ResetPasswordResult: TLSumType {
+    /// The TL type `account.ResetPasswordResult`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ResetPasswordResult: TLSumType {
         /// `account.resetPasswordFailedWait#e3779861`
         case resetPasswordFailedWait(Api.account.ResetPasswordResult.ResetPasswordFailedWait)
         /// `account.resetPasswordRequestedWait#e9effc7d`
@@ -1084,10 +1088,10 @@ extension Api.account {
         }
 
         /// `account.resetPasswordFailedWait#e3779861`: a constructor of `account.ResetPasswordResult`.
-        public struct ResetPasswordFailedWait: TLConstructor {
+        public final class ResetPasswordFailedWait: TLConstructor {
             public static var constructorID: UInt32 { 0xe3779861 }
             public static var tlName: String { "account.resetPasswordFailedWait" }
-            public var retryDate: Int32
+            public let retryDate: Int32
 
             public init(
                 retryDate: Int32
@@ -1105,10 +1109,10 @@ extension Api.account {
         }
 
         /// `account.resetPasswordRequestedWait#e9effc7d`: a constructor of `account.ResetPasswordResult`.
-        public struct ResetPasswordRequestedWait: TLConstructor {
+        public final class ResetPasswordRequestedWait: TLConstructor {
             public static var constructorID: UInt32 { 0xe9effc7d }
             public static var tlName: String { "account.resetPasswordRequestedWait" }
-            public var untilDate: Int32
+            public let untilDate: Int32
 
             public init(
                 untilDate: Int32
@@ -1204,8 +1208,9 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.SavedMusicIds`: one case per constructor.
-    public indirect enum SavedMusicIds: TLSumType {
+    /// The TL type `account.SavedMusicIds`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum SavedMusicIds: TLSumType {
         /// `account.savedMusicIdsNotModified#4fc81d6e`
         case savedMusicIdsNotModified
         /// `account.savedMusicIds#998d6636`
@@ -1244,10 +1249,10 @@ extension Api.account {
         }
 
         /// `account.savedMusicIds#998d6636`: a constructor of `account.SavedMusicIds`.
-        public struct SavedMusicIds: TLConstructor {
+        public final class SavedMusicIds: TLConstructor {
             public static var constructorID: UInt32 { 0x998d6636 }
             public static var tlName: String { "account.savedMusicIds" }
-            public var ids: [Int64]
+            public let ids: [Int64]
 
             public init(
                 ids: [Int64]
@@ -1274,8 +1279,9 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.SavedRingtone`: one case per constructor.
-    public indirect enum SavedRingtone: TLSumType {
+    /// The TL type `account.SavedRingtone`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum SavedRingtone: TLSumType {
         /// `account.savedRingtone#b7263f6d`
         case savedRingtone
         /// `account.savedRingtoneConverted#1f307eb7`
@@ -1314,10 +1320,10 @@ extension Api.account {
         }
 
         /// `account.savedRingtoneConverted#1f307eb7`: a constructor of `account.SavedRingtone`.
-        public struct SavedRingtoneConverted: TLConstructor {
+        public final class SavedRingtoneConverted: TLConstructor {
             public static var constructorID: UInt32 { 0x1f307eb7 }
             public static var tlName: String { "account.savedRingtoneConverted" }
-            public var document: Api.Document
+            public let document: Api.Document
 
             public init(
                 document: Api.Document
@@ -1335,8 +1341,9 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.SavedRingtones`: one case per constructor.
-    public indirect enum SavedRingtones: TLSumType {
+    /// The TL type `account.SavedRingtones`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum SavedRingtones: TLSumType {
         /// `account.savedRingtonesNotModified#fbf6e8b1`
         case savedRingtonesNotModified
         /// `account.savedRingtones#c1e92cc5`
@@ -1375,11 +1382,11 @@ extension Api.account {
         }
 
         /// `account.savedRingtones#c1e92cc5`: a constructor of `account.SavedRingtones`.
-        public struct SavedRingtones: TLConstructor {
+        public final class SavedRingtones: TLConstructor {
             public static var constructorID: UInt32 { 0xc1e92cc5 }
             public static var tlName: String { "account.savedRingtones" }
-            public var hash: Int64
-            public var ringtones: [Api.Document]
+            public let hash: Int64
+            public let ringtones: [Api.Document]
 
             public init(
                 hash: Int64,
@@ -1457,8 +1464,9 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.Themes`: one case per constructor.
-    public indirect enum Themes: TLSumType {
+    /// The TL type `account.Themes`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum Themes: TLSumType {
         /// `account.themesNotModified#f41eb622`
         case themesNotModified
         /// `account.themes#9a3d8c6d`
@@ -1497,11 +1505,11 @@ extension Api.account {
         }
 
         /// `account.themes#9a3d8c6d`: a constructor of `account.Themes`.
-        public struct Themes: TLConstructor {
+        public final class Themes: TLConstructor {
             public static var constructorID: UInt32 { 0x9a3d8c6d }
             public static var tlName: String { "account.themes" }
-            public var hash: Int64
-            public var themes: [Api.Theme]
+            public let hash: Int64
+            public let themes: [Api.Theme]
 
             public init(
                 hash: Int64,
@@ -1558,8 +1566,9 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.WallPapers`: one case per constructor.
-    public indirect enum WallPapers: TLSumType {
+    /// The TL type `account.WallPapers`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum WallPapers: TLSumType {
         /// `account.wallPapersNotModified#1c199183`
         case wallPapersNotModified
         /// `account.wallPapers#cdc3858c`
@@ -1598,11 +1607,11 @@ extension Api.account {
         }
 
         /// `account.wallPapers#cdc3858c`: a constructor of `account.WallPapers`.
-        public struct WallPapers: TLConstructor {
+        public final class WallPapers: TLConstructor {
             public static var constructorID: UInt32 { 0xcdc3858c }
             public static var tlName: String { "account.wallPapers" }
-            public var hash: Int64
-            public var wallpapers: [Api.WallPaper]
+            public let hash: Int64
+            public let wallpapers: [Api.WallPaper]
 
             public init(
                 hash: Int64,
@@ -1677,8 +1686,9 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.WebBrowserSettings`: one case per constructor.
-    public indirect enum WebBrowserSettings: TLSumType {
+    /// The TL type `account.WebBrowserSettings`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum WebBrowserSettings: TLSumType {
         /// `account.webBrowserSettingsNotModified#c31c8f4e`
         case webBrowserSettingsNotModified
         /// `account.webBrowserSettings#79eb8cb3`
@@ -1717,14 +1727,14 @@ extension Api.account {
         }
 
         /// `account.webBrowserSettings#79eb8cb3`: a constructor of `account.WebBrowserSettings`.
-        public struct WebBrowserSettings: TLConstructor {
+        public final class WebBrowserSettings: TLConstructor {
             public static var constructorID: UInt32 { 0x79eb8cb3 }
             public static var tlName: String { "account.webBrowserSettings" }
-            public var openExternalBrowser: Bool
-            public var displayCloseButton: Bool
-            public var externalExceptions: [Api.WebDomainException]
-            public var inappExceptions: [Api.WebDomainException]
-            public var hash: Int64
+            public let openExternalBrowser: Bool
+            public let displayCloseButton: Bool
+            public let externalExceptions: [Api.WebDomainException]
+            public let inappExceptions: [Api.WebDomainException]
+            public let hash: Int64
 
             public init(
                 openExternalBrowser: Bool = false,

@@ -108,8 +108,9 @@ extension Api.channels {
         }
     }
 
-    /// The TL type `channels.ChannelParticipants`: one case per constructor.
-    public indirect enum ChannelParticipants: TLSumType {
+    /// The TL type `channels.ChannelParticipants`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ChannelParticipants: TLSumType {
         /// `channels.channelParticipants#9ab0feaf`
         case channelParticipants(Api.channels.ChannelParticipants.ChannelParticipants)
         /// `channels.channelParticipantsNotModified#f0173fe9`
@@ -148,13 +149,13 @@ extension Api.channels {
         }
 
         /// `channels.channelParticipants#9ab0feaf`: a constructor of `channels.ChannelParticipants`.
-        public struct ChannelParticipants: TLConstructor {
+        public final class ChannelParticipants: TLConstructor {
             public static var constructorID: UInt32 { 0x9ab0feaf }
             public static var tlName: String { "channels.channelParticipants" }
-            public var count: Int32
-            public var participants: [Api.ChannelParticipant]
-            public var chats: [Api.Chat]
-            public var users: [Api.User]
+            public let count: Int32
+            public let participants: [Api.ChannelParticipant]
+            public let chats: [Api.Chat]
+            public let users: [Api.User]
 
             public init(
                 count: Int32,
@@ -269,8 +270,9 @@ extension Api.channels {
         }
     }
 
-    /// The TL type `channels.SponsoredMessageReportResult`: one case per constructor.
-    public indirect enum SponsoredMessageReportResult: TLSumType {
+    /// The TL type `channels.SponsoredMessageReportResult`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum SponsoredMessageReportResult: TLSumType {
         /// `channels.sponsoredMessageReportResultChooseOption#846f9e42`
         case sponsoredMessageReportResultChooseOption(Api.channels.SponsoredMessageReportResult.SponsoredMessageReportResultChooseOption)
         /// `channels.sponsoredMessageReportResultAdsHidden#3e3bcf2f`
@@ -316,11 +318,11 @@ extension Api.channels {
         }
 
         /// `channels.sponsoredMessageReportResultChooseOption#846f9e42`: a constructor of `channels.SponsoredMessageReportResult`.
-        public struct SponsoredMessageReportResultChooseOption: TLConstructor {
+        public final class SponsoredMessageReportResultChooseOption: TLConstructor {
             public static var constructorID: UInt32 { 0x846f9e42 }
             public static var tlName: String { "channels.sponsoredMessageReportResultChooseOption" }
-            public var title: String
-            public var options: [Api.SponsoredMessageReportOption]
+            public let title: String
+            public let options: [Api.SponsoredMessageReportOption]
 
             public init(
                 title: String,

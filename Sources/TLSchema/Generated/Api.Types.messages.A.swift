@@ -103,8 +103,9 @@ extension Api.messages {
         }
     }
 
-    /// The TL type `messages.AllStickers`: one case per constructor.
-    public indirect enum AllStickers: TLSumType {
+    /// The TL type `messages.AllStickers`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum AllStickers: TLSumType {
         /// `messages.allStickersNotModified#e86602c3`
         case allStickersNotModified
         /// `messages.allStickers#cdbbcebb`
@@ -143,11 +144,11 @@ extension Api.messages {
         }
 
         /// `messages.allStickers#cdbbcebb`: a constructor of `messages.AllStickers`.
-        public struct AllStickers: TLConstructor {
+        public final class AllStickers: TLConstructor {
             public static var constructorID: UInt32 { 0xcdbbcebb }
             public static var tlName: String { "messages.allStickers" }
-            public var hash: Int64
-            public var sets: [Api.StickerSet]
+            public let hash: Int64
+            public let sets: [Api.StickerSet]
 
             public init(
                 hash: Int64,
@@ -213,8 +214,9 @@ extension Api.messages {
         }
     }
 
-    /// The TL type `messages.AvailableEffects`: one case per constructor.
-    public indirect enum AvailableEffects: TLSumType {
+    /// The TL type `messages.AvailableEffects`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum AvailableEffects: TLSumType {
         /// `messages.availableEffectsNotModified#d1ed9a5b`
         case availableEffectsNotModified
         /// `messages.availableEffects#bddb616e`
@@ -253,12 +255,12 @@ extension Api.messages {
         }
 
         /// `messages.availableEffects#bddb616e`: a constructor of `messages.AvailableEffects`.
-        public struct AvailableEffects: TLConstructor {
+        public final class AvailableEffects: TLConstructor {
             public static var constructorID: UInt32 { 0xbddb616e }
             public static var tlName: String { "messages.availableEffects" }
-            public var hash: Int32
-            public var effects: [Api.AvailableEffect]
-            public var documents: [Api.Document]
+            public let hash: Int32
+            public let effects: [Api.AvailableEffect]
+            public let documents: [Api.Document]
 
             public init(
                 hash: Int32,
@@ -302,8 +304,9 @@ extension Api.messages {
         }
     }
 
-    /// The TL type `messages.AvailableReactions`: one case per constructor.
-    public indirect enum AvailableReactions: TLSumType {
+    /// The TL type `messages.AvailableReactions`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum AvailableReactions: TLSumType {
         /// `messages.availableReactionsNotModified#9f071957`
         case availableReactionsNotModified
         /// `messages.availableReactions#768e3aad`
@@ -342,11 +345,11 @@ extension Api.messages {
         }
 
         /// `messages.availableReactions#768e3aad`: a constructor of `messages.AvailableReactions`.
-        public struct AvailableReactions: TLConstructor {
+        public final class AvailableReactions: TLConstructor {
             public static var constructorID: UInt32 { 0x768e3aad }
             public static var tlName: String { "messages.availableReactions" }
-            public var hash: Int32
-            public var reactions: [Api.AvailableReaction]
+            public let hash: Int32
+            public let reactions: [Api.AvailableReaction]
 
             public init(
                 hash: Int32,

@@ -143,8 +143,9 @@ extension Api.messages {
         }
     }
 
-    /// The TL type `messages.ChatInviteJoinResult`: one case per constructor.
-    public indirect enum ChatInviteJoinResult: TLSumType {
+    /// The TL type `messages.ChatInviteJoinResult`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum ChatInviteJoinResult: TLSumType {
         /// `messages.chatInviteJoinResultOk#445663a7`
         case chatInviteJoinResultOk(Api.messages.ChatInviteJoinResult.ChatInviteJoinResultOk)
         /// `messages.chatInviteJoinResultWebView#61ca29d3`
@@ -184,10 +185,10 @@ extension Api.messages {
         }
 
         /// `messages.chatInviteJoinResultOk#445663a7`: a constructor of `messages.ChatInviteJoinResult`.
-        public struct ChatInviteJoinResultOk: TLConstructor {
+        public final class ChatInviteJoinResultOk: TLConstructor {
             public static var constructorID: UInt32 { 0x445663a7 }
             public static var tlName: String { "messages.chatInviteJoinResultOk" }
-            public var updates: Api.Updates
+            public let updates: Api.Updates
 
             public init(
                 updates: Api.Updates
@@ -205,12 +206,12 @@ extension Api.messages {
         }
 
         /// `messages.chatInviteJoinResultWebView#61ca29d3`: a constructor of `messages.ChatInviteJoinResult`.
-        public struct ChatInviteJoinResultWebView: TLConstructor {
+        public final class ChatInviteJoinResultWebView: TLConstructor {
             public static var constructorID: UInt32 { 0x61ca29d3 }
             public static var tlName: String { "messages.chatInviteJoinResultWebView" }
-            public var botId: Int64
-            public var queryId: Int64
-            public var users: [Api.User]
+            public let botId: Int64
+            public let queryId: Int64
+            public let users: [Api.User]
 
             public init(
                 botId: Int64,
@@ -245,8 +246,9 @@ extension Api.messages {
         }
     }
 
-    /// The TL type `messages.Chats`: one case per constructor.
-    public indirect enum Chats: TLSumType {
+    /// The TL type `messages.Chats`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum Chats: TLSumType {
         /// `messages.chats#64ff9fd5`
         case chats(Api.messages.Chats.Chats)
         /// `messages.chatsSlice#9cd81144`
@@ -286,10 +288,10 @@ extension Api.messages {
         }
 
         /// `messages.chats#64ff9fd5`: a constructor of `messages.Chats`.
-        public struct Chats: TLConstructor {
+        public final class Chats: TLConstructor {
             public static var constructorID: UInt32 { 0x64ff9fd5 }
             public static var tlName: String { "messages.chats" }
-            public var chats: [Api.Chat]
+            public let chats: [Api.Chat]
 
             public init(
                 chats: [Api.Chat]
@@ -316,11 +318,11 @@ extension Api.messages {
         }
 
         /// `messages.chatsSlice#9cd81144`: a constructor of `messages.Chats`.
-        public struct ChatsSlice: TLConstructor {
+        public final class ChatsSlice: TLConstructor {
             public static var constructorID: UInt32 { 0x9cd81144 }
             public static var tlName: String { "messages.chatsSlice" }
-            public var count: Int32
-            public var chats: [Api.Chat]
+            public let count: Int32
+            public let chats: [Api.Chat]
 
             public init(
                 count: Int32,

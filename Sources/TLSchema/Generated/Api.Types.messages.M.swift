@@ -161,8 +161,9 @@ extension Api.messages {
         }
     }
 
-    /// The TL type `messages.Messages`: one case per constructor.
-    public indirect enum Messages: TLSumType {
+    /// The TL type `messages.Messages`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum Messages: TLSumType {
         /// `messages.messages#1d73e7ea`
         case messages(Api.messages.Messages.Messages)
         /// `messages.messagesSlice#5f206716`
@@ -218,13 +219,13 @@ extension Api.messages {
         }
 
         /// `messages.messages#1d73e7ea`: a constructor of `messages.Messages`.
-        public struct Messages: TLConstructor {
+        public final class Messages: TLConstructor {
             public static var constructorID: UInt32 { 0x1d73e7ea }
             public static var tlName: String { "messages.messages" }
-            public var messages: [Api.Message]
-            public var topics: [Api.ForumTopic]
-            public var chats: [Api.Chat]
-            public var users: [Api.User]
+            public let messages: [Api.Message]
+            public let topics: [Api.ForumTopic]
+            public let chats: [Api.Chat]
+            public let users: [Api.User]
 
             public init(
                 messages: [Api.Message],
@@ -290,18 +291,18 @@ extension Api.messages {
         }
 
         /// `messages.messagesSlice#5f206716`: a constructor of `messages.Messages`.
-        public struct MessagesSlice: TLConstructor {
+        public final class MessagesSlice: TLConstructor {
             public static var constructorID: UInt32 { 0x5f206716 }
             public static var tlName: String { "messages.messagesSlice" }
-            public var inexact: Bool
-            public var count: Int32
-            public var nextRate: Int32?
-            public var offsetIdOffset: Int32?
-            public var searchFlood: Api.SearchPostsFlood?
-            public var messages: [Api.Message]
-            public var topics: [Api.ForumTopic]
-            public var chats: [Api.Chat]
-            public var users: [Api.User]
+            public let inexact: Bool
+            public let count: Int32
+            public let nextRate: Int32?
+            public let offsetIdOffset: Int32?
+            public let searchFlood: Api.SearchPostsFlood?
+            public let messages: [Api.Message]
+            public let topics: [Api.ForumTopic]
+            public let chats: [Api.Chat]
+            public let users: [Api.User]
 
             public init(
                 inexact: Bool = false,
@@ -411,17 +412,17 @@ extension Api.messages {
         }
 
         /// `messages.channelMessages#c776ba4e`: a constructor of `messages.Messages`.
-        public struct ChannelMessages: TLConstructor {
+        public final class ChannelMessages: TLConstructor {
             public static var constructorID: UInt32 { 0xc776ba4e }
             public static var tlName: String { "messages.channelMessages" }
-            public var inexact: Bool
-            public var pts: Int32
-            public var count: Int32
-            public var offsetIdOffset: Int32?
-            public var messages: [Api.Message]
-            public var topics: [Api.ForumTopic]
-            public var chats: [Api.Chat]
-            public var users: [Api.User]
+            public let inexact: Bool
+            public let pts: Int32
+            public let count: Int32
+            public let offsetIdOffset: Int32?
+            public let messages: [Api.Message]
+            public let topics: [Api.ForumTopic]
+            public let chats: [Api.Chat]
+            public let users: [Api.User]
 
             public init(
                 inexact: Bool = false,
@@ -513,10 +514,10 @@ extension Api.messages {
         }
 
         /// `messages.messagesNotModified#74535f21`: a constructor of `messages.Messages`.
-        public struct MessagesNotModified: TLConstructor {
+        public final class MessagesNotModified: TLConstructor {
             public static var constructorID: UInt32 { 0x74535f21 }
             public static var tlName: String { "messages.messagesNotModified" }
-            public var count: Int32
+            public let count: Int32
 
             public init(
                 count: Int32

@@ -36,8 +36,9 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.CheckCanSendGiftResult`: one case per constructor.
-    public indirect enum CheckCanSendGiftResult: TLSumType {
+    /// The TL type `payments.CheckCanSendGiftResult`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum CheckCanSendGiftResult: TLSumType {
         /// `payments.checkCanSendGiftResultOk#374fa7ad`
         case checkCanSendGiftResultOk
         /// `payments.checkCanSendGiftResultFail#d5e58274`
@@ -76,10 +77,10 @@ extension Api.payments {
         }
 
         /// `payments.checkCanSendGiftResultFail#d5e58274`: a constructor of `payments.CheckCanSendGiftResult`.
-        public struct CheckCanSendGiftResultFail: TLConstructor {
+        public final class CheckCanSendGiftResultFail: TLConstructor {
             public static var constructorID: UInt32 { 0xd5e58274 }
             public static var tlName: String { "payments.checkCanSendGiftResultFail" }
-            public var reason: Api.TextWithEntities
+            public let reason: Api.TextWithEntities
 
             public init(
                 reason: Api.TextWithEntities
@@ -277,8 +278,9 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.GiveawayInfo`: one case per constructor.
-    public indirect enum GiveawayInfo: TLSumType {
+    /// The TL type `payments.GiveawayInfo`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum GiveawayInfo: TLSumType {
         /// `payments.giveawayInfo#4367daa0`
         case giveawayInfo(Api.payments.GiveawayInfo.GiveawayInfo)
         /// `payments.giveawayInfoResults#e175e66f`
@@ -318,15 +320,15 @@ extension Api.payments {
         }
 
         /// `payments.giveawayInfo#4367daa0`: a constructor of `payments.GiveawayInfo`.
-        public struct GiveawayInfo: TLConstructor {
+        public final class GiveawayInfo: TLConstructor {
             public static var constructorID: UInt32 { 0x4367daa0 }
             public static var tlName: String { "payments.giveawayInfo" }
-            public var participating: Bool
-            public var preparingResults: Bool
-            public var startDate: Int32
-            public var joinedTooEarlyDate: Int32?
-            public var adminDisallowedChatId: Int64?
-            public var disallowedCountry: String?
+            public let participating: Bool
+            public let preparingResults: Bool
+            public let startDate: Int32
+            public let joinedTooEarlyDate: Int32?
+            public let adminDisallowedChatId: Int64?
+            public let disallowedCountry: String?
 
             public init(
                 participating: Bool = false,
@@ -388,17 +390,17 @@ extension Api.payments {
         }
 
         /// `payments.giveawayInfoResults#e175e66f`: a constructor of `payments.GiveawayInfo`.
-        public struct GiveawayInfoResults: TLConstructor {
+        public final class GiveawayInfoResults: TLConstructor {
             public static var constructorID: UInt32 { 0xe175e66f }
             public static var tlName: String { "payments.giveawayInfoResults" }
-            public var winner: Bool
-            public var refunded: Bool
-            public var startDate: Int32
-            public var giftCodeSlug: String?
-            public var starsPrize: Int64?
-            public var finishDate: Int32
-            public var winnersCount: Int32
-            public var activatedCount: Int32?
+            public let winner: Bool
+            public let refunded: Bool
+            public let startDate: Int32
+            public let giftCodeSlug: String?
+            public let starsPrize: Int64?
+            public let finishDate: Int32
+            public let winnersCount: Int32
+            public let activatedCount: Int32?
 
             public init(
                 winner: Bool = false,
@@ -468,8 +470,9 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.PaymentForm`: one case per constructor.
-    public indirect enum PaymentForm: TLSumType {
+    /// The TL type `payments.PaymentForm`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PaymentForm: TLSumType {
         /// `payments.paymentForm#a0058751`
         case paymentForm(Api.payments.PaymentForm.PaymentForm)
         /// `payments.paymentFormStars#7bf6b15c`
@@ -517,25 +520,25 @@ extension Api.payments {
         }
 
         /// `payments.paymentForm#a0058751`: a constructor of `payments.PaymentForm`.
-        public struct PaymentForm: TLConstructor {
+        public final class PaymentForm: TLConstructor {
             public static var constructorID: UInt32 { 0xa0058751 }
             public static var tlName: String { "payments.paymentForm" }
-            public var canSaveCredentials: Bool
-            public var passwordMissing: Bool
-            public var formId: Int64
-            public var botId: Int64
-            public var title: String
-            public var description: String
-            public var photo: Api.WebDocument?
-            public var invoice: Api.Invoice
-            public var providerId: Int64
-            public var url: String
-            public var nativeProvider: String?
-            public var nativeParams: Api.DataJSON?
-            public var additionalMethods: [Api.PaymentFormMethod]?
-            public var savedInfo: Api.PaymentRequestedInfo?
-            public var savedCredentials: [Api.PaymentSavedCredentials]?
-            public var users: [Api.User]
+            public let canSaveCredentials: Bool
+            public let passwordMissing: Bool
+            public let formId: Int64
+            public let botId: Int64
+            public let title: String
+            public let description: String
+            public let photo: Api.WebDocument?
+            public let invoice: Api.Invoice
+            public let providerId: Int64
+            public let url: String
+            public let nativeProvider: String?
+            public let nativeParams: Api.DataJSON?
+            public let additionalMethods: [Api.PaymentFormMethod]?
+            public let savedInfo: Api.PaymentRequestedInfo?
+            public let savedCredentials: [Api.PaymentSavedCredentials]?
+            public let users: [Api.User]
 
             public init(
                 canSaveCredentials: Bool = false,
@@ -689,16 +692,16 @@ extension Api.payments {
         }
 
         /// `payments.paymentFormStars#7bf6b15c`: a constructor of `payments.PaymentForm`.
-        public struct PaymentFormStars: TLConstructor {
+        public final class PaymentFormStars: TLConstructor {
             public static var constructorID: UInt32 { 0x7bf6b15c }
             public static var tlName: String { "payments.paymentFormStars" }
-            public var formId: Int64
-            public var botId: Int64
-            public var title: String
-            public var description: String
-            public var photo: Api.WebDocument?
-            public var invoice: Api.Invoice
-            public var users: [Api.User]
+            public let formId: Int64
+            public let botId: Int64
+            public let title: String
+            public let description: String
+            public let photo: Api.WebDocument?
+            public let invoice: Api.Invoice
+            public let users: [Api.User]
 
             public init(
                 formId: Int64,
@@ -759,11 +762,11 @@ extension Api.payments {
         }
 
         /// `payments.paymentFormStarGift#b425cfe1`: a constructor of `payments.PaymentForm`.
-        public struct PaymentFormStarGift: TLConstructor {
+        public final class PaymentFormStarGift: TLConstructor {
             public static var constructorID: UInt32 { 0xb425cfe1 }
             public static var tlName: String { "payments.paymentFormStarGift" }
-            public var formId: Int64
-            public var invoice: Api.Invoice
+            public let formId: Int64
+            public let invoice: Api.Invoice
 
             public init(
                 formId: Int64,
@@ -785,8 +788,9 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.PaymentReceipt`: one case per constructor.
-    public indirect enum PaymentReceipt: TLSumType {
+    /// The TL type `payments.PaymentReceipt`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PaymentReceipt: TLSumType {
         /// `payments.paymentReceipt#70c4fe03`
         case paymentReceipt(Api.payments.PaymentReceipt.PaymentReceipt)
         /// `payments.paymentReceiptStars#dabbf83a`
@@ -826,23 +830,23 @@ extension Api.payments {
         }
 
         /// `payments.paymentReceipt#70c4fe03`: a constructor of `payments.PaymentReceipt`.
-        public struct PaymentReceipt: TLConstructor {
+        public final class PaymentReceipt: TLConstructor {
             public static var constructorID: UInt32 { 0x70c4fe03 }
             public static var tlName: String { "payments.paymentReceipt" }
-            public var date: Int32
-            public var botId: Int64
-            public var providerId: Int64
-            public var title: String
-            public var description: String
-            public var photo: Api.WebDocument?
-            public var invoice: Api.Invoice
-            public var info: Api.PaymentRequestedInfo?
-            public var shipping: Api.ShippingOption?
-            public var tipAmount: Int64?
-            public var currency: String
-            public var totalAmount: Int64
-            public var credentialsTitle: String
-            public var users: [Api.User]
+            public let date: Int32
+            public let botId: Int64
+            public let providerId: Int64
+            public let title: String
+            public let description: String
+            public let photo: Api.WebDocument?
+            public let invoice: Api.Invoice
+            public let info: Api.PaymentRequestedInfo?
+            public let shipping: Api.ShippingOption?
+            public let tipAmount: Int64?
+            public let currency: String
+            public let totalAmount: Int64
+            public let credentialsTitle: String
+            public let users: [Api.User]
 
             public init(
                 date: Int32,
@@ -952,19 +956,19 @@ extension Api.payments {
         }
 
         /// `payments.paymentReceiptStars#dabbf83a`: a constructor of `payments.PaymentReceipt`.
-        public struct PaymentReceiptStars: TLConstructor {
+        public final class PaymentReceiptStars: TLConstructor {
             public static var constructorID: UInt32 { 0xdabbf83a }
             public static var tlName: String { "payments.paymentReceiptStars" }
-            public var date: Int32
-            public var botId: Int64
-            public var title: String
-            public var description: String
-            public var photo: Api.WebDocument?
-            public var invoice: Api.Invoice
-            public var currency: String
-            public var totalAmount: Int64
-            public var transactionId: String
-            public var users: [Api.User]
+            public let date: Int32
+            public let botId: Int64
+            public let title: String
+            public let description: String
+            public let photo: Api.WebDocument?
+            public let invoice: Api.Invoice
+            public let currency: String
+            public let totalAmount: Int64
+            public let transactionId: String
+            public let users: [Api.User]
 
             public init(
                 date: Int32,
@@ -1037,8 +1041,9 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.PaymentResult`: one case per constructor.
-    public indirect enum PaymentResult: TLSumType {
+    /// The TL type `payments.PaymentResult`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum PaymentResult: TLSumType {
         /// `payments.paymentResult#4e5f810d`
         case paymentResult(Api.payments.PaymentResult.PaymentResult)
         /// `payments.paymentVerificationNeeded#d8411139`
@@ -1078,10 +1083,10 @@ extension Api.payments {
         }
 
         /// `payments.paymentResult#4e5f810d`: a constructor of `payments.PaymentResult`.
-        public struct PaymentResult: TLConstructor {
+        public final class PaymentResult: TLConstructor {
             public static var constructorID: UInt32 { 0x4e5f810d }
             public static var tlName: String { "payments.paymentResult" }
-            public var updates: Api.Updates
+            public let updates: Api.Updates
 
             public init(
                 updates: Api.Updates
@@ -1099,10 +1104,10 @@ extension Api.payments {
         }
 
         /// `payments.paymentVerificationNeeded#d8411139`: a constructor of `payments.PaymentResult`.
-        public struct PaymentVerificationNeeded: TLConstructor {
+        public final class PaymentVerificationNeeded: TLConstructor {
             public static var constructorID: UInt32 { 0xd8411139 }
             public static var tlName: String { "payments.paymentVerificationNeeded" }
-            public var url: String
+            public let url: String
 
             public init(
                 url: String
@@ -1382,8 +1387,9 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.StarGiftActiveAuctions`: one case per constructor.
-    public indirect enum StarGiftActiveAuctions: TLSumType {
+    /// The TL type `payments.StarGiftActiveAuctions`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StarGiftActiveAuctions: TLSumType {
         /// `payments.starGiftActiveAuctionsNotModified#db33dad0`
         case starGiftActiveAuctionsNotModified
         /// `payments.starGiftActiveAuctions#aef6abbc`
@@ -1422,12 +1428,12 @@ extension Api.payments {
         }
 
         /// `payments.starGiftActiveAuctions#aef6abbc`: a constructor of `payments.StarGiftActiveAuctions`.
-        public struct StarGiftActiveAuctions: TLConstructor {
+        public final class StarGiftActiveAuctions: TLConstructor {
             public static var constructorID: UInt32 { 0xaef6abbc }
             public static var tlName: String { "payments.starGiftActiveAuctions" }
-            public var auctions: [Api.StarGiftActiveAuctionState]
-            public var users: [Api.User]
-            public var chats: [Api.Chat]
+            public let auctions: [Api.StarGiftActiveAuctionState]
+            public let users: [Api.User]
+            public let chats: [Api.Chat]
 
             public init(
                 auctions: [Api.StarGiftActiveAuctionState],
@@ -1602,8 +1608,9 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.StarGiftCollections`: one case per constructor.
-    public indirect enum StarGiftCollections: TLSumType {
+    /// The TL type `payments.StarGiftCollections`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StarGiftCollections: TLSumType {
         /// `payments.starGiftCollectionsNotModified#a0ba4f17`
         case starGiftCollectionsNotModified
         /// `payments.starGiftCollections#8a2932f3`
@@ -1642,10 +1649,10 @@ extension Api.payments {
         }
 
         /// `payments.starGiftCollections#8a2932f3`: a constructor of `payments.StarGiftCollections`.
-        public struct StarGiftCollections: TLConstructor {
+        public final class StarGiftCollections: TLConstructor {
             public static var constructorID: UInt32 { 0x8a2932f3 }
             public static var tlName: String { "payments.starGiftCollections" }
-            public var collections: [Api.StarGiftCollection]
+            public let collections: [Api.StarGiftCollection]
 
             public init(
                 collections: [Api.StarGiftCollection]
@@ -1781,8 +1788,9 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.StarGifts`: one case per constructor.
-    public indirect enum StarGifts: TLSumType {
+    /// The TL type `payments.StarGifts`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum StarGifts: TLSumType {
         /// `payments.starGiftsNotModified#a388a368`
         case starGiftsNotModified
         /// `payments.starGifts#2ed82995`
@@ -1821,13 +1829,13 @@ extension Api.payments {
         }
 
         /// `payments.starGifts#2ed82995`: a constructor of `payments.StarGifts`.
-        public struct StarGifts: TLConstructor {
+        public final class StarGifts: TLConstructor {
             public static var constructorID: UInt32 { 0x2ed82995 }
             public static var tlName: String { "payments.starGifts" }
-            public var hash: Int32
-            public var gifts: [Api.StarGift]
-            public var chats: [Api.Chat]
-            public var users: [Api.User]
+            public let hash: Int32
+            public let gifts: [Api.StarGift]
+            public let chats: [Api.Chat]
+            public let users: [Api.User]
 
             public init(
                 hash: Int32,

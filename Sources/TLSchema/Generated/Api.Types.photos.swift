@@ -36,8 +36,9 @@ extension Api.photos {
         }
     }
 
-    /// The TL type `photos.Photos`: one case per constructor.
-    public indirect enum Photos: TLSumType {
+    /// The TL type `photos.Photos`: one case per constructor; each case with fields carries an
+    /// immutable final class, so the enum is one word wide and cheap to copy.
+    public enum Photos: TLSumType {
         /// `photos.photos#8dca6aa5`
         case photos(Api.photos.Photos.Photos)
         /// `photos.photosSlice#15051f54`
@@ -77,11 +78,11 @@ extension Api.photos {
         }
 
         /// `photos.photos#8dca6aa5`: a constructor of `photos.Photos`.
-        public struct Photos: TLConstructor {
+        public final class Photos: TLConstructor {
             public static var constructorID: UInt32 { 0x8dca6aa5 }
             public static var tlName: String { "photos.photos" }
-            public var photos: [Api.Photo]
-            public var users: [Api.User]
+            public let photos: [Api.Photo]
+            public let users: [Api.User]
 
             public init(
                 photos: [Api.Photo],
@@ -121,12 +122,12 @@ extension Api.photos {
         }
 
         /// `photos.photosSlice#15051f54`: a constructor of `photos.Photos`.
-        public struct PhotosSlice: TLConstructor {
+        public final class PhotosSlice: TLConstructor {
             public static var constructorID: UInt32 { 0x15051f54 }
             public static var tlName: String { "photos.photosSlice" }
-            public var count: Int32
-            public var photos: [Api.Photo]
-            public var users: [Api.User]
+            public let count: Int32
+            public let photos: [Api.Photo]
+            public let users: [Api.User]
 
             public init(
                 count: Int32,

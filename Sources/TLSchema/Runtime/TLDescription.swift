@@ -7,7 +7,8 @@ public protocol TLSumType: TLObject {
 
 extension TLSerializable {
     /// A readable, multi-line description for logs and tools: constructor names, field names and
-    /// values; absent optional fields are left out, long byte strings are shortened.
+    /// values; absent optional fields and `false` booleans (unset flags) are left out, long byte
+    /// strings are shortened.
     public var tlDescription: String {
         TLDescriber(maximumBytesShown: 32).describe(self)
     }
@@ -67,6 +68,14 @@ public struct TLDescriber: Sendable {
             return
         }
         let mirror: Mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            if let some = mirror.children.first {
+                append(some.value, indent: indent, into: &out)
+            } else {
+                out += "nil\n"
+            }
+            return
+        }
         if let name = constructorName(of: value) {
             out += name + "\n"
             var fields: Mirror = mirror
@@ -84,12 +93,6 @@ public struct TLDescriber: Sendable {
                 out += pad(indent + 1) + "- "
                 append(child.value, indent: indent + 2, into: &out)
             }
-        case .optional?:
-            if let some = mirror.children.first {
-                append(some.value, indent: indent, into: &out)
-            } else {
-                out += "nil\n"
-            }
         case .struct?, .class?:
             out += "\(type(of: value))\n"
             appendFields(mirror, indent: indent + 1, into: &out)
@@ -102,6 +105,9 @@ public struct TLDescriber: Sendable {
         for child in mirror.children {
             let childMirror: Mirror = Mirror(reflecting: child.value)
             if childMirror.displayStyle == .optional && childMirror.children.isEmpty {
+                continue
+            }
+            if let flag = child.value as? Bool, !flag {
                 continue
             }
             out += pad(indent) + (child.label ?? "_") + ": "

@@ -1,21 +1,72 @@
 /// Appends TL values, little-endian, to a growing byte array.
 public struct TLWriter: Sendable {
-    /// Everything written so far.
-    public private(set) var bytes: [UInt8]
+    /// Growable storage, copied on write when a writer value is shared.
+    @usableFromInline
+    final class Buffer: @unchecked Sendable {
+        @usableFromInline var base: UnsafeMutablePointer<UInt8>
+        @usableFromInline var count: Int
+        @usableFromInline var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = Swift.max(capacity, 16)
+            self.base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
+            self.count = 0
+        }
+
+        func copy() -> Buffer {
+            let other: Buffer = Buffer(capacity: capacity)
+            other.base.update(from: base, count: count)
+            other.count = count
+            return other
+        }
+
+        @usableFromInline
+        func grow(toAtLeast needed: Int) {
+            var newCapacity: Int = capacity * 2
+            while newCapacity < needed { newCapacity *= 2 }
+            let newBase: UnsafeMutablePointer<UInt8> = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            newBase.update(from: base, count: count)
+            base.deallocate()
+            base = newBase
+            capacity = newCapacity
+        }
+
+        deinit { base.deallocate() }
+    }
+
+    @usableFromInline var buffer: Buffer
 
     /// An empty writer with room for `capacity` bytes.
     public init(capacity: Int = 256) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        buffer = Buffer(capacity: capacity)
+    }
+
+    /// Everything written so far.
+    public var bytes: [UInt8] {
+        Array(UnsafeBufferPointer(start: buffer.base, count: buffer.count))
+    }
+
+    /// How many bytes have been written.
+    public var count: Int { buffer.count }
+
+    /// Claims `n` more bytes and returns where they start.
+    @inline(__always) @usableFromInline
+    mutating func claim(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        if !isKnownUniquelyReferenced(&buffer) { buffer = buffer.copy() }
+        let start: Int = buffer.count
+        if start + n > buffer.capacity { buffer.grow(toAtLeast: start + n) }
+        buffer.count = start + n
+        return buffer.base + start
     }
 
     /// Writes a 32-bit unsigned value (constructor ids, `#` flag words).
     @inline(__always)
     public mutating func writeUInt32(_ value: UInt32) {
-        bytes.append(UInt8(truncatingIfNeeded: value))
-        bytes.append(UInt8(truncatingIfNeeded: value >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: value >> 16))
-        bytes.append(UInt8(truncatingIfNeeded: value >> 24))
+        let p: UnsafeMutablePointer<UInt8> = claim(4)
+        p[0] = UInt8(truncatingIfNeeded: value)
+        p[1] = UInt8(truncatingIfNeeded: value >> 8)
+        p[2] = UInt8(truncatingIfNeeded: value >> 16)
+        p[3] = UInt8(truncatingIfNeeded: value >> 24)
     }
 
     /// Writes a TL `int`.
@@ -27,8 +78,10 @@ public struct TLWriter: Sendable {
     /// Writes a 64-bit unsigned value.
     @inline(__always)
     public mutating func writeUInt64(_ value: UInt64) {
-        writeUInt32(UInt32(truncatingIfNeeded: value))
-        writeUInt32(UInt32(truncatingIfNeeded: value >> 32))
+        let p: UnsafeMutablePointer<UInt8> = claim(8)
+        for i in 0 ..< 8 {
+            p[i] = UInt8(truncatingIfNeeded: value >> (UInt64(i) * 8))
+        }
     }
 
     /// Writes a TL `long`.
@@ -62,22 +115,24 @@ public struct TLWriter: Sendable {
     public mutating func writeBytes<C: Collection>(_ value: C) where C.Element == UInt8 {
         let count: Int = value.count
         precondition(count < 1 << 24, "TL bytes/string longer than 16 MiB")
-        let header: Int
-        if count <= 253 {
-            bytes.append(UInt8(count))
-            header = 1
+        let header: Int = count <= 253 ? 1 : 4
+        let total: Int = (header + count + 3) & ~3
+        let p: UnsafeMutablePointer<UInt8> = claim(total)
+        if header == 1 {
+            p[0] = UInt8(count)
         } else {
-            bytes.append(254)
-            bytes.append(UInt8(truncatingIfNeeded: count))
-            bytes.append(UInt8(truncatingIfNeeded: count >> 8))
-            bytes.append(UInt8(truncatingIfNeeded: count >> 16))
-            header = 4
+            p[0] = 254
+            p[1] = UInt8(truncatingIfNeeded: count)
+            p[2] = UInt8(truncatingIfNeeded: count >> 8)
+            p[3] = UInt8(truncatingIfNeeded: count >> 16)
         }
-        bytes.append(contentsOf: value)
-        var padding: Int = (4 - (header + count) % 4) % 4
-        while padding > 0 {
-            bytes.append(0)
-            padding -= 1
+        let payload: UnsafeMutableBufferPointer<UInt8> = UnsafeMutableBufferPointer(start: p + header, count: count)
+        let copied: (C.Iterator, Int) = payload.initialize(from: value)
+        precondition(copied.1 == count, "collection changed its count while being written")
+        var i: Int = header + count
+        while i < total {
+            p[i] = 0
+            i += 1
         }
     }
 
@@ -104,6 +159,8 @@ public struct TLWriter: Sendable {
 
     /// Appends raw bytes (no length prefix), e.g. an already serialized object.
     public mutating func writeRaw<C: Collection>(_ value: C) where C.Element == UInt8 {
-        bytes.append(contentsOf: value)
+        let count: Int = value.count
+        let p: UnsafeMutablePointer<UInt8> = claim(count)
+        _ = UnsafeMutableBufferPointer(start: p, count: count).initialize(from: value)
     }
 }

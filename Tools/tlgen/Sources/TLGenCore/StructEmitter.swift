@@ -36,13 +36,17 @@ struct StructEmitter {
         "`\(c.name)#\(String(SwiftNaming.hexLiteral(c.id).dropFirst(2)))`"
     }
 
-    /// Emits `init(...)`, `init(bareFrom:)` and `serializeBare(to:)` plus the stored properties.
-    static func emitBody(_ c: TLCombinator, symbols: SymbolTable, coding: inout ValueCoding, into w: inout CodeWriter) {
+    /// Emits `init(...)`, `init(bareFrom:)` and `serializeBare(to:)` plus the stored properties
+    /// (`let` in the immutable classes that carry the cases of enums, `var` in structs).
+    static func emitBody(
+        _ c: TLCombinator, symbols: SymbolTable, immutable: Bool = false, coding: inout ValueCoding, into w: inout CodeWriter
+    ) {
         let members: [Member] = members(of: c, symbols: symbols)
         w.line("public static var constructorID: UInt32 { \(SwiftNaming.hexLiteral(c.id)) }")
         w.line("public static var tlName: String { \(SwiftNaming.stringLiteral(c.name)) }")
+        let binding: String = immutable ? "let" : "var"
         for m in members {
-            w.line("public var \(m.swiftName): \(m.swiftType)")
+            w.line("public \(binding) \(m.swiftName): \(m.swiftType)")
         }
         w.line()
         emitInitializer(members, into: &w)

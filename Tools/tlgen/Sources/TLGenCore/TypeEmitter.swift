@@ -16,9 +16,9 @@ struct TypeEmitter {
     }
 
     private func emitEnum(_ info: SymbolTable.TypeInfo, constructors list: [TLCombinator], coding: inout ValueCoding, into w: inout CodeWriter) {
-        let hasPayload: Bool = list.contains { !$0.fields.isEmpty }
-        w.line("/// The TL type `\(info.tlName)`: one case per constructor.")
-        w.block("public \(hasPayload ? "indirect " : "")enum \(info.swiftName): TLSumType") { w in
+        w.line("/// The TL type `\(info.tlName)`: one case per constructor; each case with fields carries an")
+        w.line("/// immutable final class, so the enum is one word wide and cheap to copy.")
+        w.block("public enum \(info.swiftName): TLSumType") { w in
             for c in list {
                 let ci: SymbolTable.ConstructorInfo = symbols.constructors[c.name]!
                 w.line("/// \(StructEmitter.declarationText(c))")
@@ -78,8 +78,8 @@ struct TypeEmitter {
                 guard let name = ci.structName else { continue }
                 w.line()
                 w.line("/// \(StructEmitter.declarationText(c)): a constructor of `\(info.tlName)`.")
-                w.block("public struct \(name): TLConstructor") { w in
-                    StructEmitter.emitBody(c, symbols: symbols, coding: &coding, into: &w)
+                w.block("public final class \(name): TLConstructor") { w in
+                    StructEmitter.emitBody(c, symbols: symbols, immutable: true, coding: &coding, into: &w)
                 }
             }
         }
