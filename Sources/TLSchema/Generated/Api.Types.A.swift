@@ -22,8 +22,8 @@ extension Api {
         }
     }
 
-    /// The TL type `AiComposeTone`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `AiComposeTone`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum AiComposeTone: TLSumType {
         /// `aiComposeTone#cff63ea9`
         case aiComposeTone(Api.AiComposeTone.AiComposeTone)
@@ -397,8 +397,8 @@ extension Api {
         }
     }
 
-    /// The TL type `AttachMenuBots`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `AttachMenuBots`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum AttachMenuBots: TLSumType {
         /// `attachMenuBotsNotModified#f1d88a5c`
         case attachMenuBotsNotModified
@@ -522,8 +522,8 @@ extension Api {
         }
     }
 
-    /// The TL type `AttachMenuPeerType`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `AttachMenuPeerType`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum AttachMenuPeerType: TLSumType {
         /// `attachMenuPeerTypeSameBotPM#7d6be90e`
         case attachMenuPeerTypeSameBotPM

@@ -27,8 +27,8 @@ extension Api {
         }
     }
 
-    /// The TL type `BaseTheme`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `BaseTheme`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum BaseTheme: TLSumType {
         /// `baseThemeClassic#c3a12462`
         case baseThemeClassic
@@ -240,8 +240,8 @@ extension Api {
         }
     }
 
-    /// The TL type `BotApp`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `BotApp`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum BotApp: TLSumType {
         /// `botAppNotModified#5da674b7`
         case botAppNotModified
@@ -516,8 +516,8 @@ extension Api {
         }
     }
 
-    /// The TL type `BotCommandScope`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `BotCommandScope`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum BotCommandScope: TLSumType {
         /// `botCommandScopeDefault#2f6cb2ab`
         case botCommandScopeDefault
@@ -803,8 +803,8 @@ extension Api {
         }
     }
 
-    /// The TL type `BotInlineMessage`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `BotInlineMessage`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum BotInlineMessage: TLSumType {
         /// `botInlineMessageMediaAuto#764cf810`
         case botInlineMessageMediaAuto(Api.BotInlineMessage.BotInlineMessageMediaAuto)
@@ -1402,8 +1402,8 @@ extension Api {
         }
     }
 
-    /// The TL type `BotInlineResult`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `BotInlineResult`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum BotInlineResult: TLSumType {
         /// `botInlineResult#11965f3a`
         case botInlineResult(Api.BotInlineResult.BotInlineResult)
@@ -1620,8 +1620,8 @@ extension Api {
         }
     }
 
-    /// The TL type `BotMenuButton`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `BotMenuButton`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum BotMenuButton: TLSumType {
         /// `botMenuButtonDefault#7533a588`
         case botMenuButtonDefault
@@ -1836,8 +1836,8 @@ extension Api {
         }
     }
 
-    /// The TL type `BusinessAwayMessageSchedule`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `BusinessAwayMessageSchedule`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum BusinessAwayMessageSchedule: TLSumType {
         /// `businessAwayMessageScheduleAlways#c9b9e2b9`
         case businessAwayMessageScheduleAlways
@@ -1884,7 +1884,7 @@ extension Api {
         }
 
         /// `businessAwayMessageScheduleCustom#cc4d9ecc`: a constructor of `BusinessAwayMessageSchedule`.
-        public final class BusinessAwayMessageScheduleCustom: TLConstructor {
+        public struct BusinessAwayMessageScheduleCustom: TLConstructor {
             public static var constructorID: UInt32 { 0xcc4d9ecc }
             public static var tlName: String { "businessAwayMessageScheduleCustom" }
             public let startDate: Int32
@@ -2394,8 +2394,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ButtonType`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `ButtonType`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ButtonType: TLSumType {
         /// `buttonTypeDefault#c9dd90e9`
         case buttonTypeDefault

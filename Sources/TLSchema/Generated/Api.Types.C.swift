@@ -93,8 +93,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ChannelAdminLogEventAction`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `ChannelAdminLogEventAction`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ChannelAdminLogEventAction: TLSumType {
         /// `channelAdminLogEventActionChangeTitle#e6dfb825`
         case channelAdminLogEventActionChangeTitle(Api.ChannelAdminLogEventAction.ChannelAdminLogEventActionChangeTitle)
@@ -637,7 +637,7 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleInvites#1b7907ae`: a constructor of `ChannelAdminLogEventAction`.
-        public final class ChannelAdminLogEventActionToggleInvites: TLConstructor {
+        public struct ChannelAdminLogEventActionToggleInvites: TLConstructor {
             public static var constructorID: UInt32 { 0x1b7907ae }
             public static var tlName: String { "channelAdminLogEventActionToggleInvites" }
             public let newValue: Bool
@@ -658,7 +658,7 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleSignatures#26ae0971`: a constructor of `ChannelAdminLogEventAction`.
-        public final class ChannelAdminLogEventActionToggleSignatures: TLConstructor {
+        public struct ChannelAdminLogEventActionToggleSignatures: TLConstructor {
             public static var constructorID: UInt32 { 0x26ae0971 }
             public static var tlName: String { "channelAdminLogEventActionToggleSignatures" }
             public let newValue: Bool
@@ -846,7 +846,7 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionTogglePreHistoryHidden#5f5c95f1`: a constructor of `ChannelAdminLogEventAction`.
-        public final class ChannelAdminLogEventActionTogglePreHistoryHidden: TLConstructor {
+        public struct ChannelAdminLogEventActionTogglePreHistoryHidden: TLConstructor {
             public static var constructorID: UInt32 { 0x5f5c95f1 }
             public static var tlName: String { "channelAdminLogEventActionTogglePreHistoryHidden" }
             public let newValue: Bool
@@ -914,7 +914,7 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangeLinkedChat#050c7ac8`: a constructor of `ChannelAdminLogEventAction`.
-        public final class ChannelAdminLogEventActionChangeLinkedChat: TLConstructor {
+        public struct ChannelAdminLogEventActionChangeLinkedChat: TLConstructor {
             public static var constructorID: UInt32 { 0x050c7ac8 }
             public static var tlName: String { "channelAdminLogEventActionChangeLinkedChat" }
             public let prevValue: Int64
@@ -966,7 +966,7 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleSlowMode#53909779`: a constructor of `ChannelAdminLogEventAction`.
-        public final class ChannelAdminLogEventActionToggleSlowMode: TLConstructor {
+        public struct ChannelAdminLogEventActionToggleSlowMode: TLConstructor {
             public static var constructorID: UInt32 { 0x53909779 }
             public static var tlName: String { "channelAdminLogEventActionToggleSlowMode" }
             public let prevValue: Int32
@@ -1076,7 +1076,7 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleGroupCallSetting#56d6a247`: a constructor of `ChannelAdminLogEventAction`.
-        public final class ChannelAdminLogEventActionToggleGroupCallSetting: TLConstructor {
+        public struct ChannelAdminLogEventActionToggleGroupCallSetting: TLConstructor {
             public static var constructorID: UInt32 { 0x56d6a247 }
             public static var tlName: String { "channelAdminLogEventActionToggleGroupCallSetting" }
             public let joinMuted: Bool
@@ -1215,7 +1215,7 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionChangeHistoryTTL#6e941a38`: a constructor of `ChannelAdminLogEventAction`.
-        public final class ChannelAdminLogEventActionChangeHistoryTTL: TLConstructor {
+        public struct ChannelAdminLogEventActionChangeHistoryTTL: TLConstructor {
             public static var constructorID: UInt32 { 0x6e941a38 }
             public static var tlName: String { "channelAdminLogEventActionChangeHistoryTTL" }
             public let prevValue: Int32
@@ -1267,7 +1267,7 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleNoForwards#cb2ac766`: a constructor of `ChannelAdminLogEventAction`.
-        public final class ChannelAdminLogEventActionToggleNoForwards: TLConstructor {
+        public struct ChannelAdminLogEventActionToggleNoForwards: TLConstructor {
             public static var constructorID: UInt32 { 0xcb2ac766 }
             public static var tlName: String { "channelAdminLogEventActionToggleNoForwards" }
             public let newValue: Bool
@@ -1379,7 +1379,7 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleForum#02cc6383`: a constructor of `ChannelAdminLogEventAction`.
-        public final class ChannelAdminLogEventActionToggleForum: TLConstructor {
+        public struct ChannelAdminLogEventActionToggleForum: TLConstructor {
             public static var constructorID: UInt32 { 0x02cc6383 }
             public static var tlName: String { "channelAdminLogEventActionToggleForum" }
             public let newValue: Bool
@@ -1511,7 +1511,7 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleAntiSpam#64f36dfc`: a constructor of `ChannelAdminLogEventAction`.
-        public final class ChannelAdminLogEventActionToggleAntiSpam: TLConstructor {
+        public struct ChannelAdminLogEventActionToggleAntiSpam: TLConstructor {
             public static var constructorID: UInt32 { 0x64f36dfc }
             public static var tlName: String { "channelAdminLogEventActionToggleAntiSpam" }
             public let newValue: Bool
@@ -1662,7 +1662,7 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleSignatureProfiles#60a79c79`: a constructor of `ChannelAdminLogEventAction`.
-        public final class ChannelAdminLogEventActionToggleSignatureProfiles: TLConstructor {
+        public struct ChannelAdminLogEventActionToggleSignatureProfiles: TLConstructor {
             public static var constructorID: UInt32 { 0x60a79c79 }
             public static var tlName: String { "channelAdminLogEventActionToggleSignatureProfiles" }
             public let newValue: Bool
@@ -1709,7 +1709,7 @@ extension Api {
         }
 
         /// `channelAdminLogEventActionToggleAutotranslation#c517f77e`: a constructor of `ChannelAdminLogEventAction`.
-        public final class ChannelAdminLogEventActionToggleAutotranslation: TLConstructor {
+        public struct ChannelAdminLogEventActionToggleAutotranslation: TLConstructor {
             public static var constructorID: UInt32 { 0xc517f77e }
             public static var tlName: String { "channelAdminLogEventActionToggleAutotranslation" }
             public let newValue: Bool
@@ -1880,8 +1880,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ChannelLocation`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `ChannelLocation`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ChannelLocation: TLSumType {
         /// `channelLocationEmpty#bfb5ad8b`
         case channelLocationEmpty
@@ -1947,8 +1947,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ChannelMessagesFilter`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `ChannelMessagesFilter`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ChannelMessagesFilter: TLSumType {
         /// `channelMessagesFilterEmpty#94d42ee7`
         case channelMessagesFilterEmpty
@@ -2026,8 +2026,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ChannelParticipant`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `ChannelParticipant`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ChannelParticipant: TLSumType {
         /// `channelParticipant#1bd54456`
         case channelParticipant(Api.ChannelParticipant.ChannelParticipant)
@@ -2409,8 +2409,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ChannelParticipantsFilter`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `ChannelParticipantsFilter`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ChannelParticipantsFilter: TLSumType {
         /// `channelParticipantsRecent#de3f3c79`
         case channelParticipantsRecent
@@ -2623,8 +2623,8 @@ extension Api {
         }
     }
 
-    /// The TL type `Chat`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `Chat`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum Chat: TLSumType {
         /// `chatEmpty#29562865`
         case chatEmpty(Api.Chat.ChatEmpty)
@@ -2705,7 +2705,7 @@ extension Api {
         }
 
         /// `chatEmpty#29562865`: a constructor of `Chat`.
-        public final class ChatEmpty: TLConstructor {
+        public struct ChatEmpty: TLConstructor {
             public static var constructorID: UInt32 { 0x29562865 }
             public static var tlName: String { "chatEmpty" }
             public let id: Int64
@@ -3769,8 +3769,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ChatFull`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `ChatFull`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ChatFull: TLSumType {
         /// `chatFull#2633421b`
         case chatFull(Api.ChatFull.ChatFull)
@@ -4800,8 +4800,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ChatInvite`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `ChatInvite`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ChatInvite: TLSumType {
         /// `chatInviteAlready#5a686d7c`
         case chatInviteAlready(Api.ChatInvite.ChatInviteAlready)
@@ -5134,8 +5134,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ChatParticipant`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `ChatParticipant`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ChatParticipant: TLSumType {
         /// `chatParticipant#38e79fde`
         case chatParticipant(Api.ChatParticipant.ChatParticipant)
@@ -5312,8 +5312,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ChatParticipants`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `ChatParticipants`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ChatParticipants: TLSumType {
         /// `chatParticipantsForbidden#8763d3e1`
         case chatParticipantsForbidden(Api.ChatParticipants.ChatParticipantsForbidden)
@@ -5430,8 +5430,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ChatPhoto`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `ChatPhoto`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ChatPhoto: TLSumType {
         /// `chatPhotoEmpty#37c1011c`
         case chatPhotoEmpty
@@ -5517,8 +5517,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ChatReactions`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `ChatReactions`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ChatReactions: TLSumType {
         /// `chatReactionsNone#eafc32bc`
         case chatReactionsNone
@@ -5566,7 +5566,7 @@ extension Api {
         }
 
         /// `chatReactionsAll#52928bca`: a constructor of `ChatReactions`.
-        public final class ChatReactionsAll: TLConstructor {
+        public struct ChatReactionsAll: TLConstructor {
             public static var constructorID: UInt32 { 0x52928bca }
             public static var tlName: String { "chatReactionsAll" }
             public let allowCustom: Bool
@@ -5620,8 +5620,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ChatTheme`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `ChatTheme`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ChatTheme: TLSumType {
         /// `chatTheme#c3dffc04`
         case chatTheme(Api.ChatTheme.ChatTheme)

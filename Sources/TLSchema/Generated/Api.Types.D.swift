@@ -119,8 +119,8 @@ extension Api {
         }
     }
 
-    /// The TL type `Dialog`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `Dialog`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum Dialog: TLSumType {
         /// `dialog#fc89f7f3`
         case dialog(Api.Dialog.Dialog)
@@ -389,8 +389,8 @@ extension Api {
         }
     }
 
-    /// The TL type `DialogFilter`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `DialogFilter`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum DialogFilter: TLSumType {
         /// `dialogFilter#aa472651`
         case dialogFilter(Api.DialogFilter.DialogFilter)
@@ -695,8 +695,8 @@ extension Api {
         }
     }
 
-    /// The TL type `DialogPeer`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `DialogPeer`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum DialogPeer: TLSumType {
         /// `dialogPeer#e56dbf05`
         case dialogPeer(Api.DialogPeer.DialogPeer)
@@ -766,7 +766,7 @@ extension Api {
         }
 
         /// `dialogPeerFolder#514519e2`: a constructor of `DialogPeer`.
-        public final class DialogPeerFolder: TLConstructor {
+        public struct DialogPeerFolder: TLConstructor {
             public static var constructorID: UInt32 { 0x514519e2 }
             public static var tlName: String { "dialogPeerFolder" }
             public let folderId: Int32
@@ -787,7 +787,7 @@ extension Api {
         }
 
         /// `dialogPeerCommunity#2f65c8e4`: a constructor of `DialogPeer`.
-        public final class DialogPeerCommunity: TLConstructor {
+        public struct DialogPeerCommunity: TLConstructor {
             public static var constructorID: UInt32 { 0x2f65c8e4 }
             public static var tlName: String { "dialogPeerCommunity" }
             public let communityId: Int64
@@ -852,8 +852,8 @@ extension Api {
         }
     }
 
-    /// The TL type `Document`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `Document`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum Document: TLSumType {
         /// `documentEmpty#36f8c871`
         case documentEmpty(Api.Document.DocumentEmpty)
@@ -894,7 +894,7 @@ extension Api {
         }
 
         /// `documentEmpty#36f8c871`: a constructor of `Document`.
-        public final class DocumentEmpty: TLConstructor {
+        public struct DocumentEmpty: TLConstructor {
             public static var constructorID: UInt32 { 0x36f8c871 }
             public static var tlName: String { "documentEmpty" }
             public let id: Int64
@@ -1025,8 +1025,8 @@ extension Api {
         }
     }
 
-    /// The TL type `DocumentAttribute`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `DocumentAttribute`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum DocumentAttribute: TLSumType {
         /// `documentAttributeImageSize#6c37c15c`
         case documentAttributeImageSize(Api.DocumentAttribute.DocumentAttributeImageSize)
@@ -1113,7 +1113,7 @@ extension Api {
         }
 
         /// `documentAttributeImageSize#6c37c15c`: a constructor of `DocumentAttribute`.
-        public final class DocumentAttributeImageSize: TLConstructor {
+        public struct DocumentAttributeImageSize: TLConstructor {
             public static var constructorID: UInt32 { 0x6c37c15c }
             public static var tlName: String { "documentAttributeImageSize" }
             public let w: Int32
@@ -1395,8 +1395,8 @@ extension Api {
         }
     }
 
-    /// The TL type `DraftMessage`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `DraftMessage`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum DraftMessage: TLSumType {
         /// `draftMessageEmpty#1b0c841a`
         case draftMessageEmpty(Api.DraftMessage.DraftMessageEmpty)

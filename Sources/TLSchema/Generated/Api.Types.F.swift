@@ -171,8 +171,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ForumTopic`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `ForumTopic`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ForumTopic: TLSumType {
         /// `forumTopicDeleted#023f109b`
         case forumTopicDeleted(Api.ForumTopic.ForumTopicDeleted)
@@ -213,7 +213,7 @@ extension Api {
         }
 
         /// `forumTopicDeleted#023f109b`: a constructor of `ForumTopic`.
-        public final class ForumTopicDeleted: TLConstructor {
+        public struct ForumTopicDeleted: TLConstructor {
             public static var constructorID: UInt32 { 0x023f109b }
             public static var tlName: String { "forumTopicDeleted" }
             public let id: Int32

@@ -62,8 +62,8 @@ extension Api {
         }
     }
 
-    /// The TL type `GeoPoint`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `GeoPoint`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum GeoPoint: TLSumType {
         /// `geoPointEmpty#1117dd5f`
         case geoPointEmpty
@@ -282,8 +282,8 @@ extension Api {
         }
     }
 
-    /// The TL type `GroupCall`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `GroupCall`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum GroupCall: TLSumType {
         /// `groupCallDiscarded#7780bcb4`
         case groupCallDiscarded(Api.GroupCall.GroupCallDiscarded)

@@ -79,8 +79,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InlineButtonType`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InlineButtonType`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InlineButtonType: TLSumType {
         /// `inlineButtonTypeUrl#eca4f8d4`
         case inlineButtonTypeUrl(Api.InlineButtonType.InlineButtonTypeUrl)
@@ -413,7 +413,7 @@ extension Api {
         }
 
         /// `inlineButtonTypeUserProfile#3fa33fcf`: a constructor of `InlineButtonType`.
-        public final class InlineButtonTypeUserProfile: TLConstructor {
+        public struct InlineButtonTypeUserProfile: TLConstructor {
             public static var constructorID: UInt32 { 0x3fa33fcf }
             public static var tlName: String { "inlineButtonTypeUserProfile" }
             public let userId: Int64
@@ -476,8 +476,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InlineQueryPeerType`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InlineQueryPeerType`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InlineQueryPeerType: TLSumType {
         /// `inlineQueryPeerTypeSameBotPM#3081ed9d`
         case inlineQueryPeerTypeSameBotPM
@@ -544,8 +544,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputAiComposeTone`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputAiComposeTone`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputAiComposeTone: TLSumType {
         /// `inputAiComposeToneDefault#1fe9a9bf`
         case inputAiComposeToneDefault(Api.InputAiComposeTone.InputAiComposeToneDefault)
@@ -623,7 +623,7 @@ extension Api {
         }
 
         /// `inputAiComposeToneID#0773c080`: a constructor of `InputAiComposeTone`.
-        public final class InputAiComposeToneID: TLConstructor {
+        public struct InputAiComposeToneID: TLConstructor {
             public static var constructorID: UInt32 { 0x0773c080 }
             public static var tlName: String { "inputAiComposeToneID" }
             public let id: Int64
@@ -727,8 +727,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputBotApp`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputBotApp`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputBotApp: TLSumType {
         /// `inputBotAppID#a920bd7a`
         case inputBotAppID(Api.InputBotApp.InputBotAppID)
@@ -769,7 +769,7 @@ extension Api {
         }
 
         /// `inputBotAppID#a920bd7a`: a constructor of `InputBotApp`.
-        public final class InputBotAppID: TLConstructor {
+        public struct InputBotAppID: TLConstructor {
             public static var constructorID: UInt32 { 0xa920bd7a }
             public static var tlName: String { "inputBotAppID" }
             public let id: Int64
@@ -821,8 +821,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputBotInlineMessage`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputBotInlineMessage`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputBotInlineMessage: TLSumType {
         /// `inputBotInlineMessageMediaAuto#3380c786`
         case inputBotInlineMessageMediaAuto(Api.InputBotInlineMessage.InputBotInlineMessageMediaAuto)
@@ -1454,8 +1454,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputBotInlineMessageID`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputBotInlineMessageID`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputBotInlineMessageID: TLSumType {
         /// `inputBotInlineMessageID#890c3d89`
         case inputBotInlineMessageID(Api.InputBotInlineMessageID.InputBotInlineMessageID)
@@ -1563,8 +1563,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputBotInlineResult`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputBotInlineResult`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputBotInlineResult: TLSumType {
         /// `inputBotInlineResult#88bf9319`
         case inputBotInlineResult(Api.InputBotInlineResult.InputBotInlineResult)
@@ -2164,8 +2164,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputChannel`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputChannel`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputChannel: TLSumType {
         /// `inputChannelEmpty#ee8c1e86`
         case inputChannelEmpty
@@ -2213,7 +2213,7 @@ extension Api {
         }
 
         /// `inputChannel#f35aec28`: a constructor of `InputChannel`.
-        public final class InputChannel: TLConstructor {
+        public struct InputChannel: TLConstructor {
             public static var constructorID: UInt32 { 0xf35aec28 }
             public static var tlName: String { "inputChannel" }
             public let channelId: Int64
@@ -2270,8 +2270,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputChatPhoto`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputChatPhoto`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputChatPhoto: TLSumType {
         /// `inputChatPhotoEmpty#1ca48f57`
         case inputChatPhotoEmpty
@@ -2407,8 +2407,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputChatTheme`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputChatTheme`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputChatTheme: TLSumType {
         /// `inputChatThemeEmpty#83268483`
         case inputChatThemeEmpty
@@ -2519,8 +2519,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputCheckPasswordSRP`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputCheckPasswordSRP`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputCheckPasswordSRP: TLSumType {
         /// `inputCheckPasswordEmpty#9880f658`
         case inputCheckPasswordEmpty
@@ -2617,8 +2617,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputCollectible`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputCollectible`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputCollectible: TLSumType {
         /// `inputCollectibleUsername#e39460a9`
         case inputCollectibleUsername(Api.InputCollectible.InputCollectibleUsername)
@@ -2752,8 +2752,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputDialogPeer`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputDialogPeer`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputDialogPeer: TLSumType {
         /// `inputDialogPeer#fcaafeb7`
         case inputDialogPeer(Api.InputDialogPeer.InputDialogPeer)
@@ -2823,7 +2823,7 @@ extension Api {
         }
 
         /// `inputDialogPeerFolder#64600527`: a constructor of `InputDialogPeer`.
-        public final class InputDialogPeerFolder: TLConstructor {
+        public struct InputDialogPeerFolder: TLConstructor {
             public static var constructorID: UInt32 { 0x64600527 }
             public static var tlName: String { "inputDialogPeerFolder" }
             public let folderId: Int32
@@ -2865,8 +2865,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputDocument`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputDocument`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputDocument: TLSumType {
         /// `inputDocumentEmpty#72f0eaae`
         case inputDocumentEmpty
@@ -2963,8 +2963,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputEncryptedFile`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputEncryptedFile`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputEncryptedFile: TLSumType {
         /// `inputEncryptedFileEmpty#1837c364`
         case inputEncryptedFileEmpty
@@ -3056,7 +3056,7 @@ extension Api {
         }
 
         /// `inputEncryptedFile#5a17b5e5`: a constructor of `InputEncryptedFile`.
-        public final class InputEncryptedFile: TLConstructor {
+        public struct InputEncryptedFile: TLConstructor {
             public static var constructorID: UInt32 { 0x5a17b5e5 }
             public static var tlName: String { "inputEncryptedFile" }
             public let id: Int64
@@ -3082,7 +3082,7 @@ extension Api {
         }
 
         /// `inputEncryptedFileBigUploaded#2dc173c8`: a constructor of `InputEncryptedFile`.
-        public final class InputEncryptedFileBigUploaded: TLConstructor {
+        public struct InputEncryptedFileBigUploaded: TLConstructor {
             public static var constructorID: UInt32 { 0x2dc173c8 }
             public static var tlName: String { "inputEncryptedFileBigUploaded" }
             public let id: Int64
@@ -3113,8 +3113,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputFile`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputFile`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputFile: TLSumType {
         /// `inputFile#f52ff27f`
         case inputFile(Api.InputFile.InputFile)
@@ -3251,8 +3251,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputFileLocation`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputFileLocation`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputFileLocation: TLSumType {
         /// `inputFileLocation#dfdaabe1`
         case inputFileLocation(Api.InputFileLocation.InputFileLocation)
@@ -3392,7 +3392,7 @@ extension Api {
         }
 
         /// `inputEncryptedFileLocation#f5235d55`: a constructor of `InputFileLocation`.
-        public final class InputEncryptedFileLocation: TLConstructor {
+        public struct InputEncryptedFileLocation: TLConstructor {
             public static var constructorID: UInt32 { 0xf5235d55 }
             public static var tlName: String { "inputEncryptedFileLocation" }
             public let id: Int64
@@ -3454,7 +3454,7 @@ extension Api {
         }
 
         /// `inputSecureFileLocation#cbc7ee28`: a constructor of `InputFileLocation`.
-        public final class InputSecureFileLocation: TLConstructor {
+        public struct InputSecureFileLocation: TLConstructor {
             public static var constructorID: UInt32 { 0xcbc7ee28 }
             public static var tlName: String { "inputSecureFileLocation" }
             public let id: Int64
@@ -3710,8 +3710,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputGame`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputGame`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputGame: TLSumType {
         /// `inputGameID#032c3e77`
         case inputGameID(Api.InputGame.InputGameID)
@@ -3752,7 +3752,7 @@ extension Api {
         }
 
         /// `inputGameID#032c3e77`: a constructor of `InputGame`.
-        public final class InputGameID: TLConstructor {
+        public struct InputGameID: TLConstructor {
             public static var constructorID: UInt32 { 0x032c3e77 }
             public static var tlName: String { "inputGameID" }
             public let id: Int64
@@ -3804,8 +3804,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputGeoPoint`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputGeoPoint`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputGeoPoint: TLSumType {
         /// `inputGeoPointEmpty#e4c123d6`
         case inputGeoPointEmpty
@@ -3886,8 +3886,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputGroupCall`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputGroupCall`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputGroupCall: TLSumType {
         /// `inputGroupCall#d8aa840f`
         case inputGroupCall(Api.InputGroupCall.InputGroupCall)
@@ -3936,7 +3936,7 @@ extension Api {
         }
 
         /// `inputGroupCall#d8aa840f`: a constructor of `InputGroupCall`.
-        public final class InputGroupCall: TLConstructor {
+        public struct InputGroupCall: TLConstructor {
             public static var constructorID: UInt32 { 0xd8aa840f }
             public static var tlName: String { "inputGroupCall" }
             public let id: Int64
@@ -3983,7 +3983,7 @@ extension Api {
         }
 
         /// `inputGroupCallInviteMessage#8c10603f`: a constructor of `InputGroupCall`.
-        public final class InputGroupCallInviteMessage: TLConstructor {
+        public struct InputGroupCallInviteMessage: TLConstructor {
             public static var constructorID: UInt32 { 0x8c10603f }
             public static var tlName: String { "inputGroupCallInviteMessage" }
             public let msgId: Int32
@@ -4004,8 +4004,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputInvoice`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputInvoice`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputInvoice: TLSumType {
         /// `inputInvoiceMessage#c5b56859`
         case inputInvoiceMessage(Api.InputInvoice.InputInvoiceMessage)
@@ -4620,8 +4620,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputMedia`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputMedia`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputMedia: TLSumType {
         /// `inputMediaEmpty#9664f57f`
         case inputMediaEmpty
@@ -5831,8 +5831,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputMessage`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputMessage`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputMessage: TLSumType {
         /// `inputMessageID#a676a322`
         case inputMessageID(Api.InputMessage.InputMessageID)
@@ -5888,7 +5888,7 @@ extension Api {
         }
 
         /// `inputMessageID#a676a322`: a constructor of `InputMessage`.
-        public final class InputMessageID: TLConstructor {
+        public struct InputMessageID: TLConstructor {
             public static var constructorID: UInt32 { 0xa676a322 }
             public static var tlName: String { "inputMessageID" }
             public let id: Int32
@@ -5909,7 +5909,7 @@ extension Api {
         }
 
         /// `inputMessageReplyTo#bad88395`: a constructor of `InputMessage`.
-        public final class InputMessageReplyTo: TLConstructor {
+        public struct InputMessageReplyTo: TLConstructor {
             public static var constructorID: UInt32 { 0xbad88395 }
             public static var tlName: String { "inputMessageReplyTo" }
             public let id: Int32
@@ -5930,7 +5930,7 @@ extension Api {
         }
 
         /// `inputMessageCallbackQuery#acfa1a7e`: a constructor of `InputMessage`.
-        public final class InputMessageCallbackQuery: TLConstructor {
+        public struct InputMessageCallbackQuery: TLConstructor {
             public static var constructorID: UInt32 { 0xacfa1a7e }
             public static var tlName: String { "inputMessageCallbackQuery" }
             public let id: Int32
@@ -6002,8 +6002,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputNotifyPeer`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputNotifyPeer`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputNotifyPeer: TLSumType {
         /// `inputNotifyPeer#b8bc5b0c`
         case inputNotifyPeer(Api.InputNotifyPeer.InputNotifyPeer)
@@ -6141,8 +6141,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputPasskeyCredential`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputPasskeyCredential`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputPasskeyCredential: TLSumType {
         /// `inputPasskeyCredentialPublicKey#3c27b78f`
         case inputPasskeyCredentialPublicKey(Api.InputPasskeyCredential.InputPasskeyCredentialPublicKey)
@@ -6235,8 +6235,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputPasskeyResponse`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputPasskeyResponse`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputPasskeyResponse: TLSumType {
         /// `inputPasskeyResponseRegister#3e63935c`
         case inputPasskeyResponseRegister(Api.InputPasskeyResponse.InputPasskeyResponseRegister)
@@ -6339,8 +6339,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputPaymentCredentials`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputPaymentCredentials`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputPaymentCredentials: TLSumType {
         /// `inputPaymentCredentialsSaved#c10eb2cf`
         case inputPaymentCredentialsSaved(Api.InputPaymentCredentials.InputPaymentCredentialsSaved)
@@ -6494,8 +6494,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputPeer`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputPeer`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputPeer: TLSumType {
         /// `inputPeerEmpty#7f3b18ea`
         case inputPeerEmpty
@@ -6574,7 +6574,7 @@ extension Api {
         }
 
         /// `inputPeerChat#35a95cb9`: a constructor of `InputPeer`.
-        public final class InputPeerChat: TLConstructor {
+        public struct InputPeerChat: TLConstructor {
             public static var constructorID: UInt32 { 0x35a95cb9 }
             public static var tlName: String { "inputPeerChat" }
             public let chatId: Int64
@@ -6595,7 +6595,7 @@ extension Api {
         }
 
         /// `inputPeerUser#dde8a54c`: a constructor of `InputPeer`.
-        public final class InputPeerUser: TLConstructor {
+        public struct InputPeerUser: TLConstructor {
             public static var constructorID: UInt32 { 0xdde8a54c }
             public static var tlName: String { "inputPeerUser" }
             public let userId: Int64
@@ -6621,7 +6621,7 @@ extension Api {
         }
 
         /// `inputPeerChannel#27bcbbfc`: a constructor of `InputPeer`.
-        public final class InputPeerChannel: TLConstructor {
+        public struct InputPeerChannel: TLConstructor {
             public static var constructorID: UInt32 { 0x27bcbbfc }
             public static var tlName: String { "inputPeerChannel" }
             public let channelId: Int64
@@ -6838,8 +6838,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputPhoto`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputPhoto`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputPhoto: TLSumType {
         /// `inputPhotoEmpty#1cd7bf0d`
         case inputPhotoEmpty
@@ -6910,8 +6910,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputPrivacyKey`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputPrivacyKey`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputPrivacyKey: TLSumType {
         /// `inputPrivacyKeyStatusTimestamp#4f96cb18`
         case inputPrivacyKeyStatusTimestamp
@@ -7034,8 +7034,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputPrivacyRule`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputPrivacyRule`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputPrivacyRule: TLSumType {
         /// `inputPrivacyValueAllowContacts#0d09e07b`
         case inputPrivacyValueAllowContacts
@@ -7268,8 +7268,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputQuickReplyShortcut`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputQuickReplyShortcut`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputQuickReplyShortcut: TLSumType {
         /// `inputQuickReplyShortcut#24596d41`
         case inputQuickReplyShortcut(Api.InputQuickReplyShortcut.InputQuickReplyShortcut)
@@ -7331,7 +7331,7 @@ extension Api {
         }
 
         /// `inputQuickReplyShortcutId#01190cf1`: a constructor of `InputQuickReplyShortcut`.
-        public final class InputQuickReplyShortcutId: TLConstructor {
+        public struct InputQuickReplyShortcutId: TLConstructor {
             public static var constructorID: UInt32 { 0x01190cf1 }
             public static var tlName: String { "inputQuickReplyShortcutId" }
             public let shortcutId: Int32
@@ -7352,8 +7352,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputReplyTo`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputReplyTo`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputReplyTo: TLSumType {
         /// `inputReplyToMessage#3bd4b7c2`
         case inputReplyToMessage(Api.InputReplyTo.InputReplyToMessage)
@@ -7586,7 +7586,7 @@ extension Api {
         }
 
         /// `inputReplyToEphemeralMessage#4119b95e`: a constructor of `InputReplyTo`.
-        public final class InputReplyToEphemeralMessage: TLConstructor {
+        public struct InputReplyToEphemeralMessage: TLConstructor {
             public static var constructorID: UInt32 { 0x4119b95e }
             public static var tlName: String { "inputReplyToEphemeralMessage" }
             public let id: Int32
@@ -7607,8 +7607,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputRichFile`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputRichFile`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputRichFile: TLSumType {
         /// `inputRichFilePhoto#9b00622b`
         case inputRichFilePhoto(Api.InputRichFile.InputRichFilePhoto)
@@ -7701,8 +7701,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputRichMessage`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputRichMessage`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputRichMessage: TLSumType {
         /// `inputRichMessage#e4c449fc`
         case inputRichMessage(Api.InputRichMessage.InputRichMessage)
@@ -7967,8 +7967,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputSavedStarGift`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputSavedStarGift`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputSavedStarGift: TLSumType {
         /// `inputSavedStarGiftUser#69279795`
         case inputSavedStarGiftUser(Api.InputSavedStarGift.InputSavedStarGiftUser)
@@ -8017,7 +8017,7 @@ extension Api {
         }
 
         /// `inputSavedStarGiftUser#69279795`: a constructor of `InputSavedStarGift`.
-        public final class InputSavedStarGiftUser: TLConstructor {
+        public struct InputSavedStarGiftUser: TLConstructor {
             public static var constructorID: UInt32 { 0x69279795 }
             public static var tlName: String { "inputSavedStarGiftUser" }
             public let msgId: Int32
@@ -8085,8 +8085,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputSecureFile`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputSecureFile`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputSecureFile: TLSumType {
         /// `inputSecureFileUploaded#3334b0f0`
         case inputSecureFileUploaded(Api.InputSecureFile.InputSecureFileUploaded)
@@ -8168,7 +8168,7 @@ extension Api {
         }
 
         /// `inputSecureFile#5367e5be`: a constructor of `InputSecureFile`.
-        public final class InputSecureFile: TLConstructor {
+        public struct InputSecureFile: TLConstructor {
             public static var constructorID: UInt32 { 0x5367e5be }
             public static var tlName: String { "inputSecureFile" }
             public let id: Int64
@@ -8375,8 +8375,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputStarGiftAuction`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputStarGiftAuction`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputStarGiftAuction: TLSumType {
         /// `inputStarGiftAuction#02e16c98`
         case inputStarGiftAuction(Api.InputStarGiftAuction.InputStarGiftAuction)
@@ -8417,7 +8417,7 @@ extension Api {
         }
 
         /// `inputStarGiftAuction#02e16c98`: a constructor of `InputStarGiftAuction`.
-        public final class InputStarGiftAuction: TLConstructor {
+        public struct InputStarGiftAuction: TLConstructor {
             public static var constructorID: UInt32 { 0x02e16c98 }
             public static var tlName: String { "inputStarGiftAuction" }
             public let giftId: Int64
@@ -8488,8 +8488,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputStickerSet`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputStickerSet`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputStickerSet: TLSumType {
         /// `inputStickerSetEmpty#ffb62b95`
         case inputStickerSetEmpty
@@ -8601,7 +8601,7 @@ extension Api {
         }
 
         /// `inputStickerSetID#9de7a269`: a constructor of `InputStickerSet`.
-        public final class InputStickerSetID: TLConstructor {
+        public struct InputStickerSetID: TLConstructor {
             public static var constructorID: UInt32 { 0x9de7a269 }
             public static var tlName: String { "inputStickerSetID" }
             public let id: Int64
@@ -8722,8 +8722,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputStickeredMedia`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputStickeredMedia`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputStickeredMedia: TLSumType {
         /// `inputStickeredMediaPhoto#4a992157`
         case inputStickeredMediaPhoto(Api.InputStickeredMedia.InputStickeredMediaPhoto)
@@ -8806,8 +8806,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputStorePaymentPurpose`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputStorePaymentPurpose`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputStorePaymentPurpose: TLSumType {
         /// `inputStorePaymentPremiumSubscription#a6751e66`
         case inputStorePaymentPremiumSubscription(Api.InputStorePaymentPurpose.InputStorePaymentPremiumSubscription)
@@ -8896,7 +8896,7 @@ extension Api {
         }
 
         /// `inputStorePaymentPremiumSubscription#a6751e66`: a constructor of `InputStorePaymentPurpose`.
-        public final class InputStorePaymentPremiumSubscription: TLConstructor {
+        public struct InputStorePaymentPremiumSubscription: TLConstructor {
             public static var constructorID: UInt32 { 0xa6751e66 }
             public static var tlName: String { "inputStorePaymentPremiumSubscription" }
             public let restore: Bool
@@ -9380,8 +9380,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputTheme`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputTheme`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputTheme: TLSumType {
         /// `inputTheme#3c5693e9`
         case inputTheme(Api.InputTheme.InputTheme)
@@ -9422,7 +9422,7 @@ extension Api {
         }
 
         /// `inputTheme#3c5693e9`: a constructor of `InputTheme`.
-        public final class InputTheme: TLConstructor {
+        public struct InputTheme: TLConstructor {
             public static var constructorID: UInt32 { 0x3c5693e9 }
             public static var tlName: String { "inputTheme" }
             public let id: Int64
@@ -9564,8 +9564,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputUser`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputUser`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputUser: TLSumType {
         /// `inputUserEmpty#b98886cf`
         case inputUserEmpty
@@ -9620,7 +9620,7 @@ extension Api {
         }
 
         /// `inputUser#f21158c6`: a constructor of `InputUser`.
-        public final class InputUser: TLConstructor {
+        public struct InputUser: TLConstructor {
             public static var constructorID: UInt32 { 0xf21158c6 }
             public static var tlName: String { "inputUser" }
             public let userId: Int64
@@ -9677,8 +9677,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputWallPaper`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputWallPaper`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputWallPaper: TLSumType {
         /// `inputWallPaper#e630b979`
         case inputWallPaper(Api.InputWallPaper.InputWallPaper)
@@ -9727,7 +9727,7 @@ extension Api {
         }
 
         /// `inputWallPaper#e630b979`: a constructor of `InputWallPaper`.
-        public final class InputWallPaper: TLConstructor {
+        public struct InputWallPaper: TLConstructor {
             public static var constructorID: UInt32 { 0xe630b979 }
             public static var tlName: String { "inputWallPaper" }
             public let id: Int64
@@ -9774,7 +9774,7 @@ extension Api {
         }
 
         /// `inputWallPaperNoFile#967a462e`: a constructor of `InputWallPaper`.
-        public final class InputWallPaperNoFile: TLConstructor {
+        public struct InputWallPaperNoFile: TLConstructor {
             public static var constructorID: UInt32 { 0x967a462e }
             public static var tlName: String { "inputWallPaperNoFile" }
             public let id: Int64
@@ -9840,8 +9840,8 @@ extension Api {
         }
     }
 
-    /// The TL type `InputWebFileLocation`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `InputWebFileLocation`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum InputWebFileLocation: TLSumType {
         /// `inputWebFileLocation#c239d686`
         case inputWebFileLocation(Api.InputWebFileLocation.InputWebFileLocation)

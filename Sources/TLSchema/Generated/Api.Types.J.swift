@@ -27,8 +27,8 @@ extension Api {
         }
     }
 
-    /// The TL type `JSONValue`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `JSONValue`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum JSONValue: TLSumType {
         /// `jsonNull#3f6d7b68`
         case jsonNull
@@ -100,7 +100,7 @@ extension Api {
         }
 
         /// `jsonBool#c7345e6a`: a constructor of `JSONValue`.
-        public final class JsonBool: TLConstructor {
+        public struct JsonBool: TLConstructor {
             public static var constructorID: UInt32 { 0xc7345e6a }
             public static var tlName: String { "jsonBool" }
             public let value: Bool
@@ -121,7 +121,7 @@ extension Api {
         }
 
         /// `jsonNumber#2be0dfa4`: a constructor of `JSONValue`.
-        public final class JsonNumber: TLConstructor {
+        public struct JsonNumber: TLConstructor {
             public static var constructorID: UInt32 { 0x2be0dfa4 }
             public static var tlName: String { "jsonNumber" }
             public let value: Double
@@ -223,8 +223,8 @@ extension Api {
         }
     }
 
-    /// The TL type `JoinChatBotResult`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `JoinChatBotResult`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum JoinChatBotResult: TLSumType {
         /// `joinChatBotResultApproved#ae152a69`
         case joinChatBotResultApproved

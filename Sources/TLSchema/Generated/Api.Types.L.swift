@@ -153,8 +153,8 @@ extension Api {
         }
     }
 
-    /// The TL type `LangPackString`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `LangPackString`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum LangPackString: TLSumType {
         /// `langPackString#cad181f6`
         case langPackString(Api.LangPackString.LangPackString)

@@ -37,8 +37,8 @@ extension Api {
         }
     }
 
-    /// The TL type `MediaArea`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `MediaArea`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum MediaArea: TLSumType {
         /// `mediaAreaVenue#be82db9c`
         case mediaAreaVenue(Api.MediaArea.MediaAreaVenue)
@@ -503,8 +503,8 @@ extension Api {
         }
     }
 
-    /// The TL type `Message`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `Message`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum Message: TLSumType {
         /// `messageEmpty#90a6ca84`
         case messageEmpty(Api.Message.MessageEmpty)
@@ -1222,8 +1222,8 @@ extension Api {
         }
     }
 
-    /// The TL type `MessageAction`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `MessageAction`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum MessageAction: TLSumType {
         /// `messageActionEmpty#b6aef7b0`
         case messageActionEmpty
@@ -1900,7 +1900,7 @@ extension Api {
         }
 
         /// `messageActionChatDeleteUser#a43f30cc`: a constructor of `MessageAction`.
-        public final class MessageActionChatDeleteUser: TLConstructor {
+        public struct MessageActionChatDeleteUser: TLConstructor {
             public static var constructorID: UInt32 { 0xa43f30cc }
             public static var tlName: String { "messageActionChatDeleteUser" }
             public let userId: Int64
@@ -1921,7 +1921,7 @@ extension Api {
         }
 
         /// `messageActionChatJoinedByLink#031224c3`: a constructor of `MessageAction`.
-        public final class MessageActionChatJoinedByLink: TLConstructor {
+        public struct MessageActionChatJoinedByLink: TLConstructor {
             public static var constructorID: UInt32 { 0x031224c3 }
             public static var tlName: String { "messageActionChatJoinedByLink" }
             public let inviterId: Int64
@@ -1963,7 +1963,7 @@ extension Api {
         }
 
         /// `messageActionChatMigrateTo#e1037f92`: a constructor of `MessageAction`.
-        public final class MessageActionChatMigrateTo: TLConstructor {
+        public struct MessageActionChatMigrateTo: TLConstructor {
             public static var constructorID: UInt32 { 0xe1037f92 }
             public static var tlName: String { "messageActionChatMigrateTo" }
             public let channelId: Int64
@@ -2010,7 +2010,7 @@ extension Api {
         }
 
         /// `messageActionGameScore#92a72876`: a constructor of `MessageAction`.
-        public final class MessageActionGameScore: TLConstructor {
+        public struct MessageActionGameScore: TLConstructor {
             public static var constructorID: UInt32 { 0x92a72876 }
             public static var tlName: String { "messageActionGameScore" }
             public let gameId: Int64
@@ -3035,7 +3035,7 @@ extension Api {
         }
 
         /// `messageActionGiveawayResults#87e2f155`: a constructor of `MessageAction`.
-        public final class MessageActionGiveawayResults: TLConstructor {
+        public struct MessageActionGiveawayResults: TLConstructor {
             public static var constructorID: UInt32 { 0x87e2f155 }
             public static var tlName: String { "messageActionGiveawayResults" }
             public let stars: Bool
@@ -3069,7 +3069,7 @@ extension Api {
         }
 
         /// `messageActionBoostApply#cc02aa6d`: a constructor of `MessageAction`.
-        public final class MessageActionBoostApply: TLConstructor {
+        public struct MessageActionBoostApply: TLConstructor {
             public static var constructorID: UInt32 { 0xcc02aa6d }
             public static var tlName: String { "messageActionBoostApply" }
             public let boosts: Int32
@@ -3706,7 +3706,7 @@ extension Api {
         }
 
         /// `messageActionPaidMessagesRefunded#ac1f1fcd`: a constructor of `MessageAction`.
-        public final class MessageActionPaidMessagesRefunded: TLConstructor {
+        public struct MessageActionPaidMessagesRefunded: TLConstructor {
             public static var constructorID: UInt32 { 0xac1f1fcd }
             public static var tlName: String { "messageActionPaidMessagesRefunded" }
             public let count: Int32
@@ -3732,7 +3732,7 @@ extension Api {
         }
 
         /// `messageActionPaidMessagesPrice#84b88578`: a constructor of `MessageAction`.
-        public final class MessageActionPaidMessagesPrice: TLConstructor {
+        public struct MessageActionPaidMessagesPrice: TLConstructor {
             public static var constructorID: UInt32 { 0x84b88578 }
             public static var tlName: String { "messageActionPaidMessagesPrice" }
             public let broadcastMessagesAllowed: Bool
@@ -3993,7 +3993,7 @@ extension Api {
         }
 
         /// `messageActionSuggestedPostRefund#69f916f8`: a constructor of `MessageAction`.
-        public final class MessageActionSuggestedPostRefund: TLConstructor {
+        public struct MessageActionSuggestedPostRefund: TLConstructor {
             public static var constructorID: UInt32 { 0x69f916f8 }
             public static var tlName: String { "messageActionSuggestedPostRefund" }
             public let payerInitiated: Bool
@@ -4167,7 +4167,7 @@ extension Api {
         }
 
         /// `messageActionNewCreatorPending#b07ed085`: a constructor of `MessageAction`.
-        public final class MessageActionNewCreatorPending: TLConstructor {
+        public struct MessageActionNewCreatorPending: TLConstructor {
             public static var constructorID: UInt32 { 0xb07ed085 }
             public static var tlName: String { "messageActionNewCreatorPending" }
             public let newCreatorId: Int64
@@ -4188,7 +4188,7 @@ extension Api {
         }
 
         /// `messageActionChangeCreator#e188503b`: a constructor of `MessageAction`.
-        public final class MessageActionChangeCreator: TLConstructor {
+        public struct MessageActionChangeCreator: TLConstructor {
             public static var constructorID: UInt32 { 0xe188503b }
             public static var tlName: String { "messageActionChangeCreator" }
             public let newCreatorId: Int64
@@ -4209,7 +4209,7 @@ extension Api {
         }
 
         /// `messageActionNoForwardsToggle#bf7d6572`: a constructor of `MessageAction`.
-        public final class MessageActionNoForwardsToggle: TLConstructor {
+        public struct MessageActionNoForwardsToggle: TLConstructor {
             public static var constructorID: UInt32 { 0xbf7d6572 }
             public static var tlName: String { "messageActionNoForwardsToggle" }
             public let prevValue: Bool
@@ -4235,7 +4235,7 @@ extension Api {
         }
 
         /// `messageActionNoForwardsRequest#3e2793ba`: a constructor of `MessageAction`.
-        public final class MessageActionNoForwardsRequest: TLConstructor {
+        public struct MessageActionNoForwardsRequest: TLConstructor {
             public static var constructorID: UInt32 { 0x3e2793ba }
             public static var tlName: String { "messageActionNoForwardsRequest" }
             public let expired: Bool
@@ -4311,7 +4311,7 @@ extension Api {
         }
 
         /// `messageActionManagedBotCreated#16605e3e`: a constructor of `MessageAction`.
-        public final class MessageActionManagedBotCreated: TLConstructor {
+        public struct MessageActionManagedBotCreated: TLConstructor {
             public static var constructorID: UInt32 { 0x16605e3e }
             public static var tlName: String { "messageActionManagedBotCreated" }
             public let botId: Int64
@@ -4363,7 +4363,7 @@ extension Api {
         }
 
         /// `messageActionChatJoinedViaCommunity#4a8bfe80`: a constructor of `MessageAction`.
-        public final class MessageActionChatJoinedViaCommunity: TLConstructor {
+        public struct MessageActionChatJoinedViaCommunity: TLConstructor {
             public static var constructorID: UInt32 { 0x4a8bfe80 }
             public static var tlName: String { "messageActionChatJoinedViaCommunity" }
             public let communityId: Int64
@@ -4384,8 +4384,8 @@ extension Api {
         }
     }
 
-    /// The TL type `MessageEntity`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `MessageEntity`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum MessageEntity: TLSumType {
         /// `messageEntityUnknown#bb92ba95`
         case messageEntityUnknown(Api.MessageEntity.MessageEntityUnknown)
@@ -4610,7 +4610,7 @@ extension Api {
         }
 
         /// `messageEntityUnknown#bb92ba95`: a constructor of `MessageEntity`.
-        public final class MessageEntityUnknown: TLConstructor {
+        public struct MessageEntityUnknown: TLConstructor {
             public static var constructorID: UInt32 { 0xbb92ba95 }
             public static var tlName: String { "messageEntityUnknown" }
             public let offset: Int32
@@ -4636,7 +4636,7 @@ extension Api {
         }
 
         /// `messageEntityMention#fa04579d`: a constructor of `MessageEntity`.
-        public final class MessageEntityMention: TLConstructor {
+        public struct MessageEntityMention: TLConstructor {
             public static var constructorID: UInt32 { 0xfa04579d }
             public static var tlName: String { "messageEntityMention" }
             public let offset: Int32
@@ -4662,7 +4662,7 @@ extension Api {
         }
 
         /// `messageEntityHashtag#6f635b0d`: a constructor of `MessageEntity`.
-        public final class MessageEntityHashtag: TLConstructor {
+        public struct MessageEntityHashtag: TLConstructor {
             public static var constructorID: UInt32 { 0x6f635b0d }
             public static var tlName: String { "messageEntityHashtag" }
             public let offset: Int32
@@ -4688,7 +4688,7 @@ extension Api {
         }
 
         /// `messageEntityBotCommand#6cef8ac7`: a constructor of `MessageEntity`.
-        public final class MessageEntityBotCommand: TLConstructor {
+        public struct MessageEntityBotCommand: TLConstructor {
             public static var constructorID: UInt32 { 0x6cef8ac7 }
             public static var tlName: String { "messageEntityBotCommand" }
             public let offset: Int32
@@ -4714,7 +4714,7 @@ extension Api {
         }
 
         /// `messageEntityUrl#6ed02538`: a constructor of `MessageEntity`.
-        public final class MessageEntityUrl: TLConstructor {
+        public struct MessageEntityUrl: TLConstructor {
             public static var constructorID: UInt32 { 0x6ed02538 }
             public static var tlName: String { "messageEntityUrl" }
             public let offset: Int32
@@ -4740,7 +4740,7 @@ extension Api {
         }
 
         /// `messageEntityEmail#64e475c2`: a constructor of `MessageEntity`.
-        public final class MessageEntityEmail: TLConstructor {
+        public struct MessageEntityEmail: TLConstructor {
             public static var constructorID: UInt32 { 0x64e475c2 }
             public static var tlName: String { "messageEntityEmail" }
             public let offset: Int32
@@ -4766,7 +4766,7 @@ extension Api {
         }
 
         /// `messageEntityBold#bd610bc9`: a constructor of `MessageEntity`.
-        public final class MessageEntityBold: TLConstructor {
+        public struct MessageEntityBold: TLConstructor {
             public static var constructorID: UInt32 { 0xbd610bc9 }
             public static var tlName: String { "messageEntityBold" }
             public let offset: Int32
@@ -4792,7 +4792,7 @@ extension Api {
         }
 
         /// `messageEntityItalic#826f8b60`: a constructor of `MessageEntity`.
-        public final class MessageEntityItalic: TLConstructor {
+        public struct MessageEntityItalic: TLConstructor {
             public static var constructorID: UInt32 { 0x826f8b60 }
             public static var tlName: String { "messageEntityItalic" }
             public let offset: Int32
@@ -4818,7 +4818,7 @@ extension Api {
         }
 
         /// `messageEntityCode#28a20571`: a constructor of `MessageEntity`.
-        public final class MessageEntityCode: TLConstructor {
+        public struct MessageEntityCode: TLConstructor {
             public static var constructorID: UInt32 { 0x28a20571 }
             public static var tlName: String { "messageEntityCode" }
             public let offset: Int32
@@ -4906,7 +4906,7 @@ extension Api {
         }
 
         /// `messageEntityMentionName#dc7b1140`: a constructor of `MessageEntity`.
-        public final class MessageEntityMentionName: TLConstructor {
+        public struct MessageEntityMentionName: TLConstructor {
             public static var constructorID: UInt32 { 0xdc7b1140 }
             public static var tlName: String { "messageEntityMentionName" }
             public let offset: Int32
@@ -4968,7 +4968,7 @@ extension Api {
         }
 
         /// `messageEntityPhone#9b69e34b`: a constructor of `MessageEntity`.
-        public final class MessageEntityPhone: TLConstructor {
+        public struct MessageEntityPhone: TLConstructor {
             public static var constructorID: UInt32 { 0x9b69e34b }
             public static var tlName: String { "messageEntityPhone" }
             public let offset: Int32
@@ -4994,7 +4994,7 @@ extension Api {
         }
 
         /// `messageEntityCashtag#4c4e743f`: a constructor of `MessageEntity`.
-        public final class MessageEntityCashtag: TLConstructor {
+        public struct MessageEntityCashtag: TLConstructor {
             public static var constructorID: UInt32 { 0x4c4e743f }
             public static var tlName: String { "messageEntityCashtag" }
             public let offset: Int32
@@ -5020,7 +5020,7 @@ extension Api {
         }
 
         /// `messageEntityUnderline#9c4e7e8b`: a constructor of `MessageEntity`.
-        public final class MessageEntityUnderline: TLConstructor {
+        public struct MessageEntityUnderline: TLConstructor {
             public static var constructorID: UInt32 { 0x9c4e7e8b }
             public static var tlName: String { "messageEntityUnderline" }
             public let offset: Int32
@@ -5046,7 +5046,7 @@ extension Api {
         }
 
         /// `messageEntityStrike#bf0693d4`: a constructor of `MessageEntity`.
-        public final class MessageEntityStrike: TLConstructor {
+        public struct MessageEntityStrike: TLConstructor {
             public static var constructorID: UInt32 { 0xbf0693d4 }
             public static var tlName: String { "messageEntityStrike" }
             public let offset: Int32
@@ -5072,7 +5072,7 @@ extension Api {
         }
 
         /// `messageEntityBankCard#761e6af4`: a constructor of `MessageEntity`.
-        public final class MessageEntityBankCard: TLConstructor {
+        public struct MessageEntityBankCard: TLConstructor {
             public static var constructorID: UInt32 { 0x761e6af4 }
             public static var tlName: String { "messageEntityBankCard" }
             public let offset: Int32
@@ -5098,7 +5098,7 @@ extension Api {
         }
 
         /// `messageEntitySpoiler#32ca960f`: a constructor of `MessageEntity`.
-        public final class MessageEntitySpoiler: TLConstructor {
+        public struct MessageEntitySpoiler: TLConstructor {
             public static var constructorID: UInt32 { 0x32ca960f }
             public static var tlName: String { "messageEntitySpoiler" }
             public let offset: Int32
@@ -5124,7 +5124,7 @@ extension Api {
         }
 
         /// `messageEntityCustomEmoji#c8cf05f8`: a constructor of `MessageEntity`.
-        public final class MessageEntityCustomEmoji: TLConstructor {
+        public struct MessageEntityCustomEmoji: TLConstructor {
             public static var constructorID: UInt32 { 0xc8cf05f8 }
             public static var tlName: String { "messageEntityCustomEmoji" }
             public let offset: Int32
@@ -5155,7 +5155,7 @@ extension Api {
         }
 
         /// `messageEntityBlockquote#f1ccaaac`: a constructor of `MessageEntity`.
-        public final class MessageEntityBlockquote: TLConstructor {
+        public struct MessageEntityBlockquote: TLConstructor {
             public static var constructorID: UInt32 { 0xf1ccaaac }
             public static var tlName: String { "messageEntityBlockquote" }
             public let collapsed: Bool
@@ -5253,7 +5253,7 @@ extension Api {
         }
 
         /// `messageEntityDiffInsert#71777116`: a constructor of `MessageEntity`.
-        public final class MessageEntityDiffInsert: TLConstructor {
+        public struct MessageEntityDiffInsert: TLConstructor {
             public static var constructorID: UInt32 { 0x71777116 }
             public static var tlName: String { "messageEntityDiffInsert" }
             public let offset: Int32
@@ -5310,7 +5310,7 @@ extension Api {
         }
 
         /// `messageEntityDiffDelete#0652c1c5`: a constructor of `MessageEntity`.
-        public final class MessageEntityDiffDelete: TLConstructor {
+        public struct MessageEntityDiffDelete: TLConstructor {
             public static var constructorID: UInt32 { 0x0652c1c5 }
             public static var tlName: String { "messageEntityDiffDelete" }
             public let offset: Int32
@@ -5336,8 +5336,8 @@ extension Api {
         }
     }
 
-    /// The TL type `MessageExtendedMedia`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `MessageExtendedMedia`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum MessageExtendedMedia: TLSumType {
         /// `messageExtendedMediaPreview#ad628cc8`
         case messageExtendedMediaPreview(Api.MessageExtendedMedia.MessageExtendedMediaPreview)
@@ -5628,8 +5628,8 @@ extension Api {
         }
     }
 
-    /// The TL type `MessageMedia`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `MessageMedia`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum MessageMedia: TLSumType {
         /// `messageMediaEmpty#3ded6320`
         case messageMediaEmpty
@@ -6812,8 +6812,8 @@ extension Api {
         }
     }
 
-    /// The TL type `MessagePeerVote`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `MessagePeerVote`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum MessagePeerVote: TLSumType {
         /// `messagePeerVote#b6cc2d5c`
         case messagePeerVote(Api.MessagePeerVote.MessagePeerVote)
@@ -7219,8 +7219,8 @@ extension Api {
         }
     }
 
-    /// The TL type `MessageReplyHeader`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `MessageReplyHeader`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum MessageReplyHeader: TLSumType {
         /// `messageReplyHeader#1b97dd66`
         case messageReplyHeader(Api.MessageReplyHeader.MessageReplyHeader)
@@ -7536,8 +7536,8 @@ extension Api {
         }
     }
 
-    /// The TL type `MessagesFilter`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `MessagesFilter`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum MessagesFilter: TLSumType {
         /// `inputMessagesFilterEmpty#57e2f66c`
         case inputMessagesFilterEmpty
@@ -7689,7 +7689,7 @@ extension Api {
         }
 
         /// `inputMessagesFilterPhoneCalls#80c99768`: a constructor of `MessagesFilter`.
-        public final class InputMessagesFilterPhoneCalls: TLConstructor {
+        public struct InputMessagesFilterPhoneCalls: TLConstructor {
             public static var constructorID: UInt32 { 0x80c99768 }
             public static var tlName: String { "inputMessagesFilterPhoneCalls" }
             public let missed: Bool

@@ -32,8 +32,8 @@ extension Api {
         }
     }
 
-    /// The TL type `NotificationSound`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `NotificationSound`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum NotificationSound: TLSumType {
         /// `notificationSoundDefault#97e8bebe`
         case notificationSoundDefault
@@ -114,7 +114,7 @@ extension Api {
         }
 
         /// `notificationSoundRingtone#ff6c8049`: a constructor of `NotificationSound`.
-        public final class NotificationSoundRingtone: TLConstructor {
+        public struct NotificationSoundRingtone: TLConstructor {
             public static var constructorID: UInt32 { 0xff6c8049 }
             public static var tlName: String { "notificationSoundRingtone" }
             public let id: Int64
@@ -135,8 +135,8 @@ extension Api {
         }
     }
 
-    /// The TL type `NotifyPeer`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `NotifyPeer`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum NotifyPeer: TLSumType {
         /// `notifyPeer#9fd40bd8`
         case notifyPeer(Api.NotifyPeer.NotifyPeer)
@@ -253,7 +253,7 @@ extension Api {
         }
 
         /// `notifyCommunity#be376999`: a constructor of `NotifyPeer`.
-        public final class NotifyCommunity: TLConstructor {
+        public struct NotifyCommunity: TLConstructor {
             public static var constructorID: UInt32 { 0xbe376999 }
             public static var tlName: String { "notifyCommunity" }
             public let communityId: Int64

@@ -94,8 +94,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PageBlock`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PageBlock`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PageBlock: TLSumType {
         /// `pageBlockUnsupported#13567e8a`
         case pageBlockUnsupported
@@ -1777,8 +1777,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PageListItem`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PageListItem`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PageListItem: TLSumType {
         /// `pageListItemText#2f58683c`
         case pageListItemText(Api.PageListItem.PageListItemText)
@@ -1896,8 +1896,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PageListOrderedItem`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PageListOrderedItem`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PageListOrderedItem: TLSumType {
         /// `pageListOrderedItemText#15031189`
         case pageListOrderedItemText(Api.PageListOrderedItem.PageListOrderedItemText)
@@ -2286,8 +2286,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PaidReactionPrivacy`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PaidReactionPrivacy`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PaidReactionPrivacy: TLSumType {
         /// `paidReactionPrivacyDefault#206ad49e`
         case paidReactionPrivacyDefault
@@ -2413,8 +2413,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PasswordKdfAlgo`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PasswordKdfAlgo`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PasswordKdfAlgo: TLSumType {
         /// `passwordKdfAlgoUnknown#d45ab096`
         case passwordKdfAlgoUnknown
@@ -2635,8 +2635,8 @@ extension Api {
         }
     }
 
-    /// The TL type `Peer`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `Peer`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum Peer: TLSumType {
         /// `peerUser#59511722`
         case peerUser(Api.Peer.PeerUser)
@@ -2685,7 +2685,7 @@ extension Api {
         }
 
         /// `peerUser#59511722`: a constructor of `Peer`.
-        public final class PeerUser: TLConstructor {
+        public struct PeerUser: TLConstructor {
             public static var constructorID: UInt32 { 0x59511722 }
             public static var tlName: String { "peerUser" }
             public let userId: Int64
@@ -2706,7 +2706,7 @@ extension Api {
         }
 
         /// `peerChat#36c6019a`: a constructor of `Peer`.
-        public final class PeerChat: TLConstructor {
+        public struct PeerChat: TLConstructor {
             public static var constructorID: UInt32 { 0x36c6019a }
             public static var tlName: String { "peerChat" }
             public let chatId: Int64
@@ -2727,7 +2727,7 @@ extension Api {
         }
 
         /// `peerChannel#a2a5371e`: a constructor of `Peer`.
-        public final class PeerChannel: TLConstructor {
+        public struct PeerChannel: TLConstructor {
             public static var constructorID: UInt32 { 0xa2a5371e }
             public static var tlName: String { "peerChannel" }
             public let channelId: Int64
@@ -2774,8 +2774,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PeerColor`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PeerColor`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PeerColor: TLSumType {
         /// `peerColor#b54b5acf`
         case peerColor(Api.PeerColor.PeerColor)
@@ -2953,7 +2953,7 @@ extension Api {
         }
 
         /// `inputPeerColorCollectible#b8ea86a9`: a constructor of `PeerColor`.
-        public final class InputPeerColorCollectible: TLConstructor {
+        public struct InputPeerColorCollectible: TLConstructor {
             public static var constructorID: UInt32 { 0xb8ea86a9 }
             public static var tlName: String { "inputPeerColorCollectible" }
             public let collectibleId: Int64
@@ -2974,8 +2974,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PeerLocated`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PeerLocated`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PeerLocated: TLSumType {
         /// `peerLocated#ca461b5d`
         case peerLocated(Api.PeerLocated.PeerLocated)
@@ -3047,7 +3047,7 @@ extension Api {
         }
 
         /// `peerSelfLocated#f8ec284b`: a constructor of `PeerLocated`.
-        public final class PeerSelfLocated: TLConstructor {
+        public struct PeerSelfLocated: TLConstructor {
             public static var constructorID: UInt32 { 0xf8ec284b }
             public static var tlName: String { "peerSelfLocated" }
             public let expires: Int32
@@ -3507,8 +3507,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PhoneCall`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PhoneCall`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PhoneCall: TLSumType {
         /// `phoneCallEmpty#5366c915`
         case phoneCallEmpty(Api.PhoneCall.PhoneCallEmpty)
@@ -3581,7 +3581,7 @@ extension Api {
         }
 
         /// `phoneCallEmpty#5366c915`: a constructor of `PhoneCall`.
-        public final class PhoneCallEmpty: TLConstructor {
+        public struct PhoneCallEmpty: TLConstructor {
             public static var constructorID: UInt32 { 0x5366c915 }
             public static var tlName: String { "phoneCallEmpty" }
             public let id: Int64
@@ -3954,8 +3954,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PhoneCallDiscardReason`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PhoneCallDiscardReason`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PhoneCallDiscardReason: TLSumType {
         /// `phoneCallDiscardReasonMissed#85e42301`
         case phoneCallDiscardReasonMissed
@@ -4090,8 +4090,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PhoneConnection`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PhoneConnection`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PhoneConnection: TLSumType {
         /// `phoneConnection#9cc123c7`
         case phoneConnection(Api.PhoneConnection.PhoneConnection)
@@ -4240,8 +4240,8 @@ extension Api {
         }
     }
 
-    /// The TL type `Photo`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `Photo`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum Photo: TLSumType {
         /// `photoEmpty#2331b22d`
         case photoEmpty(Api.Photo.PhotoEmpty)
@@ -4282,7 +4282,7 @@ extension Api {
         }
 
         /// `photoEmpty#2331b22d`: a constructor of `Photo`.
-        public final class PhotoEmpty: TLConstructor {
+        public struct PhotoEmpty: TLConstructor {
             public static var constructorID: UInt32 { 0x2331b22d }
             public static var tlName: String { "photoEmpty" }
             public let id: Int64
@@ -4387,8 +4387,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PhotoSize`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PhotoSize`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PhotoSize: TLSumType {
         /// `photoSizeEmpty#0e17e23c`
         case photoSizeEmpty(Api.PhotoSize.PhotoSizeEmpty)
@@ -4794,8 +4794,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PollAnswer`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PollAnswer`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PollAnswer: TLSumType {
         /// `pollAnswer#4b7d786a`
         case pollAnswer(Api.PollAnswer.PollAnswer)
@@ -5221,8 +5221,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PostInteractionCounters`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PostInteractionCounters`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PostInteractionCounters: TLSumType {
         /// `postInteractionCountersMessage#e7058e7f`
         case postInteractionCountersMessage(Api.PostInteractionCounters.PostInteractionCountersMessage)
@@ -5263,7 +5263,7 @@ extension Api {
         }
 
         /// `postInteractionCountersMessage#e7058e7f`: a constructor of `PostInteractionCounters`.
-        public final class PostInteractionCountersMessage: TLConstructor {
+        public struct PostInteractionCountersMessage: TLConstructor {
             public static var constructorID: UInt32 { 0xe7058e7f }
             public static var tlName: String { "postInteractionCountersMessage" }
             public let msgId: Int32
@@ -5299,7 +5299,7 @@ extension Api {
         }
 
         /// `postInteractionCountersStory#8a480e27`: a constructor of `PostInteractionCounters`.
-        public final class PostInteractionCountersStory: TLConstructor {
+        public struct PostInteractionCountersStory: TLConstructor {
             public static var constructorID: UInt32 { 0x8a480e27 }
             public static var tlName: String { "postInteractionCountersStory" }
             public let storyId: Int32
@@ -5471,8 +5471,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PrepaidGiveaway`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PrepaidGiveaway`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PrepaidGiveaway: TLSumType {
         /// `prepaidGiveaway#b2539d54`
         case prepaidGiveaway(Api.PrepaidGiveaway.PrepaidGiveaway)
@@ -5590,8 +5590,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PrivacyKey`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PrivacyKey`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PrivacyKey: TLSumType {
         /// `privacyKeyStatusTimestamp#bc2eab30`
         case privacyKeyStatusTimestamp
@@ -5714,8 +5714,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PrivacyRule`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PrivacyRule`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PrivacyRule: TLSumType {
         /// `privacyValueAllowContacts#fffe1bac`
         case privacyValueAllowContacts
@@ -5948,8 +5948,8 @@ extension Api {
         }
     }
 
-    /// The TL type `ProfileTab`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `ProfileTab`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ProfileTab: TLSumType {
         /// `profileTabPosts#b98cd696`
         case profileTabPosts
@@ -6030,8 +6030,8 @@ extension Api {
         }
     }
 
-    /// The TL type `PublicForward`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `PublicForward`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PublicForward: TLSumType {
         /// `publicForwardMessage#01f2bf4a`
         case publicForwardMessage(Api.PublicForward.PublicForwardMessage)

@@ -37,8 +37,8 @@ extension Api {
         }
     }
 
-    /// The TL type `SavedDialog`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `SavedDialog`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum SavedDialog: TLSumType {
         /// `savedDialog#bd87cb6c`
         case savedDialog(Api.SavedDialog.SavedDialog)
@@ -653,8 +653,8 @@ extension Api {
         }
     }
 
-    /// The TL type `SecureFile`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `SecureFile`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum SecureFile: TLSumType {
         /// `secureFileEmpty#64199744`
         case secureFileEmpty
@@ -745,8 +745,8 @@ extension Api {
         }
     }
 
-    /// The TL type `SecurePasswordKdfAlgo`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `SecurePasswordKdfAlgo`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum SecurePasswordKdfAlgo: TLSumType {
         /// `securePasswordKdfAlgoUnknown#004a8537`
         case securePasswordKdfAlgoUnknown
@@ -836,8 +836,8 @@ extension Api {
         }
     }
 
-    /// The TL type `SecurePlainData`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `SecurePlainData`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum SecurePlainData: TLSumType {
         /// `securePlainPhone#7d6099dd`
         case securePlainPhone(Api.SecurePlainData.SecurePlainPhone)
@@ -920,8 +920,8 @@ extension Api {
         }
     }
 
-    /// The TL type `SecureRequiredType`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `SecureRequiredType`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum SecureRequiredType: TLSumType {
         /// `secureRequiredType#829d99da`
         case secureRequiredType(Api.SecureRequiredType.SecureRequiredType)
@@ -1193,8 +1193,8 @@ extension Api {
         }
     }
 
-    /// The TL type `SecureValueError`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `SecureValueError`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum SecureValueError: TLSumType {
         /// `secureValueErrorData#e8a40bd9`
         case secureValueErrorData(Api.SecureValueError.SecureValueErrorData)
@@ -1619,8 +1619,8 @@ extension Api {
         }
     }
 
-    /// The TL type `SecureValueType`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `SecureValueType`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum SecureValueType: TLSumType {
         /// `secureValueTypePersonalDetails#9d2a81e3`
         case secureValueTypePersonalDetails
@@ -1765,8 +1765,8 @@ extension Api {
         }
     }
 
-    /// The TL type `SendMessageAction`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `SendMessageAction`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum SendMessageAction: TLSumType {
         /// `sendMessageTypingAction#16bf744e`
         case sendMessageTypingAction
@@ -1957,7 +1957,7 @@ extension Api {
         }
 
         /// `sendMessageUploadVideoAction#e9763aec`: a constructor of `SendMessageAction`.
-        public final class SendMessageUploadVideoAction: TLConstructor {
+        public struct SendMessageUploadVideoAction: TLConstructor {
             public static var constructorID: UInt32 { 0xe9763aec }
             public static var tlName: String { "sendMessageUploadVideoAction" }
             public let progress: Int32
@@ -1978,7 +1978,7 @@ extension Api {
         }
 
         /// `sendMessageUploadAudioAction#f351d7ab`: a constructor of `SendMessageAction`.
-        public final class SendMessageUploadAudioAction: TLConstructor {
+        public struct SendMessageUploadAudioAction: TLConstructor {
             public static var constructorID: UInt32 { 0xf351d7ab }
             public static var tlName: String { "sendMessageUploadAudioAction" }
             public let progress: Int32
@@ -1999,7 +1999,7 @@ extension Api {
         }
 
         /// `sendMessageUploadPhotoAction#d1d34a26`: a constructor of `SendMessageAction`.
-        public final class SendMessageUploadPhotoAction: TLConstructor {
+        public struct SendMessageUploadPhotoAction: TLConstructor {
             public static var constructorID: UInt32 { 0xd1d34a26 }
             public static var tlName: String { "sendMessageUploadPhotoAction" }
             public let progress: Int32
@@ -2020,7 +2020,7 @@ extension Api {
         }
 
         /// `sendMessageUploadDocumentAction#aa0cd9e4`: a constructor of `SendMessageAction`.
-        public final class SendMessageUploadDocumentAction: TLConstructor {
+        public struct SendMessageUploadDocumentAction: TLConstructor {
             public static var constructorID: UInt32 { 0xaa0cd9e4 }
             public static var tlName: String { "sendMessageUploadDocumentAction" }
             public let progress: Int32
@@ -2041,7 +2041,7 @@ extension Api {
         }
 
         /// `sendMessageUploadRoundAction#243e1c66`: a constructor of `SendMessageAction`.
-        public final class SendMessageUploadRoundAction: TLConstructor {
+        public struct SendMessageUploadRoundAction: TLConstructor {
             public static var constructorID: UInt32 { 0x243e1c66 }
             public static var tlName: String { "sendMessageUploadRoundAction" }
             public let progress: Int32
@@ -2062,7 +2062,7 @@ extension Api {
         }
 
         /// `sendMessageHistoryImportAction#dbda9246`: a constructor of `SendMessageAction`.
-        public final class SendMessageHistoryImportAction: TLConstructor {
+        public struct SendMessageHistoryImportAction: TLConstructor {
             public static var constructorID: UInt32 { 0xdbda9246 }
             public static var tlName: String { "sendMessageHistoryImportAction" }
             public let progress: Int32
@@ -2252,7 +2252,7 @@ extension Api {
         }
 
         /// `sendMessageStopDraftAction#fbf902b0`: a constructor of `SendMessageAction`.
-        public final class SendMessageStopDraftAction: TLConstructor {
+        public struct SendMessageStopDraftAction: TLConstructor {
             public static var constructorID: UInt32 { 0xfbf902b0 }
             public static var tlName: String { "sendMessageStopDraftAction" }
             public let randomId: Int64
@@ -2586,8 +2586,8 @@ extension Api {
         }
     }
 
-    /// The TL type `StarGift`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `StarGift`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StarGift: TLSumType {
         /// `starGift#313a9547`
         case starGift(Api.StarGift.StarGift)
@@ -3235,8 +3235,8 @@ extension Api {
         }
     }
 
-    /// The TL type `StarGiftAttribute`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `StarGiftAttribute`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StarGiftAttribute: TLSumType {
         /// `starGiftAttributeModel#565251e2`
         case starGiftAttributeModel(Api.StarGiftAttribute.StarGiftAttributeModel)
@@ -3493,8 +3493,8 @@ extension Api {
         }
     }
 
-    /// The TL type `StarGiftAttributeId`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `StarGiftAttributeId`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StarGiftAttributeId: TLSumType {
         /// `starGiftAttributeIdModel#48aaae3c`
         case starGiftAttributeIdModel(Api.StarGiftAttributeId.StarGiftAttributeIdModel)
@@ -3543,7 +3543,7 @@ extension Api {
         }
 
         /// `starGiftAttributeIdModel#48aaae3c`: a constructor of `StarGiftAttributeId`.
-        public final class StarGiftAttributeIdModel: TLConstructor {
+        public struct StarGiftAttributeIdModel: TLConstructor {
             public static var constructorID: UInt32 { 0x48aaae3c }
             public static var tlName: String { "starGiftAttributeIdModel" }
             public let documentId: Int64
@@ -3564,7 +3564,7 @@ extension Api {
         }
 
         /// `starGiftAttributeIdPattern#4a162433`: a constructor of `StarGiftAttributeId`.
-        public final class StarGiftAttributeIdPattern: TLConstructor {
+        public struct StarGiftAttributeIdPattern: TLConstructor {
             public static var constructorID: UInt32 { 0x4a162433 }
             public static var tlName: String { "starGiftAttributeIdPattern" }
             public let documentId: Int64
@@ -3585,7 +3585,7 @@ extension Api {
         }
 
         /// `starGiftAttributeIdBackdrop#1f01c757`: a constructor of `StarGiftAttributeId`.
-        public final class StarGiftAttributeIdBackdrop: TLConstructor {
+        public struct StarGiftAttributeIdBackdrop: TLConstructor {
             public static var constructorID: UInt32 { 0x1f01c757 }
             public static var tlName: String { "starGiftAttributeIdBackdrop" }
             public let backdropId: Int32
@@ -3606,8 +3606,8 @@ extension Api {
         }
     }
 
-    /// The TL type `StarGiftAttributeRarity`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `StarGiftAttributeRarity`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StarGiftAttributeRarity: TLSumType {
         /// `starGiftAttributeRarity#36437737`
         case starGiftAttributeRarity(Api.StarGiftAttributeRarity.StarGiftAttributeRarity)
@@ -3668,7 +3668,7 @@ extension Api {
         }
 
         /// `starGiftAttributeRarity#36437737`: a constructor of `StarGiftAttributeRarity`.
-        public final class StarGiftAttributeRarity: TLConstructor {
+        public struct StarGiftAttributeRarity: TLConstructor {
             public static var constructorID: UInt32 { 0x36437737 }
             public static var tlName: String { "starGiftAttributeRarity" }
             public let permille: Int32
@@ -3762,8 +3762,8 @@ extension Api {
         }
     }
 
-    /// The TL type `StarGiftAuctionRound`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `StarGiftAuctionRound`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StarGiftAuctionRound: TLSumType {
         /// `starGiftAuctionRound#3aae0528`
         case starGiftAuctionRound(Api.StarGiftAuctionRound.StarGiftAuctionRound)
@@ -3804,7 +3804,7 @@ extension Api {
         }
 
         /// `starGiftAuctionRound#3aae0528`: a constructor of `StarGiftAuctionRound`.
-        public final class StarGiftAuctionRound: TLConstructor {
+        public struct StarGiftAuctionRound: TLConstructor {
             public static var constructorID: UInt32 { 0x3aae0528 }
             public static var tlName: String { "starGiftAuctionRound" }
             public let num: Int32
@@ -3830,7 +3830,7 @@ extension Api {
         }
 
         /// `starGiftAuctionRoundExtendable#0aa021e5`: a constructor of `StarGiftAuctionRound`.
-        public final class StarGiftAuctionRoundExtendable: TLConstructor {
+        public struct StarGiftAuctionRoundExtendable: TLConstructor {
             public static var constructorID: UInt32 { 0x0aa021e5 }
             public static var tlName: String { "starGiftAuctionRoundExtendable" }
             public let num: Int32
@@ -3866,8 +3866,8 @@ extension Api {
         }
     }
 
-    /// The TL type `StarGiftAuctionState`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `StarGiftAuctionState`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StarGiftAuctionState: TLSumType {
         /// `starGiftAuctionStateNotModified#fe333952`
         case starGiftAuctionStateNotModified
@@ -4350,8 +4350,8 @@ extension Api {
         }
     }
 
-    /// The TL type `StarsAmount`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `StarsAmount`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StarsAmount: TLSumType {
         /// `starsAmount#bbb6b4a3`
         case starsAmount(Api.StarsAmount.StarsAmount)
@@ -4392,7 +4392,7 @@ extension Api {
         }
 
         /// `starsAmount#bbb6b4a3`: a constructor of `StarsAmount`.
-        public final class StarsAmount: TLConstructor {
+        public struct StarsAmount: TLConstructor {
             public static var constructorID: UInt32 { 0xbbb6b4a3 }
             public static var tlName: String { "starsAmount" }
             public let amount: Int64
@@ -4418,7 +4418,7 @@ extension Api {
         }
 
         /// `starsTonAmount#74aee3e0`: a constructor of `StarsAmount`.
-        public final class StarsTonAmount: TLConstructor {
+        public struct StarsTonAmount: TLConstructor {
             public static var constructorID: UInt32 { 0x74aee3e0 }
             public static var tlName: String { "starsTonAmount" }
             public let amount: Int64
@@ -5238,8 +5238,8 @@ extension Api {
         }
     }
 
-    /// The TL type `StarsTransactionPeer`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `StarsTransactionPeer`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StarsTransactionPeer: TLSumType {
         /// `starsTransactionPeerUnsupported#95f2bfe4`
         case starsTransactionPeerUnsupported
@@ -5394,8 +5394,8 @@ extension Api {
         }
     }
 
-    /// The TL type `StatsGraph`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `StatsGraph`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StatsGraph: TLSumType {
         /// `statsGraphAsync#4a27eb2d`
         case statsGraphAsync(Api.StatsGraph.StatsGraphAsync)
@@ -5891,8 +5891,8 @@ extension Api {
         }
     }
 
-    /// The TL type `StickerSetCovered`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `StickerSetCovered`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StickerSetCovered: TLSumType {
         /// `stickerSetCovered#6410a5d2`
         case stickerSetCovered(Api.StickerSetCovered.StickerSetCovered)
@@ -6250,8 +6250,8 @@ extension Api {
         }
     }
 
-    /// The TL type `StoryItem`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `StoryItem`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StoryItem: TLSumType {
         /// `storyItemDeleted#51e6ee4f`
         case storyItemDeleted(Api.StoryItem.StoryItemDeleted)
@@ -6300,7 +6300,7 @@ extension Api {
         }
 
         /// `storyItemDeleted#51e6ee4f`: a constructor of `StoryItem`.
-        public final class StoryItemDeleted: TLConstructor {
+        public struct StoryItemDeleted: TLConstructor {
             public static var constructorID: UInt32 { 0x51e6ee4f }
             public static var tlName: String { "storyItemDeleted" }
             public let id: Int32
@@ -6321,7 +6321,7 @@ extension Api {
         }
 
         /// `storyItemSkipped#ffadc913`: a constructor of `StoryItem`.
-        public final class StoryItemSkipped: TLConstructor {
+        public struct StoryItemSkipped: TLConstructor {
             public static var constructorID: UInt32 { 0xffadc913 }
             public static var tlName: String { "storyItemSkipped" }
             public let closeFriends: Bool
@@ -6605,8 +6605,8 @@ extension Api {
         }
     }
 
-    /// The TL type `StoryReaction`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `StoryReaction`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StoryReaction: TLSumType {
         /// `storyReaction#6090d6d5`
         case storyReaction(Api.StoryReaction.StoryReaction)
@@ -6733,8 +6733,8 @@ extension Api {
         }
     }
 
-    /// The TL type `StoryView`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `StoryView`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StoryView: TLSumType {
         /// `storyView#b0bdeac5`
         case storyView(Api.StoryView.StoryView)

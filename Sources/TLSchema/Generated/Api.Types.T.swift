@@ -388,8 +388,8 @@ extension Api {
         }
     }
 
-    /// The TL type `TopPeerCategory`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `TopPeerCategory`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum TopPeerCategory: TLSumType {
         /// `topPeerCategoryBotsPM#ab661b5b`
         case topPeerCategoryBotsPM

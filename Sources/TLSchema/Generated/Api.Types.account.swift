@@ -285,8 +285,8 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.ChatThemes`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `account.ChatThemes`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ChatThemes: TLSumType {
         /// `account.chatThemesNotModified#e011e1c4`
         case chatThemesNotModified
@@ -477,8 +477,8 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.EmailVerified`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `account.EmailVerified`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum EmailVerified: TLSumType {
         /// `account.emailVerified#2b96cd1b`
         case emailVerified(Api.account.EmailVerified.EmailVerified)
@@ -566,8 +566,8 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.EmojiStatuses`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `account.EmojiStatuses`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum EmojiStatuses: TLSumType {
         /// `account.emojiStatusesNotModified#d08ce645`
         case emojiStatusesNotModified
@@ -1039,8 +1039,8 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.ResetPasswordResult`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `account.ResetPasswordResult`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ResetPasswordResult: TLSumType {
         /// `account.resetPasswordFailedWait#e3779861`
         case resetPasswordFailedWait(Api.account.ResetPasswordResult.ResetPasswordFailedWait)
@@ -1088,7 +1088,7 @@ extension Api.account {
         }
 
         /// `account.resetPasswordFailedWait#e3779861`: a constructor of `account.ResetPasswordResult`.
-        public final class ResetPasswordFailedWait: TLConstructor {
+        public struct ResetPasswordFailedWait: TLConstructor {
             public static var constructorID: UInt32 { 0xe3779861 }
             public static var tlName: String { "account.resetPasswordFailedWait" }
             public let retryDate: Int32
@@ -1109,7 +1109,7 @@ extension Api.account {
         }
 
         /// `account.resetPasswordRequestedWait#e9effc7d`: a constructor of `account.ResetPasswordResult`.
-        public final class ResetPasswordRequestedWait: TLConstructor {
+        public struct ResetPasswordRequestedWait: TLConstructor {
             public static var constructorID: UInt32 { 0xe9effc7d }
             public static var tlName: String { "account.resetPasswordRequestedWait" }
             public let untilDate: Int32
@@ -1208,8 +1208,8 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.SavedMusicIds`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `account.SavedMusicIds`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum SavedMusicIds: TLSumType {
         /// `account.savedMusicIdsNotModified#4fc81d6e`
         case savedMusicIdsNotModified
@@ -1279,8 +1279,8 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.SavedRingtone`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `account.SavedRingtone`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum SavedRingtone: TLSumType {
         /// `account.savedRingtone#b7263f6d`
         case savedRingtone
@@ -1341,8 +1341,8 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.SavedRingtones`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `account.SavedRingtones`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum SavedRingtones: TLSumType {
         /// `account.savedRingtonesNotModified#fbf6e8b1`
         case savedRingtonesNotModified
@@ -1464,8 +1464,8 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.Themes`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `account.Themes`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum Themes: TLSumType {
         /// `account.themesNotModified#f41eb622`
         case themesNotModified
@@ -1566,8 +1566,8 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.WallPapers`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `account.WallPapers`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum WallPapers: TLSumType {
         /// `account.wallPapersNotModified#1c199183`
         case wallPapersNotModified
@@ -1686,8 +1686,8 @@ extension Api.account {
         }
     }
 
-    /// The TL type `account.WebBrowserSettings`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `account.WebBrowserSettings`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum WebBrowserSettings: TLSumType {
         /// `account.webBrowserSettingsNotModified#c31c8f4e`
         case webBrowserSettingsNotModified

@@ -108,8 +108,8 @@ extension Api.channels {
         }
     }
 
-    /// The TL type `channels.ChannelParticipants`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `channels.ChannelParticipants`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ChannelParticipants: TLSumType {
         /// `channels.channelParticipants#9ab0feaf`
         case channelParticipants(Api.channels.ChannelParticipants.ChannelParticipants)
@@ -270,8 +270,8 @@ extension Api.channels {
         }
     }
 
-    /// The TL type `channels.SponsoredMessageReportResult`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `channels.SponsoredMessageReportResult`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum SponsoredMessageReportResult: TLSumType {
         /// `channels.sponsoredMessageReportResultChooseOption#846f9e42`
         case sponsoredMessageReportResultChooseOption(Api.channels.SponsoredMessageReportResult.SponsoredMessageReportResultChooseOption)

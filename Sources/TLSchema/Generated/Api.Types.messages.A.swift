@@ -103,8 +103,8 @@ extension Api.messages {
         }
     }
 
-    /// The TL type `messages.AllStickers`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `messages.AllStickers`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum AllStickers: TLSumType {
         /// `messages.allStickersNotModified#e86602c3`
         case allStickersNotModified
@@ -214,8 +214,8 @@ extension Api.messages {
         }
     }
 
-    /// The TL type `messages.AvailableEffects`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `messages.AvailableEffects`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum AvailableEffects: TLSumType {
         /// `messages.availableEffectsNotModified#d1ed9a5b`
         case availableEffectsNotModified
@@ -304,8 +304,8 @@ extension Api.messages {
         }
     }
 
-    /// The TL type `messages.AvailableReactions`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `messages.AvailableReactions`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum AvailableReactions: TLSumType {
         /// `messages.availableReactionsNotModified#9f071957`
         case availableReactionsNotModified

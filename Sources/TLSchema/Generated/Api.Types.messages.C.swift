@@ -143,8 +143,8 @@ extension Api.messages {
         }
     }
 
-    /// The TL type `messages.ChatInviteJoinResult`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `messages.ChatInviteJoinResult`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum ChatInviteJoinResult: TLSumType {
         /// `messages.chatInviteJoinResultOk#445663a7`
         case chatInviteJoinResultOk(Api.messages.ChatInviteJoinResult.ChatInviteJoinResultOk)
@@ -246,8 +246,8 @@ extension Api.messages {
         }
     }
 
-    /// The TL type `messages.Chats`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `messages.Chats`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum Chats: TLSumType {
         /// `messages.chats#64ff9fd5`
         case chats(Api.messages.Chats.Chats)

@@ -161,8 +161,8 @@ extension Api.messages {
         }
     }
 
-    /// The TL type `messages.Messages`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `messages.Messages`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum Messages: TLSumType {
         /// `messages.messages#1d73e7ea`
         case messages(Api.messages.Messages.Messages)
@@ -514,7 +514,7 @@ extension Api.messages {
         }
 
         /// `messages.messagesNotModified#74535f21`: a constructor of `messages.Messages`.
-        public final class MessagesNotModified: TLConstructor {
+        public struct MessagesNotModified: TLConstructor {
             public static var constructorID: UInt32 { 0x74535f21 }
             public static var tlName: String { "messages.messagesNotModified" }
             public let count: Int32

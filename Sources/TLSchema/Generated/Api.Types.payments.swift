@@ -36,8 +36,8 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.CheckCanSendGiftResult`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `payments.CheckCanSendGiftResult`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum CheckCanSendGiftResult: TLSumType {
         /// `payments.checkCanSendGiftResultOk#374fa7ad`
         case checkCanSendGiftResultOk
@@ -278,8 +278,8 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.GiveawayInfo`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `payments.GiveawayInfo`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum GiveawayInfo: TLSumType {
         /// `payments.giveawayInfo#4367daa0`
         case giveawayInfo(Api.payments.GiveawayInfo.GiveawayInfo)
@@ -470,8 +470,8 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.PaymentForm`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `payments.PaymentForm`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PaymentForm: TLSumType {
         /// `payments.paymentForm#a0058751`
         case paymentForm(Api.payments.PaymentForm.PaymentForm)
@@ -788,8 +788,8 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.PaymentReceipt`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `payments.PaymentReceipt`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PaymentReceipt: TLSumType {
         /// `payments.paymentReceipt#70c4fe03`
         case paymentReceipt(Api.payments.PaymentReceipt.PaymentReceipt)
@@ -1041,8 +1041,8 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.PaymentResult`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `payments.PaymentResult`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum PaymentResult: TLSumType {
         /// `payments.paymentResult#4e5f810d`
         case paymentResult(Api.payments.PaymentResult.PaymentResult)
@@ -1387,8 +1387,8 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.StarGiftActiveAuctions`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `payments.StarGiftActiveAuctions`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StarGiftActiveAuctions: TLSumType {
         /// `payments.starGiftActiveAuctionsNotModified#db33dad0`
         case starGiftActiveAuctionsNotModified
@@ -1608,8 +1608,8 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.StarGiftCollections`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `payments.StarGiftCollections`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StarGiftCollections: TLSumType {
         /// `payments.starGiftCollectionsNotModified#a0ba4f17`
         case starGiftCollectionsNotModified
@@ -1788,8 +1788,8 @@ extension Api.payments {
         }
     }
 
-    /// The TL type `payments.StarGifts`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `payments.StarGifts`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum StarGifts: TLSumType {
         /// `payments.starGiftsNotModified#a388a368`
         case starGiftsNotModified

@@ -36,8 +36,8 @@ extension Api.photos {
         }
     }
 
-    /// The TL type `photos.Photos`: one case per constructor; each case with fields carries an
-    /// immutable final class, so the enum is one word wide and cheap to copy.
+    /// The TL type `photos.Photos`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
     public enum Photos: TLSumType {
         /// `photos.photos#8dca6aa5`
         case photos(Api.photos.Photos.Photos)

@@ -1,62 +1,64 @@
 /// Appends TL values, little-endian, to a growing byte array.
-public struct TLWriter: Sendable {
-    /// Growable storage, copied on write when a writer value is shared.
+///
+/// `@unchecked Sendable`: the raw pointer is only written through while `storage` is uniquely
+/// referenced; a writer that was copied (possibly to another task) reallocates before its next write,
+/// so two values never write to or read from memory the other is changing.
+public struct TLWriter: @unchecked Sendable {
+    /// Owns the allocation; the pointer and sizes live in the struct itself so that the hot path
+    /// makes no dynamic exclusivity checks. A shared owner (the writer was copied) is copied on write.
     @usableFromInline
-    final class Buffer: @unchecked Sendable {
-        @usableFromInline var base: UnsafeMutablePointer<UInt8>
-        @usableFromInline var count: Int
-        @usableFromInline var capacity: Int
+    final class Storage: @unchecked Sendable {
+        @usableFromInline let base: UnsafeMutablePointer<UInt8>
+        @usableFromInline let capacity: Int
 
         init(capacity: Int) {
-            self.capacity = Swift.max(capacity, 16)
-            self.base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
-            self.count = 0
-        }
-
-        func copy() -> Buffer {
-            let other: Buffer = Buffer(capacity: capacity)
-            other.base.update(from: base, count: count)
-            other.count = count
-            return other
-        }
-
-        @usableFromInline
-        func grow(toAtLeast needed: Int) {
-            var newCapacity: Int = capacity * 2
-            while newCapacity < needed { newCapacity *= 2 }
-            let newBase: UnsafeMutablePointer<UInt8> = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-            newBase.update(from: base, count: count)
-            base.deallocate()
-            base = newBase
-            capacity = newCapacity
+            self.capacity = capacity
+            self.base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         }
 
         deinit { base.deallocate() }
     }
 
-    @usableFromInline var buffer: Buffer
+    @usableFromInline var storage: Storage
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var capacity: Int
+    /// How many bytes have been written.
+    public private(set) var count: Int
 
     /// An empty writer with room for `capacity` bytes.
     public init(capacity: Int = 256) {
-        buffer = Buffer(capacity: capacity)
+        let storage: Storage = Storage(capacity: Swift.max(capacity, 16))
+        self.storage = storage
+        self.base = storage.base
+        self.capacity = storage.capacity
+        self.count = 0
     }
 
     /// Everything written so far.
     public var bytes: [UInt8] {
-        Array(UnsafeBufferPointer(start: buffer.base, count: buffer.count))
+        Array(UnsafeBufferPointer(start: base, count: count))
     }
 
-    /// How many bytes have been written.
-    public var count: Int { buffer.count }
+    @usableFromInline
+    mutating func reallocate(toAtLeast needed: Int) {
+        var newCapacity: Int = Swift.max(capacity * 2, 16)
+        while newCapacity < needed { newCapacity *= 2 }
+        let newStorage: Storage = Storage(capacity: newCapacity)
+        newStorage.base.update(from: base, count: count)
+        storage = newStorage
+        base = newStorage.base
+        capacity = newCapacity
+    }
 
     /// Claims `n` more bytes and returns where they start.
     @inline(__always) @usableFromInline
     mutating func claim(_ n: Int) -> UnsafeMutablePointer<UInt8> {
-        if !isKnownUniquelyReferenced(&buffer) { buffer = buffer.copy() }
-        let start: Int = buffer.count
-        if start + n > buffer.capacity { buffer.grow(toAtLeast: start + n) }
-        buffer.count = start + n
-        return buffer.base + start
+        let start: Int = count
+        if start + n > capacity || !isKnownUniquelyReferenced(&storage) {
+            reallocate(toAtLeast: start + n)
+        }
+        count = start + n
+        return base + start
     }
 
     /// Writes a 32-bit unsigned value (constructor ids, `#` flag words).

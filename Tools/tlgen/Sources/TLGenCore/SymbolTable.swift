@@ -26,6 +26,30 @@ struct SymbolTable {
         /// The enum case name, for constructors of enums.
         var caseName: String?
         var typeName: String?
+        /// A small constructor of an enum (at most 16 bytes of plain numbers and flags) whose
+        /// payload is stored inline as a struct instead of in a heap-allocated class.
+        var isInline: Bool = false
+    }
+
+    /// Whether a constructor's fields are few fixed-size numbers, so that its payload can live
+    /// inside the enum without making it wider than two words.
+    static func isSmallAndTrivial(_ c: TLCombinator) -> Bool {
+        var size: Int = 0
+        for f in c.fields {
+            switch f.kind {
+            case .flagsWord: continue
+            case .conditional(_, _, .trueFlag): size += 1
+            case .conditional: return false
+            case .plain(let t):
+                switch t {
+                case .int: size += 4
+                case .long, .double: size += 8
+                case .bool: size += 1
+                default: return false
+                }
+            }
+        }
+        return size <= 16
     }
 
     /// The Swift namespace enum for a schema file (`Api`, `MT`).
@@ -82,7 +106,7 @@ struct SymbolTable {
                     }
                     constructors[c.name] = ConstructorInfo(
                         combinator: c, structPath: structName.map { path + "." + $0 }, structName: structName,
-                        caseName: caseName, typeName: t)
+                        caseName: caseName, typeName: t, isInline: Self.isSmallAndTrivial(c))
                 }
             }
         }

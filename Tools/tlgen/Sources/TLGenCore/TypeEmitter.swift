@@ -16,8 +16,8 @@ struct TypeEmitter {
     }
 
     private func emitEnum(_ info: SymbolTable.TypeInfo, constructors list: [TLCombinator], coding: inout ValueCoding, into w: inout CodeWriter) {
-        w.line("/// The TL type `\(info.tlName)`: one case per constructor; each case with fields carries an")
-        w.line("/// immutable final class, so the enum is one word wide and cheap to copy.")
+        w.line("/// The TL type `\(info.tlName)`: one case per constructor. A case with fields carries an immutable")
+        w.line("/// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.")
         w.block("public enum \(info.swiftName): TLSumType") { w in
             for c in list {
                 let ci: SymbolTable.ConstructorInfo = symbols.constructors[c.name]!
@@ -78,7 +78,7 @@ struct TypeEmitter {
                 guard let name = ci.structName else { continue }
                 w.line()
                 w.line("/// \(StructEmitter.declarationText(c)): a constructor of `\(info.tlName)`.")
-                w.block("public final class \(name): TLConstructor") { w in
+                w.block(ci.isInline ? "public struct \(name): TLConstructor" : "public final class \(name): TLConstructor") { w in
                     StructEmitter.emitBody(c, symbols: symbols, immutable: true, coding: &coding, into: &w)
                 }
             }
