@@ -2,6 +2,14 @@
 
 extension TLRegistry {
     static func decodeGeneratedObject(id: UInt32, from reader: inout TLReader) throws(TLDecodingError) -> (any TLSerializable)? {
+        if let value = try decodeGeneratedObjectPart0(id: id, from: &reader) { return value }
+        if let value = try decodeGeneratedObjectPart1(id: id, from: &reader) { return value }
+        if let value = try decodeGeneratedObjectPart2(id: id, from: &reader) { return value }
+        if let value = try decodeGeneratedObjectPart3(id: id, from: &reader) { return value }
+        return nil
+    }
+
+    private static func decodeGeneratedObjectPart0(id: UInt32, from reader: inout TLReader) throws(TLDecodingError) -> (any TLSerializable)? {
         switch id {
         case 0x7f3b18ea, 0x7da07ec9, 0x35a95cb9, 0xdde8a54c, 0x27bcbbfc, 0xa87b0a1c, 0xbd2a0840:
             return try Api.InputPeer(from: &reader)
@@ -403,6 +411,13 @@ extension TLRegistry {
             return try Api.SecureData(from: &reader)
         case 0x7d6099dd, 0x21ec5a5f:
             return try Api.SecurePlainData(from: &reader)
+        default:
+            return nil
+        }
+    }
+
+    private static func decodeGeneratedObjectPart1(id: UInt32, from reader: inout TLReader) throws(TLDecodingError) -> (any TLSerializable)? {
+        switch id {
         case 0x9d2a81e3, 0x3dac6a00, 0x06e425c4, 0xa0d0744b, 0x99a48f23, 0xcbe31e26, 0xfc36954e, 0x89137c0d, 0x8b883488, 0x99e3806a, 0xea02ec33, 0xb320aadb, 0x8e3ca7ee:
             return try Api.SecureValueType(from: &reader)
         case 0x187fa0ca:
@@ -803,6 +818,13 @@ extension TLRegistry {
             return try Api.StoryView(from: &reader)
         case 0x59d78fc5:
             return try Api.stories.StoryViewsList(from: &reader)
+        default:
+            return nil
+        }
+    }
+
+    private static func decodeGeneratedObjectPart2(id: UInt32, from reader: inout TLReader) throws(TLDecodingError) -> (any TLSerializable)? {
+        switch id {
         case 0xde9eed1d:
             return try Api.stories.StoryViews(from: &reader)
         case 0x3bd4b7c2, 0x5881323a, 0x69d66c45, 0x4119b95e:
@@ -1203,6 +1225,13 @@ extension TLRegistry {
             return try Api.CommunityPeerRequest(from: &reader)
         case 0x2244afad:
             return try Api.communities.PeerLinkRequests(from: &reader)
+        default:
+            return nil
+        }
+    }
+
+    private static func decodeGeneratedObjectPart3(id: UInt32, from reader: inout TLReader) throws(TLDecodingError) -> (any TLSerializable)? {
+        switch id {
         case 0xdd27bee9:
             return try Api.EphemeralMessage(from: &reader)
         case 0x8d78512a:
@@ -1289,6 +1318,15 @@ extension TLRegistry {
     }
 
     static func decodeGeneratedFunction(id: UInt32, from reader: inout TLReader) throws(TLDecodingError) -> (any TLFunction)? {
+        if let value = try decodeGeneratedFunctionPart0(id: id, from: &reader) { return value }
+        if let value = try decodeGeneratedFunctionPart1(id: id, from: &reader) { return value }
+        if let value = try decodeGeneratedFunctionPart2(id: id, from: &reader) { return value }
+        if let value = try decodeGeneratedFunctionPart3(id: id, from: &reader) { return value }
+        if let value = try decodeGeneratedFunctionPart4(id: id, from: &reader) { return value }
+        return nil
+    }
+
+    private static func decodeGeneratedFunctionPart0(id: UInt32, from reader: inout TLReader) throws(TLDecodingError) -> (any TLFunction)? {
         switch id {
         case 0xcb9f372d:
             return try Api.functions.InvokeAfterMsg<TLAnyFunction>(from: &reader)
@@ -1690,6 +1728,13 @@ extension TLRegistry {
             return try Api.functions.contacts.EditCloseFriends(from: &reader)
         case 0x94c65c76:
             return try Api.functions.contacts.SetBlocked(from: &reader)
+        default:
+            return nil
+        }
+    }
+
+    private static func decodeGeneratedFunctionPart1(id: UInt32, from reader: inout TLReader) throws(TLDecodingError) -> (any TLFunction)? {
+        switch id {
         case 0xdaeda864:
             return try Api.functions.contacts.GetBirthdays(from: &reader)
         case 0xb6c8c393:
@@ -2090,6 +2135,13 @@ extension TLRegistry {
             return try Api.functions.messages.UpdateSavedReactionTag(from: &reader)
         case 0xbdf93428:
             return try Api.functions.messages.GetDefaultTagReactions(from: &reader)
+        default:
+            return nil
+        }
+    }
+
+    private static func decodeGeneratedFunctionPart2(id: UInt32, from reader: inout TLReader) throws(TLDecodingError) -> (any TLFunction)? {
+        switch id {
         case 0x8c4bfe5d:
             return try Api.functions.messages.GetOutboxReadDate(from: &reader)
         case 0xd483f2a8:
@@ -2490,6 +2542,13 @@ extension TLRegistry {
             return try Api.functions.bots.SetJoinChatResults(from: &reader)
         case 0x37148dbb:
             return try Api.functions.payments.GetPaymentForm(from: &reader)
+        default:
+            return nil
+        }
+    }
+
+    private static func decodeGeneratedFunctionPart3(id: UInt32, from reader: inout TLReader) throws(TLDecodingError) -> (any TLFunction)? {
+        switch id {
         case 0x2478d1cc:
             return try Api.functions.payments.GetPaymentReceipt(from: &reader)
         case 0xb6c8f12b:
@@ -2890,6 +2949,13 @@ extension TLRegistry {
             return try Api.functions.communities.GetJoinedCommunities(from: &reader)
         case 0xd766e3ea:
             return try Api.functions.communities.ToggleCommunityCollapsedInDialogs(from: &reader)
+        default:
+            return nil
+        }
+    }
+
+    private static func decodeGeneratedFunctionPart4(id: UInt32, from reader: inout TLReader) throws(TLDecodingError) -> (any TLFunction)? {
+        switch id {
         case 0x93773344:
             return try Api.functions.communities.GetPeerLinkRequests(from: &reader)
         case 0x8c8219a8:
@@ -2941,2523 +3007,5140 @@ extension TLRegistry {
 
     /// The schema name of a constructor or function id, for diagnostics.
     public static func name(of id: UInt32) -> String? {
+        if let value = namePart0(of: id) { return value }
+        if let value = namePart1(of: id) { return value }
+        if let value = namePart2(of: id) { return value }
+        if let value = namePart3(of: id) { return value }
+        if let value = namePart4(of: id) { return value }
+        if let value = namePart5(of: id) { return value }
+        if let value = namePart6(of: id) { return value }
+        if let value = namePart7(of: id) { return value }
+        if let value = namePart8(of: id) { return value }
+        if let value = namePart9(of: id) { return value }
+        if let value = namePart10(of: id) { return value }
+        if let value = namePart11(of: id) { return value }
+        if let value = namePart12(of: id) { return value }
+        return nil
+    }
+
+    private static func namePart0(of id: UInt32) -> String? {
         switch id {
-        case 0x1cb5c415: return "vector"
-        case 0x997275b5: return "boolTrue"
-        case 0xbc799737: return "boolFalse"
-        case 0x7f3b18ea: return "inputPeerEmpty"
-        case 0x7da07ec9: return "inputPeerSelf"
-        case 0x35a95cb9: return "inputPeerChat"
-        case 0xdde8a54c: return "inputPeerUser"
-        case 0x27bcbbfc: return "inputPeerChannel"
-        case 0xa87b0a1c: return "inputPeerUserFromMessage"
-        case 0xbd2a0840: return "inputPeerChannelFromMessage"
-        case 0xb98886cf: return "inputUserEmpty"
-        case 0xf7c1b13f: return "inputUserSelf"
-        case 0xf21158c6: return "inputUser"
-        case 0x1da448e2: return "inputUserFromMessage"
-        case 0x6a1dc4be: return "inputPhoneContact"
-        case 0xf52ff27f: return "inputFile"
-        case 0xfa4f0bb5: return "inputFileBig"
-        case 0x62dc8b48: return "inputFileStoryDocument"
-        case 0x9664f57f: return "inputMediaEmpty"
-        case 0x7d8375da: return "inputMediaUploadedPhoto"
-        case 0xe3af4434: return "inputMediaPhoto"
-        case 0xf9c44144: return "inputMediaGeoPoint"
-        case 0xf8ab7dfb: return "inputMediaContact"
-        case 0x037c9330: return "inputMediaUploadedDocument"
-        case 0xa8763ab5: return "inputMediaDocument"
-        case 0xc13d1c11: return "inputMediaVenue"
-        case 0xe5bbfe1a: return "inputMediaPhotoExternal"
-        case 0x779600f9: return "inputMediaDocumentExternal"
-        case 0xd33f43f3: return "inputMediaGame"
-        case 0x405fef0d: return "inputMediaInvoice"
-        case 0x971fa843: return "inputMediaGeoLive"
-        case 0x883a4108: return "inputMediaPoll"
-        case 0xe66fbf7b: return "inputMediaDice"
-        case 0x89fdd778: return "inputMediaStory"
-        case 0xc21b8849: return "inputMediaWebPage"
-        case 0xc4103386: return "inputMediaPaidMedia"
-        case 0x9fc55fde: return "inputMediaTodo"
-        case 0xf3a9244a: return "inputMediaStakeDice"
-        case 0x1ca48f57: return "inputChatPhotoEmpty"
-        case 0xbdcdaec0: return "inputChatUploadedPhoto"
-        case 0x8953ad37: return "inputChatPhoto"
-        case 0xe4c123d6: return "inputGeoPointEmpty"
-        case 0x48222faf: return "inputGeoPoint"
-        case 0x1cd7bf0d: return "inputPhotoEmpty"
-        case 0x3bb3b94a: return "inputPhoto"
-        case 0xdfdaabe1: return "inputFileLocation"
-        case 0xf5235d55: return "inputEncryptedFileLocation"
-        case 0xbad07584: return "inputDocumentFileLocation"
-        case 0xcbc7ee28: return "inputSecureFileLocation"
-        case 0x29be5899: return "inputTakeoutFileLocation"
-        case 0x40181ffe: return "inputPhotoFileLocation"
-        case 0xd83466f3: return "inputPhotoLegacyFileLocation"
-        case 0x37257e99: return "inputPeerPhotoFileLocation"
-        case 0x9d84f3db: return "inputStickerSetThumb"
-        case 0x0598a92a: return "inputGroupCallStream"
-        case 0x59511722: return "peerUser"
-        case 0x36c6019a: return "peerChat"
-        case 0xa2a5371e: return "peerChannel"
-        case 0xaa963b05: return "storage.fileUnknown"
-        case 0x40bc6f52: return "storage.filePartial"
-        case 0x007efe0e: return "storage.fileJpeg"
-        case 0xcae1aadf: return "storage.fileGif"
-        case 0x0a4f63c0: return "storage.filePng"
-        case 0xae1e508d: return "storage.filePdf"
-        case 0x528a0677: return "storage.fileMp3"
-        case 0x4b09ebbc: return "storage.fileMov"
-        case 0xb3cea0e4: return "storage.fileMp4"
-        case 0x1081464c: return "storage.fileWebp"
-        case 0xd3bc4b7a: return "userEmpty"
-        case 0xb1b8cc83: return "user"
-        case 0x4f11bae1: return "userProfilePhotoEmpty"
-        case 0x82d1f706: return "userProfilePhoto"
-        case 0x09d05049: return "userStatusEmpty"
-        case 0xedb93949: return "userStatusOnline"
-        case 0x008c703f: return "userStatusOffline"
-        case 0x7b197dc8: return "userStatusRecently"
-        case 0x541a1d1a: return "userStatusLastWeek"
-        case 0x65899777: return "userStatusLastMonth"
-        case 0x29562865: return "chatEmpty"
-        case 0x41cbf256: return "chat"
-        case 0x6592a1a7: return "chatForbidden"
-        case 0xd49f34c6: return "channel"
-        case 0x17d493d5: return "channelForbidden"
-        case 0xfd3cdab8: return "communityForbidden"
-        case 0x65efe954: return "community"
-        case 0x2633421b: return "chatFull"
-        case 0xa04e8d3a: return "channelFull"
-        case 0xcbb7a507: return "communityFull"
-        case 0x38e79fde: return "chatParticipant"
-        case 0xe1f867b8: return "chatParticipantCreator"
-        case 0x0360d5d2: return "chatParticipantAdmin"
-        case 0x8763d3e1: return "chatParticipantsForbidden"
-        case 0x3cbc93f8: return "chatParticipants"
-        case 0x37c1011c: return "chatPhotoEmpty"
-        case 0x1c6e1c11: return "chatPhoto"
-        case 0x90a6ca84: return "messageEmpty"
-        case 0x7600b9d3: return "message"
-        case 0x7a800e0a: return "messageService"
-        case 0x3ded6320: return "messageMediaEmpty"
-        case 0xe216eb63: return "messageMediaPhoto"
-        case 0x56e0d474: return "messageMediaGeo"
-        case 0x70322949: return "messageMediaContact"
-        case 0x9f84f49e: return "messageMediaUnsupported"
-        case 0x52d8ccd9: return "messageMediaDocument"
-        case 0xddf10c3b: return "messageMediaWebPage"
-        case 0x2ec0533f: return "messageMediaVenue"
-        case 0xfdb19008: return "messageMediaGame"
-        case 0xf6a548d3: return "messageMediaInvoice"
-        case 0xb940c666: return "messageMediaGeoLive"
-        case 0x773f4e66: return "messageMediaPoll"
-        case 0x08cbec07: return "messageMediaDice"
-        case 0x68cb6283: return "messageMediaStory"
-        case 0xaa073beb: return "messageMediaGiveaway"
-        case 0xceaa3ea1: return "messageMediaGiveawayResults"
-        case 0xa8852491: return "messageMediaPaidMedia"
-        case 0x8a53b014: return "messageMediaToDo"
-        case 0xca5cab89: return "messageMediaVideoStream"
-        case 0xb6aef7b0: return "messageActionEmpty"
-        case 0xbd47cbad: return "messageActionChatCreate"
-        case 0xb5a1ce5a: return "messageActionChatEditTitle"
-        case 0x7fcb13a8: return "messageActionChatEditPhoto"
-        case 0x95e3fbef: return "messageActionChatDeletePhoto"
-        case 0x15cefd00: return "messageActionChatAddUser"
-        case 0xa43f30cc: return "messageActionChatDeleteUser"
-        case 0x031224c3: return "messageActionChatJoinedByLink"
-        case 0x95d2ac92: return "messageActionChannelCreate"
-        case 0xe1037f92: return "messageActionChatMigrateTo"
-        case 0xea3948e9: return "messageActionChannelMigrateFrom"
-        case 0x94bd38ed: return "messageActionPinMessage"
-        case 0x9fbab604: return "messageActionHistoryClear"
-        case 0x92a72876: return "messageActionGameScore"
-        case 0xffa00ccc: return "messageActionPaymentSentMe"
-        case 0xc624b16e: return "messageActionPaymentSent"
-        case 0x80e11a7f: return "messageActionPhoneCall"
-        case 0x4792929b: return "messageActionScreenshotTaken"
-        case 0xfae69f56: return "messageActionCustomAction"
-        case 0xc516d679: return "messageActionBotAllowed"
-        case 0x1b287353: return "messageActionSecureValuesSentMe"
-        case 0xd95c6154: return "messageActionSecureValuesSent"
-        case 0xf3f25f76: return "messageActionContactSignUp"
-        case 0x98e0d697: return "messageActionGeoProximityReached"
-        case 0x7a0d7f42: return "messageActionGroupCall"
-        case 0x502f92f7: return "messageActionInviteToGroupCall"
-        case 0x3c134d7b: return "messageActionSetMessagesTTL"
-        case 0xb3a07661: return "messageActionGroupCallScheduled"
-        case 0xb91bbd3a: return "messageActionSetChatTheme"
-        case 0xebbca3cb: return "messageActionChatJoinedByRequest"
-        case 0x47dd8079: return "messageActionWebViewDataSentMe"
-        case 0xb4c38cb5: return "messageActionWebViewDataSent"
-        case 0x48e91302: return "messageActionGiftPremium"
-        case 0x0d999256: return "messageActionTopicCreate"
-        case 0xc0944820: return "messageActionTopicEdit"
-        case 0x57de635e: return "messageActionSuggestProfilePhoto"
-        case 0x31518e9b: return "messageActionRequestedPeer"
-        case 0x5060a3f4: return "messageActionSetChatWallPaper"
-        case 0x31c48347: return "messageActionGiftCode"
-        case 0xa80f51e4: return "messageActionGiveawayLaunch"
-        case 0x87e2f155: return "messageActionGiveawayResults"
-        case 0xcc02aa6d: return "messageActionBoostApply"
-        case 0x93b31848: return "messageActionRequestedPeerSentMe"
-        case 0x41b3e202: return "messageActionPaymentRefunded"
-        case 0x45d5b021: return "messageActionGiftStars"
-        case 0xb00c47a2: return "messageActionPrizeStars"
-        case 0xea2c31d3: return "messageActionStarGift"
-        case 0x7e1c1187: return "messageActionStarGiftUnique"
-        case 0xac1f1fcd: return "messageActionPaidMessagesRefunded"
-        case 0x84b88578: return "messageActionPaidMessagesPrice"
-        case 0x2ffe2f7a: return "messageActionConferenceCall"
-        case 0xcc7c5c89: return "messageActionTodoCompletions"
-        case 0xc7edbc83: return "messageActionTodoAppendTasks"
-        case 0xee7a1596: return "messageActionSuggestedPostApproval"
-        case 0x95ddcf69: return "messageActionSuggestedPostSuccess"
-        case 0x69f916f8: return "messageActionSuggestedPostRefund"
-        case 0xa8a3c699: return "messageActionGiftTon"
-        case 0x2c8f2a25: return "messageActionSuggestBirthday"
-        case 0x774278d4: return "messageActionStarGiftPurchaseOffer"
-        case 0x73ada76b: return "messageActionStarGiftPurchaseOfferDeclined"
-        case 0xb07ed085: return "messageActionNewCreatorPending"
-        case 0xe188503b: return "messageActionChangeCreator"
-        case 0xbf7d6572: return "messageActionNoForwardsToggle"
-        case 0x3e2793ba: return "messageActionNoForwardsRequest"
-        case 0x9da1cd6c: return "messageActionPollAppendAnswer"
-        case 0x399674dc: return "messageActionPollDeleteAnswer"
-        case 0x16605e3e: return "messageActionManagedBotCreated"
-        case 0x5d20bae8: return "messageActionChangeCommunity"
-        case 0x4a8bfe80: return "messageActionChatJoinedViaCommunity"
-        case 0xfc89f7f3: return "dialog"
-        case 0x71bd134c: return "dialogFolder"
-        case 0xf78a0973: return "dialogCommunity"
-        case 0x2331b22d: return "photoEmpty"
-        case 0xfb197a65: return "photo"
-        case 0x0e17e23c: return "photoSizeEmpty"
-        case 0x75c78e60: return "photoSize"
-        case 0x021e1ad6: return "photoCachedSize"
-        case 0xe0b0bc2e: return "photoStrippedSize"
-        case 0xfa3efb95: return "photoSizeProgressive"
-        case 0xd8214d41: return "photoPathSize"
-        case 0x1117dd5f: return "geoPointEmpty"
-        case 0xb2a2f663: return "geoPoint"
-        case 0x5e002502: return "auth.sentCode"
-        case 0x2390fe44: return "auth.sentCodeSuccess"
-        case 0xf8827ebf: return "auth.sentCodePaymentRequired"
-        case 0x2ea2c0d4: return "auth.authorization"
-        case 0x44747e9a: return "auth.authorizationSignUpRequired"
-        case 0xb434e2b8: return "auth.exportedAuthorization"
-        case 0xb8bc5b0c: return "inputNotifyPeer"
-        case 0x193b4417: return "inputNotifyUsers"
-        case 0x4a95e84e: return "inputNotifyChats"
-        case 0xb1db7c7e: return "inputNotifyBroadcasts"
-        case 0x5c467992: return "inputNotifyForumTopic"
-        case 0x27bb1adc: return "inputNotifyCommunity"
-        case 0xcacb6ae2: return "inputPeerNotifySettings"
-        case 0x99622c0c: return "peerNotifySettings"
-        case 0xf47741f7: return "peerSettings"
-        case 0xa437c3ed: return "wallPaper"
-        case 0xe0804116: return "wallPaperNoFile"
-        case 0x58dbcab8: return "inputReportReasonSpam"
-        case 0x1e22c78d: return "inputReportReasonViolence"
-        case 0x2e59d922: return "inputReportReasonPornography"
-        case 0xadf44ee3: return "inputReportReasonChildAbuse"
-        case 0xc1e4a2b1: return "inputReportReasonOther"
-        case 0x9b89f93a: return "inputReportReasonCopyright"
-        case 0xdbd4feed: return "inputReportReasonGeoIrrelevant"
-        case 0xf5ddd6e7: return "inputReportReasonFake"
-        case 0x0a8eb2be: return "inputReportReasonIllegalDrugs"
-        case 0x9ec7863d: return "inputReportReasonPersonalDetails"
-        case 0x06cbe645: return "userFull"
-        case 0x145ade0b: return "contact"
-        case 0xc13e3c50: return "importedContact"
-        case 0x16d9703b: return "contactStatus"
-        case 0xb74ba9d2: return "contacts.contactsNotModified"
-        case 0xeae87e42: return "contacts.contacts"
-        case 0x77d01c3b: return "contacts.importedContacts"
-        case 0x0ade1591: return "contacts.blocked"
-        case 0xe1664194: return "contacts.blockedSlice"
-        case 0x15ba6c40: return "messages.dialogs"
-        case 0x71e094f3: return "messages.dialogsSlice"
-        case 0xf0e3e596: return "messages.dialogsNotModified"
-        case 0x1d73e7ea: return "messages.messages"
-        case 0x5f206716: return "messages.messagesSlice"
-        case 0xc776ba4e: return "messages.channelMessages"
-        case 0x74535f21: return "messages.messagesNotModified"
-        case 0x64ff9fd5: return "messages.chats"
-        case 0x9cd81144: return "messages.chatsSlice"
-        case 0xe5d7d19c: return "messages.chatFull"
-        case 0xb45c69d1: return "messages.affectedHistory"
-        case 0x57e2f66c: return "inputMessagesFilterEmpty"
-        case 0x9609a51c: return "inputMessagesFilterPhotos"
-        case 0x9fc00e65: return "inputMessagesFilterVideo"
-        case 0x56e9f0e4: return "inputMessagesFilterPhotoVideo"
-        case 0x9eddf188: return "inputMessagesFilterDocument"
-        case 0x7ef0dd87: return "inputMessagesFilterUrl"
-        case 0xffc86587: return "inputMessagesFilterGif"
-        case 0x50f5c392: return "inputMessagesFilterVoice"
-        case 0x3751b49e: return "inputMessagesFilterMusic"
-        case 0x3a20ecb8: return "inputMessagesFilterChatPhotos"
-        case 0x80c99768: return "inputMessagesFilterPhoneCalls"
-        case 0x7a7c17a4: return "inputMessagesFilterRoundVoice"
-        case 0xb549da53: return "inputMessagesFilterRoundVideo"
-        case 0xc1f8e69a: return "inputMessagesFilterMyMentions"
-        case 0xe7026d0d: return "inputMessagesFilterGeo"
-        case 0xe062db83: return "inputMessagesFilterContacts"
-        case 0x1bb00451: return "inputMessagesFilterPinned"
-        case 0xfa2bc90a: return "inputMessagesFilterPoll"
-        case 0x1f2b0afd: return "updateNewMessage"
-        case 0x4e90bfd6: return "updateMessageID"
-        case 0xa20db0e5: return "updateDeleteMessages"
-        case 0x2a17bf5c: return "updateUserTyping"
-        case 0x83487af0: return "updateChatUserTyping"
-        case 0x07761198: return "updateChatParticipants"
-        case 0xe5bdf8de: return "updateUserStatus"
-        case 0xa7848924: return "updateUserName"
-        case 0x8951abef: return "updateNewAuthorization"
-        case 0x12bcbd9a: return "updateNewEncryptedMessage"
-        case 0x1710f156: return "updateEncryptedChatTyping"
-        case 0xb4a2e88d: return "updateEncryption"
-        case 0x38fe25b7: return "updateEncryptedMessagesRead"
-        case 0x3dda5451: return "updateChatParticipantAdd"
-        case 0xe32f3d77: return "updateChatParticipantDelete"
-        case 0x8e5e9873: return "updateDcOptions"
-        case 0xbec268ef: return "updateNotifySettings"
-        case 0xebe46819: return "updateServiceNotification"
-        case 0xee3b272a: return "updatePrivacy"
-        case 0x05492a13: return "updateUserPhone"
-        case 0x9e84bc99: return "updateReadHistoryInbox"
-        case 0x2f2f21bf: return "updateReadHistoryOutbox"
-        case 0x7f891213: return "updateWebPage"
-        case 0xf8227181: return "updateReadMessagesContents"
-        case 0x108d941f: return "updateChannelTooLong"
-        case 0x635b4c09: return "updateChannel"
-        case 0x62ba04d9: return "updateNewChannelMessage"
-        case 0x922e6e10: return "updateReadChannelInbox"
-        case 0xc32d5b12: return "updateDeleteChannelMessages"
-        case 0xf226ac08: return "updateChannelMessageViews"
-        case 0xd7ca61a2: return "updateChatParticipantAdmin"
-        case 0x688a30aa: return "updateNewStickerSet"
-        case 0x0bb2d201: return "updateStickerSetsOrder"
-        case 0x31c24808: return "updateStickerSets"
-        case 0x9375341e: return "updateSavedGifs"
-        case 0x496f379c: return "updateBotInlineQuery"
-        case 0x12f12a07: return "updateBotInlineSend"
-        case 0x1b3f4df7: return "updateEditChannelMessage"
-        case 0xb9cfc48d: return "updateBotCallbackQuery"
-        case 0xe40370a3: return "updateEditMessage"
-        case 0x691e9052: return "updateInlineBotCallbackQuery"
-        case 0xb75f99a9: return "updateReadChannelOutbox"
-        case 0xedfc111e: return "updateDraftMessage"
-        case 0x571d2742: return "updateReadFeaturedStickers"
-        case 0x9a422c20: return "updateRecentStickers"
-        case 0xa229dd06: return "updateConfig"
-        case 0x3354678f: return "updatePtsChanged"
-        case 0x2f2ba99f: return "updateChannelWebPage"
-        case 0x6e6fe51c: return "updateDialogPinned"
-        case 0xfa0f3ca2: return "updatePinnedDialogs"
-        case 0x8317c0c3: return "updateBotWebhookJSON"
-        case 0x9b9240a6: return "updateBotWebhookJSONQuery"
-        case 0xb5aefd7d: return "updateBotShippingQuery"
-        case 0x8caa9a96: return "updateBotPrecheckoutQuery"
-        case 0xab0f6b1e: return "updatePhoneCall"
-        case 0x46560264: return "updateLangPackTooLong"
-        case 0x56022f4d: return "updateLangPack"
-        case 0xe511996d: return "updateFavedStickers"
-        case 0x25f324f7: return "updateChannelReadMessagesContents"
-        case 0x7084a7be: return "updateContactsReset"
-        case 0xb23fc698: return "updateChannelAvailableMessages"
-        case 0xb658f23e: return "updateDialogUnreadMark"
-        case 0xd64c522b: return "updateMessagePoll"
-        case 0x54c01850: return "updateChatDefaultBannedRights"
-        case 0x19360dc0: return "updateFolderPeers"
-        case 0x6a7e7366: return "updatePeerSettings"
-        case 0xb4afcfb0: return "updatePeerLocated"
-        case 0x39a51dfb: return "updateNewScheduledMessage"
-        case 0xf2a71983: return "updateDeleteScheduledMessages"
-        case 0x8216fba3: return "updateTheme"
-        case 0x871fb939: return "updateGeoLiveViewed"
-        case 0x564fe691: return "updateLoginToken"
-        case 0x7699f014: return "updateMessagePollVote"
-        case 0x26ffde7d: return "updateDialogFilter"
-        case 0xa5d72105: return "updateDialogFilterOrder"
-        case 0x3504914f: return "updateDialogFilters"
-        case 0x2661bf09: return "updatePhoneCallSignalingData"
-        case 0xd29a27f4: return "updateChannelMessageForwards"
-        case 0xd6b19546: return "updateReadChannelDiscussionInbox"
-        case 0x695c9e7c: return "updateReadChannelDiscussionOutbox"
-        case 0xebe07752: return "updatePeerBlocked"
-        case 0x8c88c923: return "updateChannelUserTyping"
-        case 0xed85eab5: return "updatePinnedMessages"
-        case 0x5bb98608: return "updatePinnedChannelMessages"
-        case 0xf89a6a4e: return "updateChat"
-        case 0xf2ebdb4e: return "updateGroupCallParticipants"
-        case 0x9d2216e0: return "updateGroupCall"
-        case 0xbb9bb9a5: return "updatePeerHistoryTTL"
-        case 0xd087663a: return "updateChatParticipant"
-        case 0x985d3abb: return "updateChannelParticipant"
-        case 0xc4870a49: return "updateBotStopped"
-        case 0x0b783982: return "updateGroupCallConnection"
-        case 0x4d712f2e: return "updateBotCommands"
-        case 0x7063c3db: return "updatePendingJoinRequests"
-        case 0x7cb34d79: return "updateBotChatInviteRequester"
-        case 0x1e297bfa: return "updateMessageReactions"
-        case 0x17b7a20b: return "updateAttachMenuBots"
-        case 0x1592b79d: return "updateWebViewResultSent"
-        case 0x14b85813: return "updateBotMenuButton"
-        case 0x74d8be99: return "updateSavedRingtones"
-        case 0x0084cd5a: return "updateTranscribedAudio"
-        case 0xfb4c496c: return "updateReadFeaturedEmojiStickers"
-        case 0x28373599: return "updateUserEmojiStatus"
-        case 0x30f443db: return "updateRecentEmojiStatuses"
-        case 0x6f7863f4: return "updateRecentReactions"
-        case 0x86fccf85: return "updateMoveStickerSetToTop"
-        case 0xd5a41724: return "updateMessageExtendedMedia"
-        case 0x20529438: return "updateUser"
-        case 0xec05b097: return "updateAutoSaveSettings"
-        case 0x75b3b798: return "updateStory"
-        case 0xf74e932b: return "updateReadStories"
-        case 0x1bf335b9: return "updateStoryID"
-        case 0x2c084dc1: return "updateStoriesStealthMode"
-        case 0x7d627683: return "updateSentStoryReaction"
-        case 0x904dd49c: return "updateBotChatBoost"
-        case 0x07b68920: return "updateChannelViewForumAsMessages"
-        case 0xae3f101d: return "updatePeerWallpaper"
-        case 0xac21d3ce: return "updateBotMessageReaction"
-        case 0x09cb7759: return "updateBotMessageReactions"
-        case 0xaeaf9e74: return "updateSavedDialogPinned"
-        case 0x686c85a6: return "updatePinnedSavedDialogs"
-        case 0x39c67432: return "updateSavedReactionTags"
-        case 0xf16269d4: return "updateSmsJob"
-        case 0xf9470ab2: return "updateQuickReplies"
-        case 0xf53da717: return "updateNewQuickReply"
-        case 0x53e6f1ec: return "updateDeleteQuickReply"
-        case 0x3e050d0f: return "updateQuickReplyMessage"
-        case 0x566fe7cd: return "updateDeleteQuickReplyMessages"
-        case 0x8ae5c97a: return "updateBotBusinessConnect"
-        case 0x9ddb347c: return "updateBotNewBusinessMessage"
-        case 0x07df587c: return "updateBotEditBusinessMessage"
-        case 0xa02a982e: return "updateBotDeleteBusinessMessage"
-        case 0x1824e40b: return "updateNewStoryReaction"
-        case 0x4e80a379: return "updateStarsBalance"
-        case 0x1ea2fda7: return "updateBusinessBotCallbackQuery"
-        case 0xa584b019: return "updateStarsRevenueStatus"
-        case 0x283bd312: return "updateBotPurchasedPaidMedia"
-        case 0x8b725fce: return "updatePaidReactionPrivacy"
-        case 0x504aa18f: return "updateSentPhoneCode"
-        case 0xa477288f: return "updateGroupCallChainBlocks"
-        case 0x77b0e372: return "updateReadMonoForumInbox"
-        case 0xa4a79376: return "updateReadMonoForumOutbox"
-        case 0x9f812b08: return "updateMonoForumNoPaidException"
-        case 0xd8326f0d: return "updateGroupCallMessage"
-        case 0xc957a766: return "updateGroupCallEncryptedMessage"
-        case 0x683b2c52: return "updatePinnedForumTopic"
-        case 0xdef143d0: return "updatePinnedForumTopics"
-        case 0x3e85e92c: return "updateDeleteGroupCallMessages"
-        case 0x48e246c2: return "updateStarGiftAuctionState"
-        case 0xdc58f31e: return "updateStarGiftAuctionUserState"
-        case 0xfb9c547a: return "updateEmojiGameInfo"
-        case 0xac072444: return "updateStarGiftCraftFail"
-        case 0xbd8367b9: return "updateChatParticipantRank"
-        case 0x4880ed9a: return "updateManagedBot"
-        case 0xcdd4093d: return "updateBotGuestChatQuery"
-        case 0x8c0f91fb: return "updateAiComposeTones"
-        case 0xbdac7e70: return "updateJoinChatWebViewDecision"
-        case 0xb22083a6: return "updateNewBotConnection"
-        case 0xc39a2ade: return "updateWebBrowserSettings"
-        case 0x140502d1: return "updateWebBrowserException"
-        case 0x20bcbba1: return "updateNewEphemeralMessage"
-        case 0x56dbfcf8: return "updateDeleteEphemeralMessages"
-        case 0x4bbb8f01: return "updateEditEphemeralMessage"
-        case 0x7c1079d6: return "updateEphemeralBotCallbackQuery"
-        case 0x6c0d8e23: return "updateBotStarsSubscription"
-        case 0xa56c2a3e: return "updates.state"
-        case 0x5d75a138: return "updates.differenceEmpty"
-        case 0x00f49ca0: return "updates.difference"
-        case 0xa8fb1981: return "updates.differenceSlice"
-        case 0x4afe8f6d: return "updates.differenceTooLong"
-        case 0xe317af7e: return "updatesTooLong"
-        case 0x313bc7f8: return "updateShortMessage"
-        case 0x4d6deea5: return "updateShortChatMessage"
-        case 0x78d4dec1: return "updateShort"
-        case 0x725b04c3: return "updatesCombined"
-        case 0x74ae4240: return "updates"
-        case 0x9015e101: return "updateShortSentMessage"
-        case 0x8dca6aa5: return "photos.photos"
-        case 0x15051f54: return "photos.photosSlice"
-        case 0x20212ca8: return "photos.photo"
-        case 0x096a18d5: return "upload.file"
-        case 0xf18cda44: return "upload.fileCdnRedirect"
-        case 0x18b7a10d: return "dcOption"
-        case 0xcc1a241e: return "config"
-        case 0x8e1a1775: return "nearestDc"
-        case 0xccbbce30: return "help.appUpdate"
-        case 0xc45a6536: return "help.noAppUpdate"
-        case 0x18cb9f78: return "help.inviteText"
-        case 0xab7ec0a0: return "encryptedChatEmpty"
-        case 0x66b25953: return "encryptedChatWaiting"
-        case 0x48f1d94c: return "encryptedChatRequested"
-        case 0x61f0d4c7: return "encryptedChat"
-        case 0x1e1c7c45: return "encryptedChatDiscarded"
-        case 0xf141b5e1: return "inputEncryptedChat"
-        case 0xc21f497e: return "encryptedFileEmpty"
-        case 0xa8008cd8: return "encryptedFile"
-        case 0x1837c364: return "inputEncryptedFileEmpty"
-        case 0x64bd0306: return "inputEncryptedFileUploaded"
-        case 0x5a17b5e5: return "inputEncryptedFile"
-        case 0x2dc173c8: return "inputEncryptedFileBigUploaded"
-        case 0xed18c118: return "encryptedMessage"
-        case 0x23734b06: return "encryptedMessageService"
-        case 0xc0e24635: return "messages.dhConfigNotModified"
-        case 0x2c221edd: return "messages.dhConfig"
-        case 0x560f8935: return "messages.sentEncryptedMessage"
-        case 0x9493ff32: return "messages.sentEncryptedFile"
-        case 0x72f0eaae: return "inputDocumentEmpty"
-        case 0x1abfb575: return "inputDocument"
-        case 0x36f8c871: return "documentEmpty"
-        case 0x8fd4c4d8: return "document"
-        case 0x17c6b5f6: return "help.support"
-        case 0x9fd40bd8: return "notifyPeer"
-        case 0xb4c83b4c: return "notifyUsers"
-        case 0xc007cec3: return "notifyChats"
-        case 0xd612e8ef: return "notifyBroadcasts"
-        case 0x226e6308: return "notifyForumTopic"
-        case 0xbe376999: return "notifyCommunity"
-        case 0x16bf744e: return "sendMessageTypingAction"
-        case 0xfd5ec8f5: return "sendMessageCancelAction"
-        case 0xa187d66f: return "sendMessageRecordVideoAction"
-        case 0xe9763aec: return "sendMessageUploadVideoAction"
-        case 0xd52f73f7: return "sendMessageRecordAudioAction"
-        case 0xf351d7ab: return "sendMessageUploadAudioAction"
-        case 0xd1d34a26: return "sendMessageUploadPhotoAction"
-        case 0xaa0cd9e4: return "sendMessageUploadDocumentAction"
-        case 0x176f8ba1: return "sendMessageGeoLocationAction"
-        case 0x628cbc6f: return "sendMessageChooseContactAction"
-        case 0xdd6a8f48: return "sendMessageGamePlayAction"
-        case 0x88f27fbc: return "sendMessageRecordRoundAction"
-        case 0x243e1c66: return "sendMessageUploadRoundAction"
-        case 0xd92c2285: return "speakingInGroupCallAction"
-        case 0xdbda9246: return "sendMessageHistoryImportAction"
-        case 0xb05ac6b1: return "sendMessageChooseStickerAction"
-        case 0x25972bcb: return "sendMessageEmojiInteraction"
-        case 0xb665902e: return "sendMessageEmojiInteractionSeen"
-        case 0x3630b85a: return "sendMessageTextDraftAction"
-        case 0xa937c7be: return "inputSendMessageRichMessageDraftAction"
-        case 0x52564893: return "sendMessageRichMessageDraftAction"
-        case 0xfbf902b0: return "sendMessageStopDraftAction"
-        case 0xb3134d9d: return "contacts.found"
-        case 0x4f96cb18: return "inputPrivacyKeyStatusTimestamp"
-        case 0xbdfb0426: return "inputPrivacyKeyChatInvite"
-        case 0xfabadc5f: return "inputPrivacyKeyPhoneCall"
-        case 0xdb9e70d2: return "inputPrivacyKeyPhoneP2P"
-        case 0xa4dd4c08: return "inputPrivacyKeyForwards"
-        case 0x5719bacc: return "inputPrivacyKeyProfilePhoto"
-        case 0x0352dafa: return "inputPrivacyKeyPhoneNumber"
-        case 0xd1219bdd: return "inputPrivacyKeyAddedByPhone"
-        case 0xaee69d68: return "inputPrivacyKeyVoiceMessages"
-        case 0x3823cc40: return "inputPrivacyKeyAbout"
-        case 0xd65a11cc: return "inputPrivacyKeyBirthday"
-        case 0xe1732341: return "inputPrivacyKeyStarGiftsAutoSave"
-        case 0xbdc597b4: return "inputPrivacyKeyNoPaidMessages"
-        case 0x4dbe9226: return "inputPrivacyKeySavedMusic"
-        case 0xbc2eab30: return "privacyKeyStatusTimestamp"
-        case 0x500e6dfa: return "privacyKeyChatInvite"
-        case 0x3d662b7b: return "privacyKeyPhoneCall"
-        case 0x39491cc8: return "privacyKeyPhoneP2P"
-        case 0x69ec56a3: return "privacyKeyForwards"
-        case 0x96151fed: return "privacyKeyProfilePhoto"
-        case 0xd19ae46d: return "privacyKeyPhoneNumber"
-        case 0x42ffd42b: return "privacyKeyAddedByPhone"
-        case 0x0697f414: return "privacyKeyVoiceMessages"
-        case 0xa486b761: return "privacyKeyAbout"
-        case 0x2000a518: return "privacyKeyBirthday"
-        case 0x2ca4fdf8: return "privacyKeyStarGiftsAutoSave"
-        case 0x17d348d2: return "privacyKeyNoPaidMessages"
-        case 0xff7a571b: return "privacyKeySavedMusic"
-        case 0x0d09e07b: return "inputPrivacyValueAllowContacts"
-        case 0x184b35ce: return "inputPrivacyValueAllowAll"
-        case 0x131cc67f: return "inputPrivacyValueAllowUsers"
-        case 0x0ba52007: return "inputPrivacyValueDisallowContacts"
-        case 0xd66b66c9: return "inputPrivacyValueDisallowAll"
-        case 0x90110467: return "inputPrivacyValueDisallowUsers"
-        case 0x840649cf: return "inputPrivacyValueAllowChatParticipants"
-        case 0xe94f0f86: return "inputPrivacyValueDisallowChatParticipants"
-        case 0x2f453e49: return "inputPrivacyValueAllowCloseFriends"
-        case 0x77cdc9f1: return "inputPrivacyValueAllowPremium"
-        case 0x5a4fcce5: return "inputPrivacyValueAllowBots"
-        case 0xc4e57915: return "inputPrivacyValueDisallowBots"
-        case 0xfffe1bac: return "privacyValueAllowContacts"
-        case 0x65427b82: return "privacyValueAllowAll"
-        case 0xb8905fb2: return "privacyValueAllowUsers"
-        case 0xf888fa1a: return "privacyValueDisallowContacts"
-        case 0x8b73e763: return "privacyValueDisallowAll"
-        case 0xe4621141: return "privacyValueDisallowUsers"
-        case 0x6b134e8e: return "privacyValueAllowChatParticipants"
-        case 0x41c87565: return "privacyValueDisallowChatParticipants"
-        case 0xf7e8d89b: return "privacyValueAllowCloseFriends"
-        case 0xece9814b: return "privacyValueAllowPremium"
-        case 0x21461b5d: return "privacyValueAllowBots"
-        case 0xf6a5f82f: return "privacyValueDisallowBots"
-        case 0x50a04e45: return "account.privacyRules"
-        case 0xb8d0afdf: return "accountDaysTTL"
-        case 0x6c37c15c: return "documentAttributeImageSize"
-        case 0x11b58939: return "documentAttributeAnimated"
-        case 0x6319d612: return "documentAttributeSticker"
-        case 0x43c57c48: return "documentAttributeVideo"
-        case 0x9852f9c6: return "documentAttributeAudio"
-        case 0x15590068: return "documentAttributeFilename"
-        case 0x9801d2f7: return "documentAttributeHasStickers"
-        case 0xfd149899: return "documentAttributeCustomEmoji"
-        case 0xf1749a22: return "messages.stickersNotModified"
-        case 0x30a6ec7e: return "messages.stickers"
-        case 0x12b299d4: return "stickerPack"
-        case 0xe86602c3: return "messages.allStickersNotModified"
-        case 0xcdbbcebb: return "messages.allStickers"
-        case 0x84d19185: return "messages.affectedMessages"
-        case 0x211a1788: return "webPageEmpty"
-        case 0xb0d13e47: return "webPagePending"
-        case 0xe89c45b2: return "webPage"
-        case 0x7311ca11: return "webPageNotModified"
-        case 0xad01d61d: return "authorization"
-        case 0x4bff8ea0: return "account.authorizations"
-        case 0x957b50fb: return "account.password"
-        case 0x9a5c33e5: return "account.passwordSettings"
-        case 0xc23727c9: return "account.passwordInputSettings"
-        case 0x137948a5: return "auth.passwordRecovery"
-        case 0xa384b779: return "receivedNotifyMessage"
-        case 0xa22cbd96: return "chatInviteExported"
-        case 0xed107ab7: return "chatInvitePublicJoinRequests"
-        case 0x5a686d7c: return "chatInviteAlready"
-        case 0x5c9d3702: return "chatInvite"
-        case 0x61695cb0: return "chatInvitePeek"
-        case 0xffb62b95: return "inputStickerSetEmpty"
-        case 0x9de7a269: return "inputStickerSetID"
-        case 0x861cc8a0: return "inputStickerSetShortName"
-        case 0x028703c8: return "inputStickerSetAnimatedEmoji"
-        case 0xe67f520e: return "inputStickerSetDice"
-        case 0x0cde3739: return "inputStickerSetAnimatedEmojiAnimations"
-        case 0xc88b3b02: return "inputStickerSetPremiumGifts"
-        case 0x04c4d4ce: return "inputStickerSetEmojiGenericAnimations"
-        case 0x29d0f5ee: return "inputStickerSetEmojiDefaultStatuses"
-        case 0x44c1f8e9: return "inputStickerSetEmojiDefaultTopicIcons"
-        case 0x49748553: return "inputStickerSetEmojiChannelDefaultStatuses"
-        case 0x1cf671a0: return "inputStickerSetTonGifts"
-        case 0x2dd14edc: return "stickerSet"
-        case 0x6e153f16: return "messages.stickerSet"
-        case 0xd3f924eb: return "messages.stickerSetNotModified"
-        case 0x9852d6d2: return "botCommand"
-        case 0x4d8a0299: return "botInfo"
-        case 0x2f67a72f: return "keyboardButton"
-        case 0x77608b83: return "keyboardButtonRow"
-        case 0xa03e5b85: return "replyKeyboardHide"
-        case 0x86b40b08: return "replyKeyboardForceReply"
-        case 0x85dd99d1: return "replyKeyboardMarkup"
-        case 0xb2b15770: return "replyInlineMarkup"
-        case 0xbb92ba95: return "messageEntityUnknown"
-        case 0xfa04579d: return "messageEntityMention"
-        case 0x6f635b0d: return "messageEntityHashtag"
-        case 0x6cef8ac7: return "messageEntityBotCommand"
-        case 0x6ed02538: return "messageEntityUrl"
-        case 0x64e475c2: return "messageEntityEmail"
-        case 0xbd610bc9: return "messageEntityBold"
-        case 0x826f8b60: return "messageEntityItalic"
-        case 0x28a20571: return "messageEntityCode"
-        case 0x73924be0: return "messageEntityPre"
-        case 0x76a6d327: return "messageEntityTextUrl"
-        case 0xdc7b1140: return "messageEntityMentionName"
-        case 0x208e68c9: return "inputMessageEntityMentionName"
-        case 0x9b69e34b: return "messageEntityPhone"
-        case 0x4c4e743f: return "messageEntityCashtag"
-        case 0x9c4e7e8b: return "messageEntityUnderline"
-        case 0xbf0693d4: return "messageEntityStrike"
-        case 0x761e6af4: return "messageEntityBankCard"
-        case 0x32ca960f: return "messageEntitySpoiler"
-        case 0xc8cf05f8: return "messageEntityCustomEmoji"
-        case 0xf1ccaaac: return "messageEntityBlockquote"
-        case 0x904ac7c7: return "messageEntityFormattedDate"
-        case 0x71777116: return "messageEntityDiffInsert"
-        case 0xc6c1e5a7: return "messageEntityDiffReplace"
-        case 0x0652c1c5: return "messageEntityDiffDelete"
-        case 0xee8c1e86: return "inputChannelEmpty"
-        case 0xf35aec28: return "inputChannel"
-        case 0x5b934f9d: return "inputChannelFromMessage"
-        case 0x7f077ad9: return "contacts.resolvedPeer"
-        case 0x0ae30253: return "messageRange"
-        case 0x3e11affb: return "updates.channelDifferenceEmpty"
-        case 0xa4bcc6fe: return "updates.channelDifferenceTooLong"
-        case 0x2064674e: return "updates.channelDifference"
-        case 0x94d42ee7: return "channelMessagesFilterEmpty"
-        case 0xcd77d957: return "channelMessagesFilter"
-        case 0x1bd54456: return "channelParticipant"
-        case 0xa9478a1a: return "channelParticipantSelf"
-        case 0x2fe601d3: return "channelParticipantCreator"
-        case 0x34c3bb53: return "channelParticipantAdmin"
-        case 0xd5f0ad91: return "channelParticipantBanned"
-        case 0x1b03f006: return "channelParticipantLeft"
-        case 0xde3f3c79: return "channelParticipantsRecent"
-        case 0xb4608969: return "channelParticipantsAdmins"
-        case 0xa3b54985: return "channelParticipantsKicked"
-        case 0xb0d1865b: return "channelParticipantsBots"
-        case 0x1427a5e1: return "channelParticipantsBanned"
-        case 0x0656ac4b: return "channelParticipantsSearch"
-        case 0xbb6ae88d: return "channelParticipantsContacts"
-        case 0xe04b5ceb: return "channelParticipantsMentions"
-        case 0x9ab0feaf: return "channels.channelParticipants"
-        case 0xf0173fe9: return "channels.channelParticipantsNotModified"
-        case 0xdfb80317: return "channels.channelParticipant"
-        case 0x780a0310: return "help.termsOfService"
-        case 0xe8025ca2: return "messages.savedGifsNotModified"
-        case 0x84a02a0d: return "messages.savedGifs"
-        case 0x3380c786: return "inputBotInlineMessageMediaAuto"
-        case 0x3dcd7a87: return "inputBotInlineMessageText"
-        case 0x96929a85: return "inputBotInlineMessageMediaGeo"
-        case 0x417bbf11: return "inputBotInlineMessageMediaVenue"
-        case 0xa6edbffd: return "inputBotInlineMessageMediaContact"
-        case 0x4b425864: return "inputBotInlineMessageGame"
-        case 0xd7e78225: return "inputBotInlineMessageMediaInvoice"
-        case 0xbddcc510: return "inputBotInlineMessageMediaWebPage"
-        case 0xb43df56c: return "inputBotInlineMessageRichMessage"
-        case 0x88bf9319: return "inputBotInlineResult"
-        case 0xa8d864a7: return "inputBotInlineResultPhoto"
-        case 0xfff8fdc4: return "inputBotInlineResultDocument"
-        case 0x4fa417f2: return "inputBotInlineResultGame"
-        case 0x764cf810: return "botInlineMessageMediaAuto"
-        case 0x8c7f65e2: return "botInlineMessageText"
-        case 0x051846fd: return "botInlineMessageMediaGeo"
-        case 0x8a86659c: return "botInlineMessageMediaVenue"
-        case 0x18d1cdc2: return "botInlineMessageMediaContact"
-        case 0x354a9b09: return "botInlineMessageMediaInvoice"
-        case 0x809ad9a6: return "botInlineMessageMediaWebPage"
-        case 0x0a617e7b: return "botInlineMessageRichMessage"
-        case 0x11965f3a: return "botInlineResult"
-        case 0x17db940b: return "botInlineMediaResult"
-        case 0xe021f2f6: return "messages.botResults"
-        case 0x5dab1af4: return "exportedMessageLink"
-        case 0x4e4df4bb: return "messageFwdHeader"
-        case 0x72a3158c: return "auth.codeTypeSms"
-        case 0x741cd3e3: return "auth.codeTypeCall"
-        case 0x226ccefb: return "auth.codeTypeFlashCall"
-        case 0xd61ad6ee: return "auth.codeTypeMissedCall"
-        case 0x06ed998c: return "auth.codeTypeFragmentSms"
-        case 0x3dbb5986: return "auth.sentCodeTypeApp"
-        case 0xc000bba2: return "auth.sentCodeTypeSms"
-        case 0x5353e5a7: return "auth.sentCodeTypeCall"
-        case 0xab03c6d9: return "auth.sentCodeTypeFlashCall"
-        case 0x82006484: return "auth.sentCodeTypeMissedCall"
-        case 0xf450f59b: return "auth.sentCodeTypeEmailCode"
-        case 0xa5491dea: return "auth.sentCodeTypeSetUpEmailRequired"
-        case 0xd9565c39: return "auth.sentCodeTypeFragmentSms"
-        case 0x009fd736: return "auth.sentCodeTypeFirebaseSms"
-        case 0xa416ac81: return "auth.sentCodeTypeSmsWord"
-        case 0xb37794af: return "auth.sentCodeTypeSmsPhrase"
-        case 0x36585ea4: return "messages.botCallbackAnswer"
-        case 0x26b5dde6: return "messages.messageEditData"
-        case 0x890c3d89: return "inputBotInlineMessageID"
-        case 0xb6d915d7: return "inputBotInlineMessageID64"
-        case 0x3c20629f: return "inlineBotSwitchPM"
-        case 0x3371c354: return "messages.peerDialogs"
-        case 0xedcdc05b: return "topPeer"
-        case 0xab661b5b: return "topPeerCategoryBotsPM"
-        case 0x148677e2: return "topPeerCategoryBotsInline"
-        case 0x0637b7ed: return "topPeerCategoryCorrespondents"
-        case 0xbd17a14a: return "topPeerCategoryGroups"
-        case 0x161d9628: return "topPeerCategoryChannels"
-        case 0x1e76a78c: return "topPeerCategoryPhoneCalls"
-        case 0xa8406ca9: return "topPeerCategoryForwardUsers"
-        case 0xfbeec0f0: return "topPeerCategoryForwardChats"
-        case 0xfd9e7bec: return "topPeerCategoryBotsApp"
-        case 0x6c24f3dd: return "topPeerCategoryBotsGuestChat"
-        case 0xfb834291: return "topPeerCategoryPeers"
-        case 0xde266ef5: return "contacts.topPeersNotModified"
-        case 0x70b772a8: return "contacts.topPeers"
-        case 0xb52c939d: return "contacts.topPeersDisabled"
-        case 0x1b0c841a: return "draftMessageEmpty"
-        case 0x60fe3294: return "draftMessage"
-        case 0xc6dc0c66: return "messages.featuredStickersNotModified"
-        case 0xbe382906: return "messages.featuredStickers"
-        case 0x0b17f890: return "messages.recentStickersNotModified"
-        case 0x88d37c56: return "messages.recentStickers"
-        case 0x4fcba9c8: return "messages.archivedStickers"
-        case 0x38641628: return "messages.stickerSetInstallResultSuccess"
-        case 0x35e410a8: return "messages.stickerSetInstallResultArchive"
-        case 0x6410a5d2: return "stickerSetCovered"
-        case 0x3407e51b: return "stickerSetMultiCovered"
-        case 0x40d13c0e: return "stickerSetFullCovered"
-        case 0x77b15d1c: return "stickerSetNoCovered"
-        case 0xaed6dbb2: return "maskCoords"
-        case 0x4a992157: return "inputStickeredMediaPhoto"
-        case 0x0438865b: return "inputStickeredMediaDocument"
-        case 0xbdf9653b: return "game"
-        case 0x032c3e77: return "inputGameID"
-        case 0xc331e80a: return "inputGameShortName"
-        case 0x73a379eb: return "highScore"
-        case 0x9a3bfd99: return "messages.highScores"
-        case 0xdc3d824f: return "textEmpty"
-        case 0x744694e0: return "textPlain"
-        case 0x6724abc4: return "textBold"
-        case 0xd912a59c: return "textItalic"
-        case 0xc12622c4: return "textUnderline"
-        case 0x9bf8bb95: return "textStrike"
-        case 0x6c3f19b9: return "textFixed"
-        case 0x3c2884c1: return "textUrl"
-        case 0xde5a0dd6: return "textEmail"
-        case 0x7e6260d7: return "textConcat"
-        case 0xed6a8504: return "textSubscript"
-        case 0xc7fb5e01: return "textSuperscript"
-        case 0x034b8621: return "textMarked"
-        case 0x1ccb966a: return "textPhone"
-        case 0x081ccf4f: return "textImage"
-        case 0x35553762: return "textAnchor"
-        case 0x9d2eac97: return "textMath"
-        case 0xa26156c0: return "textCustomEmoji"
-        case 0x4c2a5d62: return "textSpoiler"
-        case 0xcd24cf44: return "textMention"
-        case 0x519524ea: return "textHashtag"
-        case 0x02ff29d3: return "textBotCommand"
-        case 0x7b9e1801: return "textCashtag"
-        case 0xac6a83aa: return "textAutoUrl"
-        case 0xc556a45d: return "textAutoEmail"
-        case 0x24c26789: return "textAutoPhone"
-        case 0xb956812d: return "textBankCard"
-        case 0x01a9fbfc: return "textMentionName"
-        case 0xa5b45e2b: return "textDate"
-        case 0x9686cb50: return "textDiff"
-        case 0xafc79cd6: return "textButton"
-        case 0x13567e8a: return "pageBlockUnsupported"
-        case 0x70abc3fd: return "pageBlockTitle"
-        case 0x8ffa9a1f: return "pageBlockSubtitle"
-        case 0xbaafe5e0: return "pageBlockAuthorDate"
-        case 0xbfd064ec: return "pageBlockHeader"
-        case 0xf12bb6e1: return "pageBlockSubheader"
-        case 0x467a0766: return "pageBlockParagraph"
-        case 0xc070d93e: return "pageBlockPreformatted"
-        case 0x48870999: return "pageBlockFooter"
-        case 0xdb20b188: return "pageBlockDivider"
-        case 0xce0d37b0: return "pageBlockAnchor"
-        case 0xe4e88011: return "pageBlockList"
-        case 0x66d1670b: return "pageBlockBlockquote"
-        case 0x4f4456d3: return "pageBlockPullquote"
-        case 0x1759c560: return "pageBlockPhoto"
-        case 0x7c8fe7b6: return "pageBlockVideo"
-        case 0x39f23300: return "pageBlockCover"
-        case 0xa8718dc5: return "pageBlockEmbed"
-        case 0xf259a80b: return "pageBlockEmbedPost"
-        case 0x65a0fa4d: return "pageBlockCollage"
-        case 0x031f9590: return "pageBlockSlideshow"
-        case 0xef1751b5: return "pageBlockChannel"
-        case 0x804361ea: return "pageBlockAudio"
-        case 0x1e148390: return "pageBlockKicker"
-        case 0xbf4dea82: return "pageBlockTable"
-        case 0x1fd6f6c1: return "pageBlockOrderedList"
-        case 0x76768bed: return "pageBlockDetails"
-        case 0x16115a96: return "pageBlockRelatedArticles"
-        case 0xa44f3ef6: return "pageBlockMap"
-        case 0xbaff072f: return "pageBlockHeading1"
-        case 0x096b2aec: return "pageBlockHeading2"
-        case 0x67e731ad: return "pageBlockHeading3"
-        case 0xb532772b: return "pageBlockHeading4"
-        case 0xdbbe6c6a: return "pageBlockHeading5"
-        case 0x682a41a9: return "pageBlockHeading6"
-        case 0x59080c20: return "pageBlockMath"
-        case 0x3c29a3e2: return "pageBlockThinking"
-        case 0x574b617f: return "inputPageBlockMap"
-        case 0x0e6e47c4: return "pageBlockBlockquoteBlocks"
-        case 0x6d640318: return "pageBlockButtonRow"
-        case 0x38fa3ba3: return "pageBlockDocument"
-        case 0x85e42301: return "phoneCallDiscardReasonMissed"
-        case 0xe095c1a0: return "phoneCallDiscardReasonDisconnect"
-        case 0x57adc690: return "phoneCallDiscardReasonHangup"
-        case 0xfaf7e8c9: return "phoneCallDiscardReasonBusy"
-        case 0x9fbbf1f7: return "phoneCallDiscardReasonMigrateConferenceCall"
-        case 0x7d748d04: return "dataJSON"
-        case 0xcb296bf8: return "labeledPrice"
-        case 0x049ee584: return "invoice"
-        case 0xea02c27e: return "paymentCharge"
-        case 0x1e8caaeb: return "postAddress"
-        case 0x909c3f94: return "paymentRequestedInfo"
-        case 0xcdc27a1f: return "paymentSavedCredentialsCard"
-        case 0x1c570ed1: return "webDocument"
-        case 0xf9c8bcc6: return "webDocumentNoProxy"
-        case 0x9bed434d: return "inputWebDocument"
-        case 0xc239d686: return "inputWebFileLocation"
-        case 0x9f2221c9: return "inputWebFileGeoPointLocation"
-        case 0xf46fe924: return "inputWebFileAudioAlbumThumbLocation"
-        case 0x21e753bc: return "upload.webFile"
-        case 0xa0058751: return "payments.paymentForm"
-        case 0x7bf6b15c: return "payments.paymentFormStars"
-        case 0xb425cfe1: return "payments.paymentFormStarGift"
-        case 0xd1451883: return "payments.validatedRequestedInfo"
-        case 0x4e5f810d: return "payments.paymentResult"
-        case 0xd8411139: return "payments.paymentVerificationNeeded"
-        case 0x70c4fe03: return "payments.paymentReceipt"
-        case 0xdabbf83a: return "payments.paymentReceiptStars"
-        case 0xfb8fe43c: return "payments.savedInfo"
-        case 0xc10eb2cf: return "inputPaymentCredentialsSaved"
-        case 0x3417d728: return "inputPaymentCredentials"
-        case 0x0aa1c39f: return "inputPaymentCredentialsApplePay"
-        case 0x8ac32801: return "inputPaymentCredentialsGooglePay"
-        case 0xdb64fd34: return "account.tmpPassword"
-        case 0xb6213cdf: return "shippingOption"
-        case 0x32da9e9c: return "inputStickerSetItem"
-        case 0x1e36fded: return "inputPhoneCall"
-        case 0x5366c915: return "phoneCallEmpty"
-        case 0xc5226f17: return "phoneCallWaiting"
-        case 0x14b0ed0c: return "phoneCallRequested"
-        case 0x3660c311: return "phoneCallAccepted"
-        case 0x30535af5: return "phoneCall"
-        case 0x50ca4de1: return "phoneCallDiscarded"
-        case 0x9cc123c7: return "phoneConnection"
-        case 0x635fe375: return "phoneConnectionWebrtc"
-        case 0xfc878fc8: return "phoneCallProtocol"
-        case 0xec82e140: return "phone.phoneCall"
-        case 0xeea8e46e: return "upload.cdnFileReuploadNeeded"
-        case 0xa99fca4f: return "upload.cdnFile"
-        case 0xc982eaba: return "cdnPublicKey"
-        case 0x5725e40a: return "cdnConfig"
-        case 0xcad181f6: return "langPackString"
-        case 0x6c47ac9f: return "langPackStringPluralized"
-        case 0x2979eeb2: return "langPackStringDeleted"
-        case 0xf385c1f6: return "langPackDifference"
-        case 0xeeca5ce3: return "langPackLanguage"
-        case 0xe6dfb825: return "channelAdminLogEventActionChangeTitle"
-        case 0x55188a2e: return "channelAdminLogEventActionChangeAbout"
-        case 0x6a4afc38: return "channelAdminLogEventActionChangeUsername"
-        case 0x434bd2af: return "channelAdminLogEventActionChangePhoto"
-        case 0x1b7907ae: return "channelAdminLogEventActionToggleInvites"
-        case 0x26ae0971: return "channelAdminLogEventActionToggleSignatures"
-        case 0xe9e82c18: return "channelAdminLogEventActionUpdatePinned"
-        case 0x709b2405: return "channelAdminLogEventActionEditMessage"
-        case 0x42e047bb: return "channelAdminLogEventActionDeleteMessage"
-        case 0x183040d3: return "channelAdminLogEventActionParticipantJoin"
-        case 0xf89777f2: return "channelAdminLogEventActionParticipantLeave"
-        case 0xe31c34d8: return "channelAdminLogEventActionParticipantInvite"
-        case 0xe6d83d7e: return "channelAdminLogEventActionParticipantToggleBan"
-        case 0xd5676710: return "channelAdminLogEventActionParticipantToggleAdmin"
-        case 0xb1c3caa7: return "channelAdminLogEventActionChangeStickerSet"
-        case 0x5f5c95f1: return "channelAdminLogEventActionTogglePreHistoryHidden"
-        case 0x2df5fc0a: return "channelAdminLogEventActionDefaultBannedRights"
-        case 0x8f079643: return "channelAdminLogEventActionStopPoll"
-        case 0x050c7ac8: return "channelAdminLogEventActionChangeLinkedChat"
-        case 0x0e6b76ae: return "channelAdminLogEventActionChangeLocation"
-        case 0x53909779: return "channelAdminLogEventActionToggleSlowMode"
-        case 0x23209745: return "channelAdminLogEventActionStartGroupCall"
-        case 0xdb9f9140: return "channelAdminLogEventActionDiscardGroupCall"
-        case 0xf92424d2: return "channelAdminLogEventActionParticipantMute"
-        case 0xe64429c0: return "channelAdminLogEventActionParticipantUnmute"
-        case 0x56d6a247: return "channelAdminLogEventActionToggleGroupCallSetting"
-        case 0xfe9fc158: return "channelAdminLogEventActionParticipantJoinByInvite"
-        case 0x5a50fca4: return "channelAdminLogEventActionExportedInviteDelete"
-        case 0x410a134e: return "channelAdminLogEventActionExportedInviteRevoke"
-        case 0xe90ebb59: return "channelAdminLogEventActionExportedInviteEdit"
-        case 0x3e7f6847: return "channelAdminLogEventActionParticipantVolume"
-        case 0x6e941a38: return "channelAdminLogEventActionChangeHistoryTTL"
-        case 0xafb6144a: return "channelAdminLogEventActionParticipantJoinByRequest"
-        case 0xcb2ac766: return "channelAdminLogEventActionToggleNoForwards"
-        case 0x278f2868: return "channelAdminLogEventActionSendMessage"
-        case 0xbe4e0ef8: return "channelAdminLogEventActionChangeAvailableReactions"
-        case 0xf04fb3a9: return "channelAdminLogEventActionChangeUsernames"
-        case 0x02cc6383: return "channelAdminLogEventActionToggleForum"
-        case 0x58707d28: return "channelAdminLogEventActionCreateTopic"
-        case 0xf06fe208: return "channelAdminLogEventActionEditTopic"
-        case 0xae168909: return "channelAdminLogEventActionDeleteTopic"
-        case 0x5d8d353b: return "channelAdminLogEventActionPinTopic"
-        case 0x64f36dfc: return "channelAdminLogEventActionToggleAntiSpam"
-        case 0x5796e780: return "channelAdminLogEventActionChangePeerColor"
-        case 0x5e477b25: return "channelAdminLogEventActionChangeProfilePeerColor"
-        case 0x31bb5d52: return "channelAdminLogEventActionChangeWallpaper"
-        case 0x3ea9feb1: return "channelAdminLogEventActionChangeEmojiStatus"
-        case 0x46d840ab: return "channelAdminLogEventActionChangeEmojiStickerSet"
-        case 0x60a79c79: return "channelAdminLogEventActionToggleSignatureProfiles"
-        case 0x64642db3: return "channelAdminLogEventActionParticipantSubExtend"
-        case 0xc517f77e: return "channelAdminLogEventActionToggleAutotranslation"
-        case 0x5806b4ec: return "channelAdminLogEventActionParticipantEditRank"
-        case 0x1fad68cd: return "channelAdminLogEvent"
-        case 0xed8af74d: return "channels.adminLogResults"
-        case 0xea107ae4: return "channelAdminLogEventsFilter"
-        case 0x5ce14175: return "popularContact"
-        case 0x9e8fa6d3: return "messages.favedStickersNotModified"
-        case 0x2cb51097: return "messages.favedStickers"
-        case 0x46e1d13d: return "recentMeUrlUnknown"
-        case 0xb92c09e2: return "recentMeUrlUser"
-        case 0xb2da71d2: return "recentMeUrlChat"
-        case 0xeb49081d: return "recentMeUrlChatInvite"
-        case 0xbc0a57dc: return "recentMeUrlStickerSet"
-        case 0x0e0310d7: return "help.recentMeUrls"
-        case 0x1cc6e91f: return "inputSingleMedia"
-        case 0xa6f8f452: return "webAuthorization"
-        case 0xed56c9fc: return "account.webAuthorizations"
-        case 0xa676a322: return "inputMessageID"
-        case 0xbad88395: return "inputMessageReplyTo"
-        case 0x86872538: return "inputMessagePinned"
-        case 0xacfa1a7e: return "inputMessageCallbackQuery"
-        case 0xfcaafeb7: return "inputDialogPeer"
-        case 0x64600527: return "inputDialogPeerFolder"
-        case 0x69ef72c4: return "inputDialogPeerCommunity"
-        case 0xe56dbf05: return "dialogPeer"
-        case 0x514519e2: return "dialogPeerFolder"
-        case 0x2f65c8e4: return "dialogPeerCommunity"
-        case 0x0d54b65d: return "messages.foundStickerSetsNotModified"
-        case 0x8af09dd2: return "messages.foundStickerSets"
-        case 0xf39b035c: return "fileHash"
-        case 0x75588b3f: return "inputClientProxy"
-        case 0xe3309f7f: return "help.termsOfServiceUpdateEmpty"
-        case 0x28ecf961: return "help.termsOfServiceUpdate"
-        case 0x3334b0f0: return "inputSecureFileUploaded"
-        case 0x5367e5be: return "inputSecureFile"
-        case 0x64199744: return "secureFileEmpty"
-        case 0x7d09c27e: return "secureFile"
-        case 0x8aeabec3: return "secureData"
-        case 0x7d6099dd: return "securePlainPhone"
-        case 0x21ec5a5f: return "securePlainEmail"
-        case 0x9d2a81e3: return "secureValueTypePersonalDetails"
-        case 0x3dac6a00: return "secureValueTypePassport"
-        case 0x06e425c4: return "secureValueTypeDriverLicense"
-        case 0xa0d0744b: return "secureValueTypeIdentityCard"
-        case 0x99a48f23: return "secureValueTypeInternalPassport"
-        case 0xcbe31e26: return "secureValueTypeAddress"
-        case 0xfc36954e: return "secureValueTypeUtilityBill"
-        case 0x89137c0d: return "secureValueTypeBankStatement"
-        case 0x8b883488: return "secureValueTypeRentalAgreement"
-        case 0x99e3806a: return "secureValueTypePassportRegistration"
-        case 0xea02ec33: return "secureValueTypeTemporaryRegistration"
-        case 0xb320aadb: return "secureValueTypePhone"
-        case 0x8e3ca7ee: return "secureValueTypeEmail"
-        case 0x187fa0ca: return "secureValue"
-        case 0xdb21d0a7: return "inputSecureValue"
-        case 0xed1ecdb0: return "secureValueHash"
-        case 0xe8a40bd9: return "secureValueErrorData"
-        case 0x00be3dfa: return "secureValueErrorFrontSide"
-        case 0x868a2aa5: return "secureValueErrorReverseSide"
-        case 0xe537ced6: return "secureValueErrorSelfie"
-        case 0x7a700873: return "secureValueErrorFile"
-        case 0x666220e9: return "secureValueErrorFiles"
-        case 0x869d758f: return "secureValueError"
-        case 0xa1144770: return "secureValueErrorTranslationFile"
-        case 0x34636dd8: return "secureValueErrorTranslationFiles"
-        case 0x33f0ea47: return "secureCredentialsEncrypted"
-        case 0xad2e1cd8: return "account.authorizationForm"
-        case 0x811f854f: return "account.sentEmailCode"
-        case 0x66afa166: return "help.deepLinkInfoEmpty"
-        case 0x6a4ee832: return "help.deepLinkInfo"
-        case 0x1142bd56: return "savedPhoneContact"
-        case 0x4dba4501: return "account.takeout"
-        case 0xd45ab096: return "passwordKdfAlgoUnknown"
-        case 0x3a912d4a: return "passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow"
-        case 0x004a8537: return "securePasswordKdfAlgoUnknown"
-        case 0xbbf2dda0: return "securePasswordKdfAlgoPBKDF2HMACSHA512iter100000"
-        case 0x86471d92: return "securePasswordKdfAlgoSHA512"
-        case 0x1527bcac: return "secureSecretSettings"
-        case 0x9880f658: return "inputCheckPasswordEmpty"
-        case 0xd27ff082: return "inputCheckPasswordSRP"
-        case 0x829d99da: return "secureRequiredType"
-        case 0x027477b4: return "secureRequiredTypeOneOf"
-        case 0xbfb9f457: return "help.passportConfigNotModified"
-        case 0xa098d6af: return "help.passportConfig"
-        case 0x1d1b1245: return "inputAppEvent"
-        case 0xc0de1bd9: return "jsonObjectValue"
-        case 0x3f6d7b68: return "jsonNull"
-        case 0xc7345e6a: return "jsonBool"
-        case 0x2be0dfa4: return "jsonNumber"
-        case 0xb71e767a: return "jsonString"
-        case 0xf7444763: return "jsonArray"
-        case 0x99c1d49d: return "jsonObject"
-        case 0x34566b6a: return "pageTableCell"
-        case 0xe0c0c5e5: return "pageTableRow"
-        case 0x6f747657: return "pageCaption"
-        case 0x2f58683c: return "pageListItemText"
-        case 0x63ca67aa: return "pageListItemBlocks"
-        case 0x15031189: return "pageListOrderedItemText"
-        case 0x8ff2d5f0: return "pageListOrderedItemBlocks"
-        case 0xb390dc08: return "pageRelatedArticle"
-        case 0x98657f0d: return "page"
-        case 0x8c05f1c9: return "help.supportName"
-        case 0xf3ae2eed: return "help.userInfoEmpty"
-        case 0x01eb3758: return "help.userInfo"
-        case 0x4b7d786a: return "pollAnswer"
-        case 0x199fed96: return "inputPollAnswer"
-        case 0x966e2dbf: return "poll"
-        case 0x3645230a: return "pollAnswerVoters"
-        case 0xba7bb15e: return "pollResults"
-        case 0xf041e250: return "chatOnlines"
-        case 0x47a971e0: return "statsURL"
-        case 0x5fb224d5: return "chatAdminRights"
-        case 0x9f120418: return "chatBannedRights"
-        case 0xe630b979: return "inputWallPaper"
-        case 0x72091c80: return "inputWallPaperSlug"
-        case 0x967a462e: return "inputWallPaperNoFile"
-        case 0x1c199183: return "account.wallPapersNotModified"
-        case 0xcdc3858c: return "account.wallPapers"
-        case 0xad253d78: return "codeSettings"
-        case 0x372efcd0: return "wallPaperSettings"
-        case 0xbaa57628: return "autoDownloadSettings"
-        case 0x63cacf26: return "account.autoDownloadSettings"
-        case 0xd5b3b9f9: return "emojiKeyword"
-        case 0x236df622: return "emojiKeywordDeleted"
-        case 0x5cc761bd: return "emojiKeywordsDifference"
-        case 0xa575739d: return "emojiURL"
-        case 0xb3fb5361: return "emojiLanguage"
-        case 0xff544e65: return "folder"
-        case 0xfbd2c296: return "inputFolderPeer"
-        case 0xe9baa668: return "folderPeer"
-        case 0xe844ebff: return "messages.searchCounter"
-        case 0x3cd623ec: return "urlAuthResultRequest"
-        case 0x623a8fa0: return "urlAuthResultAccepted"
-        case 0xa9d6db1f: return "urlAuthResultDefault"
-        case 0xbfb5ad8b: return "channelLocationEmpty"
-        case 0x209b82db: return "channelLocation"
-        case 0xca461b5d: return "peerLocated"
-        case 0xf8ec284b: return "peerSelfLocated"
-        case 0xd072acb4: return "restrictionReason"
-        case 0x3c5693e9: return "inputTheme"
-        case 0xf5890df1: return "inputThemeSlug"
-        case 0xa00e67d6: return "theme"
-        case 0xf41eb622: return "account.themesNotModified"
-        case 0x9a3d8c6d: return "account.themes"
-        case 0x629f1980: return "auth.loginToken"
-        case 0x068e9916: return "auth.loginTokenMigrateTo"
-        case 0x390d5c5e: return "auth.loginTokenSuccess"
-        case 0x57e28221: return "account.contentSettings"
-        case 0xa927fec5: return "messages.inactiveChats"
-        case 0xc3a12462: return "baseThemeClassic"
-        case 0xfbd81688: return "baseThemeDay"
-        case 0xb7b31ea8: return "baseThemeNight"
-        case 0x6d5f77ee: return "baseThemeTinted"
-        case 0x5b11125a: return "baseThemeArctic"
-        case 0x8fde504f: return "inputThemeSettings"
-        case 0xfa58b6d4: return "themeSettings"
-        case 0x54b56617: return "webPageAttributeTheme"
-        case 0x2e94c3e7: return "webPageAttributeStory"
-        case 0x50cc03d3: return "webPageAttributeStickerSet"
-        case 0xcf6f6db8: return "webPageAttributeUniqueStarGift"
-        case 0x31cad303: return "webPageAttributeStarGiftCollection"
-        case 0x01c641c2: return "webPageAttributeStarGiftAuction"
-        case 0x7781fe18: return "webPageAttributeAiComposeTone"
-        case 0x4899484e: return "messages.votesList"
-        case 0xf568028a: return "bankCardOpenUrl"
-        case 0x3e24e573: return "payments.bankCardData"
-        case 0xaa472651: return "dialogFilter"
-        case 0x363293ae: return "dialogFilterDefault"
-        case 0x96537bd7: return "dialogFilterChatlist"
-        case 0x77744d4a: return "dialogFilterSuggested"
-        case 0xb637edaf: return "statsDateRangeDays"
-        case 0xcb43acde: return "statsAbsValueAndPrev"
-        case 0xcbce2fe0: return "statsPercentValue"
-        case 0x4a27eb2d: return "statsGraphAsync"
-        case 0xbedc9822: return "statsGraphError"
-        case 0x8ea464b6: return "statsGraph"
-        case 0x396ca5fc: return "stats.broadcastStats"
-        case 0x98f6ac75: return "help.promoDataEmpty"
-        case 0x08a4d87a: return "help.promoData"
-        case 0xde33b094: return "videoSize"
-        case 0xf85c413c: return "videoSizeEmojiMarkup"
-        case 0x0da082fe: return "videoSizeStickerMarkup"
-        case 0x9d04af9b: return "statsGroupTopPoster"
-        case 0xd7584c87: return "statsGroupTopAdmin"
-        case 0x535f779d: return "statsGroupTopInviter"
-        case 0xef7ff916: return "stats.megagroupStats"
-        case 0xfe41b34f: return "globalPrivacySettings"
-        case 0x4203c5ef: return "help.countryCode"
-        case 0xc3878e23: return "help.country"
-        case 0x93cc1f32: return "help.countriesListNotModified"
-        case 0x87d0759e: return "help.countriesList"
-        case 0x455b853d: return "messageViews"
-        case 0xb6c4f543: return "messages.messageViews"
-        case 0xa6341782: return "messages.discussionMessage"
-        case 0x1b97dd66: return "messageReplyHeader"
-        case 0x0e5af939: return "messageReplyStoryHeader"
-        case 0x83d60fc2: return "messageReplies"
-        case 0xe8fd8014: return "peerBlocked"
-        case 0x7fe91c14: return "stats.messageStats"
-        case 0x7780bcb4: return "groupCallDiscarded"
-        case 0xefb2b617: return "groupCall"
-        case 0xd8aa840f: return "inputGroupCall"
-        case 0xfe06823f: return "inputGroupCallSlug"
-        case 0x8c10603f: return "inputGroupCallInviteMessage"
-        case 0x2a3dc7ac: return "groupCallParticipant"
-        case 0x9e727aad: return "phone.groupCall"
-        case 0xf47751b6: return "phone.groupParticipants"
-        case 0x3081ed9d: return "inlineQueryPeerTypeSameBotPM"
-        case 0x833c0fac: return "inlineQueryPeerTypePM"
-        case 0xd766c50a: return "inlineQueryPeerTypeChat"
-        case 0x5ec4be43: return "inlineQueryPeerTypeMegagroup"
-        case 0x6334ee9a: return "inlineQueryPeerTypeBroadcast"
-        case 0x0e3b2d0c: return "inlineQueryPeerTypeBotPM"
-        case 0x1662af0b: return "messages.historyImport"
-        case 0x5e0fb7b9: return "messages.historyImportParsed"
-        case 0xef8d3e6c: return "messages.affectedFoundMessages"
-        case 0x8c5adfd9: return "chatInviteImporter"
-        case 0xbdc62dcc: return "messages.exportedChatInvites"
-        case 0x1871be50: return "messages.exportedChatInvite"
-        case 0x222600ef: return "messages.exportedChatInviteReplaced"
-        case 0x81b6b00a: return "messages.chatInviteImporters"
-        case 0xf2ecef23: return "chatAdminWithInvites"
-        case 0xb69b72d7: return "messages.chatAdminsWithInvites"
-        case 0xa24de717: return "messages.checkedHistoryImportPeer"
-        case 0xafe5623f: return "phone.joinAsPeers"
-        case 0x204bd158: return "phone.exportedGroupCallInvite"
-        case 0xdcb118b7: return "groupCallParticipantVideoSourceGroup"
-        case 0x67753ac8: return "groupCallParticipantVideo"
-        case 0x85fea03f: return "stickers.suggestedShortName"
-        case 0x2f6cb2ab: return "botCommandScopeDefault"
-        case 0x3c4f04d8: return "botCommandScopeUsers"
-        case 0x6fe1a881: return "botCommandScopeChats"
-        case 0xb9aa606a: return "botCommandScopeChatAdmins"
-        case 0xdb9d897d: return "botCommandScopePeer"
-        case 0x3fd863d1: return "botCommandScopePeerAdmins"
-        case 0x0a1321f3: return "botCommandScopePeerUser"
-        case 0xe3779861: return "account.resetPasswordFailedWait"
-        case 0xe9effc7d: return "account.resetPasswordRequestedWait"
-        case 0xe926d63e: return "account.resetPasswordOk"
-        case 0xc3dffc04: return "chatTheme"
-        case 0x3458f9c8: return "chatThemeUniqueGift"
-        case 0xe011e1c4: return "account.chatThemesNotModified"
-        case 0xbe098173: return "account.chatThemes"
-        case 0x7dbf8673: return "sponsoredMessage"
-        case 0xffda656d: return "messages.sponsoredMessages"
-        case 0x1839490f: return "messages.sponsoredMessagesEmpty"
-        case 0xc9b0539f: return "searchResultsCalendarPeriod"
-        case 0x147ee23c: return "messages.searchResultsCalendar"
-        case 0x7f648b67: return "searchResultPosition"
-        case 0x53b22baf: return "messages.searchResultsPositions"
-        case 0xf496b0c6: return "channels.sendAsPeers"
-        case 0x3b6d152e: return "users.userFull"
-        case 0x6880b94d: return "messages.peerSettings"
-        case 0xc3a2835f: return "auth.loggedOut"
-        case 0xa3d1cb80: return "reactionCount"
-        case 0x0a339f0b: return "messageReactions"
-        case 0x31bd492d: return "messages.messageReactionsList"
-        case 0xc077ec01: return "availableReaction"
-        case 0x9f071957: return "messages.availableReactionsNotModified"
-        case 0x768e3aad: return "messages.availableReactions"
-        case 0x8c79b63c: return "messagePeerReaction"
-        case 0x80eb48af: return "groupCallStreamChannel"
-        case 0xd0e482b2: return "phone.groupCallStreamChannels"
-        case 0x2dbf3432: return "phone.groupCallStreamRtmpUrl"
-        case 0x4576f3f0: return "attachMenuBotIconColor"
-        case 0xb2a7386b: return "attachMenuBotIcon"
-        case 0xd90d8dfe: return "attachMenuBot"
-        case 0xf1d88a5c: return "attachMenuBotsNotModified"
-        case 0x3c4301c0: return "attachMenuBots"
-        case 0x93bf667f: return "attachMenuBotsBot"
-        case 0x4d22ff98: return "webViewResultUrl"
-        case 0x0c94511c: return "webViewMessageSent"
-        case 0x7533a588: return "botMenuButtonDefault"
-        case 0x4258c205: return "botMenuButtonCommands"
-        case 0xc7b57ce6: return "botMenuButton"
-        case 0xfbf6e8b1: return "account.savedRingtonesNotModified"
-        case 0xc1e92cc5: return "account.savedRingtones"
-        case 0x97e8bebe: return "notificationSoundDefault"
-        case 0x6f0c34df: return "notificationSoundNone"
-        case 0x830b9ae4: return "notificationSoundLocal"
-        case 0xff6c8049: return "notificationSoundRingtone"
-        case 0xb7263f6d: return "account.savedRingtone"
-        case 0x1f307eb7: return "account.savedRingtoneConverted"
-        case 0x7d6be90e: return "attachMenuPeerTypeSameBotPM"
-        case 0xc32bfa1a: return "attachMenuPeerTypeBotPM"
-        case 0xf146d31f: return "attachMenuPeerTypePM"
-        case 0x0509113f: return "attachMenuPeerTypeChat"
-        case 0x7bfbdefc: return "attachMenuPeerTypeBroadcast"
-        case 0xc5b56859: return "inputInvoiceMessage"
-        case 0xc326caef: return "inputInvoiceSlug"
-        case 0x98986c0d: return "inputInvoicePremiumGiftCode"
-        case 0x65f00ce3: return "inputInvoiceStars"
-        case 0x34e793f1: return "inputInvoiceChatInviteSubscription"
-        case 0xe8625e92: return "inputInvoiceStarGift"
-        case 0x4d818d5d: return "inputInvoiceStarGiftUpgrade"
-        case 0x4a5f5bd9: return "inputInvoiceStarGiftTransfer"
-        case 0xdabab2ef: return "inputInvoicePremiumGiftStars"
-        case 0xf4997e42: return "inputInvoiceBusinessBotTransferStars"
-        case 0xe9b0c658: return "inputInvoiceStarGiftResale"
-        case 0x9a0b48b8: return "inputInvoiceStarGiftPrepaidUpgrade"
-        case 0x3e77f614: return "inputInvoicePremiumAuthCode"
-        case 0x0923d8d1: return "inputInvoiceStarGiftDropOriginalDetails"
-        case 0x1ecafa10: return "inputInvoiceStarGiftAuctionBid"
-        case 0xaed0cbd9: return "payments.exportedInvoice"
-        case 0xcfb9d957: return "messages.transcribedAudio"
-        case 0x5334759c: return "help.premiumPromo"
-        case 0xa6751e66: return "inputStorePaymentPremiumSubscription"
-        case 0x616f7fe8: return "inputStorePaymentGiftPremium"
-        case 0xfb790393: return "inputStorePaymentPremiumGiftCode"
-        case 0x160544ca: return "inputStorePaymentPremiumGiveaway"
-        case 0xf9a2a6cb: return "inputStorePaymentStarsTopup"
-        case 0x1d741ef7: return "inputStorePaymentStarsGift"
-        case 0x751f08fa: return "inputStorePaymentStarsGiveaway"
-        case 0x3fc18057: return "inputStorePaymentAuthCode"
-        case 0x88f8f21b: return "paymentFormMethod"
-        case 0x2de11aae: return "emojiStatusEmpty"
-        case 0xe7ff068a: return "emojiStatus"
-        case 0x7184603b: return "emojiStatusCollectible"
-        case 0x07141dbf: return "inputEmojiStatusCollectible"
-        case 0xd08ce645: return "account.emojiStatusesNotModified"
-        case 0x90c467d1: return "account.emojiStatuses"
-        case 0x79f5d419: return "reactionEmpty"
-        case 0x1b2286b8: return "reactionEmoji"
-        case 0x8935fc73: return "reactionCustomEmoji"
-        case 0x523da4eb: return "reactionPaid"
-        case 0xeafc32bc: return "chatReactionsNone"
-        case 0x52928bca: return "chatReactionsAll"
-        case 0x661d4037: return "chatReactionsSome"
-        case 0xb06fdbdf: return "messages.reactionsNotModified"
-        case 0xeafdf716: return "messages.reactions"
-        case 0x4345be73: return "emailVerifyPurposeLoginSetup"
-        case 0x527d22eb: return "emailVerifyPurposeLoginChange"
-        case 0xbbf51685: return "emailVerifyPurposePassport"
-        case 0x922e55a9: return "emailVerificationCode"
-        case 0xdb909ec2: return "emailVerificationGoogle"
-        case 0x96d074fd: return "emailVerificationApple"
-        case 0x2b96cd1b: return "account.emailVerified"
-        case 0xe1bb0d61: return "account.emailVerifiedLogin"
-        case 0x5f2d1df2: return "premiumSubscriptionOption"
-        case 0xb81c7034: return "sendAsPeer"
-        case 0xad628cc8: return "messageExtendedMediaPreview"
-        case 0xee479c64: return "messageExtendedMedia"
-        case 0xfcfeb29c: return "stickerKeyword"
-        case 0xb4073647: return "username"
-        case 0x023f109b: return "forumTopicDeleted"
-        case 0xfcdad815: return "forumTopic"
-        case 0x367617d3: return "messages.forumTopics"
-        case 0x43b46b20: return "defaultHistoryTTL"
-        case 0x41bf109b: return "exportedContactToken"
-        case 0x5f3b8a00: return "requestPeerTypeUser"
-        case 0xc9f06e1b: return "requestPeerTypeChat"
-        case 0x339bef6c: return "requestPeerTypeBroadcast"
-        case 0x3e81e078: return "requestPeerTypeCreateBot"
-        case 0x481eadfa: return "emojiListNotModified"
-        case 0x7a1e11d1: return "emojiList"
-        case 0x7a9abda9: return "emojiGroup"
-        case 0x80d26cc7: return "emojiGroupGreeting"
-        case 0x093bcf34: return "emojiGroupPremium"
-        case 0x6fb4ad87: return "messages.emojiGroupsNotModified"
-        case 0x881fb94b: return "messages.emojiGroups"
-        case 0x751f3146: return "textWithEntities"
-        case 0x33db32f8: return "messages.translateResult"
-        case 0xc84834ce: return "autoSaveSettings"
-        case 0x81602d47: return "autoSaveException"
-        case 0x4c3e069d: return "account.autoSaveSettings"
-        case 0x7cde641d: return "help.appConfigNotModified"
-        case 0xdd18782e: return "help.appConfig"
-        case 0xa920bd7a: return "inputBotAppID"
-        case 0x908c0407: return "inputBotAppShortName"
-        case 0x5da674b7: return "botAppNotModified"
-        case 0x95fcd1d6: return "botApp"
-        case 0xeb50adf5: return "messages.botApp"
-        case 0xb57295d5: return "inlineBotWebView"
-        case 0x4a4ff172: return "readParticipantDate"
-        case 0xf3e0da33: return "inputChatlistDialogFilter"
-        case 0x0c5181ac: return "exportedChatlistInvite"
-        case 0x10e6e3a6: return "chatlists.exportedChatlistInvite"
-        case 0x10ab6dc7: return "chatlists.exportedInvites"
-        case 0xfa87f659: return "chatlists.chatlistInviteAlready"
-        case 0xf10ece2f: return "chatlists.chatlistInvite"
-        case 0x93bd878d: return "chatlists.chatlistUpdates"
-        case 0xe8a775b0: return "bots.botInfo"
-        case 0xb6cc2d5c: return "messagePeerVote"
-        case 0x74cda504: return "messagePeerVoteInputOption"
-        case 0x4628f6e6: return "messagePeerVoteMultiple"
-        case 0x8d595cd6: return "storyViews"
-        case 0x51e6ee4f: return "storyItemDeleted"
-        case 0xffadc913: return "storyItemSkipped"
-        case 0x16a4b93c: return "storyItem"
-        case 0x1158fe3e: return "stories.allStoriesNotModified"
-        case 0x6efc5e81: return "stories.allStories"
-        case 0x63c3dd0a: return "stories.stories"
-        case 0xb0bdeac5: return "storyView"
-        case 0x9083670b: return "storyViewPublicForward"
-        case 0xbd74cf49: return "storyViewPublicRepost"
-        case 0x59d78fc5: return "stories.storyViewsList"
-        case 0xde9eed1d: return "stories.storyViews"
-        case 0x3bd4b7c2: return "inputReplyToMessage"
-        case 0x5881323a: return "inputReplyToStory"
-        case 0x69d66c45: return "inputReplyToMonoForum"
-        case 0x4119b95e: return "inputReplyToEphemeralMessage"
-        case 0x3fc9053b: return "exportedStoryLink"
-        case 0x712e27fd: return "storiesStealthMode"
-        case 0xcfc9e002: return "mediaAreaCoordinates"
-        case 0xbe82db9c: return "mediaAreaVenue"
-        case 0xb282217f: return "inputMediaAreaVenue"
-        case 0xcad5452d: return "mediaAreaGeoPoint"
-        case 0x14455871: return "mediaAreaSuggestedReaction"
-        case 0x770416af: return "mediaAreaChannelPost"
-        case 0x2271f2bf: return "inputMediaAreaChannelPost"
-        case 0x37381085: return "mediaAreaUrl"
-        case 0x49a6549c: return "mediaAreaWeather"
-        case 0x5787686d: return "mediaAreaStarGift"
-        case 0x9a35e999: return "peerStories"
-        case 0xcae68768: return "stories.peerStories"
-        case 0xfd5e12bd: return "messages.webPage"
-        case 0x257e962b: return "premiumGiftCodeOption"
-        case 0xeb983f8f: return "payments.checkedGiftCode"
-        case 0x4367daa0: return "payments.giveawayInfo"
-        case 0xe175e66f: return "payments.giveawayInfoResults"
-        case 0xb2539d54: return "prepaidGiveaway"
-        case 0x9a9d77e0: return "prepaidStarsGiveaway"
-        case 0x4b3e14d6: return "boost"
-        case 0x86f8613c: return "premium.boostsList"
-        case 0xc448415c: return "myBoost"
-        case 0x9ae228e2: return "premium.myBoosts"
-        case 0x4959427a: return "premium.boostsStatus"
-        case 0xb826e150: return "storyFwdHeader"
-        case 0xe7058e7f: return "postInteractionCountersMessage"
-        case 0x8a480e27: return "postInteractionCountersStory"
-        case 0x50cd067c: return "stats.storyStats"
-        case 0x01f2bf4a: return "publicForwardMessage"
-        case 0xedf3add0: return "publicForwardStory"
-        case 0x93037e20: return "stats.publicForwards"
-        case 0xb54b5acf: return "peerColor"
-        case 0xb9c0639a: return "peerColorCollectible"
-        case 0xb8ea86a9: return "inputPeerColorCollectible"
-        case 0x26219a58: return "help.peerColorSet"
-        case 0x767d61eb: return "help.peerColorProfileSet"
-        case 0xadec6ebe: return "help.peerColorOption"
-        case 0x2ba1f5ce: return "help.peerColorsNotModified"
-        case 0x00f8ed08: return "help.peerColors"
-        case 0x6090d6d5: return "storyReaction"
-        case 0xbbab2643: return "storyReactionPublicForward"
-        case 0xcfcd0f13: return "storyReactionPublicRepost"
-        case 0xaa5f789c: return "stories.storyReactionsList"
-        case 0xbd87cb6c: return "savedDialog"
-        case 0x64407ea7: return "monoForumDialog"
-        case 0xf83ae221: return "messages.savedDialogs"
-        case 0x44ba9dd9: return "messages.savedDialogsSlice"
-        case 0xc01f6fe8: return "messages.savedDialogsNotModified"
-        case 0xcb6ff828: return "savedReactionTag"
-        case 0x889b59ef: return "messages.savedReactionTagsNotModified"
-        case 0x3259950a: return "messages.savedReactionTags"
-        case 0x3bb842ac: return "outboxReadDate"
-        case 0xdc8b44cf: return "smsjobs.eligibleToJoin"
-        case 0x2aee9191: return "smsjobs.status"
-        case 0xe6a1eeb8: return "smsJob"
-        case 0x120b1ab9: return "businessWeeklyOpen"
-        case 0x8c92b098: return "businessWorkHours"
-        case 0xac5c1af7: return "businessLocation"
-        case 0x6f8b32aa: return "inputBusinessRecipients"
-        case 0x21108ff7: return "businessRecipients"
-        case 0xc9b9e2b9: return "businessAwayMessageScheduleAlways"
-        case 0xc3f2f501: return "businessAwayMessageScheduleOutsideWorkHours"
-        case 0xcc4d9ecc: return "businessAwayMessageScheduleCustom"
-        case 0x0194cb3b: return "inputBusinessGreetingMessage"
-        case 0xe519abab: return "businessGreetingMessage"
-        case 0x832175e0: return "inputBusinessAwayMessage"
-        case 0xef156a5c: return "businessAwayMessage"
-        case 0xff9289f5: return "timezone"
-        case 0x970708cc: return "help.timezonesListNotModified"
-        case 0x7b74ed71: return "help.timezonesList"
-        case 0x0697102b: return "quickReply"
-        case 0x24596d41: return "inputQuickReplyShortcut"
-        case 0x01190cf1: return "inputQuickReplyShortcutId"
-        case 0xc68d6695: return "messages.quickReplies"
-        case 0x5f91eb5b: return "messages.quickRepliesNotModified"
-        case 0x033ed001: return "connectedBot"
-        case 0x17d7f87b: return "account.connectedBots"
-        case 0x2ad93719: return "messages.dialogFilters"
-        case 0x6c8e1e06: return "birthday"
-        case 0x8f34b2f5: return "botBusinessConnection"
-        case 0x09c469cd: return "inputBusinessIntro"
-        case 0x5a0a066d: return "businessIntro"
-        case 0xfaff629d: return "messages.myStickers"
-        case 0xe39460a9: return "inputCollectibleUsername"
-        case 0xa2e214a4: return "inputCollectiblePhone"
-        case 0x6ebdff91: return "fragment.collectibleInfo"
-        case 0xc4e5921e: return "inputBusinessBotRecipients"
-        case 0xb88cf373: return "businessBotRecipients"
-        case 0x1d998733: return "contactBirthday"
-        case 0x114ff30d: return "contacts.contactBirthdays"
-        case 0x628c9224: return "missingInvitee"
-        case 0x7f5defa6: return "messages.invitedUsers"
-        case 0x11679fa7: return "inputBusinessChatLink"
-        case 0xb4ae666f: return "businessChatLink"
-        case 0xec43a2d1: return "account.businessChatLinks"
-        case 0x9a23af21: return "account.resolvedBusinessChatLinks"
-        case 0xd62ff46a: return "requestedPeerUser"
-        case 0x7307544f: return "requestedPeerChat"
-        case 0x8ba403e4: return "requestedPeerChannel"
-        case 0x430d3150: return "sponsoredMessageReportOption"
-        case 0x846f9e42: return "channels.sponsoredMessageReportResultChooseOption"
-        case 0x3e3bcf2f: return "channels.sponsoredMessageReportResultAdsHidden"
-        case 0xad798849: return "channels.sponsoredMessageReportResultReported"
-        case 0xbac3a61a: return "reactionNotificationsFromContacts"
-        case 0x4b9e22a0: return "reactionNotificationsFromAll"
-        case 0x71e4ea58: return "reactionsNotifySettings"
-        case 0x93c3e27e: return "availableEffect"
-        case 0xd1ed9a5b: return "messages.availableEffectsNotModified"
-        case 0xbddb616e: return "messages.availableEffects"
-        case 0xb89bfccf: return "factCheck"
-        case 0x95f2bfe4: return "starsTransactionPeerUnsupported"
-        case 0xb457b375: return "starsTransactionPeerAppStore"
-        case 0x7b560a0b: return "starsTransactionPeerPlayMarket"
-        case 0x250dbaf8: return "starsTransactionPeerPremiumBot"
-        case 0xe92fd902: return "starsTransactionPeerFragment"
-        case 0xd80da15d: return "starsTransactionPeer"
-        case 0x60682812: return "starsTransactionPeerAds"
-        case 0xf9677aad: return "starsTransactionPeerAPI"
-        case 0x0bd915c0: return "starsTopupOption"
-        case 0x13659eb0: return "starsTransaction"
-        case 0x6c9ce8ed: return "payments.starsStatus"
-        case 0xe87acbc0: return "foundStory"
-        case 0xe2de7737: return "stories.foundStories"
-        case 0xde4c5d93: return "geoPointAddress"
-        case 0xfebe5491: return "starsRevenueStatus"
-        case 0x6c207376: return "payments.starsRevenueStats"
-        case 0x1dab80b7: return "payments.starsRevenueWithdrawalUrl"
-        case 0x394e7f21: return "payments.starsRevenueAdsAccountUrl"
-        case 0x206ae6d1: return "inputStarsTransaction"
-        case 0x5e0589f1: return "starsGiftOption"
-        case 0x1991b13b: return "bots.popularAppBots"
-        case 0x23e91ba3: return "botPreviewMedia"
-        case 0x0ca71d64: return "bots.previewInfo"
-        case 0x05416d58: return "starsSubscriptionPricing"
-        case 0x2e6eab1a: return "starsSubscription"
-        case 0x4ba3a95a: return "messageReactor"
-        case 0x94ce852a: return "starsGiveawayOption"
-        case 0x54236209: return "starsGiveawayWinnersOption"
-        case 0x313a9547: return "starGift"
-        case 0x85f0a9cd: return "starGiftUnique"
-        case 0xa388a368: return "payments.starGiftsNotModified"
-        case 0x2ed82995: return "payments.starGifts"
-        case 0x7903e3d9: return "messageReportOption"
-        case 0xf0e4e0b6: return "reportResultChooseOption"
-        case 0x6f09ac31: return "reportResultAddComment"
-        case 0x8db33c4b: return "reportResultReported"
-        case 0x8ecf0511: return "messages.botPreparedInlineMessage"
-        case 0xff57708d: return "messages.preparedInlineMessage"
-        case 0xc99b1950: return "botAppSettings"
-        case 0xdd0c66f2: return "starRefProgram"
-        case 0x19a13f71: return "connectedBotStarRef"
-        case 0x98d5ea1d: return "payments.connectedStarRefBots"
-        case 0xb4d5d859: return "payments.suggestedStarRefBots"
-        case 0xbbb6b4a3: return "starsAmount"
-        case 0x74aee3e0: return "starsTonAmount"
-        case 0x6010c534: return "messages.foundStickersNotModified"
-        case 0x82c9e290: return "messages.foundStickers"
-        case 0xb0cd6617: return "botVerifierSettings"
-        case 0xf93cd45c: return "botVerification"
-        case 0x565251e2: return "starGiftAttributeModel"
-        case 0x4e7085ea: return "starGiftAttributePattern"
-        case 0x9f2504e4: return "starGiftAttributeBackdrop"
-        case 0xe0bff26c: return "starGiftAttributeOriginalDetails"
-        case 0x3de1dfed: return "payments.starGiftUpgradePreview"
-        case 0x62d706b8: return "users.users"
-        case 0x315a4974: return "users.usersSlice"
-        case 0x416c56e8: return "payments.uniqueStarGift"
-        case 0x8c9a88ac: return "messages.webPagePreview"
-        case 0x41df43fc: return "savedStarGift"
-        case 0x95f389b1: return "payments.savedStarGifts"
-        case 0x69279795: return "inputSavedStarGiftUser"
-        case 0xf101aa7f: return "inputSavedStarGiftChat"
-        case 0x2085c238: return "inputSavedStarGiftSlug"
-        case 0x84aa3a9c: return "payments.starGiftWithdrawalUrl"
-        case 0x206ad49e: return "paidReactionPrivacyDefault"
-        case 0x1f0c1ad9: return "paidReactionPrivacyAnonymous"
-        case 0xdc6cfcf0: return "paidReactionPrivacyPeer"
-        case 0x1e109708: return "account.paidMessagesRevenue"
-        case 0x050a9839: return "requirementToContactEmpty"
-        case 0xe581e4e9: return "requirementToContactPremium"
-        case 0xb4f67e93: return "requirementToContactPaidMessages"
-        case 0xa0624cf7: return "businessBotRights"
-        case 0x71f276c4: return "disallowedGiftsSettings"
-        case 0xc69708d3: return "sponsoredPeer"
-        case 0xea32b4b1: return "contacts.sponsoredPeersEmpty"
-        case 0xeb032884: return "contacts.sponsoredPeers"
-        case 0x48aaae3c: return "starGiftAttributeIdModel"
-        case 0x4a162433: return "starGiftAttributeIdPattern"
-        case 0x1f01c757: return "starGiftAttributeIdBackdrop"
-        case 0x2eb1b658: return "starGiftAttributeCounter"
-        case 0x947a12df: return "payments.resaleStarGifts"
-        case 0xc387c04e: return "stories.canSendStoryCount"
-        case 0xe7e82e12: return "pendingSuggestion"
-        case 0xcba9a52f: return "todoItem"
-        case 0x49b92a26: return "todoList"
-        case 0x221bb5e4: return "todoCompletion"
-        case 0x0e8e37e5: return "suggestedPost"
-        case 0x1b0e4f07: return "starsRating"
-        case 0x9d6b13b0: return "starGiftCollection"
-        case 0xa0ba4f17: return "payments.starGiftCollectionsNotModified"
-        case 0x8a2932f3: return "payments.starGiftCollections"
-        case 0x9325705a: return "storyAlbum"
-        case 0x564edaeb: return "stories.albumsNotModified"
-        case 0xc3987a3a: return "stories.albums"
-        case 0x3e0b5b6a: return "searchPostsFlood"
-        case 0x512fe446: return "payments.uniqueStarGiftValueInfo"
-        case 0xb98cd696: return "profileTabPosts"
-        case 0x4d4bd46a: return "profileTabGifts"
-        case 0x72c64955: return "profileTabMedia"
-        case 0xab339c00: return "profileTabFiles"
-        case 0x9f27d26e: return "profileTabMusic"
-        case 0xe477092e: return "profileTabVoice"
-        case 0xd3656499: return "profileTabLinks"
-        case 0xa2c0f695: return "profileTabGifs"
-        case 0xe3878aa4: return "users.savedMusicNotModified"
-        case 0x34a2f297: return "users.savedMusic"
-        case 0x4fc81d6e: return "account.savedMusicIdsNotModified"
-        case 0x998d6636: return "account.savedMusicIds"
-        case 0x374fa7ad: return "payments.checkCanSendGiftResultOk"
-        case 0xd5e58274: return "payments.checkCanSendGiftResultFail"
-        case 0x83268483: return "inputChatThemeEmpty"
-        case 0xc93de95c: return "inputChatTheme"
-        case 0x87e5dfe4: return "inputChatThemeUniqueGift"
-        case 0x99ea331d: return "starGiftUpgradePrice"
-        case 0x1a8afc7e: return "groupCallMessage"
-        case 0xee430c85: return "groupCallDonor"
-        case 0x9d1dbd26: return "phone.groupCallStars"
-        case 0x711d692d: return "recentStory"
-        case 0x310240cc: return "auctionBidLevel"
-        case 0xfe333952: return "starGiftAuctionStateNotModified"
-        case 0x771a4e66: return "starGiftAuctionState"
-        case 0x972dabbf: return "starGiftAuctionStateFinished"
-        case 0x2eeed1c4: return "starGiftAuctionUserState"
-        case 0x6b39f4ec: return "payments.starGiftAuctionState"
-        case 0x42b00348: return "starGiftAuctionAcquiredGift"
-        case 0x7d5bd1f0: return "payments.starGiftAuctionAcquiredGifts"
-        case 0xd31bc45d: return "starGiftActiveAuctionState"
-        case 0xdb33dad0: return "payments.starGiftActiveAuctionsNotModified"
-        case 0xaef6abbc: return "payments.starGiftActiveAuctions"
-        case 0x02e16c98: return "inputStarGiftAuction"
-        case 0x7ab58308: return "inputStarGiftAuctionSlug"
-        case 0x98613ebf: return "passkey"
-        case 0xf8e0aa1c: return "account.passkeys"
-        case 0xe16b5ce1: return "account.passkeyRegistrationOptions"
-        case 0xe2037789: return "auth.passkeyLoginOptions"
-        case 0x3e63935c: return "inputPasskeyResponseRegister"
-        case 0xc31fc14a: return "inputPasskeyResponseLogin"
-        case 0x3c27b78f: return "inputPasskeyCredentialPublicKey"
-        case 0x5b1ccb28: return "inputPasskeyCredentialFirebasePNV"
-        case 0xaff56398: return "starGiftBackground"
-        case 0x3aae0528: return "starGiftAuctionRound"
-        case 0x0aa021e5: return "starGiftAuctionRoundExtendable"
-        case 0x46c6e36f: return "payments.starGiftUpgradeAttributes"
-        case 0xda2ad647: return "messages.emojiGameOutcome"
-        case 0x59e65335: return "messages.emojiGameUnavailable"
-        case 0x44e56023: return "messages.emojiGameDiceInfo"
-        case 0x36437737: return "starGiftAttributeRarity"
-        case 0xdbce6389: return "starGiftAttributeRarityUncommon"
-        case 0xf08d516b: return "starGiftAttributeRarityRare"
-        case 0x78fbf3a8: return "starGiftAttributeRarityEpic"
-        case 0xcef7e7a8: return "starGiftAttributeRarityLegendary"
-        case 0x4fdd3430: return "keyboardButtonStyle"
-        case 0x402b4495: return "inputMessageReadMetric"
-        case 0x3c60b621: return "bots.exportedBotToken"
-        case 0xf13bbcd7: return "bots.requestedButton"
-        case 0x90d7adfa: return "messages.composedMessageWithAI"
-        case 0x2999beed: return "stats.pollStats"
-        case 0x1fe9a9bf: return "inputAiComposeToneDefault"
-        case 0x0773c080: return "inputAiComposeToneID"
-        case 0x1fa01357: return "inputAiComposeToneSlug"
-        case 0x0e0c35af: return "inputAiComposeToneSingleUse"
-        case 0xcff63ea9: return "aiComposeTone"
-        case 0x9bad6414: return "aiComposeToneDefault"
-        case 0xc1f46103: return "aicompose.tonesNotModified"
-        case 0x6c9d0efe: return "aicompose.tones"
-        case 0xf1d628ec: return "aiComposeToneExample"
-        case 0xdd1fbf93: return "bots.accessSettings"
-        case 0x445663a7: return "messages.chatInviteJoinResultOk"
-        case 0x61ca29d3: return "messages.chatInviteJoinResultWebView"
-        case 0xae152a69: return "joinChatBotResultApproved"
-        case 0x0efa0194: return "joinChatBotResultDeclined"
-        case 0x98a3a840: return "joinChatBotResultQueued"
-        case 0xd6e3b813: return "joinChatBotResultWebView"
-        case 0x933ca597: return "webDomainException"
-        case 0xc31c8f4e: return "account.webBrowserSettingsNotModified"
-        case 0x79eb8cb3: return "account.webBrowserSettings"
-        case 0x9b00622b: return "inputRichFilePhoto"
-        case 0x83281dbd: return "inputRichFileDocument"
-        case 0xe4c449fc: return "inputRichMessage"
-        case 0xdacb836a: return "inputRichMessageHTML"
-        case 0x004b572c: return "inputRichMessageMarkdown"
-        case 0xbaf39d8b: return "richMessage"
-        case 0x76141ebd: return "communityPeer"
-        case 0x7beafa85: return "communityPeerRequest"
-        case 0x2244afad: return "communities.peerLinkRequests"
-        case 0xdd27bee9: return "ephemeralMessage"
-        case 0x8d78512a: return "communities.participantJoinedChats"
-        case 0x4203998f: return "messages.translatedRichMessage"
-        case 0x4c4537c8: return "messages.composedRichMessageWithAI"
-        case 0xc9dd90e9: return "buttonTypeDefault"
-        case 0xdf3d36f9: return "buttonTypeRequestPhone"
-        case 0x9beee140: return "buttonTypeRequestGeoLocation"
-        case 0xaacfff84: return "buttonTypeRequestPoll"
-        case 0x4f58a237: return "buttonTypeRequestPeer"
-        case 0x3fe268fe: return "inputButtonTypeRequestPeer"
-        case 0xc01a597a: return "buttonTypeSimpleWebView"
-        case 0xeca4f8d4: return "inlineButtonTypeUrl"
-        case 0xbfd02da2: return "inlineButtonTypeUrlAuth"
-        case 0x9961bcb4: return "inputInlineButtonTypeUrlAuth"
-        case 0x3bcab5b4: return "inlineButtonTypeWebView"
-        case 0x2955bc38: return "inlineButtonTypeCallback"
-        case 0x5cd3709d: return "inlineButtonTypeGame"
-        case 0x48bad7a5: return "inlineButtonTypeBuy"
-        case 0x93773ff5: return "inlineButtonTypeSwitchInline"
-        case 0x3fa33fcf: return "inlineButtonTypeUserProfile"
-        case 0x53f3ce5a: return "inputInlineButtonTypeUserProfile"
-        case 0xb41d3272: return "inlineButtonTypeCopy"
-        case 0xa438619d: return "inlineButtonTypeDisabled"
-        case 0x11c1a322: return "keyboardInlineButton"
-        case 0x19420af6: return "keyboardInlineButtonRow"
-        case 0x03c610bd: return "richButtonStyle"
-        case 0x692a5488: return "pageButton"
-        case 0x59ffdb31: return "ephemeral.welcomeMessagesNotModified"
-        case 0x104fc872: return "ephemeral.welcomeMessages"
-        case 0xdf5ac00c: return "auth.firebasePnvIntent"
-        case 0xcb9f372d: return "invokeAfterMsg"
-        case 0x3dc4b4f0: return "invokeAfterMsgs"
-        case 0xc1cd5ea9: return "initConnection"
-        case 0xda9b0d0d: return "invokeWithLayer"
-        case 0xbf9459b7: return "invokeWithoutUpdates"
-        case 0x365275f2: return "invokeWithMessagesRange"
-        case 0xaca9fd2e: return "invokeWithTakeout"
-        case 0xdd289f8e: return "invokeWithBusinessConnection"
-        case 0x1df92984: return "invokeWithGooglePlayIntegrity"
-        case 0x0dae54f8: return "invokeWithApnsSecret"
-        case 0xadbb0f94: return "invokeWithReCaptcha"
-        case 0xa677244f: return "auth.sendCode"
-        case 0xaac7b717: return "auth.signUp"
-        case 0x8d52a951: return "auth.signIn"
-        case 0x3e72ba19: return "auth.logOut"
-        case 0x9fab0d1a: return "auth.resetAuthorizations"
-        case 0xe5bfffcd: return "auth.exportAuthorization"
-        case 0xa57a7dad: return "auth.importAuthorization"
-        case 0xcdd42a05: return "auth.bindTempAuthKey"
-        case 0x67a3ff2c: return "auth.importBotAuthorization"
-        case 0xd18b4d16: return "auth.checkPassword"
-        case 0xd897bc66: return "auth.requestPasswordRecovery"
-        case 0x37096c70: return "auth.recoverPassword"
-        case 0xcae47523: return "auth.resendCode"
-        case 0x1f040578: return "auth.cancelCode"
-        case 0x8e48a188: return "auth.dropTempAuthKeys"
-        case 0xb7e085fe: return "auth.exportLoginToken"
-        case 0x95ac5ce4: return "auth.importLoginToken"
-        case 0xe894ad4d: return "auth.acceptLoginToken"
-        case 0x0d36bf79: return "auth.checkRecoveryPassword"
-        case 0x2db873a9: return "auth.importWebTokenAuthorization"
-        case 0x8e39261e: return "auth.requestFirebaseSms"
-        case 0x7e960193: return "auth.resetLoginEmail"
-        case 0xcb9deff6: return "auth.reportMissingCode"
-        case 0x56e59f9c: return "auth.checkPaidAuth"
-        case 0x518ad0b7: return "auth.initPasskeyLogin"
-        case 0x9857ad07: return "auth.finishPasskeyLogin"
-        case 0x777df37a: return "auth.initFirebasePnvLogin"
-        case 0x2c85094c: return "auth.finishFirebasePnvLogin"
-        case 0x783f6b56: return "auth.firebasePnvSignUp"
-        case 0xec86017a: return "account.registerDevice"
-        case 0x6a0d3206: return "account.unregisterDevice"
-        case 0x84be5b93: return "account.updateNotifySettings"
-        case 0x12b3ad31: return "account.getNotifySettings"
-        case 0xdb7e1747: return "account.resetNotifySettings"
-        case 0x78515775: return "account.updateProfile"
-        case 0x6628562c: return "account.updateStatus"
-        case 0x07967d36: return "account.getWallPapers"
-        case 0xc5ba3d86: return "account.reportPeer"
-        case 0x2714d86c: return "account.checkUsername"
-        case 0x3e0bdd7c: return "account.updateUsername"
-        case 0xdadbc950: return "account.getPrivacy"
-        case 0xc9f81ce8: return "account.setPrivacy"
-        case 0xa2c0cf74: return "account.deleteAccount"
-        case 0x08fc711d: return "account.getAccountTTL"
-        case 0x2442485e: return "account.setAccountTTL"
-        case 0x82574ae5: return "account.sendChangePhoneCode"
-        case 0x70c32edb: return "account.changePhone"
-        case 0x38df3532: return "account.updateDeviceLocked"
-        case 0xe320c158: return "account.getAuthorizations"
-        case 0xdf77f3bc: return "account.resetAuthorization"
-        case 0x548a30f5: return "account.getPassword"
-        case 0x9cd4eaf9: return "account.getPasswordSettings"
-        case 0xa59b102f: return "account.updatePasswordSettings"
-        case 0x1b3faa88: return "account.sendConfirmPhoneCode"
-        case 0x5f2178c3: return "account.confirmPhone"
-        case 0x449e0b51: return "account.getTmpPassword"
-        case 0x182e6d6f: return "account.getWebAuthorizations"
-        case 0x2d01b9ef: return "account.resetWebAuthorization"
-        case 0x682d2594: return "account.resetWebAuthorizations"
-        case 0xb288bc7d: return "account.getAllSecureValues"
-        case 0x73665bc2: return "account.getSecureValue"
-        case 0x899fe31d: return "account.saveSecureValue"
-        case 0xb880bc4b: return "account.deleteSecureValue"
-        case 0xa929597a: return "account.getAuthorizationForm"
-        case 0xf3ed4c73: return "account.acceptAuthorization"
-        case 0xa5a356f9: return "account.sendVerifyPhoneCode"
-        case 0x4dd3a7f6: return "account.verifyPhone"
-        case 0x98e037bb: return "account.sendVerifyEmailCode"
-        case 0x032da4cf: return "account.verifyEmail"
-        case 0x8ef3eab0: return "account.initTakeoutSession"
-        case 0x1d2652ee: return "account.finishTakeoutSession"
-        case 0x8fdf1920: return "account.confirmPasswordEmail"
-        case 0x7a7f2a15: return "account.resendPasswordEmail"
-        case 0xc1cbd5b6: return "account.cancelPasswordEmail"
-        case 0x9f07c728: return "account.getContactSignUpNotification"
-        case 0xcff43f61: return "account.setContactSignUpNotification"
-        case 0x53577479: return "account.getNotifyExceptions"
-        case 0xfc8ddbea: return "account.getWallPaper"
-        case 0xe39a8f03: return "account.uploadWallPaper"
-        case 0x6c5a5b37: return "account.saveWallPaper"
-        case 0xfeed5769: return "account.installWallPaper"
-        case 0xbb3b9804: return "account.resetWallPapers"
-        case 0x56da0b3f: return "account.getAutoDownloadSettings"
-        case 0x76f36233: return "account.saveAutoDownloadSettings"
-        case 0x1c3db333: return "account.uploadTheme"
-        case 0x652e4400: return "account.createTheme"
-        case 0x2bf40ccc: return "account.updateTheme"
-        case 0xf257106c: return "account.saveTheme"
-        case 0xc727bb3b: return "account.installTheme"
-        case 0x3a5869ec: return "account.getTheme"
-        case 0x7206e458: return "account.getThemes"
-        case 0xb574b16b: return "account.setContentSettings"
-        case 0x8b9b4dae: return "account.getContentSettings"
-        case 0x65ad71dc: return "account.getMultiWallPapers"
-        case 0xeb2b4cf6: return "account.getGlobalPrivacySettings"
-        case 0x1edaaac2: return "account.setGlobalPrivacySettings"
-        case 0xfa8cc6f5: return "account.reportProfilePhoto"
-        case 0x9308ce1b: return "account.resetPassword"
-        case 0x4c9409f6: return "account.declinePasswordReset"
-        case 0xd638de89: return "account.getChatThemes"
-        case 0xbf899aa0: return "account.setAuthorizationTTL"
-        case 0x40f48462: return "account.changeAuthorizationSettings"
-        case 0xe1902288: return "account.getSavedRingtones"
-        case 0x3dea5b03: return "account.saveRingtone"
-        case 0x831a83a2: return "account.uploadRingtone"
-        case 0xfbd3de6b: return "account.updateEmojiStatus"
-        case 0xd6753386: return "account.getDefaultEmojiStatuses"
-        case 0x0f578105: return "account.getRecentEmojiStatuses"
-        case 0x18201aae: return "account.clearRecentEmojiStatuses"
-        case 0xef500eab: return "account.reorderUsernames"
-        case 0x58d6b376: return "account.toggleUsername"
-        case 0xe2750328: return "account.getDefaultProfilePhotoEmojis"
-        case 0x915860ae: return "account.getDefaultGroupPhotoEmojis"
-        case 0xadcbbcda: return "account.getAutoSaveSettings"
-        case 0xd69b8361: return "account.saveAutoSaveSettings"
-        case 0x53bc0020: return "account.deleteAutoSaveExceptions"
-        case 0xca8ae8ba: return "account.invalidateSignInCodes"
-        case 0x684d214e: return "account.updateColor"
-        case 0xa60ab9ce: return "account.getDefaultBackgroundEmojis"
-        case 0x7727a7d5: return "account.getChannelDefaultEmojiStatuses"
-        case 0x35a9e0d5: return "account.getChannelRestrictedStatusEmojis"
-        case 0x4b00e066: return "account.updateBusinessWorkHours"
-        case 0x9e6b131a: return "account.updateBusinessLocation"
-        case 0x66cdafc4: return "account.updateBusinessGreetingMessage"
-        case 0xa26a7fa5: return "account.updateBusinessAwayMessage"
-        case 0x66a08c7e: return "account.updateConnectedBot"
-        case 0x4ea4c80f: return "account.getConnectedBots"
-        case 0x76a86270: return "account.getBotBusinessConnection"
-        case 0xa614d034: return "account.updateBusinessIntro"
-        case 0x646e1097: return "account.toggleConnectedBotPaused"
-        case 0x5e437ed9: return "account.disablePeerConnectedBot"
-        case 0xcc6e0c11: return "account.updateBirthday"
-        case 0x8851e68e: return "account.createBusinessChatLink"
-        case 0x8c3410af: return "account.editBusinessChatLink"
-        case 0x60073674: return "account.deleteBusinessChatLink"
-        case 0x6f70dde1: return "account.getBusinessChatLinks"
-        case 0x5492e5ee: return "account.resolveBusinessChatLink"
-        case 0xd94305e0: return "account.updatePersonalChannel"
-        case 0xb9d9a38d: return "account.toggleSponsoredMessages"
-        case 0x06dd654c: return "account.getReactionsNotifySettings"
-        case 0x316ce548: return "account.setReactionsNotifySettings"
-        case 0x2e7b4543: return "account.getCollectibleEmojiStatuses"
-        case 0x19ba4a67: return "account.getPaidMessagesRevenue"
-        case 0xfe2eda76: return "account.toggleNoPaidMessagesException"
-        case 0x5dee78b0: return "account.setMainProfileTab"
-        case 0xb26732a9: return "account.saveMusic"
-        case 0xe09d5faf: return "account.getSavedMusicIds"
-        case 0xe42ce9c9: return "account.getUniqueGiftChatThemes"
-        case 0x429547e8: return "account.initPasskeyRegistration"
-        case 0x55b41fd6: return "account.registerPasskey"
-        case 0xea1f0c52: return "account.getPasskeys"
-        case 0xf5b5563f: return "account.deletePasskey"
-        case 0x67ed1f68: return "account.confirmBotConnection"
-        case 0x56655768: return "account.getWebBrowserSettings"
-        case 0x9adf82fe: return "account.updateWebBrowserSettings"
-        case 0x60ed4229: return "account.toggleWebBrowserSettingsException"
-        case 0x86a0765d: return "account.deleteWebBrowserSettingsExceptions"
-        case 0x0d91a548: return "users.getUsers"
-        case 0xb60f5918: return "users.getFullUser"
-        case 0x90c894b5: return "users.setSecureValueErrors"
-        case 0xd89a83a3: return "users.getRequirementsToContact"
-        case 0x788d7fe3: return "users.getSavedMusic"
-        case 0x7573a4e9: return "users.getSavedMusicByID"
-        case 0xfc533372: return "users.suggestBirthday"
-        case 0x7adc669d: return "contacts.getContactIDs"
-        case 0xc4a353ee: return "contacts.getStatuses"
-        case 0x5dd69e12: return "contacts.getContacts"
-        case 0x2c800be5: return "contacts.importContacts"
-        case 0x096a0e00: return "contacts.deleteContacts"
-        case 0x1013fd9e: return "contacts.deleteByPhones"
-        case 0x2e2e8734: return "contacts.block"
-        case 0xb550d328: return "contacts.unblock"
-        case 0x9a868f80: return "contacts.getBlocked"
-        case 0x05f58d0f: return "contacts.search"
-        case 0x725afbbc: return "contacts.resolveUsername"
-        case 0x973478b6: return "contacts.getTopPeers"
-        case 0x1ae373ac: return "contacts.resetTopPeerRating"
-        case 0x879537f1: return "contacts.resetSaved"
-        case 0x82f1e39f: return "contacts.getSaved"
-        case 0x8514bdda: return "contacts.toggleTopPeers"
-        case 0xd9ba2e54: return "contacts.addContact"
-        case 0xf831a20f: return "contacts.acceptContact"
-        case 0xd348bc44: return "contacts.getLocated"
-        case 0x29a8962c: return "contacts.blockFromReplies"
-        case 0x8af94344: return "contacts.resolvePhone"
-        case 0xf8654027: return "contacts.exportContactToken"
-        case 0x13005788: return "contacts.importContactToken"
-        case 0xba6705f0: return "contacts.editCloseFriends"
-        case 0x94c65c76: return "contacts.setBlocked"
-        case 0xdaeda864: return "contacts.getBirthdays"
-        case 0xb6c8c393: return "contacts.getSponsoredPeers"
-        case 0x139f63fb: return "contacts.updateContactNote"
-        case 0x63c66506: return "messages.getMessages"
-        case 0xa0f4cb4f: return "messages.getDialogs"
-        case 0x4423e6c5: return "messages.getHistory"
-        case 0x29ee847a: return "messages.search"
-        case 0x0e306d3a: return "messages.readHistory"
-        case 0xb08f922a: return "messages.deleteHistory"
-        case 0xe58e95d2: return "messages.deleteMessages"
-        case 0x05a954c0: return "messages.receivedMessages"
-        case 0x58943ee2: return "messages.setTyping"
-        case 0xfef48f62: return "messages.sendMessage"
-        case 0x0330e77f: return "messages.sendMedia"
-        case 0x13704a7c: return "messages.forwardMessages"
-        case 0xcf1592db: return "messages.reportSpam"
-        case 0xefd9a6a2: return "messages.getPeerSettings"
-        case 0xfc78af9b: return "messages.report"
-        case 0x49e9528f: return "messages.getChats"
-        case 0xaeb00b34: return "messages.getFullChat"
-        case 0x73783ffd: return "messages.editChatTitle"
-        case 0x35ddd674: return "messages.editChatPhoto"
-        case 0xcbc6d107: return "messages.addChatUser"
-        case 0xa2185cab: return "messages.deleteChatUser"
-        case 0x92ceddd4: return "messages.createChat"
-        case 0x26cf8950: return "messages.getDhConfig"
-        case 0xf64daf43: return "messages.requestEncryption"
-        case 0x3dbc0415: return "messages.acceptEncryption"
-        case 0xf393aea0: return "messages.discardEncryption"
-        case 0x791451ed: return "messages.setEncryptedTyping"
-        case 0x7f4b690a: return "messages.readEncryptedHistory"
-        case 0x44fa7a15: return "messages.sendEncrypted"
-        case 0x5559481d: return "messages.sendEncryptedFile"
-        case 0x32d439a4: return "messages.sendEncryptedService"
-        case 0x55a5bb66: return "messages.receivedQueue"
-        case 0x4b0c8c0f: return "messages.reportEncryptedSpam"
-        case 0x36a73f77: return "messages.readMessageContents"
-        case 0xd5a5d3a1: return "messages.getStickers"
-        case 0xb8a0a1a8: return "messages.getAllStickers"
-        case 0x570d6f6f: return "messages.getWebPagePreview"
-        case 0xa455de90: return "messages.exportChatInvite"
-        case 0x3eadb1bb: return "messages.checkChatInvite"
-        case 0xde91436e: return "messages.importChatInvite"
-        case 0xc8a0ec74: return "messages.getStickerSet"
-        case 0xc78fe460: return "messages.installStickerSet"
-        case 0xf96e55de: return "messages.uninstallStickerSet"
-        case 0xe6df7378: return "messages.startBot"
-        case 0x5784d3e1: return "messages.getMessagesViews"
-        case 0xa85bd1c2: return "messages.editChatAdmin"
-        case 0xa2875319: return "messages.migrateChat"
-        case 0x6126a43c: return "messages.searchGlobal"
-        case 0x78337739: return "messages.reorderStickerSets"
-        case 0xb1f2061f: return "messages.getDocumentByHash"
-        case 0x5cf09635: return "messages.getSavedGifs"
-        case 0x327a30cb: return "messages.saveGif"
-        case 0x514e999d: return "messages.getInlineBotResults"
-        case 0xbb12a419: return "messages.setInlineBotResults"
-        case 0xc0cf7646: return "messages.sendInlineBotResult"
-        case 0xfda68d36: return "messages.getMessageEditData"
-        case 0xb106e66c: return "messages.editMessage"
-        case 0xa423bb51: return "messages.editInlineBotMessage"
-        case 0x9342ca07: return "messages.getBotCallbackAnswer"
-        case 0xd58f130a: return "messages.setBotCallbackAnswer"
-        case 0xe470bcfd: return "messages.getPeerDialogs"
-        case 0xad0fa15c: return "messages.saveDraft"
-        case 0x6a3f8d65: return "messages.getAllDrafts"
-        case 0x64780b14: return "messages.getFeaturedStickers"
-        case 0x5b118126: return "messages.readFeaturedStickers"
-        case 0x9da9403b: return "messages.getRecentStickers"
-        case 0x392718f8: return "messages.saveRecentSticker"
-        case 0x8999602d: return "messages.clearRecentStickers"
-        case 0x57f17692: return "messages.getArchivedStickers"
-        case 0x640f82b8: return "messages.getMaskStickers"
-        case 0xcc5b67cc: return "messages.getAttachedStickers"
-        case 0x8ef8ecc0: return "messages.setGameScore"
-        case 0x15ad9f64: return "messages.setInlineGameScore"
-        case 0xe822649d: return "messages.getGameHighScores"
-        case 0x0f635e1b: return "messages.getInlineGameHighScores"
-        case 0xe40ca104: return "messages.getCommonChats"
-        case 0x8d9692a3: return "messages.getWebPage"
-        case 0xa731e257: return "messages.toggleDialogPin"
-        case 0x3b1adf37: return "messages.reorderPinnedDialogs"
-        case 0xd6b94df2: return "messages.getPinnedDialogs"
-        case 0xe5f672fa: return "messages.setBotShippingResults"
-        case 0x09c2dd95: return "messages.setBotPrecheckoutResults"
-        case 0x14967978: return "messages.uploadMedia"
-        case 0xa1405817: return "messages.sendScreenshotNotification"
-        case 0x04f1aaa9: return "messages.getFavedStickers"
-        case 0xb9ffc55b: return "messages.faveSticker"
-        case 0xf107e790: return "messages.getUnreadMentions"
-        case 0x36e5bf4d: return "messages.readMentions"
-        case 0x702a40e0: return "messages.getRecentLocations"
-        case 0x1bf89d74: return "messages.sendMultiMedia"
-        case 0x5057c497: return "messages.uploadEncryptedFile"
-        case 0x35705b8a: return "messages.searchStickerSets"
-        case 0x1cff7e08: return "messages.getSplitRanges"
-        case 0x8c5006f8: return "messages.markDialogUnread"
-        case 0x21202222: return "messages.getDialogUnreadMarks"
-        case 0x7e58ee9c: return "messages.clearAllDrafts"
-        case 0xd2aaf7ec: return "messages.updatePinnedMessage"
-        case 0x10ea6184: return "messages.sendVote"
-        case 0xeda3e33b: return "messages.getPollResults"
-        case 0x6e2be050: return "messages.getOnlines"
-        case 0xdef60797: return "messages.editChatAbout"
-        case 0xa5866b41: return "messages.editChatDefaultBannedRights"
-        case 0x35a0e062: return "messages.getEmojiKeywords"
-        case 0x1508b6af: return "messages.getEmojiKeywordsDifference"
-        case 0x4e9963b2: return "messages.getEmojiKeywordsLanguages"
-        case 0xd5b10c26: return "messages.getEmojiURL"
-        case 0x1bbcf300: return "messages.getSearchCounters"
-        case 0x894cc99c: return "messages.requestUrlAuth"
-        case 0x67a3f0de: return "messages.acceptUrlAuth"
-        case 0x4facb138: return "messages.hidePeerSettingsBar"
-        case 0xf516760b: return "messages.getScheduledHistory"
-        case 0xbdbb0464: return "messages.getScheduledMessages"
-        case 0xbd38850a: return "messages.sendScheduledMessages"
-        case 0x59ae2b16: return "messages.deleteScheduledMessages"
-        case 0xb86e380e: return "messages.getPollVotes"
-        case 0xb5052fea: return "messages.toggleStickerSets"
-        case 0xefd48c89: return "messages.getDialogFilters"
-        case 0xa29cd42c: return "messages.getSuggestedDialogFilters"
-        case 0x1ad4a04a: return "messages.updateDialogFilter"
-        case 0xc563c1e4: return "messages.updateDialogFiltersOrder"
-        case 0x7ed094a1: return "messages.getOldFeaturedStickers"
-        case 0x22ddd30c: return "messages.getReplies"
-        case 0x446972fd: return "messages.getDiscussionMessage"
-        case 0xf731a9f4: return "messages.readDiscussion"
-        case 0x062dd747: return "messages.unpinAllMessages"
-        case 0x5bd0ee50: return "messages.deleteChat"
-        case 0xf9cbe409: return "messages.deletePhoneCallHistory"
-        case 0x43fe19f3: return "messages.checkHistoryImport"
-        case 0x34090c3b: return "messages.initHistoryImport"
-        case 0x2a862092: return "messages.uploadImportedMedia"
-        case 0xb43df344: return "messages.startHistoryImport"
-        case 0xa2b5a3f6: return "messages.getExportedChatInvites"
-        case 0x73746f5c: return "messages.getExportedChatInvite"
-        case 0xbdca2f75: return "messages.editExportedChatInvite"
-        case 0x56987bd5: return "messages.deleteRevokedExportedChatInvites"
-        case 0xd464a42b: return "messages.deleteExportedChatInvite"
-        case 0x3920e6ef: return "messages.getAdminsWithInvites"
-        case 0xdf04dd4e: return "messages.getChatInviteImporters"
-        case 0xb80e5fe4: return "messages.setHistoryTTL"
-        case 0x5dc60f03: return "messages.checkHistoryImportPeer"
-        case 0x081202c9: return "messages.setChatTheme"
-        case 0x31c1c44f: return "messages.getMessageReadParticipants"
-        case 0x6aa3f6bd: return "messages.getSearchResultsCalendar"
-        case 0x9c7f2f10: return "messages.getSearchResultsPositions"
-        case 0x7fe7e815: return "messages.hideChatJoinRequest"
-        case 0xe085f4ea: return "messages.hideAllChatJoinRequests"
-        case 0xb2081a35: return "messages.toggleNoForwards"
-        case 0xccfddf96: return "messages.saveDefaultSendAs"
-        case 0xd30d78d4: return "messages.sendReaction"
-        case 0x8bba90e6: return "messages.getMessagesReactions"
-        case 0x461b3f48: return "messages.getMessageReactionsList"
-        case 0x864b2581: return "messages.setChatAvailableReactions"
-        case 0x18dea0ac: return "messages.getAvailableReactions"
-        case 0x4f47a016: return "messages.setDefaultReaction"
-        case 0xa5eec345: return "messages.translateText"
-        case 0xbd7f90ac: return "messages.getUnreadReactions"
-        case 0x9ec44f93: return "messages.readReactions"
-        case 0x107e31a0: return "messages.searchSentMedia"
-        case 0x16fcc2cb: return "messages.getAttachMenuBots"
-        case 0x77216192: return "messages.getAttachMenuBot"
-        case 0x69f59d69: return "messages.toggleBotInAttachMenu"
-        case 0x269dc2c1: return "messages.requestWebView"
-        case 0xb0d81a83: return "messages.prolongWebView"
-        case 0x413a3e73: return "messages.requestSimpleWebView"
-        case 0x0a4314f5: return "messages.sendWebViewResultMessage"
-        case 0xdc0242c8: return "messages.sendWebViewData"
-        case 0x269e9a49: return "messages.transcribeAudio"
-        case 0x7f1d072f: return "messages.rateTranscribedAudio"
-        case 0xd9ab0f54: return "messages.getCustomEmojiDocuments"
-        case 0xfbfca18f: return "messages.getEmojiStickers"
-        case 0x0ecf6736: return "messages.getFeaturedEmojiStickers"
-        case 0x3f64c076: return "messages.reportReaction"
-        case 0xbb8125ba: return "messages.getTopReactions"
-        case 0x39461db2: return "messages.getRecentReactions"
-        case 0x9dfeefb4: return "messages.clearRecentReactions"
-        case 0x84f80814: return "messages.getExtendedMedia"
-        case 0x9eb51445: return "messages.setDefaultHistoryTTL"
-        case 0x658b7188: return "messages.getDefaultHistoryTTL"
-        case 0x6c5cf2a7: return "messages.sendBotRequestedPeer"
-        case 0x7488ce5b: return "messages.getEmojiGroups"
-        case 0x2ecd56cd: return "messages.getEmojiStatusGroups"
-        case 0x21a548f3: return "messages.getEmojiProfilePhotoGroups"
-        case 0x2c11c0d7: return "messages.searchCustomEmoji"
-        case 0xe47cb579: return "messages.togglePeerTranslations"
-        case 0x34fdc5c3: return "messages.getBotApp"
-        case 0x53618bce: return "messages.requestAppWebView"
-        case 0x8ffacae1: return "messages.setChatWallPaper"
-        case 0x92b4494c: return "messages.searchEmojiStickerSets"
-        case 0x1e91fc99: return "messages.getSavedDialogs"
-        case 0x998ab009: return "messages.getSavedHistory"
-        case 0x4dc5085f: return "messages.deleteSavedHistory"
-        case 0xd63d94e0: return "messages.getPinnedSavedDialogs"
-        case 0xac81bbde: return "messages.toggleSavedDialogPin"
-        case 0x8b716587: return "messages.reorderPinnedSavedDialogs"
-        case 0x3637e05b: return "messages.getSavedReactionTags"
-        case 0x60297dec: return "messages.updateSavedReactionTag"
-        case 0xbdf93428: return "messages.getDefaultTagReactions"
-        case 0x8c4bfe5d: return "messages.getOutboxReadDate"
-        case 0xd483f2a8: return "messages.getQuickReplies"
-        case 0x60331907: return "messages.reorderQuickReplies"
-        case 0xf1d0fbd3: return "messages.checkQuickReplyShortcut"
-        case 0x5c003cef: return "messages.editQuickReplyShortcut"
-        case 0x3cc04740: return "messages.deleteQuickReplyShortcut"
-        case 0x94a495c3: return "messages.getQuickReplyMessages"
-        case 0x6c750de1: return "messages.sendQuickReplyMessages"
-        case 0xe105e910: return "messages.deleteQuickReplyMessages"
-        case 0xfd2dda49: return "messages.toggleDialogFilterTags"
-        case 0xd0b5e1fc: return "messages.getMyStickers"
-        case 0x1dd840f5: return "messages.getEmojiStickerGroups"
-        case 0xdea20a39: return "messages.getAvailableEffects"
-        case 0x0589ee75: return "messages.editFactCheck"
-        case 0xd1da940c: return "messages.deleteFactCheck"
-        case 0xb9cdc5ee: return "messages.getFactCheck"
-        case 0xc9e01e7b: return "messages.requestMainWebView"
-        case 0x58bbcb50: return "messages.sendPaidReaction"
-        case 0x435885b5: return "messages.togglePaidReactionPrivacy"
-        case 0x472455aa: return "messages.getPaidReactionPrivacy"
-        case 0x269e3643: return "messages.viewSponsoredMessage"
-        case 0x8235057e: return "messages.clickSponsoredMessage"
-        case 0x12cbf0c4: return "messages.reportSponsoredMessage"
-        case 0x3d6ce850: return "messages.getSponsoredMessages"
-        case 0xf21f7f2f: return "messages.savePreparedInlineMessage"
-        case 0x857ebdb8: return "messages.getPreparedInlineMessage"
-        case 0x29b1c66a: return "messages.searchStickers"
-        case 0x5a6d7395: return "messages.reportMessagesDelivery"
-        case 0x6f6f9c96: return "messages.getSavedDialogsByID"
-        case 0xba4a3b5b: return "messages.readSavedHistory"
-        case 0xd3e03124: return "messages.toggleTodoCompleted"
-        case 0x21a61057: return "messages.appendTodoList"
-        case 0x8107455c: return "messages.toggleSuggestedPostApproval"
-        case 0x3ba47bff: return "messages.getForumTopics"
-        case 0xaf0a4a08: return "messages.getForumTopicsByID"
-        case 0xcecc1134: return "messages.editForumTopic"
-        case 0x175df251: return "messages.updatePinnedForumTopic"
-        case 0x0e7841f0: return "messages.reorderPinnedForumTopics"
-        case 0x2f98c3d5: return "messages.createForumTopic"
-        case 0xd2816f10: return "messages.deleteTopicHistory"
-        case 0xfb7e8ca7: return "messages.getEmojiGameInfo"
-        case 0xabbbd346: return "messages.summarizeText"
-        case 0xf743b857: return "messages.editChatCreator"
-        case 0x3b7d0ea6: return "messages.getFutureChatCreatorAfterLeave"
-        case 0xa00f32b0: return "messages.editChatParticipantRank"
-        case 0x35436bbc: return "messages.declineUrlAuth"
-        case 0xc9a47b0b: return "messages.checkUrlAuthMatchCode"
-        case 0xdaecc589: return "messages.composeMessageWithAI"
-        case 0x4067c5e6: return "messages.reportReadMetrics"
-        case 0xddbcd819: return "messages.reportMusicListen"
-        case 0x19bc4b6d: return "messages.addPollAnswer"
-        case 0xac8505a5: return "messages.deletePollAnswer"
-        case 0x43286cf2: return "messages.getUnreadPollVotes"
-        case 0x1720b4d8: return "messages.readPollVotes"
-        case 0xb8f106e3: return "messages.setBotGuestChatResult"
-        case 0xa0b80cf8: return "messages.deleteParticipantReactions"
-        case 0xe3b7f82c: return "messages.deleteParticipantReaction"
-        case 0x55fb0996: return "messages.getPersonalChannelHistory"
-        case 0x501569cf: return "messages.getRichMessage"
-        case 0x1a542004: return "messages.translateRichMessage"
-        case 0x8d7ae6af: return "messages.composeRichMessageWithAI"
-        case 0xba9ee679: return "messages.requestChatJoinWebView"
-        case 0xedd4882a: return "updates.getState"
-        case 0x19c2f763: return "updates.getDifference"
-        case 0x03173d78: return "updates.getChannelDifference"
-        case 0x09e82039: return "photos.updateProfilePhoto"
-        case 0x0388a3b5: return "photos.uploadProfilePhoto"
-        case 0x87cf7f2f: return "photos.deletePhotos"
-        case 0x91cd32a8: return "photos.getUserPhotos"
-        case 0xe14c4a71: return "photos.uploadContactProfilePhoto"
-        case 0xb304a621: return "upload.saveFilePart"
-        case 0xbe5335be: return "upload.getFile"
-        case 0xde7b673d: return "upload.saveBigFilePart"
-        case 0x24e6818d: return "upload.getWebFile"
-        case 0x395f69da: return "upload.getCdnFile"
-        case 0x9b2754a8: return "upload.reuploadCdnFile"
-        case 0x91dc3f31: return "upload.getCdnFileHashes"
-        case 0x9156982a: return "upload.getFileHashes"
-        case 0xc4f9186b: return "help.getConfig"
-        case 0x1fb33026: return "help.getNearestDc"
-        case 0x522d5a7d: return "help.getAppUpdate"
-        case 0x4d392343: return "help.getInviteText"
-        case 0x9cdf08cd: return "help.getSupport"
-        case 0xec22cfcd: return "help.setBotUpdatesStatus"
-        case 0x52029342: return "help.getCdnConfig"
-        case 0x3dc0f114: return "help.getRecentMeUrls"
-        case 0x2ca51fd1: return "help.getTermsOfServiceUpdate"
-        case 0xee72f79a: return "help.acceptTermsOfService"
-        case 0x3fedc75f: return "help.getDeepLinkInfo"
-        case 0x61e3f854: return "help.getAppConfig"
-        case 0x6f02f748: return "help.saveAppLog"
-        case 0xc661ad08: return "help.getPassportConfig"
-        case 0xd360e72c: return "help.getSupportName"
-        case 0x038a08d3: return "help.getUserInfo"
-        case 0x66b91b70: return "help.editUserInfo"
-        case 0xc0977421: return "help.getPromoData"
-        case 0x1e251c95: return "help.hidePromoData"
-        case 0xf50dbaa1: return "help.dismissSuggestion"
-        case 0x735787a8: return "help.getCountriesList"
-        case 0xb81b93d4: return "help.getPremiumPromo"
-        case 0xda80f42f: return "help.getPeerColors"
-        case 0xabcfa9fd: return "help.getPeerProfileColors"
-        case 0x49b30240: return "help.getTimezonesList"
-        case 0xcc104937: return "channels.readHistory"
-        case 0x84c1fd4e: return "channels.deleteMessages"
-        case 0xf44a8315: return "channels.reportSpam"
-        case 0xad8c9a23: return "channels.getMessages"
-        case 0x77ced9d0: return "channels.getParticipants"
-        case 0xa0ab6cc6: return "channels.getParticipant"
-        case 0x0a7f6bbb: return "channels.getChannels"
-        case 0x08736a09: return "channels.getFullChannel"
-        case 0x91006707: return "channels.createChannel"
-        case 0x9a98ad68: return "channels.editAdmin"
-        case 0x566decd0: return "channels.editTitle"
-        case 0xf12e57c9: return "channels.editPhoto"
-        case 0x10e6bd2c: return "channels.checkUsername"
-        case 0x3514b3de: return "channels.updateUsername"
-        case 0x7f6a1e22: return "channels.joinChannel"
-        case 0xf836aa95: return "channels.leaveChannel"
-        case 0xc9e33d54: return "channels.inviteToChannel"
-        case 0xc0111fe3: return "channels.deleteChannel"
-        case 0xe63fadeb: return "channels.exportMessageLink"
-        case 0x418d549c: return "channels.toggleSignatures"
-        case 0xf8b036af: return "channels.getAdminedPublicChannels"
-        case 0x96e6cd81: return "channels.editBanned"
-        case 0x33ddf480: return "channels.getAdminLog"
-        case 0xea8ca4f9: return "channels.setStickers"
-        case 0xeab5dc38: return "channels.readMessageContents"
-        case 0x9baa9647: return "channels.deleteHistory"
-        case 0xeabbb94c: return "channels.togglePreHistoryHidden"
-        case 0x8341ecc0: return "channels.getLeftChannels"
-        case 0xf5dad378: return "channels.getGroupsForDiscussion"
-        case 0x40582bb2: return "channels.setDiscussionGroup"
-        case 0x58e63f6d: return "channels.editLocation"
-        case 0xedd49ef0: return "channels.toggleSlowMode"
-        case 0x11e831ee: return "channels.getInactiveChannels"
-        case 0x0b290c69: return "channels.convertToGigagroup"
-        case 0xe785a43f: return "channels.getSendAs"
-        case 0x367544db: return "channels.deleteParticipantHistory"
-        case 0xe4cb9580: return "channels.toggleJoinToSend"
-        case 0x0ecc2618: return "channels.toggleJoinRequest"
-        case 0xb45ced1d: return "channels.reorderUsernames"
-        case 0x50f24105: return "channels.toggleUsername"
-        case 0x0a245dd3: return "channels.deactivateAllUsernames"
-        case 0x3ff75734: return "channels.toggleForum"
-        case 0x68f3e4eb: return "channels.toggleAntiSpam"
-        case 0xa850a693: return "channels.reportAntiSpamFalsePositive"
-        case 0x6a6e7854: return "channels.toggleParticipantsHidden"
-        case 0xd8aa3671: return "channels.updateColor"
-        case 0x9738bb15: return "channels.toggleViewForumAsMessages"
-        case 0x25a71742: return "channels.getChannelRecommendations"
-        case 0xf0d3e6a8: return "channels.updateEmojiStatus"
-        case 0xad399cee: return "channels.setBoostsToUnblockRestrictions"
-        case 0x3cd930b7: return "channels.setEmojiStickers"
-        case 0x9ae91519: return "channels.restrictSponsoredMessages"
-        case 0xf2c4f24d: return "channels.searchPosts"
-        case 0x4b12327b: return "channels.updatePaidMessagesPrice"
-        case 0x167fc0a1: return "channels.toggleAutotranslation"
-        case 0xece2a0e6: return "channels.getMessageAuthor"
-        case 0x22567115: return "channels.checkSearchPostsFlood"
-        case 0x3583fcb1: return "channels.setMainProfileTab"
-        case 0xaa2769ed: return "bots.sendCustomRequest"
-        case 0xe6213f4d: return "bots.answerWebhookJSONQuery"
-        case 0x0517165a: return "bots.setBotCommands"
-        case 0x3d8de0f9: return "bots.resetBotCommands"
-        case 0xe34c0dd6: return "bots.getBotCommands"
-        case 0x4504d54f: return "bots.setBotMenuButton"
-        case 0x9c60eb28: return "bots.getBotMenuButton"
-        case 0x788464e1: return "bots.setBotBroadcastDefaultAdminRights"
-        case 0x925ec9ea: return "bots.setBotGroupDefaultAdminRights"
-        case 0x10cf3123: return "bots.setBotInfo"
-        case 0xdcd914fd: return "bots.getBotInfo"
-        case 0x9709b1c2: return "bots.reorderUsernames"
-        case 0x053ca973: return "bots.toggleUsername"
-        case 0x1359f4e6: return "bots.canSendMessage"
-        case 0xf132e3ef: return "bots.allowSendMessage"
-        case 0x087fc5e7: return "bots.invokeWebViewCustomMethod"
-        case 0xc2510192: return "bots.getPopularAppBots"
-        case 0x17aeb75a: return "bots.addPreviewMedia"
-        case 0x8525606f: return "bots.editPreviewMedia"
-        case 0x2d0135b3: return "bots.deletePreviewMedia"
-        case 0xb627f3aa: return "bots.reorderPreviewMedias"
-        case 0x423ab3ad: return "bots.getPreviewInfo"
-        case 0xa2a5594d: return "bots.getPreviewMedias"
-        case 0xed9f30c5: return "bots.updateUserEmojiStatus"
-        case 0x06de6392: return "bots.toggleUserEmojiStatusPermission"
-        case 0x50077589: return "bots.checkDownloadFileParams"
-        case 0xb0711d83: return "bots.getAdminedBots"
-        case 0x778b5ab3: return "bots.updateStarRefProgram"
-        case 0x8b89dfbd: return "bots.setCustomVerification"
-        case 0xa1b70815: return "bots.getBotRecommendations"
-        case 0x87f2219b: return "bots.checkUsername"
-        case 0xe5b17f2b: return "bots.createBot"
-        case 0xbd0d99eb: return "bots.exportBotToken"
-        case 0x31a2a35e: return "bots.requestWebViewButton"
-        case 0xbf25b7f3: return "bots.getRequestedWebViewButton"
-        case 0x213853a3: return "bots.getAccessSettings"
-        case 0x31813cd8: return "bots.editAccessSettings"
-        case 0xe71a4810: return "bots.setJoinChatResults"
-        case 0x37148dbb: return "payments.getPaymentForm"
-        case 0x2478d1cc: return "payments.getPaymentReceipt"
-        case 0xb6c8f12b: return "payments.validateRequestedInfo"
-        case 0x2d03522f: return "payments.sendPaymentForm"
-        case 0x227d824b: return "payments.getSavedInfo"
-        case 0xd83d70c1: return "payments.clearSavedInfo"
-        case 0x2e79d779: return "payments.getBankCardData"
-        case 0x0f91b065: return "payments.exportInvoice"
-        case 0x80ed747d: return "payments.assignAppStoreTransaction"
-        case 0xdffd50d3: return "payments.assignPlayMarketTransaction"
-        case 0x2757ba54: return "payments.getPremiumGiftCodeOptions"
-        case 0x8e51b4c1: return "payments.checkGiftCode"
-        case 0xf6e26854: return "payments.applyGiftCode"
-        case 0xf4239425: return "payments.getGiveawayInfo"
-        case 0x5ff58f20: return "payments.launchPrepaidGiveaway"
-        case 0xc00ec7d3: return "payments.getStarsTopupOptions"
-        case 0x4ea9b3bf: return "payments.getStarsStatus"
-        case 0x69da4557: return "payments.getStarsTransactions"
-        case 0x7998c914: return "payments.sendStarsForm"
-        case 0x25ae8f4a: return "payments.refundStarsCharge"
-        case 0xd91ffad6: return "payments.getStarsRevenueStats"
-        case 0x2433dc92: return "payments.getStarsRevenueWithdrawalUrl"
-        case 0xd1d7efc5: return "payments.getStarsRevenueAdsAccountUrl"
-        case 0x2dca16b8: return "payments.getStarsTransactionsByID"
-        case 0xd3c96bc8: return "payments.getStarsGiftOptions"
-        case 0x032512c5: return "payments.getStarsSubscriptions"
-        case 0xc7770878: return "payments.changeStarsSubscription"
-        case 0xcc5bebb3: return "payments.fulfillStarsSubscription"
-        case 0xbd1efd3e: return "payments.getStarsGiveawayOptions"
-        case 0xc4563590: return "payments.getStarGifts"
-        case 0x2a2a697c: return "payments.saveStarGift"
-        case 0x74bf076b: return "payments.convertStarGift"
-        case 0x6dfa0622: return "payments.botCancelStarsSubscription"
-        case 0x5869a553: return "payments.getConnectedStarRefBots"
-        case 0xb7d998f0: return "payments.getConnectedStarRefBot"
-        case 0x0d6b48f7: return "payments.getSuggestedStarRefBots"
-        case 0x7ed5348a: return "payments.connectStarRefBot"
-        case 0xe4fca4a3: return "payments.editConnectedStarRefBot"
-        case 0x9c9abcb1: return "payments.getStarGiftUpgradePreview"
-        case 0xaed6e4f5: return "payments.upgradeStarGift"
-        case 0x7f18176a: return "payments.transferStarGift"
-        case 0xa1974d72: return "payments.getUniqueStarGift"
-        case 0xa319e569: return "payments.getSavedStarGifts"
-        case 0xb455a106: return "payments.getSavedStarGift"
-        case 0xd06e93a8: return "payments.getStarGiftWithdrawalUrl"
-        case 0x60eaefa1: return "payments.toggleChatStarGiftNotifications"
-        case 0x1513e7b0: return "payments.toggleStarGiftsPinnedToTop"
-        case 0x4fdc5ea7: return "payments.canPurchaseStore"
-        case 0x7a5fa236: return "payments.getResaleStarGifts"
-        case 0xedbe6ccb: return "payments.updateStarGiftPrice"
-        case 0x1f4a0e87: return "payments.createStarGiftCollection"
-        case 0x4fddbee7: return "payments.updateStarGiftCollection"
-        case 0xc32af4cc: return "payments.reorderStarGiftCollections"
-        case 0xad5648e8: return "payments.deleteStarGiftCollection"
-        case 0x981b91dd: return "payments.getStarGiftCollections"
-        case 0x4365af6b: return "payments.getUniqueStarGiftValueInfo"
-        case 0xc0c4edc9: return "payments.checkCanSendGift"
-        case 0x5c9ff4d6: return "payments.getStarGiftAuctionState"
-        case 0x6ba2cbec: return "payments.getStarGiftAuctionAcquiredGifts"
-        case 0xa5d0514d: return "payments.getStarGiftActiveAuctions"
-        case 0xe9ce781c: return "payments.resolveStarGiftOffer"
-        case 0x8fb86b41: return "payments.sendStarGiftOffer"
-        case 0x6d038b58: return "payments.getStarGiftUpgradeAttributes"
-        case 0xfd05dd00: return "payments.getCraftStarGifts"
-        case 0xb0f9684f: return "payments.craftStarGift"
-        case 0x9021ab67: return "stickers.createStickerSet"
-        case 0xf7760f51: return "stickers.removeStickerFromSet"
-        case 0xffb6d4ca: return "stickers.changeStickerPosition"
-        case 0x8653febe: return "stickers.addStickerToSet"
-        case 0xa76a5392: return "stickers.setStickerSetThumb"
-        case 0x284b3639: return "stickers.checkShortName"
-        case 0x4dafc503: return "stickers.suggestShortName"
-        case 0xf5537ebc: return "stickers.changeSticker"
-        case 0x124b1c00: return "stickers.renameStickerSet"
-        case 0x87704394: return "stickers.deleteStickerSet"
-        case 0x4696459a: return "stickers.replaceSticker"
-        case 0x55451fa9: return "phone.getCallConfig"
-        case 0x42ff96ed: return "phone.requestCall"
-        case 0x3bd2b4a0: return "phone.acceptCall"
-        case 0x2efe1722: return "phone.confirmCall"
-        case 0x17d54f61: return "phone.receivedCall"
-        case 0xb2cbc1c0: return "phone.discardCall"
-        case 0x59ead627: return "phone.setCallRating"
-        case 0x277add7e: return "phone.saveCallDebug"
-        case 0xff7a9383: return "phone.sendSignalingData"
-        case 0x48cdc6d8: return "phone.createGroupCall"
-        case 0x8fb53057: return "phone.joinGroupCall"
-        case 0x500377f9: return "phone.leaveGroupCall"
-        case 0x7b393160: return "phone.inviteToGroupCall"
-        case 0x7a777135: return "phone.discardGroupCall"
-        case 0x974392f2: return "phone.toggleGroupCallSettings"
-        case 0x041845db: return "phone.getGroupCall"
-        case 0xc558d8ab: return "phone.getGroupParticipants"
-        case 0xb59cf977: return "phone.checkGroupCall"
-        case 0xf128c708: return "phone.toggleGroupCallRecord"
-        case 0xa5273abf: return "phone.editGroupCallParticipant"
-        case 0x1ca6ac0a: return "phone.editGroupCallTitle"
-        case 0xef7c213a: return "phone.getGroupCallJoinAs"
-        case 0xe6aa647f: return "phone.exportGroupCallInvite"
-        case 0x219c34e6: return "phone.toggleGroupCallStartSubscription"
-        case 0x5680e342: return "phone.startScheduledGroupCall"
-        case 0x575e1f8c: return "phone.saveDefaultGroupCallJoinAs"
-        case 0xcbea6bc4: return "phone.joinGroupCallPresentation"
-        case 0x1c50d144: return "phone.leaveGroupCallPresentation"
-        case 0x1ab21940: return "phone.getGroupCallStreamChannels"
-        case 0x5af4c73a: return "phone.getGroupCallStreamRtmpUrl"
-        case 0x41248786: return "phone.saveCallLog"
-        case 0x7d0444bb: return "phone.createConferenceCall"
-        case 0x8ca60525: return "phone.deleteConferenceCallParticipants"
-        case 0xc6701900: return "phone.sendConferenceCallBroadcast"
-        case 0xbcf22685: return "phone.inviteConferenceCallParticipant"
-        case 0x3c479971: return "phone.declineConferenceCallInvite"
-        case 0xee9f88a6: return "phone.getGroupCallChainBlocks"
-        case 0xb1d11410: return "phone.sendGroupCallMessage"
-        case 0xe5afa56d: return "phone.sendGroupCallEncryptedMessage"
-        case 0xf64f54f7: return "phone.deleteGroupCallMessages"
-        case 0x1dbfeca0: return "phone.deleteGroupCallParticipantMessages"
-        case 0x6f636302: return "phone.getGroupCallStars"
-        case 0x4167add1: return "phone.saveDefaultSendAs"
-        case 0xf2f2330a: return "langpack.getLangPack"
-        case 0xefea3803: return "langpack.getStrings"
-        case 0xcd984aa5: return "langpack.getDifference"
-        case 0x42c6978f: return "langpack.getLanguages"
-        case 0x6a596502: return "langpack.getLanguage"
-        case 0x6847d0ab: return "folders.editPeerFolders"
-        case 0xab42441a: return "stats.getBroadcastStats"
-        case 0x621d5fa0: return "stats.loadAsyncGraph"
-        case 0xdcdf8607: return "stats.getMegagroupStats"
-        case 0x5f150144: return "stats.getMessagePublicForwards"
-        case 0xb6e0a3f5: return "stats.getMessageStats"
-        case 0x374fef40: return "stats.getStoryStats"
-        case 0xa6437ef6: return "stats.getStoryPublicForwards"
-        case 0xc27dfa68: return "stats.getPollStats"
-        case 0x8472478e: return "chatlists.exportChatlistInvite"
-        case 0x719c5c5e: return "chatlists.deleteExportedInvite"
-        case 0x653db63d: return "chatlists.editExportedInvite"
-        case 0xce03da83: return "chatlists.getExportedInvites"
-        case 0x41c10fff: return "chatlists.checkChatlistInvite"
-        case 0xa6b1e39a: return "chatlists.joinChatlistInvite"
-        case 0x89419521: return "chatlists.getChatlistUpdates"
-        case 0xe089f8f5: return "chatlists.joinChatlistUpdates"
-        case 0x66e486fb: return "chatlists.hideChatlistUpdates"
-        case 0xfdbcd714: return "chatlists.getLeaveChatlistSuggestions"
-        case 0x74fae13a: return "chatlists.leaveChatlist"
-        case 0x30eb63f0: return "stories.canSendStory"
-        case 0x8f9e6898: return "stories.sendStory"
-        case 0x2c63a72b: return "stories.editStory"
-        case 0xae59db5f: return "stories.deleteStories"
-        case 0x9a75a1ef: return "stories.togglePinned"
-        case 0xeeb0d625: return "stories.getAllStories"
-        case 0x5821a5dc: return "stories.getPinnedStories"
-        case 0xb4352016: return "stories.getStoriesArchive"
-        case 0x5774ca74: return "stories.getStoriesByID"
-        case 0x7c2557c4: return "stories.toggleAllStoriesHidden"
-        case 0xa556dac8: return "stories.readStories"
-        case 0xb2028afb: return "stories.incrementStoryViews"
-        case 0x7ed23c57: return "stories.getStoryViewsList"
-        case 0x28e16cc8: return "stories.getStoriesViews"
-        case 0x7b8def20: return "stories.exportStoryLink"
-        case 0x19d8eb45: return "stories.report"
-        case 0x57bbd166: return "stories.activateStealthMode"
-        case 0x7fd736b2: return "stories.sendReaction"
-        case 0x2c4ada50: return "stories.getPeerStories"
-        case 0x9b5ae7f9: return "stories.getAllReadPeerStories"
-        case 0x78499170: return "stories.getPeerMaxIDs"
-        case 0xa56a8b60: return "stories.getChatsToSend"
-        case 0xbd0415c4: return "stories.togglePeerStoriesHidden"
-        case 0xb9b2881f: return "stories.getStoryReactionsList"
-        case 0x0b297e9b: return "stories.togglePinnedToTop"
-        case 0xd1810907: return "stories.searchPosts"
-        case 0xa36396e5: return "stories.createAlbum"
-        case 0x5e5259b6: return "stories.updateAlbum"
-        case 0x8535fbd9: return "stories.reorderAlbums"
-        case 0x8d3456d0: return "stories.deleteAlbum"
-        case 0x25b3eac7: return "stories.getAlbums"
-        case 0xac806d61: return "stories.getAlbumStories"
-        case 0xd069ccde: return "stories.startLive"
-        case 0x60f67660: return "premium.getBoostsList"
-        case 0x0be77b4a: return "premium.getMyBoosts"
-        case 0x6b7da746: return "premium.applyBoost"
-        case 0x042f1f61: return "premium.getBoostsStatus"
-        case 0x39854d1f: return "premium.getUserBoosts"
-        case 0x0edc39d0: return "smsjobs.isEligibleToJoin"
-        case 0xa74ece2d: return "smsjobs.join"
-        case 0x9898ad73: return "smsjobs.leave"
-        case 0x093fa0bf: return "smsjobs.updateSettings"
-        case 0x10a698e8: return "smsjobs.getStatus"
-        case 0x778d902f: return "smsjobs.getSmsJob"
-        case 0x4f1ebf24: return "smsjobs.finishJob"
-        case 0xbe1e85ba: return "fragment.getCollectibleInfo"
-        case 0x4aa83913: return "aicompose.createTone"
-        case 0x903bcf59: return "aicompose.updateTone"
-        case 0x1782cbb1: return "aicompose.saveTone"
-        case 0xdd39316a: return "aicompose.deleteTone"
-        case 0xb2e8ba03: return "aicompose.getTone"
-        case 0xabd59201: return "aicompose.getTones"
-        case 0xd1b4ab14: return "aicompose.getToneExample"
-        case 0xa63859ec: return "communities.create"
-        case 0x736dcfea: return "communities.togglePeerLink"
-        case 0xa663e830: return "communities.getJoinedCommunities"
-        case 0xd766e3ea: return "communities.toggleCommunityCollapsedInDialogs"
-        case 0x93773344: return "communities.getPeerLinkRequests"
-        case 0x8c8219a8: return "communities.togglePeerLinkRequestApproval"
-        case 0xbfe3dd3d: return "communities.toggleAllPeerLinkRequestApproval"
-        case 0x9967ad0f: return "communities.toggleParticipantBanned"
-        case 0xf87eabab: return "communities.getParticipantJoinedChats"
-        case 0xba8d5f35: return "ephemeral.sendMessage"
-        case 0x92f6e797: return "ephemeral.deleteMessage"
-        case 0x8704f2bf: return "ephemeral.reportMessage"
-        case 0x3fa464c8: return "ephemeral.getCallbackAnswer"
-        case 0xcf9c725b: return "ephemeral.editMessage"
-        case 0xe882a9e1: return "ephemeral.deleteWelcomeMessage"
-        case 0x734f9721: return "ephemeral.deleteAllWelcomeMessages"
-        case 0xdb9ac18d: return "ephemeral.getWelcomeMessages"
-        case 0x05162463: return "resPQ"
-        case 0xa9f55f95: return "p_q_inner_data_dc"
-        case 0x56fddf88: return "p_q_inner_data_temp_dc"
-        case 0xd0e8075c: return "server_DH_params_ok"
-        case 0xb5890dba: return "server_DH_inner_data"
-        case 0x6643b654: return "client_DH_inner_data"
-        case 0x3bcbf734: return "dh_gen_ok"
-        case 0x46dc1fb9: return "dh_gen_retry"
-        case 0xa69dae02: return "dh_gen_fail"
-        case 0x75a3f765: return "bind_auth_key_inner"
-        case 0xf35c6d01: return "rpc_result"
-        case 0x2144ca19: return "rpc_error"
-        case 0x5e2ad36e: return "rpc_answer_unknown"
-        case 0xcd78e586: return "rpc_answer_dropped_running"
-        case 0xa43ad8b7: return "rpc_answer_dropped"
-        case 0x0949d9dc: return "future_salt"
-        case 0xae500895: return "future_salts"
-        case 0x347773c5: return "pong"
-        case 0xe22045fc: return "destroy_session_ok"
-        case 0x62d350c9: return "destroy_session_none"
-        case 0x9ec20908: return "new_session_created"
-        case 0x73f1f8dc: return "msg_container"
-        case 0x5bb8e511: return "message"
-        case 0xe06046b2: return "msg_copy"
-        case 0x3072cfa1: return "gzip_packed"
-        case 0x62d6b459: return "msgs_ack"
-        case 0xa7eff811: return "bad_msg_notification"
-        case 0xedab447b: return "bad_server_salt"
-        case 0x7d861a08: return "msg_resend_req"
-        case 0xda69fb52: return "msgs_state_req"
-        case 0x04deb57d: return "msgs_state_info"
-        case 0x8cc0d131: return "msgs_all_info"
-        case 0x276d3ec6: return "msg_detailed_info"
-        case 0x809db6df: return "msg_new_detailed_info"
-        case 0xf660e1d4: return "destroy_auth_key_ok"
-        case 0x0a9f2259: return "destroy_auth_key_none"
-        case 0xea109b13: return "destroy_auth_key_fail"
-        case 0x9299359f: return "http_wait"
-        case 0xbe7e8ef1: return "req_pq_multi"
-        case 0xd712e4be: return "req_DH_params"
-        case 0xf5045f1f: return "set_client_DH_params"
-        case 0x58e4a740: return "rpc_drop_answer"
-        case 0xb921bd04: return "get_future_salts"
-        case 0x7abe77ec: return "ping"
-        case 0xf3427b8c: return "ping_delay_disconnect"
-        case 0xe7512126: return "destroy_session"
-        case 0xd1435160: return "destroy_auth_key"
-        default: return nil
+        case 0x1cb5c415:
+            return "vector"
+        case 0x997275b5:
+            return "boolTrue"
+        case 0xbc799737:
+            return "boolFalse"
+        case 0x7f3b18ea:
+            return "inputPeerEmpty"
+        case 0x7da07ec9:
+            return "inputPeerSelf"
+        case 0x35a95cb9:
+            return "inputPeerChat"
+        case 0xdde8a54c:
+            return "inputPeerUser"
+        case 0x27bcbbfc:
+            return "inputPeerChannel"
+        case 0xa87b0a1c:
+            return "inputPeerUserFromMessage"
+        case 0xbd2a0840:
+            return "inputPeerChannelFromMessage"
+        case 0xb98886cf:
+            return "inputUserEmpty"
+        case 0xf7c1b13f:
+            return "inputUserSelf"
+        case 0xf21158c6:
+            return "inputUser"
+        case 0x1da448e2:
+            return "inputUserFromMessage"
+        case 0x6a1dc4be:
+            return "inputPhoneContact"
+        case 0xf52ff27f:
+            return "inputFile"
+        case 0xfa4f0bb5:
+            return "inputFileBig"
+        case 0x62dc8b48:
+            return "inputFileStoryDocument"
+        case 0x9664f57f:
+            return "inputMediaEmpty"
+        case 0x7d8375da:
+            return "inputMediaUploadedPhoto"
+        case 0xe3af4434:
+            return "inputMediaPhoto"
+        case 0xf9c44144:
+            return "inputMediaGeoPoint"
+        case 0xf8ab7dfb:
+            return "inputMediaContact"
+        case 0x037c9330:
+            return "inputMediaUploadedDocument"
+        case 0xa8763ab5:
+            return "inputMediaDocument"
+        case 0xc13d1c11:
+            return "inputMediaVenue"
+        case 0xe5bbfe1a:
+            return "inputMediaPhotoExternal"
+        case 0x779600f9:
+            return "inputMediaDocumentExternal"
+        case 0xd33f43f3:
+            return "inputMediaGame"
+        case 0x405fef0d:
+            return "inputMediaInvoice"
+        case 0x971fa843:
+            return "inputMediaGeoLive"
+        case 0x883a4108:
+            return "inputMediaPoll"
+        case 0xe66fbf7b:
+            return "inputMediaDice"
+        case 0x89fdd778:
+            return "inputMediaStory"
+        case 0xc21b8849:
+            return "inputMediaWebPage"
+        case 0xc4103386:
+            return "inputMediaPaidMedia"
+        case 0x9fc55fde:
+            return "inputMediaTodo"
+        case 0xf3a9244a:
+            return "inputMediaStakeDice"
+        case 0x1ca48f57:
+            return "inputChatPhotoEmpty"
+        case 0xbdcdaec0:
+            return "inputChatUploadedPhoto"
+        case 0x8953ad37:
+            return "inputChatPhoto"
+        case 0xe4c123d6:
+            return "inputGeoPointEmpty"
+        case 0x48222faf:
+            return "inputGeoPoint"
+        case 0x1cd7bf0d:
+            return "inputPhotoEmpty"
+        case 0x3bb3b94a:
+            return "inputPhoto"
+        case 0xdfdaabe1:
+            return "inputFileLocation"
+        case 0xf5235d55:
+            return "inputEncryptedFileLocation"
+        case 0xbad07584:
+            return "inputDocumentFileLocation"
+        case 0xcbc7ee28:
+            return "inputSecureFileLocation"
+        case 0x29be5899:
+            return "inputTakeoutFileLocation"
+        case 0x40181ffe:
+            return "inputPhotoFileLocation"
+        case 0xd83466f3:
+            return "inputPhotoLegacyFileLocation"
+        case 0x37257e99:
+            return "inputPeerPhotoFileLocation"
+        case 0x9d84f3db:
+            return "inputStickerSetThumb"
+        case 0x0598a92a:
+            return "inputGroupCallStream"
+        case 0x59511722:
+            return "peerUser"
+        case 0x36c6019a:
+            return "peerChat"
+        case 0xa2a5371e:
+            return "peerChannel"
+        case 0xaa963b05:
+            return "storage.fileUnknown"
+        case 0x40bc6f52:
+            return "storage.filePartial"
+        case 0x007efe0e:
+            return "storage.fileJpeg"
+        case 0xcae1aadf:
+            return "storage.fileGif"
+        case 0x0a4f63c0:
+            return "storage.filePng"
+        case 0xae1e508d:
+            return "storage.filePdf"
+        case 0x528a0677:
+            return "storage.fileMp3"
+        case 0x4b09ebbc:
+            return "storage.fileMov"
+        case 0xb3cea0e4:
+            return "storage.fileMp4"
+        case 0x1081464c:
+            return "storage.fileWebp"
+        case 0xd3bc4b7a:
+            return "userEmpty"
+        case 0xb1b8cc83:
+            return "user"
+        case 0x4f11bae1:
+            return "userProfilePhotoEmpty"
+        case 0x82d1f706:
+            return "userProfilePhoto"
+        case 0x09d05049:
+            return "userStatusEmpty"
+        case 0xedb93949:
+            return "userStatusOnline"
+        case 0x008c703f:
+            return "userStatusOffline"
+        case 0x7b197dc8:
+            return "userStatusRecently"
+        case 0x541a1d1a:
+            return "userStatusLastWeek"
+        case 0x65899777:
+            return "userStatusLastMonth"
+        case 0x29562865:
+            return "chatEmpty"
+        case 0x41cbf256:
+            return "chat"
+        case 0x6592a1a7:
+            return "chatForbidden"
+        case 0xd49f34c6:
+            return "channel"
+        case 0x17d493d5:
+            return "channelForbidden"
+        case 0xfd3cdab8:
+            return "communityForbidden"
+        case 0x65efe954:
+            return "community"
+        case 0x2633421b:
+            return "chatFull"
+        case 0xa04e8d3a:
+            return "channelFull"
+        case 0xcbb7a507:
+            return "communityFull"
+        case 0x38e79fde:
+            return "chatParticipant"
+        case 0xe1f867b8:
+            return "chatParticipantCreator"
+        case 0x0360d5d2:
+            return "chatParticipantAdmin"
+        case 0x8763d3e1:
+            return "chatParticipantsForbidden"
+        case 0x3cbc93f8:
+            return "chatParticipants"
+        case 0x37c1011c:
+            return "chatPhotoEmpty"
+        case 0x1c6e1c11:
+            return "chatPhoto"
+        case 0x90a6ca84:
+            return "messageEmpty"
+        case 0x7600b9d3:
+            return "message"
+        case 0x7a800e0a:
+            return "messageService"
+        case 0x3ded6320:
+            return "messageMediaEmpty"
+        case 0xe216eb63:
+            return "messageMediaPhoto"
+        case 0x56e0d474:
+            return "messageMediaGeo"
+        case 0x70322949:
+            return "messageMediaContact"
+        case 0x9f84f49e:
+            return "messageMediaUnsupported"
+        case 0x52d8ccd9:
+            return "messageMediaDocument"
+        case 0xddf10c3b:
+            return "messageMediaWebPage"
+        case 0x2ec0533f:
+            return "messageMediaVenue"
+        case 0xfdb19008:
+            return "messageMediaGame"
+        case 0xf6a548d3:
+            return "messageMediaInvoice"
+        case 0xb940c666:
+            return "messageMediaGeoLive"
+        case 0x773f4e66:
+            return "messageMediaPoll"
+        case 0x08cbec07:
+            return "messageMediaDice"
+        case 0x68cb6283:
+            return "messageMediaStory"
+        case 0xaa073beb:
+            return "messageMediaGiveaway"
+        case 0xceaa3ea1:
+            return "messageMediaGiveawayResults"
+        case 0xa8852491:
+            return "messageMediaPaidMedia"
+        case 0x8a53b014:
+            return "messageMediaToDo"
+        case 0xca5cab89:
+            return "messageMediaVideoStream"
+        case 0xb6aef7b0:
+            return "messageActionEmpty"
+        case 0xbd47cbad:
+            return "messageActionChatCreate"
+        case 0xb5a1ce5a:
+            return "messageActionChatEditTitle"
+        case 0x7fcb13a8:
+            return "messageActionChatEditPhoto"
+        case 0x95e3fbef:
+            return "messageActionChatDeletePhoto"
+        case 0x15cefd00:
+            return "messageActionChatAddUser"
+        case 0xa43f30cc:
+            return "messageActionChatDeleteUser"
+        case 0x031224c3:
+            return "messageActionChatJoinedByLink"
+        case 0x95d2ac92:
+            return "messageActionChannelCreate"
+        case 0xe1037f92:
+            return "messageActionChatMigrateTo"
+        case 0xea3948e9:
+            return "messageActionChannelMigrateFrom"
+        case 0x94bd38ed:
+            return "messageActionPinMessage"
+        case 0x9fbab604:
+            return "messageActionHistoryClear"
+        case 0x92a72876:
+            return "messageActionGameScore"
+        case 0xffa00ccc:
+            return "messageActionPaymentSentMe"
+        case 0xc624b16e:
+            return "messageActionPaymentSent"
+        case 0x80e11a7f:
+            return "messageActionPhoneCall"
+        case 0x4792929b:
+            return "messageActionScreenshotTaken"
+        case 0xfae69f56:
+            return "messageActionCustomAction"
+        case 0xc516d679:
+            return "messageActionBotAllowed"
+        case 0x1b287353:
+            return "messageActionSecureValuesSentMe"
+        case 0xd95c6154:
+            return "messageActionSecureValuesSent"
+        case 0xf3f25f76:
+            return "messageActionContactSignUp"
+        case 0x98e0d697:
+            return "messageActionGeoProximityReached"
+        case 0x7a0d7f42:
+            return "messageActionGroupCall"
+        case 0x502f92f7:
+            return "messageActionInviteToGroupCall"
+        case 0x3c134d7b:
+            return "messageActionSetMessagesTTL"
+        case 0xb3a07661:
+            return "messageActionGroupCallScheduled"
+        case 0xb91bbd3a:
+            return "messageActionSetChatTheme"
+        case 0xebbca3cb:
+            return "messageActionChatJoinedByRequest"
+        case 0x47dd8079:
+            return "messageActionWebViewDataSentMe"
+        case 0xb4c38cb5:
+            return "messageActionWebViewDataSent"
+        case 0x48e91302:
+            return "messageActionGiftPremium"
+        case 0x0d999256:
+            return "messageActionTopicCreate"
+        case 0xc0944820:
+            return "messageActionTopicEdit"
+        case 0x57de635e:
+            return "messageActionSuggestProfilePhoto"
+        case 0x31518e9b:
+            return "messageActionRequestedPeer"
+        case 0x5060a3f4:
+            return "messageActionSetChatWallPaper"
+        case 0x31c48347:
+            return "messageActionGiftCode"
+        case 0xa80f51e4:
+            return "messageActionGiveawayLaunch"
+        case 0x87e2f155:
+            return "messageActionGiveawayResults"
+        case 0xcc02aa6d:
+            return "messageActionBoostApply"
+        case 0x93b31848:
+            return "messageActionRequestedPeerSentMe"
+        case 0x41b3e202:
+            return "messageActionPaymentRefunded"
+        case 0x45d5b021:
+            return "messageActionGiftStars"
+        case 0xb00c47a2:
+            return "messageActionPrizeStars"
+        case 0xea2c31d3:
+            return "messageActionStarGift"
+        case 0x7e1c1187:
+            return "messageActionStarGiftUnique"
+        case 0xac1f1fcd:
+            return "messageActionPaidMessagesRefunded"
+        case 0x84b88578:
+            return "messageActionPaidMessagesPrice"
+        case 0x2ffe2f7a:
+            return "messageActionConferenceCall"
+        case 0xcc7c5c89:
+            return "messageActionTodoCompletions"
+        case 0xc7edbc83:
+            return "messageActionTodoAppendTasks"
+        case 0xee7a1596:
+            return "messageActionSuggestedPostApproval"
+        case 0x95ddcf69:
+            return "messageActionSuggestedPostSuccess"
+        case 0x69f916f8:
+            return "messageActionSuggestedPostRefund"
+        case 0xa8a3c699:
+            return "messageActionGiftTon"
+        case 0x2c8f2a25:
+            return "messageActionSuggestBirthday"
+        case 0x774278d4:
+            return "messageActionStarGiftPurchaseOffer"
+        case 0x73ada76b:
+            return "messageActionStarGiftPurchaseOfferDeclined"
+        case 0xb07ed085:
+            return "messageActionNewCreatorPending"
+        case 0xe188503b:
+            return "messageActionChangeCreator"
+        case 0xbf7d6572:
+            return "messageActionNoForwardsToggle"
+        case 0x3e2793ba:
+            return "messageActionNoForwardsRequest"
+        case 0x9da1cd6c:
+            return "messageActionPollAppendAnswer"
+        case 0x399674dc:
+            return "messageActionPollDeleteAnswer"
+        case 0x16605e3e:
+            return "messageActionManagedBotCreated"
+        case 0x5d20bae8:
+            return "messageActionChangeCommunity"
+        case 0x4a8bfe80:
+            return "messageActionChatJoinedViaCommunity"
+        case 0xfc89f7f3:
+            return "dialog"
+        case 0x71bd134c:
+            return "dialogFolder"
+        case 0xf78a0973:
+            return "dialogCommunity"
+        case 0x2331b22d:
+            return "photoEmpty"
+        case 0xfb197a65:
+            return "photo"
+        case 0x0e17e23c:
+            return "photoSizeEmpty"
+        case 0x75c78e60:
+            return "photoSize"
+        case 0x021e1ad6:
+            return "photoCachedSize"
+        case 0xe0b0bc2e:
+            return "photoStrippedSize"
+        case 0xfa3efb95:
+            return "photoSizeProgressive"
+        case 0xd8214d41:
+            return "photoPathSize"
+        case 0x1117dd5f:
+            return "geoPointEmpty"
+        case 0xb2a2f663:
+            return "geoPoint"
+        case 0x5e002502:
+            return "auth.sentCode"
+        default:
+            return nil
+        }
+    }
+
+    private static func namePart1(of id: UInt32) -> String? {
+        switch id {
+        case 0x2390fe44:
+            return "auth.sentCodeSuccess"
+        case 0xf8827ebf:
+            return "auth.sentCodePaymentRequired"
+        case 0x2ea2c0d4:
+            return "auth.authorization"
+        case 0x44747e9a:
+            return "auth.authorizationSignUpRequired"
+        case 0xb434e2b8:
+            return "auth.exportedAuthorization"
+        case 0xb8bc5b0c:
+            return "inputNotifyPeer"
+        case 0x193b4417:
+            return "inputNotifyUsers"
+        case 0x4a95e84e:
+            return "inputNotifyChats"
+        case 0xb1db7c7e:
+            return "inputNotifyBroadcasts"
+        case 0x5c467992:
+            return "inputNotifyForumTopic"
+        case 0x27bb1adc:
+            return "inputNotifyCommunity"
+        case 0xcacb6ae2:
+            return "inputPeerNotifySettings"
+        case 0x99622c0c:
+            return "peerNotifySettings"
+        case 0xf47741f7:
+            return "peerSettings"
+        case 0xa437c3ed:
+            return "wallPaper"
+        case 0xe0804116:
+            return "wallPaperNoFile"
+        case 0x58dbcab8:
+            return "inputReportReasonSpam"
+        case 0x1e22c78d:
+            return "inputReportReasonViolence"
+        case 0x2e59d922:
+            return "inputReportReasonPornography"
+        case 0xadf44ee3:
+            return "inputReportReasonChildAbuse"
+        case 0xc1e4a2b1:
+            return "inputReportReasonOther"
+        case 0x9b89f93a:
+            return "inputReportReasonCopyright"
+        case 0xdbd4feed:
+            return "inputReportReasonGeoIrrelevant"
+        case 0xf5ddd6e7:
+            return "inputReportReasonFake"
+        case 0x0a8eb2be:
+            return "inputReportReasonIllegalDrugs"
+        case 0x9ec7863d:
+            return "inputReportReasonPersonalDetails"
+        case 0x06cbe645:
+            return "userFull"
+        case 0x145ade0b:
+            return "contact"
+        case 0xc13e3c50:
+            return "importedContact"
+        case 0x16d9703b:
+            return "contactStatus"
+        case 0xb74ba9d2:
+            return "contacts.contactsNotModified"
+        case 0xeae87e42:
+            return "contacts.contacts"
+        case 0x77d01c3b:
+            return "contacts.importedContacts"
+        case 0x0ade1591:
+            return "contacts.blocked"
+        case 0xe1664194:
+            return "contacts.blockedSlice"
+        case 0x15ba6c40:
+            return "messages.dialogs"
+        case 0x71e094f3:
+            return "messages.dialogsSlice"
+        case 0xf0e3e596:
+            return "messages.dialogsNotModified"
+        case 0x1d73e7ea:
+            return "messages.messages"
+        case 0x5f206716:
+            return "messages.messagesSlice"
+        case 0xc776ba4e:
+            return "messages.channelMessages"
+        case 0x74535f21:
+            return "messages.messagesNotModified"
+        case 0x64ff9fd5:
+            return "messages.chats"
+        case 0x9cd81144:
+            return "messages.chatsSlice"
+        case 0xe5d7d19c:
+            return "messages.chatFull"
+        case 0xb45c69d1:
+            return "messages.affectedHistory"
+        case 0x57e2f66c:
+            return "inputMessagesFilterEmpty"
+        case 0x9609a51c:
+            return "inputMessagesFilterPhotos"
+        case 0x9fc00e65:
+            return "inputMessagesFilterVideo"
+        case 0x56e9f0e4:
+            return "inputMessagesFilterPhotoVideo"
+        case 0x9eddf188:
+            return "inputMessagesFilterDocument"
+        case 0x7ef0dd87:
+            return "inputMessagesFilterUrl"
+        case 0xffc86587:
+            return "inputMessagesFilterGif"
+        case 0x50f5c392:
+            return "inputMessagesFilterVoice"
+        case 0x3751b49e:
+            return "inputMessagesFilterMusic"
+        case 0x3a20ecb8:
+            return "inputMessagesFilterChatPhotos"
+        case 0x80c99768:
+            return "inputMessagesFilterPhoneCalls"
+        case 0x7a7c17a4:
+            return "inputMessagesFilterRoundVoice"
+        case 0xb549da53:
+            return "inputMessagesFilterRoundVideo"
+        case 0xc1f8e69a:
+            return "inputMessagesFilterMyMentions"
+        case 0xe7026d0d:
+            return "inputMessagesFilterGeo"
+        case 0xe062db83:
+            return "inputMessagesFilterContacts"
+        case 0x1bb00451:
+            return "inputMessagesFilterPinned"
+        case 0xfa2bc90a:
+            return "inputMessagesFilterPoll"
+        case 0x1f2b0afd:
+            return "updateNewMessage"
+        case 0x4e90bfd6:
+            return "updateMessageID"
+        case 0xa20db0e5:
+            return "updateDeleteMessages"
+        case 0x2a17bf5c:
+            return "updateUserTyping"
+        case 0x83487af0:
+            return "updateChatUserTyping"
+        case 0x07761198:
+            return "updateChatParticipants"
+        case 0xe5bdf8de:
+            return "updateUserStatus"
+        case 0xa7848924:
+            return "updateUserName"
+        case 0x8951abef:
+            return "updateNewAuthorization"
+        case 0x12bcbd9a:
+            return "updateNewEncryptedMessage"
+        case 0x1710f156:
+            return "updateEncryptedChatTyping"
+        case 0xb4a2e88d:
+            return "updateEncryption"
+        case 0x38fe25b7:
+            return "updateEncryptedMessagesRead"
+        case 0x3dda5451:
+            return "updateChatParticipantAdd"
+        case 0xe32f3d77:
+            return "updateChatParticipantDelete"
+        case 0x8e5e9873:
+            return "updateDcOptions"
+        case 0xbec268ef:
+            return "updateNotifySettings"
+        case 0xebe46819:
+            return "updateServiceNotification"
+        case 0xee3b272a:
+            return "updatePrivacy"
+        case 0x05492a13:
+            return "updateUserPhone"
+        case 0x9e84bc99:
+            return "updateReadHistoryInbox"
+        case 0x2f2f21bf:
+            return "updateReadHistoryOutbox"
+        case 0x7f891213:
+            return "updateWebPage"
+        case 0xf8227181:
+            return "updateReadMessagesContents"
+        case 0x108d941f:
+            return "updateChannelTooLong"
+        case 0x635b4c09:
+            return "updateChannel"
+        case 0x62ba04d9:
+            return "updateNewChannelMessage"
+        case 0x922e6e10:
+            return "updateReadChannelInbox"
+        case 0xc32d5b12:
+            return "updateDeleteChannelMessages"
+        case 0xf226ac08:
+            return "updateChannelMessageViews"
+        case 0xd7ca61a2:
+            return "updateChatParticipantAdmin"
+        case 0x688a30aa:
+            return "updateNewStickerSet"
+        case 0x0bb2d201:
+            return "updateStickerSetsOrder"
+        case 0x31c24808:
+            return "updateStickerSets"
+        case 0x9375341e:
+            return "updateSavedGifs"
+        case 0x496f379c:
+            return "updateBotInlineQuery"
+        case 0x12f12a07:
+            return "updateBotInlineSend"
+        case 0x1b3f4df7:
+            return "updateEditChannelMessage"
+        case 0xb9cfc48d:
+            return "updateBotCallbackQuery"
+        case 0xe40370a3:
+            return "updateEditMessage"
+        case 0x691e9052:
+            return "updateInlineBotCallbackQuery"
+        case 0xb75f99a9:
+            return "updateReadChannelOutbox"
+        case 0xedfc111e:
+            return "updateDraftMessage"
+        case 0x571d2742:
+            return "updateReadFeaturedStickers"
+        case 0x9a422c20:
+            return "updateRecentStickers"
+        case 0xa229dd06:
+            return "updateConfig"
+        case 0x3354678f:
+            return "updatePtsChanged"
+        case 0x2f2ba99f:
+            return "updateChannelWebPage"
+        case 0x6e6fe51c:
+            return "updateDialogPinned"
+        case 0xfa0f3ca2:
+            return "updatePinnedDialogs"
+        case 0x8317c0c3:
+            return "updateBotWebhookJSON"
+        case 0x9b9240a6:
+            return "updateBotWebhookJSONQuery"
+        case 0xb5aefd7d:
+            return "updateBotShippingQuery"
+        case 0x8caa9a96:
+            return "updateBotPrecheckoutQuery"
+        case 0xab0f6b1e:
+            return "updatePhoneCall"
+        case 0x46560264:
+            return "updateLangPackTooLong"
+        case 0x56022f4d:
+            return "updateLangPack"
+        case 0xe511996d:
+            return "updateFavedStickers"
+        case 0x25f324f7:
+            return "updateChannelReadMessagesContents"
+        case 0x7084a7be:
+            return "updateContactsReset"
+        case 0xb23fc698:
+            return "updateChannelAvailableMessages"
+        case 0xb658f23e:
+            return "updateDialogUnreadMark"
+        case 0xd64c522b:
+            return "updateMessagePoll"
+        case 0x54c01850:
+            return "updateChatDefaultBannedRights"
+        case 0x19360dc0:
+            return "updateFolderPeers"
+        case 0x6a7e7366:
+            return "updatePeerSettings"
+        case 0xb4afcfb0:
+            return "updatePeerLocated"
+        case 0x39a51dfb:
+            return "updateNewScheduledMessage"
+        case 0xf2a71983:
+            return "updateDeleteScheduledMessages"
+        case 0x8216fba3:
+            return "updateTheme"
+        case 0x871fb939:
+            return "updateGeoLiveViewed"
+        case 0x564fe691:
+            return "updateLoginToken"
+        case 0x7699f014:
+            return "updateMessagePollVote"
+        case 0x26ffde7d:
+            return "updateDialogFilter"
+        case 0xa5d72105:
+            return "updateDialogFilterOrder"
+        case 0x3504914f:
+            return "updateDialogFilters"
+        case 0x2661bf09:
+            return "updatePhoneCallSignalingData"
+        case 0xd29a27f4:
+            return "updateChannelMessageForwards"
+        case 0xd6b19546:
+            return "updateReadChannelDiscussionInbox"
+        case 0x695c9e7c:
+            return "updateReadChannelDiscussionOutbox"
+        case 0xebe07752:
+            return "updatePeerBlocked"
+        case 0x8c88c923:
+            return "updateChannelUserTyping"
+        case 0xed85eab5:
+            return "updatePinnedMessages"
+        case 0x5bb98608:
+            return "updatePinnedChannelMessages"
+        case 0xf89a6a4e:
+            return "updateChat"
+        case 0xf2ebdb4e:
+            return "updateGroupCallParticipants"
+        case 0x9d2216e0:
+            return "updateGroupCall"
+        case 0xbb9bb9a5:
+            return "updatePeerHistoryTTL"
+        case 0xd087663a:
+            return "updateChatParticipant"
+        case 0x985d3abb:
+            return "updateChannelParticipant"
+        case 0xc4870a49:
+            return "updateBotStopped"
+        case 0x0b783982:
+            return "updateGroupCallConnection"
+        case 0x4d712f2e:
+            return "updateBotCommands"
+        case 0x7063c3db:
+            return "updatePendingJoinRequests"
+        case 0x7cb34d79:
+            return "updateBotChatInviteRequester"
+        case 0x1e297bfa:
+            return "updateMessageReactions"
+        case 0x17b7a20b:
+            return "updateAttachMenuBots"
+        case 0x1592b79d:
+            return "updateWebViewResultSent"
+        case 0x14b85813:
+            return "updateBotMenuButton"
+        case 0x74d8be99:
+            return "updateSavedRingtones"
+        case 0x0084cd5a:
+            return "updateTranscribedAudio"
+        case 0xfb4c496c:
+            return "updateReadFeaturedEmojiStickers"
+        case 0x28373599:
+            return "updateUserEmojiStatus"
+        case 0x30f443db:
+            return "updateRecentEmojiStatuses"
+        case 0x6f7863f4:
+            return "updateRecentReactions"
+        case 0x86fccf85:
+            return "updateMoveStickerSetToTop"
+        case 0xd5a41724:
+            return "updateMessageExtendedMedia"
+        case 0x20529438:
+            return "updateUser"
+        case 0xec05b097:
+            return "updateAutoSaveSettings"
+        case 0x75b3b798:
+            return "updateStory"
+        case 0xf74e932b:
+            return "updateReadStories"
+        case 0x1bf335b9:
+            return "updateStoryID"
+        case 0x2c084dc1:
+            return "updateStoriesStealthMode"
+        case 0x7d627683:
+            return "updateSentStoryReaction"
+        case 0x904dd49c:
+            return "updateBotChatBoost"
+        case 0x07b68920:
+            return "updateChannelViewForumAsMessages"
+        case 0xae3f101d:
+            return "updatePeerWallpaper"
+        case 0xac21d3ce:
+            return "updateBotMessageReaction"
+        case 0x09cb7759:
+            return "updateBotMessageReactions"
+        case 0xaeaf9e74:
+            return "updateSavedDialogPinned"
+        case 0x686c85a6:
+            return "updatePinnedSavedDialogs"
+        case 0x39c67432:
+            return "updateSavedReactionTags"
+        case 0xf16269d4:
+            return "updateSmsJob"
+        case 0xf9470ab2:
+            return "updateQuickReplies"
+        case 0xf53da717:
+            return "updateNewQuickReply"
+        case 0x53e6f1ec:
+            return "updateDeleteQuickReply"
+        case 0x3e050d0f:
+            return "updateQuickReplyMessage"
+        case 0x566fe7cd:
+            return "updateDeleteQuickReplyMessages"
+        case 0x8ae5c97a:
+            return "updateBotBusinessConnect"
+        case 0x9ddb347c:
+            return "updateBotNewBusinessMessage"
+        case 0x07df587c:
+            return "updateBotEditBusinessMessage"
+        case 0xa02a982e:
+            return "updateBotDeleteBusinessMessage"
+        case 0x1824e40b:
+            return "updateNewStoryReaction"
+        case 0x4e80a379:
+            return "updateStarsBalance"
+        case 0x1ea2fda7:
+            return "updateBusinessBotCallbackQuery"
+        case 0xa584b019:
+            return "updateStarsRevenueStatus"
+        default:
+            return nil
+        }
+    }
+
+    private static func namePart2(of id: UInt32) -> String? {
+        switch id {
+        case 0x283bd312:
+            return "updateBotPurchasedPaidMedia"
+        case 0x8b725fce:
+            return "updatePaidReactionPrivacy"
+        case 0x504aa18f:
+            return "updateSentPhoneCode"
+        case 0xa477288f:
+            return "updateGroupCallChainBlocks"
+        case 0x77b0e372:
+            return "updateReadMonoForumInbox"
+        case 0xa4a79376:
+            return "updateReadMonoForumOutbox"
+        case 0x9f812b08:
+            return "updateMonoForumNoPaidException"
+        case 0xd8326f0d:
+            return "updateGroupCallMessage"
+        case 0xc957a766:
+            return "updateGroupCallEncryptedMessage"
+        case 0x683b2c52:
+            return "updatePinnedForumTopic"
+        case 0xdef143d0:
+            return "updatePinnedForumTopics"
+        case 0x3e85e92c:
+            return "updateDeleteGroupCallMessages"
+        case 0x48e246c2:
+            return "updateStarGiftAuctionState"
+        case 0xdc58f31e:
+            return "updateStarGiftAuctionUserState"
+        case 0xfb9c547a:
+            return "updateEmojiGameInfo"
+        case 0xac072444:
+            return "updateStarGiftCraftFail"
+        case 0xbd8367b9:
+            return "updateChatParticipantRank"
+        case 0x4880ed9a:
+            return "updateManagedBot"
+        case 0xcdd4093d:
+            return "updateBotGuestChatQuery"
+        case 0x8c0f91fb:
+            return "updateAiComposeTones"
+        case 0xbdac7e70:
+            return "updateJoinChatWebViewDecision"
+        case 0xb22083a6:
+            return "updateNewBotConnection"
+        case 0xc39a2ade:
+            return "updateWebBrowserSettings"
+        case 0x140502d1:
+            return "updateWebBrowserException"
+        case 0x20bcbba1:
+            return "updateNewEphemeralMessage"
+        case 0x56dbfcf8:
+            return "updateDeleteEphemeralMessages"
+        case 0x4bbb8f01:
+            return "updateEditEphemeralMessage"
+        case 0x7c1079d6:
+            return "updateEphemeralBotCallbackQuery"
+        case 0x6c0d8e23:
+            return "updateBotStarsSubscription"
+        case 0xa56c2a3e:
+            return "updates.state"
+        case 0x5d75a138:
+            return "updates.differenceEmpty"
+        case 0x00f49ca0:
+            return "updates.difference"
+        case 0xa8fb1981:
+            return "updates.differenceSlice"
+        case 0x4afe8f6d:
+            return "updates.differenceTooLong"
+        case 0xe317af7e:
+            return "updatesTooLong"
+        case 0x313bc7f8:
+            return "updateShortMessage"
+        case 0x4d6deea5:
+            return "updateShortChatMessage"
+        case 0x78d4dec1:
+            return "updateShort"
+        case 0x725b04c3:
+            return "updatesCombined"
+        case 0x74ae4240:
+            return "updates"
+        case 0x9015e101:
+            return "updateShortSentMessage"
+        case 0x8dca6aa5:
+            return "photos.photos"
+        case 0x15051f54:
+            return "photos.photosSlice"
+        case 0x20212ca8:
+            return "photos.photo"
+        case 0x096a18d5:
+            return "upload.file"
+        case 0xf18cda44:
+            return "upload.fileCdnRedirect"
+        case 0x18b7a10d:
+            return "dcOption"
+        case 0xcc1a241e:
+            return "config"
+        case 0x8e1a1775:
+            return "nearestDc"
+        case 0xccbbce30:
+            return "help.appUpdate"
+        case 0xc45a6536:
+            return "help.noAppUpdate"
+        case 0x18cb9f78:
+            return "help.inviteText"
+        case 0xab7ec0a0:
+            return "encryptedChatEmpty"
+        case 0x66b25953:
+            return "encryptedChatWaiting"
+        case 0x48f1d94c:
+            return "encryptedChatRequested"
+        case 0x61f0d4c7:
+            return "encryptedChat"
+        case 0x1e1c7c45:
+            return "encryptedChatDiscarded"
+        case 0xf141b5e1:
+            return "inputEncryptedChat"
+        case 0xc21f497e:
+            return "encryptedFileEmpty"
+        case 0xa8008cd8:
+            return "encryptedFile"
+        case 0x1837c364:
+            return "inputEncryptedFileEmpty"
+        case 0x64bd0306:
+            return "inputEncryptedFileUploaded"
+        case 0x5a17b5e5:
+            return "inputEncryptedFile"
+        case 0x2dc173c8:
+            return "inputEncryptedFileBigUploaded"
+        case 0xed18c118:
+            return "encryptedMessage"
+        case 0x23734b06:
+            return "encryptedMessageService"
+        case 0xc0e24635:
+            return "messages.dhConfigNotModified"
+        case 0x2c221edd:
+            return "messages.dhConfig"
+        case 0x560f8935:
+            return "messages.sentEncryptedMessage"
+        case 0x9493ff32:
+            return "messages.sentEncryptedFile"
+        case 0x72f0eaae:
+            return "inputDocumentEmpty"
+        case 0x1abfb575:
+            return "inputDocument"
+        case 0x36f8c871:
+            return "documentEmpty"
+        case 0x8fd4c4d8:
+            return "document"
+        case 0x17c6b5f6:
+            return "help.support"
+        case 0x9fd40bd8:
+            return "notifyPeer"
+        case 0xb4c83b4c:
+            return "notifyUsers"
+        case 0xc007cec3:
+            return "notifyChats"
+        case 0xd612e8ef:
+            return "notifyBroadcasts"
+        case 0x226e6308:
+            return "notifyForumTopic"
+        case 0xbe376999:
+            return "notifyCommunity"
+        case 0x16bf744e:
+            return "sendMessageTypingAction"
+        case 0xfd5ec8f5:
+            return "sendMessageCancelAction"
+        case 0xa187d66f:
+            return "sendMessageRecordVideoAction"
+        case 0xe9763aec:
+            return "sendMessageUploadVideoAction"
+        case 0xd52f73f7:
+            return "sendMessageRecordAudioAction"
+        case 0xf351d7ab:
+            return "sendMessageUploadAudioAction"
+        case 0xd1d34a26:
+            return "sendMessageUploadPhotoAction"
+        case 0xaa0cd9e4:
+            return "sendMessageUploadDocumentAction"
+        case 0x176f8ba1:
+            return "sendMessageGeoLocationAction"
+        case 0x628cbc6f:
+            return "sendMessageChooseContactAction"
+        case 0xdd6a8f48:
+            return "sendMessageGamePlayAction"
+        case 0x88f27fbc:
+            return "sendMessageRecordRoundAction"
+        case 0x243e1c66:
+            return "sendMessageUploadRoundAction"
+        case 0xd92c2285:
+            return "speakingInGroupCallAction"
+        case 0xdbda9246:
+            return "sendMessageHistoryImportAction"
+        case 0xb05ac6b1:
+            return "sendMessageChooseStickerAction"
+        case 0x25972bcb:
+            return "sendMessageEmojiInteraction"
+        case 0xb665902e:
+            return "sendMessageEmojiInteractionSeen"
+        case 0x3630b85a:
+            return "sendMessageTextDraftAction"
+        case 0xa937c7be:
+            return "inputSendMessageRichMessageDraftAction"
+        case 0x52564893:
+            return "sendMessageRichMessageDraftAction"
+        case 0xfbf902b0:
+            return "sendMessageStopDraftAction"
+        case 0xb3134d9d:
+            return "contacts.found"
+        case 0x4f96cb18:
+            return "inputPrivacyKeyStatusTimestamp"
+        case 0xbdfb0426:
+            return "inputPrivacyKeyChatInvite"
+        case 0xfabadc5f:
+            return "inputPrivacyKeyPhoneCall"
+        case 0xdb9e70d2:
+            return "inputPrivacyKeyPhoneP2P"
+        case 0xa4dd4c08:
+            return "inputPrivacyKeyForwards"
+        case 0x5719bacc:
+            return "inputPrivacyKeyProfilePhoto"
+        case 0x0352dafa:
+            return "inputPrivacyKeyPhoneNumber"
+        case 0xd1219bdd:
+            return "inputPrivacyKeyAddedByPhone"
+        case 0xaee69d68:
+            return "inputPrivacyKeyVoiceMessages"
+        case 0x3823cc40:
+            return "inputPrivacyKeyAbout"
+        case 0xd65a11cc:
+            return "inputPrivacyKeyBirthday"
+        case 0xe1732341:
+            return "inputPrivacyKeyStarGiftsAutoSave"
+        case 0xbdc597b4:
+            return "inputPrivacyKeyNoPaidMessages"
+        case 0x4dbe9226:
+            return "inputPrivacyKeySavedMusic"
+        case 0xbc2eab30:
+            return "privacyKeyStatusTimestamp"
+        case 0x500e6dfa:
+            return "privacyKeyChatInvite"
+        case 0x3d662b7b:
+            return "privacyKeyPhoneCall"
+        case 0x39491cc8:
+            return "privacyKeyPhoneP2P"
+        case 0x69ec56a3:
+            return "privacyKeyForwards"
+        case 0x96151fed:
+            return "privacyKeyProfilePhoto"
+        case 0xd19ae46d:
+            return "privacyKeyPhoneNumber"
+        case 0x42ffd42b:
+            return "privacyKeyAddedByPhone"
+        case 0x0697f414:
+            return "privacyKeyVoiceMessages"
+        case 0xa486b761:
+            return "privacyKeyAbout"
+        case 0x2000a518:
+            return "privacyKeyBirthday"
+        case 0x2ca4fdf8:
+            return "privacyKeyStarGiftsAutoSave"
+        case 0x17d348d2:
+            return "privacyKeyNoPaidMessages"
+        case 0xff7a571b:
+            return "privacyKeySavedMusic"
+        case 0x0d09e07b:
+            return "inputPrivacyValueAllowContacts"
+        case 0x184b35ce:
+            return "inputPrivacyValueAllowAll"
+        case 0x131cc67f:
+            return "inputPrivacyValueAllowUsers"
+        case 0x0ba52007:
+            return "inputPrivacyValueDisallowContacts"
+        case 0xd66b66c9:
+            return "inputPrivacyValueDisallowAll"
+        case 0x90110467:
+            return "inputPrivacyValueDisallowUsers"
+        case 0x840649cf:
+            return "inputPrivacyValueAllowChatParticipants"
+        case 0xe94f0f86:
+            return "inputPrivacyValueDisallowChatParticipants"
+        case 0x2f453e49:
+            return "inputPrivacyValueAllowCloseFriends"
+        case 0x77cdc9f1:
+            return "inputPrivacyValueAllowPremium"
+        case 0x5a4fcce5:
+            return "inputPrivacyValueAllowBots"
+        case 0xc4e57915:
+            return "inputPrivacyValueDisallowBots"
+        case 0xfffe1bac:
+            return "privacyValueAllowContacts"
+        case 0x65427b82:
+            return "privacyValueAllowAll"
+        case 0xb8905fb2:
+            return "privacyValueAllowUsers"
+        case 0xf888fa1a:
+            return "privacyValueDisallowContacts"
+        case 0x8b73e763:
+            return "privacyValueDisallowAll"
+        case 0xe4621141:
+            return "privacyValueDisallowUsers"
+        case 0x6b134e8e:
+            return "privacyValueAllowChatParticipants"
+        case 0x41c87565:
+            return "privacyValueDisallowChatParticipants"
+        case 0xf7e8d89b:
+            return "privacyValueAllowCloseFriends"
+        case 0xece9814b:
+            return "privacyValueAllowPremium"
+        case 0x21461b5d:
+            return "privacyValueAllowBots"
+        case 0xf6a5f82f:
+            return "privacyValueDisallowBots"
+        case 0x50a04e45:
+            return "account.privacyRules"
+        case 0xb8d0afdf:
+            return "accountDaysTTL"
+        case 0x6c37c15c:
+            return "documentAttributeImageSize"
+        case 0x11b58939:
+            return "documentAttributeAnimated"
+        case 0x6319d612:
+            return "documentAttributeSticker"
+        case 0x43c57c48:
+            return "documentAttributeVideo"
+        case 0x9852f9c6:
+            return "documentAttributeAudio"
+        case 0x15590068:
+            return "documentAttributeFilename"
+        case 0x9801d2f7:
+            return "documentAttributeHasStickers"
+        case 0xfd149899:
+            return "documentAttributeCustomEmoji"
+        case 0xf1749a22:
+            return "messages.stickersNotModified"
+        case 0x30a6ec7e:
+            return "messages.stickers"
+        case 0x12b299d4:
+            return "stickerPack"
+        case 0xe86602c3:
+            return "messages.allStickersNotModified"
+        case 0xcdbbcebb:
+            return "messages.allStickers"
+        case 0x84d19185:
+            return "messages.affectedMessages"
+        case 0x211a1788:
+            return "webPageEmpty"
+        case 0xb0d13e47:
+            return "webPagePending"
+        case 0xe89c45b2:
+            return "webPage"
+        case 0x7311ca11:
+            return "webPageNotModified"
+        case 0xad01d61d:
+            return "authorization"
+        case 0x4bff8ea0:
+            return "account.authorizations"
+        case 0x957b50fb:
+            return "account.password"
+        case 0x9a5c33e5:
+            return "account.passwordSettings"
+        case 0xc23727c9:
+            return "account.passwordInputSettings"
+        case 0x137948a5:
+            return "auth.passwordRecovery"
+        case 0xa384b779:
+            return "receivedNotifyMessage"
+        case 0xa22cbd96:
+            return "chatInviteExported"
+        case 0xed107ab7:
+            return "chatInvitePublicJoinRequests"
+        case 0x5a686d7c:
+            return "chatInviteAlready"
+        case 0x5c9d3702:
+            return "chatInvite"
+        case 0x61695cb0:
+            return "chatInvitePeek"
+        case 0xffb62b95:
+            return "inputStickerSetEmpty"
+        case 0x9de7a269:
+            return "inputStickerSetID"
+        case 0x861cc8a0:
+            return "inputStickerSetShortName"
+        case 0x028703c8:
+            return "inputStickerSetAnimatedEmoji"
+        case 0xe67f520e:
+            return "inputStickerSetDice"
+        case 0x0cde3739:
+            return "inputStickerSetAnimatedEmojiAnimations"
+        case 0xc88b3b02:
+            return "inputStickerSetPremiumGifts"
+        case 0x04c4d4ce:
+            return "inputStickerSetEmojiGenericAnimations"
+        case 0x29d0f5ee:
+            return "inputStickerSetEmojiDefaultStatuses"
+        case 0x44c1f8e9:
+            return "inputStickerSetEmojiDefaultTopicIcons"
+        case 0x49748553:
+            return "inputStickerSetEmojiChannelDefaultStatuses"
+        case 0x1cf671a0:
+            return "inputStickerSetTonGifts"
+        default:
+            return nil
+        }
+    }
+
+    private static func namePart3(of id: UInt32) -> String? {
+        switch id {
+        case 0x2dd14edc:
+            return "stickerSet"
+        case 0x6e153f16:
+            return "messages.stickerSet"
+        case 0xd3f924eb:
+            return "messages.stickerSetNotModified"
+        case 0x9852d6d2:
+            return "botCommand"
+        case 0x4d8a0299:
+            return "botInfo"
+        case 0x2f67a72f:
+            return "keyboardButton"
+        case 0x77608b83:
+            return "keyboardButtonRow"
+        case 0xa03e5b85:
+            return "replyKeyboardHide"
+        case 0x86b40b08:
+            return "replyKeyboardForceReply"
+        case 0x85dd99d1:
+            return "replyKeyboardMarkup"
+        case 0xb2b15770:
+            return "replyInlineMarkup"
+        case 0xbb92ba95:
+            return "messageEntityUnknown"
+        case 0xfa04579d:
+            return "messageEntityMention"
+        case 0x6f635b0d:
+            return "messageEntityHashtag"
+        case 0x6cef8ac7:
+            return "messageEntityBotCommand"
+        case 0x6ed02538:
+            return "messageEntityUrl"
+        case 0x64e475c2:
+            return "messageEntityEmail"
+        case 0xbd610bc9:
+            return "messageEntityBold"
+        case 0x826f8b60:
+            return "messageEntityItalic"
+        case 0x28a20571:
+            return "messageEntityCode"
+        case 0x73924be0:
+            return "messageEntityPre"
+        case 0x76a6d327:
+            return "messageEntityTextUrl"
+        case 0xdc7b1140:
+            return "messageEntityMentionName"
+        case 0x208e68c9:
+            return "inputMessageEntityMentionName"
+        case 0x9b69e34b:
+            return "messageEntityPhone"
+        case 0x4c4e743f:
+            return "messageEntityCashtag"
+        case 0x9c4e7e8b:
+            return "messageEntityUnderline"
+        case 0xbf0693d4:
+            return "messageEntityStrike"
+        case 0x761e6af4:
+            return "messageEntityBankCard"
+        case 0x32ca960f:
+            return "messageEntitySpoiler"
+        case 0xc8cf05f8:
+            return "messageEntityCustomEmoji"
+        case 0xf1ccaaac:
+            return "messageEntityBlockquote"
+        case 0x904ac7c7:
+            return "messageEntityFormattedDate"
+        case 0x71777116:
+            return "messageEntityDiffInsert"
+        case 0xc6c1e5a7:
+            return "messageEntityDiffReplace"
+        case 0x0652c1c5:
+            return "messageEntityDiffDelete"
+        case 0xee8c1e86:
+            return "inputChannelEmpty"
+        case 0xf35aec28:
+            return "inputChannel"
+        case 0x5b934f9d:
+            return "inputChannelFromMessage"
+        case 0x7f077ad9:
+            return "contacts.resolvedPeer"
+        case 0x0ae30253:
+            return "messageRange"
+        case 0x3e11affb:
+            return "updates.channelDifferenceEmpty"
+        case 0xa4bcc6fe:
+            return "updates.channelDifferenceTooLong"
+        case 0x2064674e:
+            return "updates.channelDifference"
+        case 0x94d42ee7:
+            return "channelMessagesFilterEmpty"
+        case 0xcd77d957:
+            return "channelMessagesFilter"
+        case 0x1bd54456:
+            return "channelParticipant"
+        case 0xa9478a1a:
+            return "channelParticipantSelf"
+        case 0x2fe601d3:
+            return "channelParticipantCreator"
+        case 0x34c3bb53:
+            return "channelParticipantAdmin"
+        case 0xd5f0ad91:
+            return "channelParticipantBanned"
+        case 0x1b03f006:
+            return "channelParticipantLeft"
+        case 0xde3f3c79:
+            return "channelParticipantsRecent"
+        case 0xb4608969:
+            return "channelParticipantsAdmins"
+        case 0xa3b54985:
+            return "channelParticipantsKicked"
+        case 0xb0d1865b:
+            return "channelParticipantsBots"
+        case 0x1427a5e1:
+            return "channelParticipantsBanned"
+        case 0x0656ac4b:
+            return "channelParticipantsSearch"
+        case 0xbb6ae88d:
+            return "channelParticipantsContacts"
+        case 0xe04b5ceb:
+            return "channelParticipantsMentions"
+        case 0x9ab0feaf:
+            return "channels.channelParticipants"
+        case 0xf0173fe9:
+            return "channels.channelParticipantsNotModified"
+        case 0xdfb80317:
+            return "channels.channelParticipant"
+        case 0x780a0310:
+            return "help.termsOfService"
+        case 0xe8025ca2:
+            return "messages.savedGifsNotModified"
+        case 0x84a02a0d:
+            return "messages.savedGifs"
+        case 0x3380c786:
+            return "inputBotInlineMessageMediaAuto"
+        case 0x3dcd7a87:
+            return "inputBotInlineMessageText"
+        case 0x96929a85:
+            return "inputBotInlineMessageMediaGeo"
+        case 0x417bbf11:
+            return "inputBotInlineMessageMediaVenue"
+        case 0xa6edbffd:
+            return "inputBotInlineMessageMediaContact"
+        case 0x4b425864:
+            return "inputBotInlineMessageGame"
+        case 0xd7e78225:
+            return "inputBotInlineMessageMediaInvoice"
+        case 0xbddcc510:
+            return "inputBotInlineMessageMediaWebPage"
+        case 0xb43df56c:
+            return "inputBotInlineMessageRichMessage"
+        case 0x88bf9319:
+            return "inputBotInlineResult"
+        case 0xa8d864a7:
+            return "inputBotInlineResultPhoto"
+        case 0xfff8fdc4:
+            return "inputBotInlineResultDocument"
+        case 0x4fa417f2:
+            return "inputBotInlineResultGame"
+        case 0x764cf810:
+            return "botInlineMessageMediaAuto"
+        case 0x8c7f65e2:
+            return "botInlineMessageText"
+        case 0x051846fd:
+            return "botInlineMessageMediaGeo"
+        case 0x8a86659c:
+            return "botInlineMessageMediaVenue"
+        case 0x18d1cdc2:
+            return "botInlineMessageMediaContact"
+        case 0x354a9b09:
+            return "botInlineMessageMediaInvoice"
+        case 0x809ad9a6:
+            return "botInlineMessageMediaWebPage"
+        case 0x0a617e7b:
+            return "botInlineMessageRichMessage"
+        case 0x11965f3a:
+            return "botInlineResult"
+        case 0x17db940b:
+            return "botInlineMediaResult"
+        case 0xe021f2f6:
+            return "messages.botResults"
+        case 0x5dab1af4:
+            return "exportedMessageLink"
+        case 0x4e4df4bb:
+            return "messageFwdHeader"
+        case 0x72a3158c:
+            return "auth.codeTypeSms"
+        case 0x741cd3e3:
+            return "auth.codeTypeCall"
+        case 0x226ccefb:
+            return "auth.codeTypeFlashCall"
+        case 0xd61ad6ee:
+            return "auth.codeTypeMissedCall"
+        case 0x06ed998c:
+            return "auth.codeTypeFragmentSms"
+        case 0x3dbb5986:
+            return "auth.sentCodeTypeApp"
+        case 0xc000bba2:
+            return "auth.sentCodeTypeSms"
+        case 0x5353e5a7:
+            return "auth.sentCodeTypeCall"
+        case 0xab03c6d9:
+            return "auth.sentCodeTypeFlashCall"
+        case 0x82006484:
+            return "auth.sentCodeTypeMissedCall"
+        case 0xf450f59b:
+            return "auth.sentCodeTypeEmailCode"
+        case 0xa5491dea:
+            return "auth.sentCodeTypeSetUpEmailRequired"
+        case 0xd9565c39:
+            return "auth.sentCodeTypeFragmentSms"
+        case 0x009fd736:
+            return "auth.sentCodeTypeFirebaseSms"
+        case 0xa416ac81:
+            return "auth.sentCodeTypeSmsWord"
+        case 0xb37794af:
+            return "auth.sentCodeTypeSmsPhrase"
+        case 0x36585ea4:
+            return "messages.botCallbackAnswer"
+        case 0x26b5dde6:
+            return "messages.messageEditData"
+        case 0x890c3d89:
+            return "inputBotInlineMessageID"
+        case 0xb6d915d7:
+            return "inputBotInlineMessageID64"
+        case 0x3c20629f:
+            return "inlineBotSwitchPM"
+        case 0x3371c354:
+            return "messages.peerDialogs"
+        case 0xedcdc05b:
+            return "topPeer"
+        case 0xab661b5b:
+            return "topPeerCategoryBotsPM"
+        case 0x148677e2:
+            return "topPeerCategoryBotsInline"
+        case 0x0637b7ed:
+            return "topPeerCategoryCorrespondents"
+        case 0xbd17a14a:
+            return "topPeerCategoryGroups"
+        case 0x161d9628:
+            return "topPeerCategoryChannels"
+        case 0x1e76a78c:
+            return "topPeerCategoryPhoneCalls"
+        case 0xa8406ca9:
+            return "topPeerCategoryForwardUsers"
+        case 0xfbeec0f0:
+            return "topPeerCategoryForwardChats"
+        case 0xfd9e7bec:
+            return "topPeerCategoryBotsApp"
+        case 0x6c24f3dd:
+            return "topPeerCategoryBotsGuestChat"
+        case 0xfb834291:
+            return "topPeerCategoryPeers"
+        case 0xde266ef5:
+            return "contacts.topPeersNotModified"
+        case 0x70b772a8:
+            return "contacts.topPeers"
+        case 0xb52c939d:
+            return "contacts.topPeersDisabled"
+        case 0x1b0c841a:
+            return "draftMessageEmpty"
+        case 0x60fe3294:
+            return "draftMessage"
+        case 0xc6dc0c66:
+            return "messages.featuredStickersNotModified"
+        case 0xbe382906:
+            return "messages.featuredStickers"
+        case 0x0b17f890:
+            return "messages.recentStickersNotModified"
+        case 0x88d37c56:
+            return "messages.recentStickers"
+        case 0x4fcba9c8:
+            return "messages.archivedStickers"
+        case 0x38641628:
+            return "messages.stickerSetInstallResultSuccess"
+        case 0x35e410a8:
+            return "messages.stickerSetInstallResultArchive"
+        case 0x6410a5d2:
+            return "stickerSetCovered"
+        case 0x3407e51b:
+            return "stickerSetMultiCovered"
+        case 0x40d13c0e:
+            return "stickerSetFullCovered"
+        case 0x77b15d1c:
+            return "stickerSetNoCovered"
+        case 0xaed6dbb2:
+            return "maskCoords"
+        case 0x4a992157:
+            return "inputStickeredMediaPhoto"
+        case 0x0438865b:
+            return "inputStickeredMediaDocument"
+        case 0xbdf9653b:
+            return "game"
+        case 0x032c3e77:
+            return "inputGameID"
+        case 0xc331e80a:
+            return "inputGameShortName"
+        case 0x73a379eb:
+            return "highScore"
+        case 0x9a3bfd99:
+            return "messages.highScores"
+        case 0xdc3d824f:
+            return "textEmpty"
+        case 0x744694e0:
+            return "textPlain"
+        case 0x6724abc4:
+            return "textBold"
+        case 0xd912a59c:
+            return "textItalic"
+        case 0xc12622c4:
+            return "textUnderline"
+        case 0x9bf8bb95:
+            return "textStrike"
+        case 0x6c3f19b9:
+            return "textFixed"
+        case 0x3c2884c1:
+            return "textUrl"
+        case 0xde5a0dd6:
+            return "textEmail"
+        case 0x7e6260d7:
+            return "textConcat"
+        case 0xed6a8504:
+            return "textSubscript"
+        case 0xc7fb5e01:
+            return "textSuperscript"
+        case 0x034b8621:
+            return "textMarked"
+        case 0x1ccb966a:
+            return "textPhone"
+        case 0x081ccf4f:
+            return "textImage"
+        case 0x35553762:
+            return "textAnchor"
+        case 0x9d2eac97:
+            return "textMath"
+        case 0xa26156c0:
+            return "textCustomEmoji"
+        case 0x4c2a5d62:
+            return "textSpoiler"
+        case 0xcd24cf44:
+            return "textMention"
+        case 0x519524ea:
+            return "textHashtag"
+        case 0x02ff29d3:
+            return "textBotCommand"
+        case 0x7b9e1801:
+            return "textCashtag"
+        case 0xac6a83aa:
+            return "textAutoUrl"
+        case 0xc556a45d:
+            return "textAutoEmail"
+        case 0x24c26789:
+            return "textAutoPhone"
+        case 0xb956812d:
+            return "textBankCard"
+        case 0x01a9fbfc:
+            return "textMentionName"
+        case 0xa5b45e2b:
+            return "textDate"
+        case 0x9686cb50:
+            return "textDiff"
+        case 0xafc79cd6:
+            return "textButton"
+        case 0x13567e8a:
+            return "pageBlockUnsupported"
+        case 0x70abc3fd:
+            return "pageBlockTitle"
+        case 0x8ffa9a1f:
+            return "pageBlockSubtitle"
+        case 0xbaafe5e0:
+            return "pageBlockAuthorDate"
+        case 0xbfd064ec:
+            return "pageBlockHeader"
+        case 0xf12bb6e1:
+            return "pageBlockSubheader"
+        case 0x467a0766:
+            return "pageBlockParagraph"
+        case 0xc070d93e:
+            return "pageBlockPreformatted"
+        case 0x48870999:
+            return "pageBlockFooter"
+        case 0xdb20b188:
+            return "pageBlockDivider"
+        case 0xce0d37b0:
+            return "pageBlockAnchor"
+        case 0xe4e88011:
+            return "pageBlockList"
+        case 0x66d1670b:
+            return "pageBlockBlockquote"
+        case 0x4f4456d3:
+            return "pageBlockPullquote"
+        case 0x1759c560:
+            return "pageBlockPhoto"
+        case 0x7c8fe7b6:
+            return "pageBlockVideo"
+        case 0x39f23300:
+            return "pageBlockCover"
+        case 0xa8718dc5:
+            return "pageBlockEmbed"
+        case 0xf259a80b:
+            return "pageBlockEmbedPost"
+        default:
+            return nil
+        }
+    }
+
+    private static func namePart4(of id: UInt32) -> String? {
+        switch id {
+        case 0x65a0fa4d:
+            return "pageBlockCollage"
+        case 0x031f9590:
+            return "pageBlockSlideshow"
+        case 0xef1751b5:
+            return "pageBlockChannel"
+        case 0x804361ea:
+            return "pageBlockAudio"
+        case 0x1e148390:
+            return "pageBlockKicker"
+        case 0xbf4dea82:
+            return "pageBlockTable"
+        case 0x1fd6f6c1:
+            return "pageBlockOrderedList"
+        case 0x76768bed:
+            return "pageBlockDetails"
+        case 0x16115a96:
+            return "pageBlockRelatedArticles"
+        case 0xa44f3ef6:
+            return "pageBlockMap"
+        case 0xbaff072f:
+            return "pageBlockHeading1"
+        case 0x096b2aec:
+            return "pageBlockHeading2"
+        case 0x67e731ad:
+            return "pageBlockHeading3"
+        case 0xb532772b:
+            return "pageBlockHeading4"
+        case 0xdbbe6c6a:
+            return "pageBlockHeading5"
+        case 0x682a41a9:
+            return "pageBlockHeading6"
+        case 0x59080c20:
+            return "pageBlockMath"
+        case 0x3c29a3e2:
+            return "pageBlockThinking"
+        case 0x574b617f:
+            return "inputPageBlockMap"
+        case 0x0e6e47c4:
+            return "pageBlockBlockquoteBlocks"
+        case 0x6d640318:
+            return "pageBlockButtonRow"
+        case 0x38fa3ba3:
+            return "pageBlockDocument"
+        case 0x85e42301:
+            return "phoneCallDiscardReasonMissed"
+        case 0xe095c1a0:
+            return "phoneCallDiscardReasonDisconnect"
+        case 0x57adc690:
+            return "phoneCallDiscardReasonHangup"
+        case 0xfaf7e8c9:
+            return "phoneCallDiscardReasonBusy"
+        case 0x9fbbf1f7:
+            return "phoneCallDiscardReasonMigrateConferenceCall"
+        case 0x7d748d04:
+            return "dataJSON"
+        case 0xcb296bf8:
+            return "labeledPrice"
+        case 0x049ee584:
+            return "invoice"
+        case 0xea02c27e:
+            return "paymentCharge"
+        case 0x1e8caaeb:
+            return "postAddress"
+        case 0x909c3f94:
+            return "paymentRequestedInfo"
+        case 0xcdc27a1f:
+            return "paymentSavedCredentialsCard"
+        case 0x1c570ed1:
+            return "webDocument"
+        case 0xf9c8bcc6:
+            return "webDocumentNoProxy"
+        case 0x9bed434d:
+            return "inputWebDocument"
+        case 0xc239d686:
+            return "inputWebFileLocation"
+        case 0x9f2221c9:
+            return "inputWebFileGeoPointLocation"
+        case 0xf46fe924:
+            return "inputWebFileAudioAlbumThumbLocation"
+        case 0x21e753bc:
+            return "upload.webFile"
+        case 0xa0058751:
+            return "payments.paymentForm"
+        case 0x7bf6b15c:
+            return "payments.paymentFormStars"
+        case 0xb425cfe1:
+            return "payments.paymentFormStarGift"
+        case 0xd1451883:
+            return "payments.validatedRequestedInfo"
+        case 0x4e5f810d:
+            return "payments.paymentResult"
+        case 0xd8411139:
+            return "payments.paymentVerificationNeeded"
+        case 0x70c4fe03:
+            return "payments.paymentReceipt"
+        case 0xdabbf83a:
+            return "payments.paymentReceiptStars"
+        case 0xfb8fe43c:
+            return "payments.savedInfo"
+        case 0xc10eb2cf:
+            return "inputPaymentCredentialsSaved"
+        case 0x3417d728:
+            return "inputPaymentCredentials"
+        case 0x0aa1c39f:
+            return "inputPaymentCredentialsApplePay"
+        case 0x8ac32801:
+            return "inputPaymentCredentialsGooglePay"
+        case 0xdb64fd34:
+            return "account.tmpPassword"
+        case 0xb6213cdf:
+            return "shippingOption"
+        case 0x32da9e9c:
+            return "inputStickerSetItem"
+        case 0x1e36fded:
+            return "inputPhoneCall"
+        case 0x5366c915:
+            return "phoneCallEmpty"
+        case 0xc5226f17:
+            return "phoneCallWaiting"
+        case 0x14b0ed0c:
+            return "phoneCallRequested"
+        case 0x3660c311:
+            return "phoneCallAccepted"
+        case 0x30535af5:
+            return "phoneCall"
+        case 0x50ca4de1:
+            return "phoneCallDiscarded"
+        case 0x9cc123c7:
+            return "phoneConnection"
+        case 0x635fe375:
+            return "phoneConnectionWebrtc"
+        case 0xfc878fc8:
+            return "phoneCallProtocol"
+        case 0xec82e140:
+            return "phone.phoneCall"
+        case 0xeea8e46e:
+            return "upload.cdnFileReuploadNeeded"
+        case 0xa99fca4f:
+            return "upload.cdnFile"
+        case 0xc982eaba:
+            return "cdnPublicKey"
+        case 0x5725e40a:
+            return "cdnConfig"
+        case 0xcad181f6:
+            return "langPackString"
+        case 0x6c47ac9f:
+            return "langPackStringPluralized"
+        case 0x2979eeb2:
+            return "langPackStringDeleted"
+        case 0xf385c1f6:
+            return "langPackDifference"
+        case 0xeeca5ce3:
+            return "langPackLanguage"
+        case 0xe6dfb825:
+            return "channelAdminLogEventActionChangeTitle"
+        case 0x55188a2e:
+            return "channelAdminLogEventActionChangeAbout"
+        case 0x6a4afc38:
+            return "channelAdminLogEventActionChangeUsername"
+        case 0x434bd2af:
+            return "channelAdminLogEventActionChangePhoto"
+        case 0x1b7907ae:
+            return "channelAdminLogEventActionToggleInvites"
+        case 0x26ae0971:
+            return "channelAdminLogEventActionToggleSignatures"
+        case 0xe9e82c18:
+            return "channelAdminLogEventActionUpdatePinned"
+        case 0x709b2405:
+            return "channelAdminLogEventActionEditMessage"
+        case 0x42e047bb:
+            return "channelAdminLogEventActionDeleteMessage"
+        case 0x183040d3:
+            return "channelAdminLogEventActionParticipantJoin"
+        case 0xf89777f2:
+            return "channelAdminLogEventActionParticipantLeave"
+        case 0xe31c34d8:
+            return "channelAdminLogEventActionParticipantInvite"
+        case 0xe6d83d7e:
+            return "channelAdminLogEventActionParticipantToggleBan"
+        case 0xd5676710:
+            return "channelAdminLogEventActionParticipantToggleAdmin"
+        case 0xb1c3caa7:
+            return "channelAdminLogEventActionChangeStickerSet"
+        case 0x5f5c95f1:
+            return "channelAdminLogEventActionTogglePreHistoryHidden"
+        case 0x2df5fc0a:
+            return "channelAdminLogEventActionDefaultBannedRights"
+        case 0x8f079643:
+            return "channelAdminLogEventActionStopPoll"
+        case 0x050c7ac8:
+            return "channelAdminLogEventActionChangeLinkedChat"
+        case 0x0e6b76ae:
+            return "channelAdminLogEventActionChangeLocation"
+        case 0x53909779:
+            return "channelAdminLogEventActionToggleSlowMode"
+        case 0x23209745:
+            return "channelAdminLogEventActionStartGroupCall"
+        case 0xdb9f9140:
+            return "channelAdminLogEventActionDiscardGroupCall"
+        case 0xf92424d2:
+            return "channelAdminLogEventActionParticipantMute"
+        case 0xe64429c0:
+            return "channelAdminLogEventActionParticipantUnmute"
+        case 0x56d6a247:
+            return "channelAdminLogEventActionToggleGroupCallSetting"
+        case 0xfe9fc158:
+            return "channelAdminLogEventActionParticipantJoinByInvite"
+        case 0x5a50fca4:
+            return "channelAdminLogEventActionExportedInviteDelete"
+        case 0x410a134e:
+            return "channelAdminLogEventActionExportedInviteRevoke"
+        case 0xe90ebb59:
+            return "channelAdminLogEventActionExportedInviteEdit"
+        case 0x3e7f6847:
+            return "channelAdminLogEventActionParticipantVolume"
+        case 0x6e941a38:
+            return "channelAdminLogEventActionChangeHistoryTTL"
+        case 0xafb6144a:
+            return "channelAdminLogEventActionParticipantJoinByRequest"
+        case 0xcb2ac766:
+            return "channelAdminLogEventActionToggleNoForwards"
+        case 0x278f2868:
+            return "channelAdminLogEventActionSendMessage"
+        case 0xbe4e0ef8:
+            return "channelAdminLogEventActionChangeAvailableReactions"
+        case 0xf04fb3a9:
+            return "channelAdminLogEventActionChangeUsernames"
+        case 0x02cc6383:
+            return "channelAdminLogEventActionToggleForum"
+        case 0x58707d28:
+            return "channelAdminLogEventActionCreateTopic"
+        case 0xf06fe208:
+            return "channelAdminLogEventActionEditTopic"
+        case 0xae168909:
+            return "channelAdminLogEventActionDeleteTopic"
+        case 0x5d8d353b:
+            return "channelAdminLogEventActionPinTopic"
+        case 0x64f36dfc:
+            return "channelAdminLogEventActionToggleAntiSpam"
+        case 0x5796e780:
+            return "channelAdminLogEventActionChangePeerColor"
+        case 0x5e477b25:
+            return "channelAdminLogEventActionChangeProfilePeerColor"
+        case 0x31bb5d52:
+            return "channelAdminLogEventActionChangeWallpaper"
+        case 0x3ea9feb1:
+            return "channelAdminLogEventActionChangeEmojiStatus"
+        case 0x46d840ab:
+            return "channelAdminLogEventActionChangeEmojiStickerSet"
+        case 0x60a79c79:
+            return "channelAdminLogEventActionToggleSignatureProfiles"
+        case 0x64642db3:
+            return "channelAdminLogEventActionParticipantSubExtend"
+        case 0xc517f77e:
+            return "channelAdminLogEventActionToggleAutotranslation"
+        case 0x5806b4ec:
+            return "channelAdminLogEventActionParticipantEditRank"
+        case 0x1fad68cd:
+            return "channelAdminLogEvent"
+        case 0xed8af74d:
+            return "channels.adminLogResults"
+        case 0xea107ae4:
+            return "channelAdminLogEventsFilter"
+        case 0x5ce14175:
+            return "popularContact"
+        case 0x9e8fa6d3:
+            return "messages.favedStickersNotModified"
+        case 0x2cb51097:
+            return "messages.favedStickers"
+        case 0x46e1d13d:
+            return "recentMeUrlUnknown"
+        case 0xb92c09e2:
+            return "recentMeUrlUser"
+        case 0xb2da71d2:
+            return "recentMeUrlChat"
+        case 0xeb49081d:
+            return "recentMeUrlChatInvite"
+        case 0xbc0a57dc:
+            return "recentMeUrlStickerSet"
+        case 0x0e0310d7:
+            return "help.recentMeUrls"
+        case 0x1cc6e91f:
+            return "inputSingleMedia"
+        case 0xa6f8f452:
+            return "webAuthorization"
+        case 0xed56c9fc:
+            return "account.webAuthorizations"
+        case 0xa676a322:
+            return "inputMessageID"
+        case 0xbad88395:
+            return "inputMessageReplyTo"
+        case 0x86872538:
+            return "inputMessagePinned"
+        case 0xacfa1a7e:
+            return "inputMessageCallbackQuery"
+        case 0xfcaafeb7:
+            return "inputDialogPeer"
+        case 0x64600527:
+            return "inputDialogPeerFolder"
+        case 0x69ef72c4:
+            return "inputDialogPeerCommunity"
+        case 0xe56dbf05:
+            return "dialogPeer"
+        case 0x514519e2:
+            return "dialogPeerFolder"
+        case 0x2f65c8e4:
+            return "dialogPeerCommunity"
+        case 0x0d54b65d:
+            return "messages.foundStickerSetsNotModified"
+        case 0x8af09dd2:
+            return "messages.foundStickerSets"
+        case 0xf39b035c:
+            return "fileHash"
+        case 0x75588b3f:
+            return "inputClientProxy"
+        case 0xe3309f7f:
+            return "help.termsOfServiceUpdateEmpty"
+        case 0x28ecf961:
+            return "help.termsOfServiceUpdate"
+        case 0x3334b0f0:
+            return "inputSecureFileUploaded"
+        case 0x5367e5be:
+            return "inputSecureFile"
+        case 0x64199744:
+            return "secureFileEmpty"
+        case 0x7d09c27e:
+            return "secureFile"
+        case 0x8aeabec3:
+            return "secureData"
+        case 0x7d6099dd:
+            return "securePlainPhone"
+        case 0x21ec5a5f:
+            return "securePlainEmail"
+        case 0x9d2a81e3:
+            return "secureValueTypePersonalDetails"
+        case 0x3dac6a00:
+            return "secureValueTypePassport"
+        case 0x06e425c4:
+            return "secureValueTypeDriverLicense"
+        case 0xa0d0744b:
+            return "secureValueTypeIdentityCard"
+        case 0x99a48f23:
+            return "secureValueTypeInternalPassport"
+        case 0xcbe31e26:
+            return "secureValueTypeAddress"
+        case 0xfc36954e:
+            return "secureValueTypeUtilityBill"
+        case 0x89137c0d:
+            return "secureValueTypeBankStatement"
+        case 0x8b883488:
+            return "secureValueTypeRentalAgreement"
+        case 0x99e3806a:
+            return "secureValueTypePassportRegistration"
+        case 0xea02ec33:
+            return "secureValueTypeTemporaryRegistration"
+        case 0xb320aadb:
+            return "secureValueTypePhone"
+        case 0x8e3ca7ee:
+            return "secureValueTypeEmail"
+        case 0x187fa0ca:
+            return "secureValue"
+        case 0xdb21d0a7:
+            return "inputSecureValue"
+        case 0xed1ecdb0:
+            return "secureValueHash"
+        case 0xe8a40bd9:
+            return "secureValueErrorData"
+        case 0x00be3dfa:
+            return "secureValueErrorFrontSide"
+        case 0x868a2aa5:
+            return "secureValueErrorReverseSide"
+        case 0xe537ced6:
+            return "secureValueErrorSelfie"
+        case 0x7a700873:
+            return "secureValueErrorFile"
+        case 0x666220e9:
+            return "secureValueErrorFiles"
+        case 0x869d758f:
+            return "secureValueError"
+        case 0xa1144770:
+            return "secureValueErrorTranslationFile"
+        case 0x34636dd8:
+            return "secureValueErrorTranslationFiles"
+        case 0x33f0ea47:
+            return "secureCredentialsEncrypted"
+        case 0xad2e1cd8:
+            return "account.authorizationForm"
+        case 0x811f854f:
+            return "account.sentEmailCode"
+        case 0x66afa166:
+            return "help.deepLinkInfoEmpty"
+        case 0x6a4ee832:
+            return "help.deepLinkInfo"
+        case 0x1142bd56:
+            return "savedPhoneContact"
+        case 0x4dba4501:
+            return "account.takeout"
+        case 0xd45ab096:
+            return "passwordKdfAlgoUnknown"
+        default:
+            return nil
+        }
+    }
+
+    private static func namePart5(of id: UInt32) -> String? {
+        switch id {
+        case 0x3a912d4a:
+            return "passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow"
+        case 0x004a8537:
+            return "securePasswordKdfAlgoUnknown"
+        case 0xbbf2dda0:
+            return "securePasswordKdfAlgoPBKDF2HMACSHA512iter100000"
+        case 0x86471d92:
+            return "securePasswordKdfAlgoSHA512"
+        case 0x1527bcac:
+            return "secureSecretSettings"
+        case 0x9880f658:
+            return "inputCheckPasswordEmpty"
+        case 0xd27ff082:
+            return "inputCheckPasswordSRP"
+        case 0x829d99da:
+            return "secureRequiredType"
+        case 0x027477b4:
+            return "secureRequiredTypeOneOf"
+        case 0xbfb9f457:
+            return "help.passportConfigNotModified"
+        case 0xa098d6af:
+            return "help.passportConfig"
+        case 0x1d1b1245:
+            return "inputAppEvent"
+        case 0xc0de1bd9:
+            return "jsonObjectValue"
+        case 0x3f6d7b68:
+            return "jsonNull"
+        case 0xc7345e6a:
+            return "jsonBool"
+        case 0x2be0dfa4:
+            return "jsonNumber"
+        case 0xb71e767a:
+            return "jsonString"
+        case 0xf7444763:
+            return "jsonArray"
+        case 0x99c1d49d:
+            return "jsonObject"
+        case 0x34566b6a:
+            return "pageTableCell"
+        case 0xe0c0c5e5:
+            return "pageTableRow"
+        case 0x6f747657:
+            return "pageCaption"
+        case 0x2f58683c:
+            return "pageListItemText"
+        case 0x63ca67aa:
+            return "pageListItemBlocks"
+        case 0x15031189:
+            return "pageListOrderedItemText"
+        case 0x8ff2d5f0:
+            return "pageListOrderedItemBlocks"
+        case 0xb390dc08:
+            return "pageRelatedArticle"
+        case 0x98657f0d:
+            return "page"
+        case 0x8c05f1c9:
+            return "help.supportName"
+        case 0xf3ae2eed:
+            return "help.userInfoEmpty"
+        case 0x01eb3758:
+            return "help.userInfo"
+        case 0x4b7d786a:
+            return "pollAnswer"
+        case 0x199fed96:
+            return "inputPollAnswer"
+        case 0x966e2dbf:
+            return "poll"
+        case 0x3645230a:
+            return "pollAnswerVoters"
+        case 0xba7bb15e:
+            return "pollResults"
+        case 0xf041e250:
+            return "chatOnlines"
+        case 0x47a971e0:
+            return "statsURL"
+        case 0x5fb224d5:
+            return "chatAdminRights"
+        case 0x9f120418:
+            return "chatBannedRights"
+        case 0xe630b979:
+            return "inputWallPaper"
+        case 0x72091c80:
+            return "inputWallPaperSlug"
+        case 0x967a462e:
+            return "inputWallPaperNoFile"
+        case 0x1c199183:
+            return "account.wallPapersNotModified"
+        case 0xcdc3858c:
+            return "account.wallPapers"
+        case 0xad253d78:
+            return "codeSettings"
+        case 0x372efcd0:
+            return "wallPaperSettings"
+        case 0xbaa57628:
+            return "autoDownloadSettings"
+        case 0x63cacf26:
+            return "account.autoDownloadSettings"
+        case 0xd5b3b9f9:
+            return "emojiKeyword"
+        case 0x236df622:
+            return "emojiKeywordDeleted"
+        case 0x5cc761bd:
+            return "emojiKeywordsDifference"
+        case 0xa575739d:
+            return "emojiURL"
+        case 0xb3fb5361:
+            return "emojiLanguage"
+        case 0xff544e65:
+            return "folder"
+        case 0xfbd2c296:
+            return "inputFolderPeer"
+        case 0xe9baa668:
+            return "folderPeer"
+        case 0xe844ebff:
+            return "messages.searchCounter"
+        case 0x3cd623ec:
+            return "urlAuthResultRequest"
+        case 0x623a8fa0:
+            return "urlAuthResultAccepted"
+        case 0xa9d6db1f:
+            return "urlAuthResultDefault"
+        case 0xbfb5ad8b:
+            return "channelLocationEmpty"
+        case 0x209b82db:
+            return "channelLocation"
+        case 0xca461b5d:
+            return "peerLocated"
+        case 0xf8ec284b:
+            return "peerSelfLocated"
+        case 0xd072acb4:
+            return "restrictionReason"
+        case 0x3c5693e9:
+            return "inputTheme"
+        case 0xf5890df1:
+            return "inputThemeSlug"
+        case 0xa00e67d6:
+            return "theme"
+        case 0xf41eb622:
+            return "account.themesNotModified"
+        case 0x9a3d8c6d:
+            return "account.themes"
+        case 0x629f1980:
+            return "auth.loginToken"
+        case 0x068e9916:
+            return "auth.loginTokenMigrateTo"
+        case 0x390d5c5e:
+            return "auth.loginTokenSuccess"
+        case 0x57e28221:
+            return "account.contentSettings"
+        case 0xa927fec5:
+            return "messages.inactiveChats"
+        case 0xc3a12462:
+            return "baseThemeClassic"
+        case 0xfbd81688:
+            return "baseThemeDay"
+        case 0xb7b31ea8:
+            return "baseThemeNight"
+        case 0x6d5f77ee:
+            return "baseThemeTinted"
+        case 0x5b11125a:
+            return "baseThemeArctic"
+        case 0x8fde504f:
+            return "inputThemeSettings"
+        case 0xfa58b6d4:
+            return "themeSettings"
+        case 0x54b56617:
+            return "webPageAttributeTheme"
+        case 0x2e94c3e7:
+            return "webPageAttributeStory"
+        case 0x50cc03d3:
+            return "webPageAttributeStickerSet"
+        case 0xcf6f6db8:
+            return "webPageAttributeUniqueStarGift"
+        case 0x31cad303:
+            return "webPageAttributeStarGiftCollection"
+        case 0x01c641c2:
+            return "webPageAttributeStarGiftAuction"
+        case 0x7781fe18:
+            return "webPageAttributeAiComposeTone"
+        case 0x4899484e:
+            return "messages.votesList"
+        case 0xf568028a:
+            return "bankCardOpenUrl"
+        case 0x3e24e573:
+            return "payments.bankCardData"
+        case 0xaa472651:
+            return "dialogFilter"
+        case 0x363293ae:
+            return "dialogFilterDefault"
+        case 0x96537bd7:
+            return "dialogFilterChatlist"
+        case 0x77744d4a:
+            return "dialogFilterSuggested"
+        case 0xb637edaf:
+            return "statsDateRangeDays"
+        case 0xcb43acde:
+            return "statsAbsValueAndPrev"
+        case 0xcbce2fe0:
+            return "statsPercentValue"
+        case 0x4a27eb2d:
+            return "statsGraphAsync"
+        case 0xbedc9822:
+            return "statsGraphError"
+        case 0x8ea464b6:
+            return "statsGraph"
+        case 0x396ca5fc:
+            return "stats.broadcastStats"
+        case 0x98f6ac75:
+            return "help.promoDataEmpty"
+        case 0x08a4d87a:
+            return "help.promoData"
+        case 0xde33b094:
+            return "videoSize"
+        case 0xf85c413c:
+            return "videoSizeEmojiMarkup"
+        case 0x0da082fe:
+            return "videoSizeStickerMarkup"
+        case 0x9d04af9b:
+            return "statsGroupTopPoster"
+        case 0xd7584c87:
+            return "statsGroupTopAdmin"
+        case 0x535f779d:
+            return "statsGroupTopInviter"
+        case 0xef7ff916:
+            return "stats.megagroupStats"
+        case 0xfe41b34f:
+            return "globalPrivacySettings"
+        case 0x4203c5ef:
+            return "help.countryCode"
+        case 0xc3878e23:
+            return "help.country"
+        case 0x93cc1f32:
+            return "help.countriesListNotModified"
+        case 0x87d0759e:
+            return "help.countriesList"
+        case 0x455b853d:
+            return "messageViews"
+        case 0xb6c4f543:
+            return "messages.messageViews"
+        case 0xa6341782:
+            return "messages.discussionMessage"
+        case 0x1b97dd66:
+            return "messageReplyHeader"
+        case 0x0e5af939:
+            return "messageReplyStoryHeader"
+        case 0x83d60fc2:
+            return "messageReplies"
+        case 0xe8fd8014:
+            return "peerBlocked"
+        case 0x7fe91c14:
+            return "stats.messageStats"
+        case 0x7780bcb4:
+            return "groupCallDiscarded"
+        case 0xefb2b617:
+            return "groupCall"
+        case 0xd8aa840f:
+            return "inputGroupCall"
+        case 0xfe06823f:
+            return "inputGroupCallSlug"
+        case 0x8c10603f:
+            return "inputGroupCallInviteMessage"
+        case 0x2a3dc7ac:
+            return "groupCallParticipant"
+        case 0x9e727aad:
+            return "phone.groupCall"
+        case 0xf47751b6:
+            return "phone.groupParticipants"
+        case 0x3081ed9d:
+            return "inlineQueryPeerTypeSameBotPM"
+        case 0x833c0fac:
+            return "inlineQueryPeerTypePM"
+        case 0xd766c50a:
+            return "inlineQueryPeerTypeChat"
+        case 0x5ec4be43:
+            return "inlineQueryPeerTypeMegagroup"
+        case 0x6334ee9a:
+            return "inlineQueryPeerTypeBroadcast"
+        case 0x0e3b2d0c:
+            return "inlineQueryPeerTypeBotPM"
+        case 0x1662af0b:
+            return "messages.historyImport"
+        case 0x5e0fb7b9:
+            return "messages.historyImportParsed"
+        case 0xef8d3e6c:
+            return "messages.affectedFoundMessages"
+        case 0x8c5adfd9:
+            return "chatInviteImporter"
+        case 0xbdc62dcc:
+            return "messages.exportedChatInvites"
+        case 0x1871be50:
+            return "messages.exportedChatInvite"
+        case 0x222600ef:
+            return "messages.exportedChatInviteReplaced"
+        case 0x81b6b00a:
+            return "messages.chatInviteImporters"
+        case 0xf2ecef23:
+            return "chatAdminWithInvites"
+        case 0xb69b72d7:
+            return "messages.chatAdminsWithInvites"
+        case 0xa24de717:
+            return "messages.checkedHistoryImportPeer"
+        case 0xafe5623f:
+            return "phone.joinAsPeers"
+        case 0x204bd158:
+            return "phone.exportedGroupCallInvite"
+        case 0xdcb118b7:
+            return "groupCallParticipantVideoSourceGroup"
+        case 0x67753ac8:
+            return "groupCallParticipantVideo"
+        case 0x85fea03f:
+            return "stickers.suggestedShortName"
+        case 0x2f6cb2ab:
+            return "botCommandScopeDefault"
+        case 0x3c4f04d8:
+            return "botCommandScopeUsers"
+        case 0x6fe1a881:
+            return "botCommandScopeChats"
+        case 0xb9aa606a:
+            return "botCommandScopeChatAdmins"
+        case 0xdb9d897d:
+            return "botCommandScopePeer"
+        case 0x3fd863d1:
+            return "botCommandScopePeerAdmins"
+        case 0x0a1321f3:
+            return "botCommandScopePeerUser"
+        case 0xe3779861:
+            return "account.resetPasswordFailedWait"
+        case 0xe9effc7d:
+            return "account.resetPasswordRequestedWait"
+        case 0xe926d63e:
+            return "account.resetPasswordOk"
+        case 0xc3dffc04:
+            return "chatTheme"
+        case 0x3458f9c8:
+            return "chatThemeUniqueGift"
+        case 0xe011e1c4:
+            return "account.chatThemesNotModified"
+        case 0xbe098173:
+            return "account.chatThemes"
+        case 0x7dbf8673:
+            return "sponsoredMessage"
+        case 0xffda656d:
+            return "messages.sponsoredMessages"
+        case 0x1839490f:
+            return "messages.sponsoredMessagesEmpty"
+        case 0xc9b0539f:
+            return "searchResultsCalendarPeriod"
+        case 0x147ee23c:
+            return "messages.searchResultsCalendar"
+        case 0x7f648b67:
+            return "searchResultPosition"
+        case 0x53b22baf:
+            return "messages.searchResultsPositions"
+        case 0xf496b0c6:
+            return "channels.sendAsPeers"
+        case 0x3b6d152e:
+            return "users.userFull"
+        case 0x6880b94d:
+            return "messages.peerSettings"
+        case 0xc3a2835f:
+            return "auth.loggedOut"
+        case 0xa3d1cb80:
+            return "reactionCount"
+        case 0x0a339f0b:
+            return "messageReactions"
+        case 0x31bd492d:
+            return "messages.messageReactionsList"
+        case 0xc077ec01:
+            return "availableReaction"
+        case 0x9f071957:
+            return "messages.availableReactionsNotModified"
+        case 0x768e3aad:
+            return "messages.availableReactions"
+        case 0x8c79b63c:
+            return "messagePeerReaction"
+        case 0x80eb48af:
+            return "groupCallStreamChannel"
+        case 0xd0e482b2:
+            return "phone.groupCallStreamChannels"
+        case 0x2dbf3432:
+            return "phone.groupCallStreamRtmpUrl"
+        case 0x4576f3f0:
+            return "attachMenuBotIconColor"
+        case 0xb2a7386b:
+            return "attachMenuBotIcon"
+        case 0xd90d8dfe:
+            return "attachMenuBot"
+        case 0xf1d88a5c:
+            return "attachMenuBotsNotModified"
+        case 0x3c4301c0:
+            return "attachMenuBots"
+        case 0x93bf667f:
+            return "attachMenuBotsBot"
+        case 0x4d22ff98:
+            return "webViewResultUrl"
+        case 0x0c94511c:
+            return "webViewMessageSent"
+        case 0x7533a588:
+            return "botMenuButtonDefault"
+        default:
+            return nil
+        }
+    }
+
+    private static func namePart6(of id: UInt32) -> String? {
+        switch id {
+        case 0x4258c205:
+            return "botMenuButtonCommands"
+        case 0xc7b57ce6:
+            return "botMenuButton"
+        case 0xfbf6e8b1:
+            return "account.savedRingtonesNotModified"
+        case 0xc1e92cc5:
+            return "account.savedRingtones"
+        case 0x97e8bebe:
+            return "notificationSoundDefault"
+        case 0x6f0c34df:
+            return "notificationSoundNone"
+        case 0x830b9ae4:
+            return "notificationSoundLocal"
+        case 0xff6c8049:
+            return "notificationSoundRingtone"
+        case 0xb7263f6d:
+            return "account.savedRingtone"
+        case 0x1f307eb7:
+            return "account.savedRingtoneConverted"
+        case 0x7d6be90e:
+            return "attachMenuPeerTypeSameBotPM"
+        case 0xc32bfa1a:
+            return "attachMenuPeerTypeBotPM"
+        case 0xf146d31f:
+            return "attachMenuPeerTypePM"
+        case 0x0509113f:
+            return "attachMenuPeerTypeChat"
+        case 0x7bfbdefc:
+            return "attachMenuPeerTypeBroadcast"
+        case 0xc5b56859:
+            return "inputInvoiceMessage"
+        case 0xc326caef:
+            return "inputInvoiceSlug"
+        case 0x98986c0d:
+            return "inputInvoicePremiumGiftCode"
+        case 0x65f00ce3:
+            return "inputInvoiceStars"
+        case 0x34e793f1:
+            return "inputInvoiceChatInviteSubscription"
+        case 0xe8625e92:
+            return "inputInvoiceStarGift"
+        case 0x4d818d5d:
+            return "inputInvoiceStarGiftUpgrade"
+        case 0x4a5f5bd9:
+            return "inputInvoiceStarGiftTransfer"
+        case 0xdabab2ef:
+            return "inputInvoicePremiumGiftStars"
+        case 0xf4997e42:
+            return "inputInvoiceBusinessBotTransferStars"
+        case 0xe9b0c658:
+            return "inputInvoiceStarGiftResale"
+        case 0x9a0b48b8:
+            return "inputInvoiceStarGiftPrepaidUpgrade"
+        case 0x3e77f614:
+            return "inputInvoicePremiumAuthCode"
+        case 0x0923d8d1:
+            return "inputInvoiceStarGiftDropOriginalDetails"
+        case 0x1ecafa10:
+            return "inputInvoiceStarGiftAuctionBid"
+        case 0xaed0cbd9:
+            return "payments.exportedInvoice"
+        case 0xcfb9d957:
+            return "messages.transcribedAudio"
+        case 0x5334759c:
+            return "help.premiumPromo"
+        case 0xa6751e66:
+            return "inputStorePaymentPremiumSubscription"
+        case 0x616f7fe8:
+            return "inputStorePaymentGiftPremium"
+        case 0xfb790393:
+            return "inputStorePaymentPremiumGiftCode"
+        case 0x160544ca:
+            return "inputStorePaymentPremiumGiveaway"
+        case 0xf9a2a6cb:
+            return "inputStorePaymentStarsTopup"
+        case 0x1d741ef7:
+            return "inputStorePaymentStarsGift"
+        case 0x751f08fa:
+            return "inputStorePaymentStarsGiveaway"
+        case 0x3fc18057:
+            return "inputStorePaymentAuthCode"
+        case 0x88f8f21b:
+            return "paymentFormMethod"
+        case 0x2de11aae:
+            return "emojiStatusEmpty"
+        case 0xe7ff068a:
+            return "emojiStatus"
+        case 0x7184603b:
+            return "emojiStatusCollectible"
+        case 0x07141dbf:
+            return "inputEmojiStatusCollectible"
+        case 0xd08ce645:
+            return "account.emojiStatusesNotModified"
+        case 0x90c467d1:
+            return "account.emojiStatuses"
+        case 0x79f5d419:
+            return "reactionEmpty"
+        case 0x1b2286b8:
+            return "reactionEmoji"
+        case 0x8935fc73:
+            return "reactionCustomEmoji"
+        case 0x523da4eb:
+            return "reactionPaid"
+        case 0xeafc32bc:
+            return "chatReactionsNone"
+        case 0x52928bca:
+            return "chatReactionsAll"
+        case 0x661d4037:
+            return "chatReactionsSome"
+        case 0xb06fdbdf:
+            return "messages.reactionsNotModified"
+        case 0xeafdf716:
+            return "messages.reactions"
+        case 0x4345be73:
+            return "emailVerifyPurposeLoginSetup"
+        case 0x527d22eb:
+            return "emailVerifyPurposeLoginChange"
+        case 0xbbf51685:
+            return "emailVerifyPurposePassport"
+        case 0x922e55a9:
+            return "emailVerificationCode"
+        case 0xdb909ec2:
+            return "emailVerificationGoogle"
+        case 0x96d074fd:
+            return "emailVerificationApple"
+        case 0x2b96cd1b:
+            return "account.emailVerified"
+        case 0xe1bb0d61:
+            return "account.emailVerifiedLogin"
+        case 0x5f2d1df2:
+            return "premiumSubscriptionOption"
+        case 0xb81c7034:
+            return "sendAsPeer"
+        case 0xad628cc8:
+            return "messageExtendedMediaPreview"
+        case 0xee479c64:
+            return "messageExtendedMedia"
+        case 0xfcfeb29c:
+            return "stickerKeyword"
+        case 0xb4073647:
+            return "username"
+        case 0x023f109b:
+            return "forumTopicDeleted"
+        case 0xfcdad815:
+            return "forumTopic"
+        case 0x367617d3:
+            return "messages.forumTopics"
+        case 0x43b46b20:
+            return "defaultHistoryTTL"
+        case 0x41bf109b:
+            return "exportedContactToken"
+        case 0x5f3b8a00:
+            return "requestPeerTypeUser"
+        case 0xc9f06e1b:
+            return "requestPeerTypeChat"
+        case 0x339bef6c:
+            return "requestPeerTypeBroadcast"
+        case 0x3e81e078:
+            return "requestPeerTypeCreateBot"
+        case 0x481eadfa:
+            return "emojiListNotModified"
+        case 0x7a1e11d1:
+            return "emojiList"
+        case 0x7a9abda9:
+            return "emojiGroup"
+        case 0x80d26cc7:
+            return "emojiGroupGreeting"
+        case 0x093bcf34:
+            return "emojiGroupPremium"
+        case 0x6fb4ad87:
+            return "messages.emojiGroupsNotModified"
+        case 0x881fb94b:
+            return "messages.emojiGroups"
+        case 0x751f3146:
+            return "textWithEntities"
+        case 0x33db32f8:
+            return "messages.translateResult"
+        case 0xc84834ce:
+            return "autoSaveSettings"
+        case 0x81602d47:
+            return "autoSaveException"
+        case 0x4c3e069d:
+            return "account.autoSaveSettings"
+        case 0x7cde641d:
+            return "help.appConfigNotModified"
+        case 0xdd18782e:
+            return "help.appConfig"
+        case 0xa920bd7a:
+            return "inputBotAppID"
+        case 0x908c0407:
+            return "inputBotAppShortName"
+        case 0x5da674b7:
+            return "botAppNotModified"
+        case 0x95fcd1d6:
+            return "botApp"
+        case 0xeb50adf5:
+            return "messages.botApp"
+        case 0xb57295d5:
+            return "inlineBotWebView"
+        case 0x4a4ff172:
+            return "readParticipantDate"
+        case 0xf3e0da33:
+            return "inputChatlistDialogFilter"
+        case 0x0c5181ac:
+            return "exportedChatlistInvite"
+        case 0x10e6e3a6:
+            return "chatlists.exportedChatlistInvite"
+        case 0x10ab6dc7:
+            return "chatlists.exportedInvites"
+        case 0xfa87f659:
+            return "chatlists.chatlistInviteAlready"
+        case 0xf10ece2f:
+            return "chatlists.chatlistInvite"
+        case 0x93bd878d:
+            return "chatlists.chatlistUpdates"
+        case 0xe8a775b0:
+            return "bots.botInfo"
+        case 0xb6cc2d5c:
+            return "messagePeerVote"
+        case 0x74cda504:
+            return "messagePeerVoteInputOption"
+        case 0x4628f6e6:
+            return "messagePeerVoteMultiple"
+        case 0x8d595cd6:
+            return "storyViews"
+        case 0x51e6ee4f:
+            return "storyItemDeleted"
+        case 0xffadc913:
+            return "storyItemSkipped"
+        case 0x16a4b93c:
+            return "storyItem"
+        case 0x1158fe3e:
+            return "stories.allStoriesNotModified"
+        case 0x6efc5e81:
+            return "stories.allStories"
+        case 0x63c3dd0a:
+            return "stories.stories"
+        case 0xb0bdeac5:
+            return "storyView"
+        case 0x9083670b:
+            return "storyViewPublicForward"
+        case 0xbd74cf49:
+            return "storyViewPublicRepost"
+        case 0x59d78fc5:
+            return "stories.storyViewsList"
+        case 0xde9eed1d:
+            return "stories.storyViews"
+        case 0x3bd4b7c2:
+            return "inputReplyToMessage"
+        case 0x5881323a:
+            return "inputReplyToStory"
+        case 0x69d66c45:
+            return "inputReplyToMonoForum"
+        case 0x4119b95e:
+            return "inputReplyToEphemeralMessage"
+        case 0x3fc9053b:
+            return "exportedStoryLink"
+        case 0x712e27fd:
+            return "storiesStealthMode"
+        case 0xcfc9e002:
+            return "mediaAreaCoordinates"
+        case 0xbe82db9c:
+            return "mediaAreaVenue"
+        case 0xb282217f:
+            return "inputMediaAreaVenue"
+        case 0xcad5452d:
+            return "mediaAreaGeoPoint"
+        case 0x14455871:
+            return "mediaAreaSuggestedReaction"
+        case 0x770416af:
+            return "mediaAreaChannelPost"
+        case 0x2271f2bf:
+            return "inputMediaAreaChannelPost"
+        case 0x37381085:
+            return "mediaAreaUrl"
+        case 0x49a6549c:
+            return "mediaAreaWeather"
+        case 0x5787686d:
+            return "mediaAreaStarGift"
+        case 0x9a35e999:
+            return "peerStories"
+        case 0xcae68768:
+            return "stories.peerStories"
+        case 0xfd5e12bd:
+            return "messages.webPage"
+        case 0x257e962b:
+            return "premiumGiftCodeOption"
+        case 0xeb983f8f:
+            return "payments.checkedGiftCode"
+        case 0x4367daa0:
+            return "payments.giveawayInfo"
+        case 0xe175e66f:
+            return "payments.giveawayInfoResults"
+        case 0xb2539d54:
+            return "prepaidGiveaway"
+        case 0x9a9d77e0:
+            return "prepaidStarsGiveaway"
+        case 0x4b3e14d6:
+            return "boost"
+        case 0x86f8613c:
+            return "premium.boostsList"
+        case 0xc448415c:
+            return "myBoost"
+        case 0x9ae228e2:
+            return "premium.myBoosts"
+        case 0x4959427a:
+            return "premium.boostsStatus"
+        case 0xb826e150:
+            return "storyFwdHeader"
+        case 0xe7058e7f:
+            return "postInteractionCountersMessage"
+        case 0x8a480e27:
+            return "postInteractionCountersStory"
+        case 0x50cd067c:
+            return "stats.storyStats"
+        case 0x01f2bf4a:
+            return "publicForwardMessage"
+        case 0xedf3add0:
+            return "publicForwardStory"
+        case 0x93037e20:
+            return "stats.publicForwards"
+        case 0xb54b5acf:
+            return "peerColor"
+        case 0xb9c0639a:
+            return "peerColorCollectible"
+        case 0xb8ea86a9:
+            return "inputPeerColorCollectible"
+        case 0x26219a58:
+            return "help.peerColorSet"
+        case 0x767d61eb:
+            return "help.peerColorProfileSet"
+        case 0xadec6ebe:
+            return "help.peerColorOption"
+        case 0x2ba1f5ce:
+            return "help.peerColorsNotModified"
+        case 0x00f8ed08:
+            return "help.peerColors"
+        case 0x6090d6d5:
+            return "storyReaction"
+        case 0xbbab2643:
+            return "storyReactionPublicForward"
+        case 0xcfcd0f13:
+            return "storyReactionPublicRepost"
+        case 0xaa5f789c:
+            return "stories.storyReactionsList"
+        case 0xbd87cb6c:
+            return "savedDialog"
+        case 0x64407ea7:
+            return "monoForumDialog"
+        case 0xf83ae221:
+            return "messages.savedDialogs"
+        case 0x44ba9dd9:
+            return "messages.savedDialogsSlice"
+        case 0xc01f6fe8:
+            return "messages.savedDialogsNotModified"
+        case 0xcb6ff828:
+            return "savedReactionTag"
+        case 0x889b59ef:
+            return "messages.savedReactionTagsNotModified"
+        case 0x3259950a:
+            return "messages.savedReactionTags"
+        case 0x3bb842ac:
+            return "outboxReadDate"
+        case 0xdc8b44cf:
+            return "smsjobs.eligibleToJoin"
+        case 0x2aee9191:
+            return "smsjobs.status"
+        case 0xe6a1eeb8:
+            return "smsJob"
+        case 0x120b1ab9:
+            return "businessWeeklyOpen"
+        case 0x8c92b098:
+            return "businessWorkHours"
+        case 0xac5c1af7:
+            return "businessLocation"
+        case 0x6f8b32aa:
+            return "inputBusinessRecipients"
+        case 0x21108ff7:
+            return "businessRecipients"
+        case 0xc9b9e2b9:
+            return "businessAwayMessageScheduleAlways"
+        case 0xc3f2f501:
+            return "businessAwayMessageScheduleOutsideWorkHours"
+        case 0xcc4d9ecc:
+            return "businessAwayMessageScheduleCustom"
+        case 0x0194cb3b:
+            return "inputBusinessGreetingMessage"
+        case 0xe519abab:
+            return "businessGreetingMessage"
+        case 0x832175e0:
+            return "inputBusinessAwayMessage"
+        case 0xef156a5c:
+            return "businessAwayMessage"
+        case 0xff9289f5:
+            return "timezone"
+        case 0x970708cc:
+            return "help.timezonesListNotModified"
+        case 0x7b74ed71:
+            return "help.timezonesList"
+        default:
+            return nil
+        }
+    }
+
+    private static func namePart7(of id: UInt32) -> String? {
+        switch id {
+        case 0x0697102b:
+            return "quickReply"
+        case 0x24596d41:
+            return "inputQuickReplyShortcut"
+        case 0x01190cf1:
+            return "inputQuickReplyShortcutId"
+        case 0xc68d6695:
+            return "messages.quickReplies"
+        case 0x5f91eb5b:
+            return "messages.quickRepliesNotModified"
+        case 0x033ed001:
+            return "connectedBot"
+        case 0x17d7f87b:
+            return "account.connectedBots"
+        case 0x2ad93719:
+            return "messages.dialogFilters"
+        case 0x6c8e1e06:
+            return "birthday"
+        case 0x8f34b2f5:
+            return "botBusinessConnection"
+        case 0x09c469cd:
+            return "inputBusinessIntro"
+        case 0x5a0a066d:
+            return "businessIntro"
+        case 0xfaff629d:
+            return "messages.myStickers"
+        case 0xe39460a9:
+            return "inputCollectibleUsername"
+        case 0xa2e214a4:
+            return "inputCollectiblePhone"
+        case 0x6ebdff91:
+            return "fragment.collectibleInfo"
+        case 0xc4e5921e:
+            return "inputBusinessBotRecipients"
+        case 0xb88cf373:
+            return "businessBotRecipients"
+        case 0x1d998733:
+            return "contactBirthday"
+        case 0x114ff30d:
+            return "contacts.contactBirthdays"
+        case 0x628c9224:
+            return "missingInvitee"
+        case 0x7f5defa6:
+            return "messages.invitedUsers"
+        case 0x11679fa7:
+            return "inputBusinessChatLink"
+        case 0xb4ae666f:
+            return "businessChatLink"
+        case 0xec43a2d1:
+            return "account.businessChatLinks"
+        case 0x9a23af21:
+            return "account.resolvedBusinessChatLinks"
+        case 0xd62ff46a:
+            return "requestedPeerUser"
+        case 0x7307544f:
+            return "requestedPeerChat"
+        case 0x8ba403e4:
+            return "requestedPeerChannel"
+        case 0x430d3150:
+            return "sponsoredMessageReportOption"
+        case 0x846f9e42:
+            return "channels.sponsoredMessageReportResultChooseOption"
+        case 0x3e3bcf2f:
+            return "channels.sponsoredMessageReportResultAdsHidden"
+        case 0xad798849:
+            return "channels.sponsoredMessageReportResultReported"
+        case 0xbac3a61a:
+            return "reactionNotificationsFromContacts"
+        case 0x4b9e22a0:
+            return "reactionNotificationsFromAll"
+        case 0x71e4ea58:
+            return "reactionsNotifySettings"
+        case 0x93c3e27e:
+            return "availableEffect"
+        case 0xd1ed9a5b:
+            return "messages.availableEffectsNotModified"
+        case 0xbddb616e:
+            return "messages.availableEffects"
+        case 0xb89bfccf:
+            return "factCheck"
+        case 0x95f2bfe4:
+            return "starsTransactionPeerUnsupported"
+        case 0xb457b375:
+            return "starsTransactionPeerAppStore"
+        case 0x7b560a0b:
+            return "starsTransactionPeerPlayMarket"
+        case 0x250dbaf8:
+            return "starsTransactionPeerPremiumBot"
+        case 0xe92fd902:
+            return "starsTransactionPeerFragment"
+        case 0xd80da15d:
+            return "starsTransactionPeer"
+        case 0x60682812:
+            return "starsTransactionPeerAds"
+        case 0xf9677aad:
+            return "starsTransactionPeerAPI"
+        case 0x0bd915c0:
+            return "starsTopupOption"
+        case 0x13659eb0:
+            return "starsTransaction"
+        case 0x6c9ce8ed:
+            return "payments.starsStatus"
+        case 0xe87acbc0:
+            return "foundStory"
+        case 0xe2de7737:
+            return "stories.foundStories"
+        case 0xde4c5d93:
+            return "geoPointAddress"
+        case 0xfebe5491:
+            return "starsRevenueStatus"
+        case 0x6c207376:
+            return "payments.starsRevenueStats"
+        case 0x1dab80b7:
+            return "payments.starsRevenueWithdrawalUrl"
+        case 0x394e7f21:
+            return "payments.starsRevenueAdsAccountUrl"
+        case 0x206ae6d1:
+            return "inputStarsTransaction"
+        case 0x5e0589f1:
+            return "starsGiftOption"
+        case 0x1991b13b:
+            return "bots.popularAppBots"
+        case 0x23e91ba3:
+            return "botPreviewMedia"
+        case 0x0ca71d64:
+            return "bots.previewInfo"
+        case 0x05416d58:
+            return "starsSubscriptionPricing"
+        case 0x2e6eab1a:
+            return "starsSubscription"
+        case 0x4ba3a95a:
+            return "messageReactor"
+        case 0x94ce852a:
+            return "starsGiveawayOption"
+        case 0x54236209:
+            return "starsGiveawayWinnersOption"
+        case 0x313a9547:
+            return "starGift"
+        case 0x85f0a9cd:
+            return "starGiftUnique"
+        case 0xa388a368:
+            return "payments.starGiftsNotModified"
+        case 0x2ed82995:
+            return "payments.starGifts"
+        case 0x7903e3d9:
+            return "messageReportOption"
+        case 0xf0e4e0b6:
+            return "reportResultChooseOption"
+        case 0x6f09ac31:
+            return "reportResultAddComment"
+        case 0x8db33c4b:
+            return "reportResultReported"
+        case 0x8ecf0511:
+            return "messages.botPreparedInlineMessage"
+        case 0xff57708d:
+            return "messages.preparedInlineMessage"
+        case 0xc99b1950:
+            return "botAppSettings"
+        case 0xdd0c66f2:
+            return "starRefProgram"
+        case 0x19a13f71:
+            return "connectedBotStarRef"
+        case 0x98d5ea1d:
+            return "payments.connectedStarRefBots"
+        case 0xb4d5d859:
+            return "payments.suggestedStarRefBots"
+        case 0xbbb6b4a3:
+            return "starsAmount"
+        case 0x74aee3e0:
+            return "starsTonAmount"
+        case 0x6010c534:
+            return "messages.foundStickersNotModified"
+        case 0x82c9e290:
+            return "messages.foundStickers"
+        case 0xb0cd6617:
+            return "botVerifierSettings"
+        case 0xf93cd45c:
+            return "botVerification"
+        case 0x565251e2:
+            return "starGiftAttributeModel"
+        case 0x4e7085ea:
+            return "starGiftAttributePattern"
+        case 0x9f2504e4:
+            return "starGiftAttributeBackdrop"
+        case 0xe0bff26c:
+            return "starGiftAttributeOriginalDetails"
+        case 0x3de1dfed:
+            return "payments.starGiftUpgradePreview"
+        case 0x62d706b8:
+            return "users.users"
+        case 0x315a4974:
+            return "users.usersSlice"
+        case 0x416c56e8:
+            return "payments.uniqueStarGift"
+        case 0x8c9a88ac:
+            return "messages.webPagePreview"
+        case 0x41df43fc:
+            return "savedStarGift"
+        case 0x95f389b1:
+            return "payments.savedStarGifts"
+        case 0x69279795:
+            return "inputSavedStarGiftUser"
+        case 0xf101aa7f:
+            return "inputSavedStarGiftChat"
+        case 0x2085c238:
+            return "inputSavedStarGiftSlug"
+        case 0x84aa3a9c:
+            return "payments.starGiftWithdrawalUrl"
+        case 0x206ad49e:
+            return "paidReactionPrivacyDefault"
+        case 0x1f0c1ad9:
+            return "paidReactionPrivacyAnonymous"
+        case 0xdc6cfcf0:
+            return "paidReactionPrivacyPeer"
+        case 0x1e109708:
+            return "account.paidMessagesRevenue"
+        case 0x050a9839:
+            return "requirementToContactEmpty"
+        case 0xe581e4e9:
+            return "requirementToContactPremium"
+        case 0xb4f67e93:
+            return "requirementToContactPaidMessages"
+        case 0xa0624cf7:
+            return "businessBotRights"
+        case 0x71f276c4:
+            return "disallowedGiftsSettings"
+        case 0xc69708d3:
+            return "sponsoredPeer"
+        case 0xea32b4b1:
+            return "contacts.sponsoredPeersEmpty"
+        case 0xeb032884:
+            return "contacts.sponsoredPeers"
+        case 0x48aaae3c:
+            return "starGiftAttributeIdModel"
+        case 0x4a162433:
+            return "starGiftAttributeIdPattern"
+        case 0x1f01c757:
+            return "starGiftAttributeIdBackdrop"
+        case 0x2eb1b658:
+            return "starGiftAttributeCounter"
+        case 0x947a12df:
+            return "payments.resaleStarGifts"
+        case 0xc387c04e:
+            return "stories.canSendStoryCount"
+        case 0xe7e82e12:
+            return "pendingSuggestion"
+        case 0xcba9a52f:
+            return "todoItem"
+        case 0x49b92a26:
+            return "todoList"
+        case 0x221bb5e4:
+            return "todoCompletion"
+        case 0x0e8e37e5:
+            return "suggestedPost"
+        case 0x1b0e4f07:
+            return "starsRating"
+        case 0x9d6b13b0:
+            return "starGiftCollection"
+        case 0xa0ba4f17:
+            return "payments.starGiftCollectionsNotModified"
+        case 0x8a2932f3:
+            return "payments.starGiftCollections"
+        case 0x9325705a:
+            return "storyAlbum"
+        case 0x564edaeb:
+            return "stories.albumsNotModified"
+        case 0xc3987a3a:
+            return "stories.albums"
+        case 0x3e0b5b6a:
+            return "searchPostsFlood"
+        case 0x512fe446:
+            return "payments.uniqueStarGiftValueInfo"
+        case 0xb98cd696:
+            return "profileTabPosts"
+        case 0x4d4bd46a:
+            return "profileTabGifts"
+        case 0x72c64955:
+            return "profileTabMedia"
+        case 0xab339c00:
+            return "profileTabFiles"
+        case 0x9f27d26e:
+            return "profileTabMusic"
+        case 0xe477092e:
+            return "profileTabVoice"
+        case 0xd3656499:
+            return "profileTabLinks"
+        case 0xa2c0f695:
+            return "profileTabGifs"
+        case 0xe3878aa4:
+            return "users.savedMusicNotModified"
+        case 0x34a2f297:
+            return "users.savedMusic"
+        case 0x4fc81d6e:
+            return "account.savedMusicIdsNotModified"
+        case 0x998d6636:
+            return "account.savedMusicIds"
+        case 0x374fa7ad:
+            return "payments.checkCanSendGiftResultOk"
+        case 0xd5e58274:
+            return "payments.checkCanSendGiftResultFail"
+        case 0x83268483:
+            return "inputChatThemeEmpty"
+        case 0xc93de95c:
+            return "inputChatTheme"
+        case 0x87e5dfe4:
+            return "inputChatThemeUniqueGift"
+        case 0x99ea331d:
+            return "starGiftUpgradePrice"
+        case 0x1a8afc7e:
+            return "groupCallMessage"
+        case 0xee430c85:
+            return "groupCallDonor"
+        case 0x9d1dbd26:
+            return "phone.groupCallStars"
+        case 0x711d692d:
+            return "recentStory"
+        case 0x310240cc:
+            return "auctionBidLevel"
+        case 0xfe333952:
+            return "starGiftAuctionStateNotModified"
+        case 0x771a4e66:
+            return "starGiftAuctionState"
+        case 0x972dabbf:
+            return "starGiftAuctionStateFinished"
+        case 0x2eeed1c4:
+            return "starGiftAuctionUserState"
+        case 0x6b39f4ec:
+            return "payments.starGiftAuctionState"
+        case 0x42b00348:
+            return "starGiftAuctionAcquiredGift"
+        case 0x7d5bd1f0:
+            return "payments.starGiftAuctionAcquiredGifts"
+        case 0xd31bc45d:
+            return "starGiftActiveAuctionState"
+        case 0xdb33dad0:
+            return "payments.starGiftActiveAuctionsNotModified"
+        case 0xaef6abbc:
+            return "payments.starGiftActiveAuctions"
+        case 0x02e16c98:
+            return "inputStarGiftAuction"
+        case 0x7ab58308:
+            return "inputStarGiftAuctionSlug"
+        case 0x98613ebf:
+            return "passkey"
+        case 0xf8e0aa1c:
+            return "account.passkeys"
+        case 0xe16b5ce1:
+            return "account.passkeyRegistrationOptions"
+        case 0xe2037789:
+            return "auth.passkeyLoginOptions"
+        case 0x3e63935c:
+            return "inputPasskeyResponseRegister"
+        case 0xc31fc14a:
+            return "inputPasskeyResponseLogin"
+        case 0x3c27b78f:
+            return "inputPasskeyCredentialPublicKey"
+        case 0x5b1ccb28:
+            return "inputPasskeyCredentialFirebasePNV"
+        case 0xaff56398:
+            return "starGiftBackground"
+        case 0x3aae0528:
+            return "starGiftAuctionRound"
+        case 0x0aa021e5:
+            return "starGiftAuctionRoundExtendable"
+        case 0x46c6e36f:
+            return "payments.starGiftUpgradeAttributes"
+        case 0xda2ad647:
+            return "messages.emojiGameOutcome"
+        case 0x59e65335:
+            return "messages.emojiGameUnavailable"
+        case 0x44e56023:
+            return "messages.emojiGameDiceInfo"
+        case 0x36437737:
+            return "starGiftAttributeRarity"
+        case 0xdbce6389:
+            return "starGiftAttributeRarityUncommon"
+        case 0xf08d516b:
+            return "starGiftAttributeRarityRare"
+        case 0x78fbf3a8:
+            return "starGiftAttributeRarityEpic"
+        case 0xcef7e7a8:
+            return "starGiftAttributeRarityLegendary"
+        case 0x4fdd3430:
+            return "keyboardButtonStyle"
+        case 0x402b4495:
+            return "inputMessageReadMetric"
+        case 0x3c60b621:
+            return "bots.exportedBotToken"
+        case 0xf13bbcd7:
+            return "bots.requestedButton"
+        case 0x90d7adfa:
+            return "messages.composedMessageWithAI"
+        case 0x2999beed:
+            return "stats.pollStats"
+        case 0x1fe9a9bf:
+            return "inputAiComposeToneDefault"
+        case 0x0773c080:
+            return "inputAiComposeToneID"
+        case 0x1fa01357:
+            return "inputAiComposeToneSlug"
+        default:
+            return nil
+        }
+    }
+
+    private static func namePart8(of id: UInt32) -> String? {
+        switch id {
+        case 0x0e0c35af:
+            return "inputAiComposeToneSingleUse"
+        case 0xcff63ea9:
+            return "aiComposeTone"
+        case 0x9bad6414:
+            return "aiComposeToneDefault"
+        case 0xc1f46103:
+            return "aicompose.tonesNotModified"
+        case 0x6c9d0efe:
+            return "aicompose.tones"
+        case 0xf1d628ec:
+            return "aiComposeToneExample"
+        case 0xdd1fbf93:
+            return "bots.accessSettings"
+        case 0x445663a7:
+            return "messages.chatInviteJoinResultOk"
+        case 0x61ca29d3:
+            return "messages.chatInviteJoinResultWebView"
+        case 0xae152a69:
+            return "joinChatBotResultApproved"
+        case 0x0efa0194:
+            return "joinChatBotResultDeclined"
+        case 0x98a3a840:
+            return "joinChatBotResultQueued"
+        case 0xd6e3b813:
+            return "joinChatBotResultWebView"
+        case 0x933ca597:
+            return "webDomainException"
+        case 0xc31c8f4e:
+            return "account.webBrowserSettingsNotModified"
+        case 0x79eb8cb3:
+            return "account.webBrowserSettings"
+        case 0x9b00622b:
+            return "inputRichFilePhoto"
+        case 0x83281dbd:
+            return "inputRichFileDocument"
+        case 0xe4c449fc:
+            return "inputRichMessage"
+        case 0xdacb836a:
+            return "inputRichMessageHTML"
+        case 0x004b572c:
+            return "inputRichMessageMarkdown"
+        case 0xbaf39d8b:
+            return "richMessage"
+        case 0x76141ebd:
+            return "communityPeer"
+        case 0x7beafa85:
+            return "communityPeerRequest"
+        case 0x2244afad:
+            return "communities.peerLinkRequests"
+        case 0xdd27bee9:
+            return "ephemeralMessage"
+        case 0x8d78512a:
+            return "communities.participantJoinedChats"
+        case 0x4203998f:
+            return "messages.translatedRichMessage"
+        case 0x4c4537c8:
+            return "messages.composedRichMessageWithAI"
+        case 0xc9dd90e9:
+            return "buttonTypeDefault"
+        case 0xdf3d36f9:
+            return "buttonTypeRequestPhone"
+        case 0x9beee140:
+            return "buttonTypeRequestGeoLocation"
+        case 0xaacfff84:
+            return "buttonTypeRequestPoll"
+        case 0x4f58a237:
+            return "buttonTypeRequestPeer"
+        case 0x3fe268fe:
+            return "inputButtonTypeRequestPeer"
+        case 0xc01a597a:
+            return "buttonTypeSimpleWebView"
+        case 0xeca4f8d4:
+            return "inlineButtonTypeUrl"
+        case 0xbfd02da2:
+            return "inlineButtonTypeUrlAuth"
+        case 0x9961bcb4:
+            return "inputInlineButtonTypeUrlAuth"
+        case 0x3bcab5b4:
+            return "inlineButtonTypeWebView"
+        case 0x2955bc38:
+            return "inlineButtonTypeCallback"
+        case 0x5cd3709d:
+            return "inlineButtonTypeGame"
+        case 0x48bad7a5:
+            return "inlineButtonTypeBuy"
+        case 0x93773ff5:
+            return "inlineButtonTypeSwitchInline"
+        case 0x3fa33fcf:
+            return "inlineButtonTypeUserProfile"
+        case 0x53f3ce5a:
+            return "inputInlineButtonTypeUserProfile"
+        case 0xb41d3272:
+            return "inlineButtonTypeCopy"
+        case 0xa438619d:
+            return "inlineButtonTypeDisabled"
+        case 0x11c1a322:
+            return "keyboardInlineButton"
+        case 0x19420af6:
+            return "keyboardInlineButtonRow"
+        case 0x03c610bd:
+            return "richButtonStyle"
+        case 0x692a5488:
+            return "pageButton"
+        case 0x59ffdb31:
+            return "ephemeral.welcomeMessagesNotModified"
+        case 0x104fc872:
+            return "ephemeral.welcomeMessages"
+        case 0xdf5ac00c:
+            return "auth.firebasePnvIntent"
+        case 0xcb9f372d:
+            return "invokeAfterMsg"
+        case 0x3dc4b4f0:
+            return "invokeAfterMsgs"
+        case 0xc1cd5ea9:
+            return "initConnection"
+        case 0xda9b0d0d:
+            return "invokeWithLayer"
+        case 0xbf9459b7:
+            return "invokeWithoutUpdates"
+        case 0x365275f2:
+            return "invokeWithMessagesRange"
+        case 0xaca9fd2e:
+            return "invokeWithTakeout"
+        case 0xdd289f8e:
+            return "invokeWithBusinessConnection"
+        case 0x1df92984:
+            return "invokeWithGooglePlayIntegrity"
+        case 0x0dae54f8:
+            return "invokeWithApnsSecret"
+        case 0xadbb0f94:
+            return "invokeWithReCaptcha"
+        case 0xa677244f:
+            return "auth.sendCode"
+        case 0xaac7b717:
+            return "auth.signUp"
+        case 0x8d52a951:
+            return "auth.signIn"
+        case 0x3e72ba19:
+            return "auth.logOut"
+        case 0x9fab0d1a:
+            return "auth.resetAuthorizations"
+        case 0xe5bfffcd:
+            return "auth.exportAuthorization"
+        case 0xa57a7dad:
+            return "auth.importAuthorization"
+        case 0xcdd42a05:
+            return "auth.bindTempAuthKey"
+        case 0x67a3ff2c:
+            return "auth.importBotAuthorization"
+        case 0xd18b4d16:
+            return "auth.checkPassword"
+        case 0xd897bc66:
+            return "auth.requestPasswordRecovery"
+        case 0x37096c70:
+            return "auth.recoverPassword"
+        case 0xcae47523:
+            return "auth.resendCode"
+        case 0x1f040578:
+            return "auth.cancelCode"
+        case 0x8e48a188:
+            return "auth.dropTempAuthKeys"
+        case 0xb7e085fe:
+            return "auth.exportLoginToken"
+        case 0x95ac5ce4:
+            return "auth.importLoginToken"
+        case 0xe894ad4d:
+            return "auth.acceptLoginToken"
+        case 0x0d36bf79:
+            return "auth.checkRecoveryPassword"
+        case 0x2db873a9:
+            return "auth.importWebTokenAuthorization"
+        case 0x8e39261e:
+            return "auth.requestFirebaseSms"
+        case 0x7e960193:
+            return "auth.resetLoginEmail"
+        case 0xcb9deff6:
+            return "auth.reportMissingCode"
+        case 0x56e59f9c:
+            return "auth.checkPaidAuth"
+        case 0x518ad0b7:
+            return "auth.initPasskeyLogin"
+        case 0x9857ad07:
+            return "auth.finishPasskeyLogin"
+        case 0x777df37a:
+            return "auth.initFirebasePnvLogin"
+        case 0x2c85094c:
+            return "auth.finishFirebasePnvLogin"
+        case 0x783f6b56:
+            return "auth.firebasePnvSignUp"
+        case 0xec86017a:
+            return "account.registerDevice"
+        case 0x6a0d3206:
+            return "account.unregisterDevice"
+        case 0x84be5b93:
+            return "account.updateNotifySettings"
+        case 0x12b3ad31:
+            return "account.getNotifySettings"
+        case 0xdb7e1747:
+            return "account.resetNotifySettings"
+        case 0x78515775:
+            return "account.updateProfile"
+        case 0x6628562c:
+            return "account.updateStatus"
+        case 0x07967d36:
+            return "account.getWallPapers"
+        case 0xc5ba3d86:
+            return "account.reportPeer"
+        case 0x2714d86c:
+            return "account.checkUsername"
+        case 0x3e0bdd7c:
+            return "account.updateUsername"
+        case 0xdadbc950:
+            return "account.getPrivacy"
+        case 0xc9f81ce8:
+            return "account.setPrivacy"
+        case 0xa2c0cf74:
+            return "account.deleteAccount"
+        case 0x08fc711d:
+            return "account.getAccountTTL"
+        case 0x2442485e:
+            return "account.setAccountTTL"
+        case 0x82574ae5:
+            return "account.sendChangePhoneCode"
+        case 0x70c32edb:
+            return "account.changePhone"
+        case 0x38df3532:
+            return "account.updateDeviceLocked"
+        case 0xe320c158:
+            return "account.getAuthorizations"
+        case 0xdf77f3bc:
+            return "account.resetAuthorization"
+        case 0x548a30f5:
+            return "account.getPassword"
+        case 0x9cd4eaf9:
+            return "account.getPasswordSettings"
+        case 0xa59b102f:
+            return "account.updatePasswordSettings"
+        case 0x1b3faa88:
+            return "account.sendConfirmPhoneCode"
+        case 0x5f2178c3:
+            return "account.confirmPhone"
+        case 0x449e0b51:
+            return "account.getTmpPassword"
+        case 0x182e6d6f:
+            return "account.getWebAuthorizations"
+        case 0x2d01b9ef:
+            return "account.resetWebAuthorization"
+        case 0x682d2594:
+            return "account.resetWebAuthorizations"
+        case 0xb288bc7d:
+            return "account.getAllSecureValues"
+        case 0x73665bc2:
+            return "account.getSecureValue"
+        case 0x899fe31d:
+            return "account.saveSecureValue"
+        case 0xb880bc4b:
+            return "account.deleteSecureValue"
+        case 0xa929597a:
+            return "account.getAuthorizationForm"
+        case 0xf3ed4c73:
+            return "account.acceptAuthorization"
+        case 0xa5a356f9:
+            return "account.sendVerifyPhoneCode"
+        case 0x4dd3a7f6:
+            return "account.verifyPhone"
+        case 0x98e037bb:
+            return "account.sendVerifyEmailCode"
+        case 0x032da4cf:
+            return "account.verifyEmail"
+        case 0x8ef3eab0:
+            return "account.initTakeoutSession"
+        case 0x1d2652ee:
+            return "account.finishTakeoutSession"
+        case 0x8fdf1920:
+            return "account.confirmPasswordEmail"
+        case 0x7a7f2a15:
+            return "account.resendPasswordEmail"
+        case 0xc1cbd5b6:
+            return "account.cancelPasswordEmail"
+        case 0x9f07c728:
+            return "account.getContactSignUpNotification"
+        case 0xcff43f61:
+            return "account.setContactSignUpNotification"
+        case 0x53577479:
+            return "account.getNotifyExceptions"
+        case 0xfc8ddbea:
+            return "account.getWallPaper"
+        case 0xe39a8f03:
+            return "account.uploadWallPaper"
+        case 0x6c5a5b37:
+            return "account.saveWallPaper"
+        case 0xfeed5769:
+            return "account.installWallPaper"
+        case 0xbb3b9804:
+            return "account.resetWallPapers"
+        case 0x56da0b3f:
+            return "account.getAutoDownloadSettings"
+        case 0x76f36233:
+            return "account.saveAutoDownloadSettings"
+        case 0x1c3db333:
+            return "account.uploadTheme"
+        case 0x652e4400:
+            return "account.createTheme"
+        case 0x2bf40ccc:
+            return "account.updateTheme"
+        case 0xf257106c:
+            return "account.saveTheme"
+        case 0xc727bb3b:
+            return "account.installTheme"
+        case 0x3a5869ec:
+            return "account.getTheme"
+        case 0x7206e458:
+            return "account.getThemes"
+        case 0xb574b16b:
+            return "account.setContentSettings"
+        case 0x8b9b4dae:
+            return "account.getContentSettings"
+        case 0x65ad71dc:
+            return "account.getMultiWallPapers"
+        case 0xeb2b4cf6:
+            return "account.getGlobalPrivacySettings"
+        case 0x1edaaac2:
+            return "account.setGlobalPrivacySettings"
+        case 0xfa8cc6f5:
+            return "account.reportProfilePhoto"
+        case 0x9308ce1b:
+            return "account.resetPassword"
+        case 0x4c9409f6:
+            return "account.declinePasswordReset"
+        case 0xd638de89:
+            return "account.getChatThemes"
+        case 0xbf899aa0:
+            return "account.setAuthorizationTTL"
+        case 0x40f48462:
+            return "account.changeAuthorizationSettings"
+        case 0xe1902288:
+            return "account.getSavedRingtones"
+        case 0x3dea5b03:
+            return "account.saveRingtone"
+        case 0x831a83a2:
+            return "account.uploadRingtone"
+        case 0xfbd3de6b:
+            return "account.updateEmojiStatus"
+        case 0xd6753386:
+            return "account.getDefaultEmojiStatuses"
+        case 0x0f578105:
+            return "account.getRecentEmojiStatuses"
+        case 0x18201aae:
+            return "account.clearRecentEmojiStatuses"
+        case 0xef500eab:
+            return "account.reorderUsernames"
+        case 0x58d6b376:
+            return "account.toggleUsername"
+        case 0xe2750328:
+            return "account.getDefaultProfilePhotoEmojis"
+        case 0x915860ae:
+            return "account.getDefaultGroupPhotoEmojis"
+        case 0xadcbbcda:
+            return "account.getAutoSaveSettings"
+        case 0xd69b8361:
+            return "account.saveAutoSaveSettings"
+        case 0x53bc0020:
+            return "account.deleteAutoSaveExceptions"
+        case 0xca8ae8ba:
+            return "account.invalidateSignInCodes"
+        case 0x684d214e:
+            return "account.updateColor"
+        case 0xa60ab9ce:
+            return "account.getDefaultBackgroundEmojis"
+        case 0x7727a7d5:
+            return "account.getChannelDefaultEmojiStatuses"
+        case 0x35a9e0d5:
+            return "account.getChannelRestrictedStatusEmojis"
+        case 0x4b00e066:
+            return "account.updateBusinessWorkHours"
+        case 0x9e6b131a:
+            return "account.updateBusinessLocation"
+        case 0x66cdafc4:
+            return "account.updateBusinessGreetingMessage"
+        case 0xa26a7fa5:
+            return "account.updateBusinessAwayMessage"
+        case 0x66a08c7e:
+            return "account.updateConnectedBot"
+        case 0x4ea4c80f:
+            return "account.getConnectedBots"
+        case 0x76a86270:
+            return "account.getBotBusinessConnection"
+        case 0xa614d034:
+            return "account.updateBusinessIntro"
+        case 0x646e1097:
+            return "account.toggleConnectedBotPaused"
+        case 0x5e437ed9:
+            return "account.disablePeerConnectedBot"
+        case 0xcc6e0c11:
+            return "account.updateBirthday"
+        case 0x8851e68e:
+            return "account.createBusinessChatLink"
+        case 0x8c3410af:
+            return "account.editBusinessChatLink"
+        default:
+            return nil
+        }
+    }
+
+    private static func namePart9(of id: UInt32) -> String? {
+        switch id {
+        case 0x60073674:
+            return "account.deleteBusinessChatLink"
+        case 0x6f70dde1:
+            return "account.getBusinessChatLinks"
+        case 0x5492e5ee:
+            return "account.resolveBusinessChatLink"
+        case 0xd94305e0:
+            return "account.updatePersonalChannel"
+        case 0xb9d9a38d:
+            return "account.toggleSponsoredMessages"
+        case 0x06dd654c:
+            return "account.getReactionsNotifySettings"
+        case 0x316ce548:
+            return "account.setReactionsNotifySettings"
+        case 0x2e7b4543:
+            return "account.getCollectibleEmojiStatuses"
+        case 0x19ba4a67:
+            return "account.getPaidMessagesRevenue"
+        case 0xfe2eda76:
+            return "account.toggleNoPaidMessagesException"
+        case 0x5dee78b0:
+            return "account.setMainProfileTab"
+        case 0xb26732a9:
+            return "account.saveMusic"
+        case 0xe09d5faf:
+            return "account.getSavedMusicIds"
+        case 0xe42ce9c9:
+            return "account.getUniqueGiftChatThemes"
+        case 0x429547e8:
+            return "account.initPasskeyRegistration"
+        case 0x55b41fd6:
+            return "account.registerPasskey"
+        case 0xea1f0c52:
+            return "account.getPasskeys"
+        case 0xf5b5563f:
+            return "account.deletePasskey"
+        case 0x67ed1f68:
+            return "account.confirmBotConnection"
+        case 0x56655768:
+            return "account.getWebBrowserSettings"
+        case 0x9adf82fe:
+            return "account.updateWebBrowserSettings"
+        case 0x60ed4229:
+            return "account.toggleWebBrowserSettingsException"
+        case 0x86a0765d:
+            return "account.deleteWebBrowserSettingsExceptions"
+        case 0x0d91a548:
+            return "users.getUsers"
+        case 0xb60f5918:
+            return "users.getFullUser"
+        case 0x90c894b5:
+            return "users.setSecureValueErrors"
+        case 0xd89a83a3:
+            return "users.getRequirementsToContact"
+        case 0x788d7fe3:
+            return "users.getSavedMusic"
+        case 0x7573a4e9:
+            return "users.getSavedMusicByID"
+        case 0xfc533372:
+            return "users.suggestBirthday"
+        case 0x7adc669d:
+            return "contacts.getContactIDs"
+        case 0xc4a353ee:
+            return "contacts.getStatuses"
+        case 0x5dd69e12:
+            return "contacts.getContacts"
+        case 0x2c800be5:
+            return "contacts.importContacts"
+        case 0x096a0e00:
+            return "contacts.deleteContacts"
+        case 0x1013fd9e:
+            return "contacts.deleteByPhones"
+        case 0x2e2e8734:
+            return "contacts.block"
+        case 0xb550d328:
+            return "contacts.unblock"
+        case 0x9a868f80:
+            return "contacts.getBlocked"
+        case 0x05f58d0f:
+            return "contacts.search"
+        case 0x725afbbc:
+            return "contacts.resolveUsername"
+        case 0x973478b6:
+            return "contacts.getTopPeers"
+        case 0x1ae373ac:
+            return "contacts.resetTopPeerRating"
+        case 0x879537f1:
+            return "contacts.resetSaved"
+        case 0x82f1e39f:
+            return "contacts.getSaved"
+        case 0x8514bdda:
+            return "contacts.toggleTopPeers"
+        case 0xd9ba2e54:
+            return "contacts.addContact"
+        case 0xf831a20f:
+            return "contacts.acceptContact"
+        case 0xd348bc44:
+            return "contacts.getLocated"
+        case 0x29a8962c:
+            return "contacts.blockFromReplies"
+        case 0x8af94344:
+            return "contacts.resolvePhone"
+        case 0xf8654027:
+            return "contacts.exportContactToken"
+        case 0x13005788:
+            return "contacts.importContactToken"
+        case 0xba6705f0:
+            return "contacts.editCloseFriends"
+        case 0x94c65c76:
+            return "contacts.setBlocked"
+        case 0xdaeda864:
+            return "contacts.getBirthdays"
+        case 0xb6c8c393:
+            return "contacts.getSponsoredPeers"
+        case 0x139f63fb:
+            return "contacts.updateContactNote"
+        case 0x63c66506:
+            return "messages.getMessages"
+        case 0xa0f4cb4f:
+            return "messages.getDialogs"
+        case 0x4423e6c5:
+            return "messages.getHistory"
+        case 0x29ee847a:
+            return "messages.search"
+        case 0x0e306d3a:
+            return "messages.readHistory"
+        case 0xb08f922a:
+            return "messages.deleteHistory"
+        case 0xe58e95d2:
+            return "messages.deleteMessages"
+        case 0x05a954c0:
+            return "messages.receivedMessages"
+        case 0x58943ee2:
+            return "messages.setTyping"
+        case 0xfef48f62:
+            return "messages.sendMessage"
+        case 0x0330e77f:
+            return "messages.sendMedia"
+        case 0x13704a7c:
+            return "messages.forwardMessages"
+        case 0xcf1592db:
+            return "messages.reportSpam"
+        case 0xefd9a6a2:
+            return "messages.getPeerSettings"
+        case 0xfc78af9b:
+            return "messages.report"
+        case 0x49e9528f:
+            return "messages.getChats"
+        case 0xaeb00b34:
+            return "messages.getFullChat"
+        case 0x73783ffd:
+            return "messages.editChatTitle"
+        case 0x35ddd674:
+            return "messages.editChatPhoto"
+        case 0xcbc6d107:
+            return "messages.addChatUser"
+        case 0xa2185cab:
+            return "messages.deleteChatUser"
+        case 0x92ceddd4:
+            return "messages.createChat"
+        case 0x26cf8950:
+            return "messages.getDhConfig"
+        case 0xf64daf43:
+            return "messages.requestEncryption"
+        case 0x3dbc0415:
+            return "messages.acceptEncryption"
+        case 0xf393aea0:
+            return "messages.discardEncryption"
+        case 0x791451ed:
+            return "messages.setEncryptedTyping"
+        case 0x7f4b690a:
+            return "messages.readEncryptedHistory"
+        case 0x44fa7a15:
+            return "messages.sendEncrypted"
+        case 0x5559481d:
+            return "messages.sendEncryptedFile"
+        case 0x32d439a4:
+            return "messages.sendEncryptedService"
+        case 0x55a5bb66:
+            return "messages.receivedQueue"
+        case 0x4b0c8c0f:
+            return "messages.reportEncryptedSpam"
+        case 0x36a73f77:
+            return "messages.readMessageContents"
+        case 0xd5a5d3a1:
+            return "messages.getStickers"
+        case 0xb8a0a1a8:
+            return "messages.getAllStickers"
+        case 0x570d6f6f:
+            return "messages.getWebPagePreview"
+        case 0xa455de90:
+            return "messages.exportChatInvite"
+        case 0x3eadb1bb:
+            return "messages.checkChatInvite"
+        case 0xde91436e:
+            return "messages.importChatInvite"
+        case 0xc8a0ec74:
+            return "messages.getStickerSet"
+        case 0xc78fe460:
+            return "messages.installStickerSet"
+        case 0xf96e55de:
+            return "messages.uninstallStickerSet"
+        case 0xe6df7378:
+            return "messages.startBot"
+        case 0x5784d3e1:
+            return "messages.getMessagesViews"
+        case 0xa85bd1c2:
+            return "messages.editChatAdmin"
+        case 0xa2875319:
+            return "messages.migrateChat"
+        case 0x6126a43c:
+            return "messages.searchGlobal"
+        case 0x78337739:
+            return "messages.reorderStickerSets"
+        case 0xb1f2061f:
+            return "messages.getDocumentByHash"
+        case 0x5cf09635:
+            return "messages.getSavedGifs"
+        case 0x327a30cb:
+            return "messages.saveGif"
+        case 0x514e999d:
+            return "messages.getInlineBotResults"
+        case 0xbb12a419:
+            return "messages.setInlineBotResults"
+        case 0xc0cf7646:
+            return "messages.sendInlineBotResult"
+        case 0xfda68d36:
+            return "messages.getMessageEditData"
+        case 0xb106e66c:
+            return "messages.editMessage"
+        case 0xa423bb51:
+            return "messages.editInlineBotMessage"
+        case 0x9342ca07:
+            return "messages.getBotCallbackAnswer"
+        case 0xd58f130a:
+            return "messages.setBotCallbackAnswer"
+        case 0xe470bcfd:
+            return "messages.getPeerDialogs"
+        case 0xad0fa15c:
+            return "messages.saveDraft"
+        case 0x6a3f8d65:
+            return "messages.getAllDrafts"
+        case 0x64780b14:
+            return "messages.getFeaturedStickers"
+        case 0x5b118126:
+            return "messages.readFeaturedStickers"
+        case 0x9da9403b:
+            return "messages.getRecentStickers"
+        case 0x392718f8:
+            return "messages.saveRecentSticker"
+        case 0x8999602d:
+            return "messages.clearRecentStickers"
+        case 0x57f17692:
+            return "messages.getArchivedStickers"
+        case 0x640f82b8:
+            return "messages.getMaskStickers"
+        case 0xcc5b67cc:
+            return "messages.getAttachedStickers"
+        case 0x8ef8ecc0:
+            return "messages.setGameScore"
+        case 0x15ad9f64:
+            return "messages.setInlineGameScore"
+        case 0xe822649d:
+            return "messages.getGameHighScores"
+        case 0x0f635e1b:
+            return "messages.getInlineGameHighScores"
+        case 0xe40ca104:
+            return "messages.getCommonChats"
+        case 0x8d9692a3:
+            return "messages.getWebPage"
+        case 0xa731e257:
+            return "messages.toggleDialogPin"
+        case 0x3b1adf37:
+            return "messages.reorderPinnedDialogs"
+        case 0xd6b94df2:
+            return "messages.getPinnedDialogs"
+        case 0xe5f672fa:
+            return "messages.setBotShippingResults"
+        case 0x09c2dd95:
+            return "messages.setBotPrecheckoutResults"
+        case 0x14967978:
+            return "messages.uploadMedia"
+        case 0xa1405817:
+            return "messages.sendScreenshotNotification"
+        case 0x04f1aaa9:
+            return "messages.getFavedStickers"
+        case 0xb9ffc55b:
+            return "messages.faveSticker"
+        case 0xf107e790:
+            return "messages.getUnreadMentions"
+        case 0x36e5bf4d:
+            return "messages.readMentions"
+        case 0x702a40e0:
+            return "messages.getRecentLocations"
+        case 0x1bf89d74:
+            return "messages.sendMultiMedia"
+        case 0x5057c497:
+            return "messages.uploadEncryptedFile"
+        case 0x35705b8a:
+            return "messages.searchStickerSets"
+        case 0x1cff7e08:
+            return "messages.getSplitRanges"
+        case 0x8c5006f8:
+            return "messages.markDialogUnread"
+        case 0x21202222:
+            return "messages.getDialogUnreadMarks"
+        case 0x7e58ee9c:
+            return "messages.clearAllDrafts"
+        case 0xd2aaf7ec:
+            return "messages.updatePinnedMessage"
+        case 0x10ea6184:
+            return "messages.sendVote"
+        case 0xeda3e33b:
+            return "messages.getPollResults"
+        case 0x6e2be050:
+            return "messages.getOnlines"
+        case 0xdef60797:
+            return "messages.editChatAbout"
+        case 0xa5866b41:
+            return "messages.editChatDefaultBannedRights"
+        case 0x35a0e062:
+            return "messages.getEmojiKeywords"
+        case 0x1508b6af:
+            return "messages.getEmojiKeywordsDifference"
+        case 0x4e9963b2:
+            return "messages.getEmojiKeywordsLanguages"
+        case 0xd5b10c26:
+            return "messages.getEmojiURL"
+        case 0x1bbcf300:
+            return "messages.getSearchCounters"
+        case 0x894cc99c:
+            return "messages.requestUrlAuth"
+        case 0x67a3f0de:
+            return "messages.acceptUrlAuth"
+        case 0x4facb138:
+            return "messages.hidePeerSettingsBar"
+        case 0xf516760b:
+            return "messages.getScheduledHistory"
+        case 0xbdbb0464:
+            return "messages.getScheduledMessages"
+        case 0xbd38850a:
+            return "messages.sendScheduledMessages"
+        case 0x59ae2b16:
+            return "messages.deleteScheduledMessages"
+        case 0xb86e380e:
+            return "messages.getPollVotes"
+        case 0xb5052fea:
+            return "messages.toggleStickerSets"
+        case 0xefd48c89:
+            return "messages.getDialogFilters"
+        case 0xa29cd42c:
+            return "messages.getSuggestedDialogFilters"
+        case 0x1ad4a04a:
+            return "messages.updateDialogFilter"
+        case 0xc563c1e4:
+            return "messages.updateDialogFiltersOrder"
+        case 0x7ed094a1:
+            return "messages.getOldFeaturedStickers"
+        case 0x22ddd30c:
+            return "messages.getReplies"
+        case 0x446972fd:
+            return "messages.getDiscussionMessage"
+        case 0xf731a9f4:
+            return "messages.readDiscussion"
+        case 0x062dd747:
+            return "messages.unpinAllMessages"
+        case 0x5bd0ee50:
+            return "messages.deleteChat"
+        case 0xf9cbe409:
+            return "messages.deletePhoneCallHistory"
+        case 0x43fe19f3:
+            return "messages.checkHistoryImport"
+        case 0x34090c3b:
+            return "messages.initHistoryImport"
+        case 0x2a862092:
+            return "messages.uploadImportedMedia"
+        case 0xb43df344:
+            return "messages.startHistoryImport"
+        case 0xa2b5a3f6:
+            return "messages.getExportedChatInvites"
+        case 0x73746f5c:
+            return "messages.getExportedChatInvite"
+        case 0xbdca2f75:
+            return "messages.editExportedChatInvite"
+        case 0x56987bd5:
+            return "messages.deleteRevokedExportedChatInvites"
+        case 0xd464a42b:
+            return "messages.deleteExportedChatInvite"
+        case 0x3920e6ef:
+            return "messages.getAdminsWithInvites"
+        case 0xdf04dd4e:
+            return "messages.getChatInviteImporters"
+        case 0xb80e5fe4:
+            return "messages.setHistoryTTL"
+        case 0x5dc60f03:
+            return "messages.checkHistoryImportPeer"
+        case 0x081202c9:
+            return "messages.setChatTheme"
+        case 0x31c1c44f:
+            return "messages.getMessageReadParticipants"
+        default:
+            return nil
+        }
+    }
+
+    private static func namePart10(of id: UInt32) -> String? {
+        switch id {
+        case 0x6aa3f6bd:
+            return "messages.getSearchResultsCalendar"
+        case 0x9c7f2f10:
+            return "messages.getSearchResultsPositions"
+        case 0x7fe7e815:
+            return "messages.hideChatJoinRequest"
+        case 0xe085f4ea:
+            return "messages.hideAllChatJoinRequests"
+        case 0xb2081a35:
+            return "messages.toggleNoForwards"
+        case 0xccfddf96:
+            return "messages.saveDefaultSendAs"
+        case 0xd30d78d4:
+            return "messages.sendReaction"
+        case 0x8bba90e6:
+            return "messages.getMessagesReactions"
+        case 0x461b3f48:
+            return "messages.getMessageReactionsList"
+        case 0x864b2581:
+            return "messages.setChatAvailableReactions"
+        case 0x18dea0ac:
+            return "messages.getAvailableReactions"
+        case 0x4f47a016:
+            return "messages.setDefaultReaction"
+        case 0xa5eec345:
+            return "messages.translateText"
+        case 0xbd7f90ac:
+            return "messages.getUnreadReactions"
+        case 0x9ec44f93:
+            return "messages.readReactions"
+        case 0x107e31a0:
+            return "messages.searchSentMedia"
+        case 0x16fcc2cb:
+            return "messages.getAttachMenuBots"
+        case 0x77216192:
+            return "messages.getAttachMenuBot"
+        case 0x69f59d69:
+            return "messages.toggleBotInAttachMenu"
+        case 0x269dc2c1:
+            return "messages.requestWebView"
+        case 0xb0d81a83:
+            return "messages.prolongWebView"
+        case 0x413a3e73:
+            return "messages.requestSimpleWebView"
+        case 0x0a4314f5:
+            return "messages.sendWebViewResultMessage"
+        case 0xdc0242c8:
+            return "messages.sendWebViewData"
+        case 0x269e9a49:
+            return "messages.transcribeAudio"
+        case 0x7f1d072f:
+            return "messages.rateTranscribedAudio"
+        case 0xd9ab0f54:
+            return "messages.getCustomEmojiDocuments"
+        case 0xfbfca18f:
+            return "messages.getEmojiStickers"
+        case 0x0ecf6736:
+            return "messages.getFeaturedEmojiStickers"
+        case 0x3f64c076:
+            return "messages.reportReaction"
+        case 0xbb8125ba:
+            return "messages.getTopReactions"
+        case 0x39461db2:
+            return "messages.getRecentReactions"
+        case 0x9dfeefb4:
+            return "messages.clearRecentReactions"
+        case 0x84f80814:
+            return "messages.getExtendedMedia"
+        case 0x9eb51445:
+            return "messages.setDefaultHistoryTTL"
+        case 0x658b7188:
+            return "messages.getDefaultHistoryTTL"
+        case 0x6c5cf2a7:
+            return "messages.sendBotRequestedPeer"
+        case 0x7488ce5b:
+            return "messages.getEmojiGroups"
+        case 0x2ecd56cd:
+            return "messages.getEmojiStatusGroups"
+        case 0x21a548f3:
+            return "messages.getEmojiProfilePhotoGroups"
+        case 0x2c11c0d7:
+            return "messages.searchCustomEmoji"
+        case 0xe47cb579:
+            return "messages.togglePeerTranslations"
+        case 0x34fdc5c3:
+            return "messages.getBotApp"
+        case 0x53618bce:
+            return "messages.requestAppWebView"
+        case 0x8ffacae1:
+            return "messages.setChatWallPaper"
+        case 0x92b4494c:
+            return "messages.searchEmojiStickerSets"
+        case 0x1e91fc99:
+            return "messages.getSavedDialogs"
+        case 0x998ab009:
+            return "messages.getSavedHistory"
+        case 0x4dc5085f:
+            return "messages.deleteSavedHistory"
+        case 0xd63d94e0:
+            return "messages.getPinnedSavedDialogs"
+        case 0xac81bbde:
+            return "messages.toggleSavedDialogPin"
+        case 0x8b716587:
+            return "messages.reorderPinnedSavedDialogs"
+        case 0x3637e05b:
+            return "messages.getSavedReactionTags"
+        case 0x60297dec:
+            return "messages.updateSavedReactionTag"
+        case 0xbdf93428:
+            return "messages.getDefaultTagReactions"
+        case 0x8c4bfe5d:
+            return "messages.getOutboxReadDate"
+        case 0xd483f2a8:
+            return "messages.getQuickReplies"
+        case 0x60331907:
+            return "messages.reorderQuickReplies"
+        case 0xf1d0fbd3:
+            return "messages.checkQuickReplyShortcut"
+        case 0x5c003cef:
+            return "messages.editQuickReplyShortcut"
+        case 0x3cc04740:
+            return "messages.deleteQuickReplyShortcut"
+        case 0x94a495c3:
+            return "messages.getQuickReplyMessages"
+        case 0x6c750de1:
+            return "messages.sendQuickReplyMessages"
+        case 0xe105e910:
+            return "messages.deleteQuickReplyMessages"
+        case 0xfd2dda49:
+            return "messages.toggleDialogFilterTags"
+        case 0xd0b5e1fc:
+            return "messages.getMyStickers"
+        case 0x1dd840f5:
+            return "messages.getEmojiStickerGroups"
+        case 0xdea20a39:
+            return "messages.getAvailableEffects"
+        case 0x0589ee75:
+            return "messages.editFactCheck"
+        case 0xd1da940c:
+            return "messages.deleteFactCheck"
+        case 0xb9cdc5ee:
+            return "messages.getFactCheck"
+        case 0xc9e01e7b:
+            return "messages.requestMainWebView"
+        case 0x58bbcb50:
+            return "messages.sendPaidReaction"
+        case 0x435885b5:
+            return "messages.togglePaidReactionPrivacy"
+        case 0x472455aa:
+            return "messages.getPaidReactionPrivacy"
+        case 0x269e3643:
+            return "messages.viewSponsoredMessage"
+        case 0x8235057e:
+            return "messages.clickSponsoredMessage"
+        case 0x12cbf0c4:
+            return "messages.reportSponsoredMessage"
+        case 0x3d6ce850:
+            return "messages.getSponsoredMessages"
+        case 0xf21f7f2f:
+            return "messages.savePreparedInlineMessage"
+        case 0x857ebdb8:
+            return "messages.getPreparedInlineMessage"
+        case 0x29b1c66a:
+            return "messages.searchStickers"
+        case 0x5a6d7395:
+            return "messages.reportMessagesDelivery"
+        case 0x6f6f9c96:
+            return "messages.getSavedDialogsByID"
+        case 0xba4a3b5b:
+            return "messages.readSavedHistory"
+        case 0xd3e03124:
+            return "messages.toggleTodoCompleted"
+        case 0x21a61057:
+            return "messages.appendTodoList"
+        case 0x8107455c:
+            return "messages.toggleSuggestedPostApproval"
+        case 0x3ba47bff:
+            return "messages.getForumTopics"
+        case 0xaf0a4a08:
+            return "messages.getForumTopicsByID"
+        case 0xcecc1134:
+            return "messages.editForumTopic"
+        case 0x175df251:
+            return "messages.updatePinnedForumTopic"
+        case 0x0e7841f0:
+            return "messages.reorderPinnedForumTopics"
+        case 0x2f98c3d5:
+            return "messages.createForumTopic"
+        case 0xd2816f10:
+            return "messages.deleteTopicHistory"
+        case 0xfb7e8ca7:
+            return "messages.getEmojiGameInfo"
+        case 0xabbbd346:
+            return "messages.summarizeText"
+        case 0xf743b857:
+            return "messages.editChatCreator"
+        case 0x3b7d0ea6:
+            return "messages.getFutureChatCreatorAfterLeave"
+        case 0xa00f32b0:
+            return "messages.editChatParticipantRank"
+        case 0x35436bbc:
+            return "messages.declineUrlAuth"
+        case 0xc9a47b0b:
+            return "messages.checkUrlAuthMatchCode"
+        case 0xdaecc589:
+            return "messages.composeMessageWithAI"
+        case 0x4067c5e6:
+            return "messages.reportReadMetrics"
+        case 0xddbcd819:
+            return "messages.reportMusicListen"
+        case 0x19bc4b6d:
+            return "messages.addPollAnswer"
+        case 0xac8505a5:
+            return "messages.deletePollAnswer"
+        case 0x43286cf2:
+            return "messages.getUnreadPollVotes"
+        case 0x1720b4d8:
+            return "messages.readPollVotes"
+        case 0xb8f106e3:
+            return "messages.setBotGuestChatResult"
+        case 0xa0b80cf8:
+            return "messages.deleteParticipantReactions"
+        case 0xe3b7f82c:
+            return "messages.deleteParticipantReaction"
+        case 0x55fb0996:
+            return "messages.getPersonalChannelHistory"
+        case 0x501569cf:
+            return "messages.getRichMessage"
+        case 0x1a542004:
+            return "messages.translateRichMessage"
+        case 0x8d7ae6af:
+            return "messages.composeRichMessageWithAI"
+        case 0xba9ee679:
+            return "messages.requestChatJoinWebView"
+        case 0xedd4882a:
+            return "updates.getState"
+        case 0x19c2f763:
+            return "updates.getDifference"
+        case 0x03173d78:
+            return "updates.getChannelDifference"
+        case 0x09e82039:
+            return "photos.updateProfilePhoto"
+        case 0x0388a3b5:
+            return "photos.uploadProfilePhoto"
+        case 0x87cf7f2f:
+            return "photos.deletePhotos"
+        case 0x91cd32a8:
+            return "photos.getUserPhotos"
+        case 0xe14c4a71:
+            return "photos.uploadContactProfilePhoto"
+        case 0xb304a621:
+            return "upload.saveFilePart"
+        case 0xbe5335be:
+            return "upload.getFile"
+        case 0xde7b673d:
+            return "upload.saveBigFilePart"
+        case 0x24e6818d:
+            return "upload.getWebFile"
+        case 0x395f69da:
+            return "upload.getCdnFile"
+        case 0x9b2754a8:
+            return "upload.reuploadCdnFile"
+        case 0x91dc3f31:
+            return "upload.getCdnFileHashes"
+        case 0x9156982a:
+            return "upload.getFileHashes"
+        case 0xc4f9186b:
+            return "help.getConfig"
+        case 0x1fb33026:
+            return "help.getNearestDc"
+        case 0x522d5a7d:
+            return "help.getAppUpdate"
+        case 0x4d392343:
+            return "help.getInviteText"
+        case 0x9cdf08cd:
+            return "help.getSupport"
+        case 0xec22cfcd:
+            return "help.setBotUpdatesStatus"
+        case 0x52029342:
+            return "help.getCdnConfig"
+        case 0x3dc0f114:
+            return "help.getRecentMeUrls"
+        case 0x2ca51fd1:
+            return "help.getTermsOfServiceUpdate"
+        case 0xee72f79a:
+            return "help.acceptTermsOfService"
+        case 0x3fedc75f:
+            return "help.getDeepLinkInfo"
+        case 0x61e3f854:
+            return "help.getAppConfig"
+        case 0x6f02f748:
+            return "help.saveAppLog"
+        case 0xc661ad08:
+            return "help.getPassportConfig"
+        case 0xd360e72c:
+            return "help.getSupportName"
+        case 0x038a08d3:
+            return "help.getUserInfo"
+        case 0x66b91b70:
+            return "help.editUserInfo"
+        case 0xc0977421:
+            return "help.getPromoData"
+        case 0x1e251c95:
+            return "help.hidePromoData"
+        case 0xf50dbaa1:
+            return "help.dismissSuggestion"
+        case 0x735787a8:
+            return "help.getCountriesList"
+        case 0xb81b93d4:
+            return "help.getPremiumPromo"
+        case 0xda80f42f:
+            return "help.getPeerColors"
+        case 0xabcfa9fd:
+            return "help.getPeerProfileColors"
+        case 0x49b30240:
+            return "help.getTimezonesList"
+        case 0xcc104937:
+            return "channels.readHistory"
+        case 0x84c1fd4e:
+            return "channels.deleteMessages"
+        case 0xf44a8315:
+            return "channels.reportSpam"
+        case 0xad8c9a23:
+            return "channels.getMessages"
+        case 0x77ced9d0:
+            return "channels.getParticipants"
+        case 0xa0ab6cc6:
+            return "channels.getParticipant"
+        case 0x0a7f6bbb:
+            return "channels.getChannels"
+        case 0x08736a09:
+            return "channels.getFullChannel"
+        case 0x91006707:
+            return "channels.createChannel"
+        case 0x9a98ad68:
+            return "channels.editAdmin"
+        case 0x566decd0:
+            return "channels.editTitle"
+        case 0xf12e57c9:
+            return "channels.editPhoto"
+        case 0x10e6bd2c:
+            return "channels.checkUsername"
+        case 0x3514b3de:
+            return "channels.updateUsername"
+        case 0x7f6a1e22:
+            return "channels.joinChannel"
+        case 0xf836aa95:
+            return "channels.leaveChannel"
+        case 0xc9e33d54:
+            return "channels.inviteToChannel"
+        case 0xc0111fe3:
+            return "channels.deleteChannel"
+        case 0xe63fadeb:
+            return "channels.exportMessageLink"
+        case 0x418d549c:
+            return "channels.toggleSignatures"
+        case 0xf8b036af:
+            return "channels.getAdminedPublicChannels"
+        case 0x96e6cd81:
+            return "channels.editBanned"
+        case 0x33ddf480:
+            return "channels.getAdminLog"
+        case 0xea8ca4f9:
+            return "channels.setStickers"
+        case 0xeab5dc38:
+            return "channels.readMessageContents"
+        case 0x9baa9647:
+            return "channels.deleteHistory"
+        case 0xeabbb94c:
+            return "channels.togglePreHistoryHidden"
+        case 0x8341ecc0:
+            return "channels.getLeftChannels"
+        case 0xf5dad378:
+            return "channels.getGroupsForDiscussion"
+        case 0x40582bb2:
+            return "channels.setDiscussionGroup"
+        case 0x58e63f6d:
+            return "channels.editLocation"
+        case 0xedd49ef0:
+            return "channels.toggleSlowMode"
+        case 0x11e831ee:
+            return "channels.getInactiveChannels"
+        case 0x0b290c69:
+            return "channels.convertToGigagroup"
+        case 0xe785a43f:
+            return "channels.getSendAs"
+        case 0x367544db:
+            return "channels.deleteParticipantHistory"
+        case 0xe4cb9580:
+            return "channels.toggleJoinToSend"
+        case 0x0ecc2618:
+            return "channels.toggleJoinRequest"
+        case 0xb45ced1d:
+            return "channels.reorderUsernames"
+        case 0x50f24105:
+            return "channels.toggleUsername"
+        case 0x0a245dd3:
+            return "channels.deactivateAllUsernames"
+        case 0x3ff75734:
+            return "channels.toggleForum"
+        default:
+            return nil
+        }
+    }
+
+    private static func namePart11(of id: UInt32) -> String? {
+        switch id {
+        case 0x68f3e4eb:
+            return "channels.toggleAntiSpam"
+        case 0xa850a693:
+            return "channels.reportAntiSpamFalsePositive"
+        case 0x6a6e7854:
+            return "channels.toggleParticipantsHidden"
+        case 0xd8aa3671:
+            return "channels.updateColor"
+        case 0x9738bb15:
+            return "channels.toggleViewForumAsMessages"
+        case 0x25a71742:
+            return "channels.getChannelRecommendations"
+        case 0xf0d3e6a8:
+            return "channels.updateEmojiStatus"
+        case 0xad399cee:
+            return "channels.setBoostsToUnblockRestrictions"
+        case 0x3cd930b7:
+            return "channels.setEmojiStickers"
+        case 0x9ae91519:
+            return "channels.restrictSponsoredMessages"
+        case 0xf2c4f24d:
+            return "channels.searchPosts"
+        case 0x4b12327b:
+            return "channels.updatePaidMessagesPrice"
+        case 0x167fc0a1:
+            return "channels.toggleAutotranslation"
+        case 0xece2a0e6:
+            return "channels.getMessageAuthor"
+        case 0x22567115:
+            return "channels.checkSearchPostsFlood"
+        case 0x3583fcb1:
+            return "channels.setMainProfileTab"
+        case 0xaa2769ed:
+            return "bots.sendCustomRequest"
+        case 0xe6213f4d:
+            return "bots.answerWebhookJSONQuery"
+        case 0x0517165a:
+            return "bots.setBotCommands"
+        case 0x3d8de0f9:
+            return "bots.resetBotCommands"
+        case 0xe34c0dd6:
+            return "bots.getBotCommands"
+        case 0x4504d54f:
+            return "bots.setBotMenuButton"
+        case 0x9c60eb28:
+            return "bots.getBotMenuButton"
+        case 0x788464e1:
+            return "bots.setBotBroadcastDefaultAdminRights"
+        case 0x925ec9ea:
+            return "bots.setBotGroupDefaultAdminRights"
+        case 0x10cf3123:
+            return "bots.setBotInfo"
+        case 0xdcd914fd:
+            return "bots.getBotInfo"
+        case 0x9709b1c2:
+            return "bots.reorderUsernames"
+        case 0x053ca973:
+            return "bots.toggleUsername"
+        case 0x1359f4e6:
+            return "bots.canSendMessage"
+        case 0xf132e3ef:
+            return "bots.allowSendMessage"
+        case 0x087fc5e7:
+            return "bots.invokeWebViewCustomMethod"
+        case 0xc2510192:
+            return "bots.getPopularAppBots"
+        case 0x17aeb75a:
+            return "bots.addPreviewMedia"
+        case 0x8525606f:
+            return "bots.editPreviewMedia"
+        case 0x2d0135b3:
+            return "bots.deletePreviewMedia"
+        case 0xb627f3aa:
+            return "bots.reorderPreviewMedias"
+        case 0x423ab3ad:
+            return "bots.getPreviewInfo"
+        case 0xa2a5594d:
+            return "bots.getPreviewMedias"
+        case 0xed9f30c5:
+            return "bots.updateUserEmojiStatus"
+        case 0x06de6392:
+            return "bots.toggleUserEmojiStatusPermission"
+        case 0x50077589:
+            return "bots.checkDownloadFileParams"
+        case 0xb0711d83:
+            return "bots.getAdminedBots"
+        case 0x778b5ab3:
+            return "bots.updateStarRefProgram"
+        case 0x8b89dfbd:
+            return "bots.setCustomVerification"
+        case 0xa1b70815:
+            return "bots.getBotRecommendations"
+        case 0x87f2219b:
+            return "bots.checkUsername"
+        case 0xe5b17f2b:
+            return "bots.createBot"
+        case 0xbd0d99eb:
+            return "bots.exportBotToken"
+        case 0x31a2a35e:
+            return "bots.requestWebViewButton"
+        case 0xbf25b7f3:
+            return "bots.getRequestedWebViewButton"
+        case 0x213853a3:
+            return "bots.getAccessSettings"
+        case 0x31813cd8:
+            return "bots.editAccessSettings"
+        case 0xe71a4810:
+            return "bots.setJoinChatResults"
+        case 0x37148dbb:
+            return "payments.getPaymentForm"
+        case 0x2478d1cc:
+            return "payments.getPaymentReceipt"
+        case 0xb6c8f12b:
+            return "payments.validateRequestedInfo"
+        case 0x2d03522f:
+            return "payments.sendPaymentForm"
+        case 0x227d824b:
+            return "payments.getSavedInfo"
+        case 0xd83d70c1:
+            return "payments.clearSavedInfo"
+        case 0x2e79d779:
+            return "payments.getBankCardData"
+        case 0x0f91b065:
+            return "payments.exportInvoice"
+        case 0x80ed747d:
+            return "payments.assignAppStoreTransaction"
+        case 0xdffd50d3:
+            return "payments.assignPlayMarketTransaction"
+        case 0x2757ba54:
+            return "payments.getPremiumGiftCodeOptions"
+        case 0x8e51b4c1:
+            return "payments.checkGiftCode"
+        case 0xf6e26854:
+            return "payments.applyGiftCode"
+        case 0xf4239425:
+            return "payments.getGiveawayInfo"
+        case 0x5ff58f20:
+            return "payments.launchPrepaidGiveaway"
+        case 0xc00ec7d3:
+            return "payments.getStarsTopupOptions"
+        case 0x4ea9b3bf:
+            return "payments.getStarsStatus"
+        case 0x69da4557:
+            return "payments.getStarsTransactions"
+        case 0x7998c914:
+            return "payments.sendStarsForm"
+        case 0x25ae8f4a:
+            return "payments.refundStarsCharge"
+        case 0xd91ffad6:
+            return "payments.getStarsRevenueStats"
+        case 0x2433dc92:
+            return "payments.getStarsRevenueWithdrawalUrl"
+        case 0xd1d7efc5:
+            return "payments.getStarsRevenueAdsAccountUrl"
+        case 0x2dca16b8:
+            return "payments.getStarsTransactionsByID"
+        case 0xd3c96bc8:
+            return "payments.getStarsGiftOptions"
+        case 0x032512c5:
+            return "payments.getStarsSubscriptions"
+        case 0xc7770878:
+            return "payments.changeStarsSubscription"
+        case 0xcc5bebb3:
+            return "payments.fulfillStarsSubscription"
+        case 0xbd1efd3e:
+            return "payments.getStarsGiveawayOptions"
+        case 0xc4563590:
+            return "payments.getStarGifts"
+        case 0x2a2a697c:
+            return "payments.saveStarGift"
+        case 0x74bf076b:
+            return "payments.convertStarGift"
+        case 0x6dfa0622:
+            return "payments.botCancelStarsSubscription"
+        case 0x5869a553:
+            return "payments.getConnectedStarRefBots"
+        case 0xb7d998f0:
+            return "payments.getConnectedStarRefBot"
+        case 0x0d6b48f7:
+            return "payments.getSuggestedStarRefBots"
+        case 0x7ed5348a:
+            return "payments.connectStarRefBot"
+        case 0xe4fca4a3:
+            return "payments.editConnectedStarRefBot"
+        case 0x9c9abcb1:
+            return "payments.getStarGiftUpgradePreview"
+        case 0xaed6e4f5:
+            return "payments.upgradeStarGift"
+        case 0x7f18176a:
+            return "payments.transferStarGift"
+        case 0xa1974d72:
+            return "payments.getUniqueStarGift"
+        case 0xa319e569:
+            return "payments.getSavedStarGifts"
+        case 0xb455a106:
+            return "payments.getSavedStarGift"
+        case 0xd06e93a8:
+            return "payments.getStarGiftWithdrawalUrl"
+        case 0x60eaefa1:
+            return "payments.toggleChatStarGiftNotifications"
+        case 0x1513e7b0:
+            return "payments.toggleStarGiftsPinnedToTop"
+        case 0x4fdc5ea7:
+            return "payments.canPurchaseStore"
+        case 0x7a5fa236:
+            return "payments.getResaleStarGifts"
+        case 0xedbe6ccb:
+            return "payments.updateStarGiftPrice"
+        case 0x1f4a0e87:
+            return "payments.createStarGiftCollection"
+        case 0x4fddbee7:
+            return "payments.updateStarGiftCollection"
+        case 0xc32af4cc:
+            return "payments.reorderStarGiftCollections"
+        case 0xad5648e8:
+            return "payments.deleteStarGiftCollection"
+        case 0x981b91dd:
+            return "payments.getStarGiftCollections"
+        case 0x4365af6b:
+            return "payments.getUniqueStarGiftValueInfo"
+        case 0xc0c4edc9:
+            return "payments.checkCanSendGift"
+        case 0x5c9ff4d6:
+            return "payments.getStarGiftAuctionState"
+        case 0x6ba2cbec:
+            return "payments.getStarGiftAuctionAcquiredGifts"
+        case 0xa5d0514d:
+            return "payments.getStarGiftActiveAuctions"
+        case 0xe9ce781c:
+            return "payments.resolveStarGiftOffer"
+        case 0x8fb86b41:
+            return "payments.sendStarGiftOffer"
+        case 0x6d038b58:
+            return "payments.getStarGiftUpgradeAttributes"
+        case 0xfd05dd00:
+            return "payments.getCraftStarGifts"
+        case 0xb0f9684f:
+            return "payments.craftStarGift"
+        case 0x9021ab67:
+            return "stickers.createStickerSet"
+        case 0xf7760f51:
+            return "stickers.removeStickerFromSet"
+        case 0xffb6d4ca:
+            return "stickers.changeStickerPosition"
+        case 0x8653febe:
+            return "stickers.addStickerToSet"
+        case 0xa76a5392:
+            return "stickers.setStickerSetThumb"
+        case 0x284b3639:
+            return "stickers.checkShortName"
+        case 0x4dafc503:
+            return "stickers.suggestShortName"
+        case 0xf5537ebc:
+            return "stickers.changeSticker"
+        case 0x124b1c00:
+            return "stickers.renameStickerSet"
+        case 0x87704394:
+            return "stickers.deleteStickerSet"
+        case 0x4696459a:
+            return "stickers.replaceSticker"
+        case 0x55451fa9:
+            return "phone.getCallConfig"
+        case 0x42ff96ed:
+            return "phone.requestCall"
+        case 0x3bd2b4a0:
+            return "phone.acceptCall"
+        case 0x2efe1722:
+            return "phone.confirmCall"
+        case 0x17d54f61:
+            return "phone.receivedCall"
+        case 0xb2cbc1c0:
+            return "phone.discardCall"
+        case 0x59ead627:
+            return "phone.setCallRating"
+        case 0x277add7e:
+            return "phone.saveCallDebug"
+        case 0xff7a9383:
+            return "phone.sendSignalingData"
+        case 0x48cdc6d8:
+            return "phone.createGroupCall"
+        case 0x8fb53057:
+            return "phone.joinGroupCall"
+        case 0x500377f9:
+            return "phone.leaveGroupCall"
+        case 0x7b393160:
+            return "phone.inviteToGroupCall"
+        case 0x7a777135:
+            return "phone.discardGroupCall"
+        case 0x974392f2:
+            return "phone.toggleGroupCallSettings"
+        case 0x041845db:
+            return "phone.getGroupCall"
+        case 0xc558d8ab:
+            return "phone.getGroupParticipants"
+        case 0xb59cf977:
+            return "phone.checkGroupCall"
+        case 0xf128c708:
+            return "phone.toggleGroupCallRecord"
+        case 0xa5273abf:
+            return "phone.editGroupCallParticipant"
+        case 0x1ca6ac0a:
+            return "phone.editGroupCallTitle"
+        case 0xef7c213a:
+            return "phone.getGroupCallJoinAs"
+        case 0xe6aa647f:
+            return "phone.exportGroupCallInvite"
+        case 0x219c34e6:
+            return "phone.toggleGroupCallStartSubscription"
+        case 0x5680e342:
+            return "phone.startScheduledGroupCall"
+        case 0x575e1f8c:
+            return "phone.saveDefaultGroupCallJoinAs"
+        case 0xcbea6bc4:
+            return "phone.joinGroupCallPresentation"
+        case 0x1c50d144:
+            return "phone.leaveGroupCallPresentation"
+        case 0x1ab21940:
+            return "phone.getGroupCallStreamChannels"
+        case 0x5af4c73a:
+            return "phone.getGroupCallStreamRtmpUrl"
+        case 0x41248786:
+            return "phone.saveCallLog"
+        case 0x7d0444bb:
+            return "phone.createConferenceCall"
+        case 0x8ca60525:
+            return "phone.deleteConferenceCallParticipants"
+        case 0xc6701900:
+            return "phone.sendConferenceCallBroadcast"
+        case 0xbcf22685:
+            return "phone.inviteConferenceCallParticipant"
+        case 0x3c479971:
+            return "phone.declineConferenceCallInvite"
+        case 0xee9f88a6:
+            return "phone.getGroupCallChainBlocks"
+        case 0xb1d11410:
+            return "phone.sendGroupCallMessage"
+        case 0xe5afa56d:
+            return "phone.sendGroupCallEncryptedMessage"
+        case 0xf64f54f7:
+            return "phone.deleteGroupCallMessages"
+        case 0x1dbfeca0:
+            return "phone.deleteGroupCallParticipantMessages"
+        case 0x6f636302:
+            return "phone.getGroupCallStars"
+        case 0x4167add1:
+            return "phone.saveDefaultSendAs"
+        case 0xf2f2330a:
+            return "langpack.getLangPack"
+        case 0xefea3803:
+            return "langpack.getStrings"
+        case 0xcd984aa5:
+            return "langpack.getDifference"
+        case 0x42c6978f:
+            return "langpack.getLanguages"
+        case 0x6a596502:
+            return "langpack.getLanguage"
+        case 0x6847d0ab:
+            return "folders.editPeerFolders"
+        case 0xab42441a:
+            return "stats.getBroadcastStats"
+        case 0x621d5fa0:
+            return "stats.loadAsyncGraph"
+        case 0xdcdf8607:
+            return "stats.getMegagroupStats"
+        case 0x5f150144:
+            return "stats.getMessagePublicForwards"
+        case 0xb6e0a3f5:
+            return "stats.getMessageStats"
+        case 0x374fef40:
+            return "stats.getStoryStats"
+        case 0xa6437ef6:
+            return "stats.getStoryPublicForwards"
+        case 0xc27dfa68:
+            return "stats.getPollStats"
+        case 0x8472478e:
+            return "chatlists.exportChatlistInvite"
+        case 0x719c5c5e:
+            return "chatlists.deleteExportedInvite"
+        case 0x653db63d:
+            return "chatlists.editExportedInvite"
+        case 0xce03da83:
+            return "chatlists.getExportedInvites"
+        case 0x41c10fff:
+            return "chatlists.checkChatlistInvite"
+        case 0xa6b1e39a:
+            return "chatlists.joinChatlistInvite"
+        case 0x89419521:
+            return "chatlists.getChatlistUpdates"
+        case 0xe089f8f5:
+            return "chatlists.joinChatlistUpdates"
+        case 0x66e486fb:
+            return "chatlists.hideChatlistUpdates"
+        case 0xfdbcd714:
+            return "chatlists.getLeaveChatlistSuggestions"
+        case 0x74fae13a:
+            return "chatlists.leaveChatlist"
+        case 0x30eb63f0:
+            return "stories.canSendStory"
+        case 0x8f9e6898:
+            return "stories.sendStory"
+        default:
+            return nil
+        }
+    }
+
+    private static func namePart12(of id: UInt32) -> String? {
+        switch id {
+        case 0x2c63a72b:
+            return "stories.editStory"
+        case 0xae59db5f:
+            return "stories.deleteStories"
+        case 0x9a75a1ef:
+            return "stories.togglePinned"
+        case 0xeeb0d625:
+            return "stories.getAllStories"
+        case 0x5821a5dc:
+            return "stories.getPinnedStories"
+        case 0xb4352016:
+            return "stories.getStoriesArchive"
+        case 0x5774ca74:
+            return "stories.getStoriesByID"
+        case 0x7c2557c4:
+            return "stories.toggleAllStoriesHidden"
+        case 0xa556dac8:
+            return "stories.readStories"
+        case 0xb2028afb:
+            return "stories.incrementStoryViews"
+        case 0x7ed23c57:
+            return "stories.getStoryViewsList"
+        case 0x28e16cc8:
+            return "stories.getStoriesViews"
+        case 0x7b8def20:
+            return "stories.exportStoryLink"
+        case 0x19d8eb45:
+            return "stories.report"
+        case 0x57bbd166:
+            return "stories.activateStealthMode"
+        case 0x7fd736b2:
+            return "stories.sendReaction"
+        case 0x2c4ada50:
+            return "stories.getPeerStories"
+        case 0x9b5ae7f9:
+            return "stories.getAllReadPeerStories"
+        case 0x78499170:
+            return "stories.getPeerMaxIDs"
+        case 0xa56a8b60:
+            return "stories.getChatsToSend"
+        case 0xbd0415c4:
+            return "stories.togglePeerStoriesHidden"
+        case 0xb9b2881f:
+            return "stories.getStoryReactionsList"
+        case 0x0b297e9b:
+            return "stories.togglePinnedToTop"
+        case 0xd1810907:
+            return "stories.searchPosts"
+        case 0xa36396e5:
+            return "stories.createAlbum"
+        case 0x5e5259b6:
+            return "stories.updateAlbum"
+        case 0x8535fbd9:
+            return "stories.reorderAlbums"
+        case 0x8d3456d0:
+            return "stories.deleteAlbum"
+        case 0x25b3eac7:
+            return "stories.getAlbums"
+        case 0xac806d61:
+            return "stories.getAlbumStories"
+        case 0xd069ccde:
+            return "stories.startLive"
+        case 0x60f67660:
+            return "premium.getBoostsList"
+        case 0x0be77b4a:
+            return "premium.getMyBoosts"
+        case 0x6b7da746:
+            return "premium.applyBoost"
+        case 0x042f1f61:
+            return "premium.getBoostsStatus"
+        case 0x39854d1f:
+            return "premium.getUserBoosts"
+        case 0x0edc39d0:
+            return "smsjobs.isEligibleToJoin"
+        case 0xa74ece2d:
+            return "smsjobs.join"
+        case 0x9898ad73:
+            return "smsjobs.leave"
+        case 0x093fa0bf:
+            return "smsjobs.updateSettings"
+        case 0x10a698e8:
+            return "smsjobs.getStatus"
+        case 0x778d902f:
+            return "smsjobs.getSmsJob"
+        case 0x4f1ebf24:
+            return "smsjobs.finishJob"
+        case 0xbe1e85ba:
+            return "fragment.getCollectibleInfo"
+        case 0x4aa83913:
+            return "aicompose.createTone"
+        case 0x903bcf59:
+            return "aicompose.updateTone"
+        case 0x1782cbb1:
+            return "aicompose.saveTone"
+        case 0xdd39316a:
+            return "aicompose.deleteTone"
+        case 0xb2e8ba03:
+            return "aicompose.getTone"
+        case 0xabd59201:
+            return "aicompose.getTones"
+        case 0xd1b4ab14:
+            return "aicompose.getToneExample"
+        case 0xa63859ec:
+            return "communities.create"
+        case 0x736dcfea:
+            return "communities.togglePeerLink"
+        case 0xa663e830:
+            return "communities.getJoinedCommunities"
+        case 0xd766e3ea:
+            return "communities.toggleCommunityCollapsedInDialogs"
+        case 0x93773344:
+            return "communities.getPeerLinkRequests"
+        case 0x8c8219a8:
+            return "communities.togglePeerLinkRequestApproval"
+        case 0xbfe3dd3d:
+            return "communities.toggleAllPeerLinkRequestApproval"
+        case 0x9967ad0f:
+            return "communities.toggleParticipantBanned"
+        case 0xf87eabab:
+            return "communities.getParticipantJoinedChats"
+        case 0xba8d5f35:
+            return "ephemeral.sendMessage"
+        case 0x92f6e797:
+            return "ephemeral.deleteMessage"
+        case 0x8704f2bf:
+            return "ephemeral.reportMessage"
+        case 0x3fa464c8:
+            return "ephemeral.getCallbackAnswer"
+        case 0xcf9c725b:
+            return "ephemeral.editMessage"
+        case 0xe882a9e1:
+            return "ephemeral.deleteWelcomeMessage"
+        case 0x734f9721:
+            return "ephemeral.deleteAllWelcomeMessages"
+        case 0xdb9ac18d:
+            return "ephemeral.getWelcomeMessages"
+        case 0x05162463:
+            return "resPQ"
+        case 0xa9f55f95:
+            return "p_q_inner_data_dc"
+        case 0x56fddf88:
+            return "p_q_inner_data_temp_dc"
+        case 0xd0e8075c:
+            return "server_DH_params_ok"
+        case 0xb5890dba:
+            return "server_DH_inner_data"
+        case 0x6643b654:
+            return "client_DH_inner_data"
+        case 0x3bcbf734:
+            return "dh_gen_ok"
+        case 0x46dc1fb9:
+            return "dh_gen_retry"
+        case 0xa69dae02:
+            return "dh_gen_fail"
+        case 0x75a3f765:
+            return "bind_auth_key_inner"
+        case 0xf35c6d01:
+            return "rpc_result"
+        case 0x2144ca19:
+            return "rpc_error"
+        case 0x5e2ad36e:
+            return "rpc_answer_unknown"
+        case 0xcd78e586:
+            return "rpc_answer_dropped_running"
+        case 0xa43ad8b7:
+            return "rpc_answer_dropped"
+        case 0x0949d9dc:
+            return "future_salt"
+        case 0xae500895:
+            return "future_salts"
+        case 0x347773c5:
+            return "pong"
+        case 0xe22045fc:
+            return "destroy_session_ok"
+        case 0x62d350c9:
+            return "destroy_session_none"
+        case 0x9ec20908:
+            return "new_session_created"
+        case 0x73f1f8dc:
+            return "msg_container"
+        case 0x5bb8e511:
+            return "message"
+        case 0xe06046b2:
+            return "msg_copy"
+        case 0x3072cfa1:
+            return "gzip_packed"
+        case 0x62d6b459:
+            return "msgs_ack"
+        case 0xa7eff811:
+            return "bad_msg_notification"
+        case 0xedab447b:
+            return "bad_server_salt"
+        case 0x7d861a08:
+            return "msg_resend_req"
+        case 0xda69fb52:
+            return "msgs_state_req"
+        case 0x04deb57d:
+            return "msgs_state_info"
+        case 0x8cc0d131:
+            return "msgs_all_info"
+        case 0x276d3ec6:
+            return "msg_detailed_info"
+        case 0x809db6df:
+            return "msg_new_detailed_info"
+        case 0xf660e1d4:
+            return "destroy_auth_key_ok"
+        case 0x0a9f2259:
+            return "destroy_auth_key_none"
+        case 0xea109b13:
+            return "destroy_auth_key_fail"
+        case 0x9299359f:
+            return "http_wait"
+        case 0xbe7e8ef1:
+            return "req_pq_multi"
+        case 0xd712e4be:
+            return "req_DH_params"
+        case 0xf5045f1f:
+            return "set_client_DH_params"
+        case 0x58e4a740:
+            return "rpc_drop_answer"
+        case 0xb921bd04:
+            return "get_future_salts"
+        case 0x7abe77ec:
+            return "ping"
+        case 0xf3427b8c:
+            return "ping_delay_disconnect"
+        case 0xe7512126:
+            return "destroy_session"
+        case 0xd1435160:
+            return "destroy_auth_key"
+        default:
+            return nil
         }
     }
 }
