@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "TLSchema", targets: ["TLSchema"]),
+        .library(name: "MTProto", targets: ["MTProto"]),
         .executable(name: "tlgen", targets: ["tlgen"]),
         .executable(name: "tldump", targets: ["tldump"]),
         .executable(name: "mtbench", targets: ["mtbench"]),
@@ -19,6 +20,13 @@ let package = Package(
 
         // The TL runtime (reader, writer, protocols, gzip) plus the code tlgen generates.
         .target(name: "TLSchema", dependencies: ["CZlib"], path: "Sources/TLSchema"),
+
+        // OpenSSL (libcrypto), from Debian's libssl-dev: hashes, AES-CTR, big numbers, random bytes.
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
+        // AES-256-IGE on AES-NI with a portable fallback (OpenSSL's own IGE does not use AES-NI).
+        .target(name: "CMTProtoCrypto", path: "Sources/CMTProtoCrypto"),
+        // MTProto: crypto, transports, key exchange, encrypted sessions (sans-IO core).
+        .target(name: "MTProto", dependencies: ["TLSchema", "COpenSSL", "CMTProtoCrypto", "CZlib"], path: "Sources/MTProto"),
 
         // The schema parser and Swift emitter; depends on nothing it generates.
         .target(name: "TLGenCore", path: "Tools/tlgen/Sources/TLGenCore"),
@@ -38,6 +46,7 @@ let package = Package(
             path: "Benchmarks/mtbench"
         ),
 
+        .testTarget(name: "MTProtoTests", dependencies: ["MTProto", "TLSchema"], path: "Tests/MTProtoTests"),
         .testTarget(name: "TLGenTests", dependencies: ["TLGenCore"], path: "Tests/TLGenTests", exclude: ["Golden", "Fixtures"]),
         .testTarget(
             name: "TLSchemaTests",

@@ -1,0 +1,108 @@
+import COpenSSL
+
+/// SHA-1 and SHA-256 through OpenSSL's EVP interface.
+public enum Hash {
+    /// SHA-1 of the concatenation of `parts` (20 bytes).
+    public static func sha1(_ parts: [UInt8]...) -> [UInt8] {
+        digest(EVP_sha1(), parts, size: 20)
+    }
+
+    /// SHA-256 of the concatenation of `parts` (32 bytes).
+    public static func sha256(_ parts: [UInt8]...) -> [UInt8] {
+        digest(EVP_sha256(), parts, size: 32)
+    }
+
+    /// SHA-256 of the concatenation of byte slices, without copying them together first.
+    public static func sha256(slices parts: [ArraySlice<UInt8>]) -> [UInt8] {
+        var out: [UInt8] = [UInt8](repeating: 0, count: 32)
+        let context: OpaquePointer = EVP_MD_CTX_new()
+        defer { EVP_MD_CTX_free(context) }
+        EVP_DigestInit_ex(context, EVP_sha256(), nil)
+        for part in parts {
+            part.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
+                _ = EVP_DigestUpdate(context, p.baseAddress, p.count)
+            }
+        }
+        out.withUnsafeMutableBytes { (p: UnsafeMutableRawBufferPointer) in
+            _ = EVP_DigestFinal_ex(context, p.baseAddress!.assumingMemoryBound(to: UInt8.self), nil)
+        }
+        return out
+    }
+
+    private static func digest(_ md: OpaquePointer?, _ parts: [[UInt8]], size: Int) -> [UInt8] {
+        var out: [UInt8] = [UInt8](repeating: 0, count: size)
+        let context: OpaquePointer = EVP_MD_CTX_new()
+        defer { EVP_MD_CTX_free(context) }
+        EVP_DigestInit_ex(context, md, nil)
+        for part in parts {
+            part.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
+                _ = EVP_DigestUpdate(context, p.baseAddress, p.count)
+            }
+        }
+        out.withUnsafeMutableBytes { (p: UnsafeMutableRawBufferPointer) in
+            _ = EVP_DigestFinal_ex(context, p.baseAddress!.assumingMemoryBound(to: UInt8.self), nil)
+        }
+        return out
+    }
+
+    /// PBKDF2-HMAC-SHA512 (used by the SRP two-factor password check).
+    public static func pbkdf2SHA512(password: [UInt8], salt: [UInt8], iterations: Int, length: Int = 64) -> [UInt8] {
+        var out: [UInt8] = [UInt8](repeating: 0, count: length)
+        password.withUnsafeBytes { (pw: UnsafeRawBufferPointer) in
+            salt.withUnsafeBytes { (s: UnsafeRawBufferPointer) in
+                out.withUnsafeMutableBytes { (o: UnsafeMutableRawBufferPointer) in
+                    _ = PKCS5_PBKDF2_HMAC(
+                        pw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(pw.count),
+                        s.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32(s.count), Int32(iterations), EVP_sha512(),
+                        Int32(length), o.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Comparison that takes the same time whatever the contents (for MACs and msg_keys).
+public enum ConstantTime {
+    /// True when `a` and `b` have the same length and bytes; the time depends only on the lengths.
+    public static func equals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        if a.count != b.count { return false }
+        var difference: UInt8 = 0
+        for i in 0 ..< a.count {
+            difference |= a[i] ^ b[i]
+        }
+        return difference == 0
+    }
+}
+
+/// Where randomness comes from: the system's CSPRNG in production, scripted bytes in tests.
+public protocol EntropySource: Sendable {
+    /// `count` random bytes.
+    func randomBytes(count: Int) -> [UInt8]
+}
+
+/// OpenSSL's `RAND_bytes` (seeded by the operating system).
+public struct SystemEntropy: EntropySource {
+    public init() {}
+
+    public func randomBytes(count: Int) -> [UInt8] {
+        var out: [UInt8] = [UInt8](repeating: 0, count: count)
+        if count > 0 {
+            let status: Int32 = out.withUnsafeMutableBytes { (p: UnsafeMutableRawBufferPointer) -> Int32 in
+                RAND_bytes(p.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(count))
+            }
+            precondition(status == 1, "the system random number generator failed")
+        }
+        return out
+    }
+}
+
+extension EntropySource {
+    /// A random 64-bit integer.
+    public func randomInt64() -> Int64 {
+        let b: [UInt8] = randomBytes(count: 8)
+        var v: UInt64 = 0
+        for i in (0 ..< 8).reversed() { v = v << 8 | UInt64(b[i]) }
+        return Int64(bitPattern: v)
+    }
+}

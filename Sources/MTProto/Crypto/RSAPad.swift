@@ -1,0 +1,28 @@
+/// RSA_PAD, the padding Telegram requires for `p_q_inner_data` (auth-key notes §5).
+public enum RSAPad {
+    public enum Failure: Error, Equatable, Sendable {
+        /// The data is longer than the 144 bytes RSA_PAD can carry.
+        case dataTooLong(Int)
+    }
+
+    /// Encrypts `data` (≤ 144 bytes) for `key`; randomness (padding, temporary AES keys) from `entropy`.
+    public static func encrypt(_ data: [UInt8], key: RSAPublicKey, entropy: any EntropySource) throws(Failure) -> [UInt8] {
+        guard data.count <= 144 else { throw Failure.dataTooLong(data.count) }
+        let dataWithPadding: [UInt8] = data + entropy.randomBytes(count: 192 - data.count)
+        let reversed: [UInt8] = dataWithPadding.reversed()
+        let modulus: BigNumber = BigNumber(bytes: key.modulus)
+        while true {
+            let tempKey: [UInt8] = entropy.randomBytes(count: 32)
+            let dataWithHash: [UInt8] = reversed + Hash.sha256(tempKey, dataWithPadding)
+            let aesEncrypted: [UInt8] = AESIGE.encrypt(dataWithHash, key: tempKey, iv: [UInt8](repeating: 0, count: 32))
+            let aesHash: [UInt8] = Hash.sha256(aesEncrypted)
+            var keyAESEncrypted: [UInt8] = []
+            keyAESEncrypted.reserveCapacity(256)
+            for i in 0 ..< 32 { keyAESEncrypted.append(tempKey[i] ^ aesHash[i]) }
+            keyAESEncrypted += aesEncrypted
+            if BigNumber(bytes: keyAESEncrypted) < modulus {
+                return key.encryptRaw(keyAESEncrypted)
+            }
+        }
+    }
+}
