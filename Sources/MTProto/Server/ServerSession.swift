@@ -1,0 +1,214 @@
+import TLSchema
+
+/// The server side of one MTProto session, for the in-process test data centre: decrypts client
+/// packets, unpacks containers and gzip, answers pings and salts requests itself, hands RPC calls to
+/// the caller, and sends results and updates with server msg_ids, resending whatever the client has
+/// not acknowledged when it reconnects to the same session.
+public struct ServerSession: Sendable {
+    /// An RPC call from the client.
+    public struct Call: Sendable, Equatable {
+        /// The msg_id the client sent it with (answer with ``reply(to:result:)``).
+        public var messageID: Int64
+        /// The serialized function (gzip already unwrapped).
+        public var body: [UInt8]
+    }
+
+    private struct Outgoing: Sendable {
+        var body: [UInt8]
+        var contentRelated: Bool
+        var messageID: Int64?
+    }
+
+    public let envelope: Envelope
+    public private(set) var sessionID: Int64?
+    public var salt: Int64
+    private let entropy: any EntropySource
+    private var lastMessageID: Int64 = 0
+    private var contentMessages: Int32 = 0
+    private var received: ReceivedIDs = ReceivedIDs()
+    private var queue: [Outgoing] = []
+    /// Sent content-related messages not yet acknowledged by the client, by msg_id.
+    private var unacknowledged: [Int64: Outgoing] = [:]
+    private var acks: [Int64] = []
+    /// The first msg_id the client sent in this session.
+    private var firstMessageID: Int64?
+    /// Salts the client may use (the current one and the previous, as Telegram accepts for a while).
+    public var acceptedSalts: Set<Int64>
+
+    public init(authKey: AuthKey, salt: Int64, entropy: any EntropySource = SystemEntropy()) {
+        self.envelope = Envelope(authKey: authKey)
+        self.salt = salt
+        self.acceptedSalts = [salt]
+        self.entropy = entropy
+    }
+
+    /// A server msg_id: time-based, ≡ 1 (mod 4) for answers, ≡ 3 otherwise, increasing.
+    private mutating func nextMessageID(now: Double, answer: Bool) -> Int64 {
+        var id: Int64 = Int64(now * 4_294_967_296.0) & ~3
+        if id <= lastMessageID { id = (lastMessageID & ~3) + 4 }
+        lastMessageID = id
+        return id | (answer ? 1 : 3)
+    }
+
+    /// Decrypts a client packet and returns the RPC calls in it. Service messages are handled here.
+    /// Packets that fail a check throw and change nothing.
+    public mutating func receive(_ packet: [UInt8], now: Double) throws -> [Call] {
+        let message: DecryptedMessage = try envelope.decrypt(packet, sender: .client)
+        if let current = sessionID, current != message.sessionID {
+            // A new session from the same key: start over and tell the client.
+            resetForNewSession(message.sessionID)
+            announceNewSession(firstMessageID: message.messageID, now: now)
+        } else if sessionID == nil {
+            sessionID = message.sessionID
+            announceNewSession(firstMessageID: message.messageID, now: now)
+        }
+        if !acceptedSalts.contains(message.salt) {
+            let notice: MT.BadMsgNotification = .badServerSalt(MT.BadMsgNotification.BadServerSalt(
+                badMsgId: message.messageID, badMsgSeqno: message.seqNo, errorCode: 48, newServerSalt: salt))
+            queue.append(Outgoing(body: notice.serializedData(), contentRelated: false))
+            return []
+        }
+        var calls: [Call] = []
+        try process(id: message.messageID, seqNo: message.seqNo, body: message.body, now: now, calls: &calls, depth: 0)
+        return calls
+    }
+
+    private mutating func resetForNewSession(_ id: Int64) {
+        sessionID = id
+        contentMessages = 0
+        received.removeAll()
+        queue.removeAll()
+        unacknowledged.removeAll()
+        acks.removeAll()
+    }
+
+    private mutating func announceNewSession(firstMessageID: Int64, now: Double) {
+        self.firstMessageID = firstMessageID
+        let created: MT.NewSession = MT.NewSession(firstMsgId: firstMessageID, uniqueId: entropy.randomInt64(), serverSalt: salt)
+        queue.append(Outgoing(body: created.serializedBytes(), contentRelated: true))
+    }
+
+    private mutating func process(id: Int64, seqNo: Int32, body: [UInt8], now: Double, calls: inout [Call], depth: Int) throws {
+        guard received.insert(id) else { return }
+        if seqNo & 1 == 1 { acks.append(id) }
+        var reader: TLReader = TLReader(body)
+        let constructor: UInt32 = try reader.peekUInt32()
+        switch constructor {
+        case 0x73f1_f8dc:
+            guard depth == 0 else { return }
+            let container: MT.MessageContainer = try MT.MessageContainer(from: &reader)
+            for inner in container.messages {
+                try process(id: inner.msgId, seqNo: inner.seqno, body: inner.body.value.serializedData(), now: now, calls: &calls, depth: 1)
+            }
+        case TLBuiltinID.gzipPacked:
+            let packed: MT.GzipPacked = try MT.GzipPacked(from: &reader)
+            let inflated: [UInt8] = try TLGzip.inflate(packed.packedData, maximumSize: TLGzip.defaultMaximumInflatedSize)
+            calls.append(Call(messageID: id, body: inflated))
+        case 0x62d6_b459:
+            let ack: MT.MsgsAck = try MT.MsgsAck(from: &reader)
+            for acked in ack.msgIds { unacknowledged[acked] = nil }
+        case 0x7abe_77ec:
+            let ping: MT.functions.Ping = try MT.functions.Ping(from: &reader)
+            queue.append(Outgoing(body: MT.Pong(msgId: id, pingId: ping.pingId).serializedBytes(), contentRelated: false))
+        case 0xf342_7b8c:
+            let ping: MT.functions.PingDelayDisconnect = try MT.functions.PingDelayDisconnect(from: &reader)
+            queue.append(Outgoing(body: MT.Pong(msgId: id, pingId: ping.pingId).serializedBytes(), contentRelated: false))
+        case 0xb921_bd04:
+            let request: MT.functions.GetFutureSalts = try MT.functions.GetFutureSalts(from: &reader)
+            let start: Int32 = Int32(now)
+            var salts: [MT.FutureSalt] = [MT.FutureSalt(validSince: start - 60, validUntil: start + 1800, salt: salt)]
+            for i in 1 ..< max(1, min(Int(request.num), 64)) {
+                salts.append(MT.FutureSalt(validSince: start + Int32(i) * 1800, validUntil: start + Int32(i + 1) * 1800, salt: entropy.randomInt64()))
+            }
+            let answer: MT.FutureSalts = MT.FutureSalts(reqMsgId: id, now: start, salts: salts)
+            queue.append(Outgoing(body: answer.serializedBytes(), contentRelated: false))
+        case 0x7d86_1a08, 0xda69_fb52, 0x04de_b57d:  // msg_resend_req, msgs_state_req, msgs_state_info
+            return
+        default:
+            calls.append(Call(messageID: id, body: body))
+        }
+    }
+
+    /// Queues the answer to a call: `result` is the serialized result object (or an `rpc_error`).
+    public mutating func reply(to messageID: Int64, result: [UInt8]) {
+        var writer: TLWriter = TLWriter(capacity: result.count + 12)
+        writer.writeUInt32(0xf35c_6d01)
+        writer.writeInt64(messageID)
+        writer.writeRaw(result)
+        queue.append(Outgoing(body: writer.bytes, contentRelated: true))
+    }
+
+    /// Queues an `rpc_error` answer.
+    public mutating func replyError(to messageID: Int64, code: Int32, message: String) {
+        var writer: TLWriter = TLWriter()
+        writer.writeUInt32(0x2144_ca19)
+        writer.writeInt32(code)
+        writer.writeString(message)
+        reply(to: messageID, result: writer.bytes)
+    }
+
+    /// Queues a server-initiated content-related message (updates).
+    public mutating func push(_ body: [UInt8]) {
+        queue.append(Outgoing(body: body, contentRelated: true))
+    }
+
+    /// Queues a `bad_msg_notification` for a client message (fault injection and real checks).
+    public mutating func reject(messageID: Int64, seqNo: Int32 = 0, code: Int32) {
+        let notice: MT.BadMsgNotification = .badMsgNotification(MT.BadMsgNotification.BadMsgNotification(
+            badMsgId: messageID, badMsgSeqno: seqNo, errorCode: code))
+        queue.append(Outgoing(body: notice.serializedData(), contentRelated: false))
+    }
+
+    /// The connection dropped: everything sent and not acknowledged goes out again on the next one.
+    public mutating func connectionLost() {
+        let resend: [Outgoing] = unacknowledged.sorted(by: { $0.key < $1.key }).map { Outgoing(body: $0.value.body, contentRelated: true) }
+        unacknowledged.removeAll()
+        acks.removeAll()
+        queue = resend + queue
+    }
+
+    /// The next encrypted packet to send (a container when several messages are queued), or nil.
+    public mutating func nextPacket(now: Double) -> [UInt8]? {
+        guard let session = sessionID else { return nil }
+        var items: [(id: Int64, seqNo: Int32, body: [UInt8])] = []
+        if !acks.isEmpty {
+            let body: [UInt8] = MT.MsgsAck(msgIds: acks).serializedBytes()
+            acks.removeAll()
+            items.append((nextMessageID(now: now, answer: false), contentMessages * 2, body))
+        }
+        while !queue.isEmpty && items.count < 100 {
+            var item: Outgoing = queue.removeFirst()
+            let isAnswer: Bool = item.body.count >= 4 && item.body[0] == 0x01 && item.body[1] == 0x6d && item.body[2] == 0x5c && item.body[3] == 0xf3
+            let id: Int64 = nextMessageID(now: now, answer: isAnswer)
+            let seqNo: Int32
+            if item.contentRelated {
+                contentMessages += 1
+                seqNo = contentMessages * 2 - 1
+                item.messageID = id
+                unacknowledged[id] = item
+            } else {
+                seqNo = contentMessages * 2
+            }
+            items.append((id, seqNo, item.body))
+        }
+        guard !items.isEmpty else { return nil }
+        let message: (id: Int64, seqNo: Int32, body: [UInt8])
+        if items.count == 1 {
+            message = items[0]
+        } else {
+            var writer: TLWriter = TLWriter()
+            writer.writeUInt32(0x73f1_f8dc)
+            writer.writeInt32(Int32(items.count))
+            for item in items {
+                writer.writeInt64(item.id)
+                writer.writeInt32(item.seqNo)
+                writer.writeInt32(Int32(item.body.count))
+                writer.writeRaw(item.body)
+            }
+            message = (nextMessageID(now: now, answer: false), contentMessages * 2, writer.bytes)
+        }
+        return envelope.encrypt(
+            salt: salt, sessionID: session, messageID: message.id, seqNo: message.seqNo, body: message.body,
+            sender: .server, entropy: entropy)
+    }
+}

@@ -1,0 +1,139 @@
+/// Which side sent a message: selects `x` in the MTProto 2.0 key derivation (0 client→server,
+/// 8 server→client).
+public enum Sender: Sendable {
+    case client, server
+
+    var x: Int { self == .client ? 0 : 8 }
+}
+
+/// One decrypted MTProto 2.0 message, before session-level checks.
+public struct DecryptedMessage: Sendable, Equatable {
+    public var salt: Int64
+    public var sessionID: Int64
+    public var messageID: Int64
+    public var seqNo: Int32
+    /// The message body: one boxed object (an RPC call or result, a service message or a container).
+    public var body: [UInt8]
+}
+
+/// Why an encrypted packet was dropped. All MAC-related failures are reported the same way, so a
+/// probing attacker learns nothing from which check failed.
+public enum EnvelopeError: Error, Equatable, Sendable {
+    /// Shorter than 24 + 16 bytes.
+    case tooShort(Int)
+    /// `auth_key_id` is not ours.
+    case unknownAuthKey(Int64)
+    /// The msg_key check, the length field or the padding failed.
+    case integrity
+}
+
+/// MTProto 2.0 encryption and decryption for one auth key (messages notes §2–§3).
+public struct Envelope: Sendable {
+    public let authKey: AuthKey
+    private let keyIDBytes: [UInt8]
+
+    public init(authKey: AuthKey) {
+        self.authKey = authKey
+        self.keyIDBytes = authKey.id.littleEndianBytes
+    }
+
+    /// `aes_key`, `aes_iv` for a msg_key (messages notes §2).
+    static func keyAndIV(authKey: [UInt8], msgKey: ArraySlice<UInt8>, x: Int) -> (key: [UInt8], iv: [UInt8]) {
+        let a: [UInt8] = Hash.sha256(slices: [msgKey, authKey[x ..< x + 36]])
+        let b: [UInt8] = Hash.sha256(slices: [authKey[(40 + x) ..< (76 + x)], msgKey])
+        let key: [UInt8] = Array(a[0 ..< 8]) + Array(b[8 ..< 24]) + Array(a[24 ..< 32])
+        let iv: [UInt8] = Array(b[0 ..< 8]) + Array(a[8 ..< 24]) + Array(b[24 ..< 32])
+        return (key, iv)
+    }
+
+    /// Encrypts one message. `padding` supplies random bytes (12–1024 bytes of padding are used,
+    /// `extraPaddingBlocks` more 16-byte blocks may be added to hide lengths).
+    public func encrypt(
+        salt: Int64, sessionID: Int64, messageID: Int64, seqNo: Int32, body: [UInt8], sender: Sender,
+        entropy: any EntropySource, extraPaddingBlocks: Int = 0
+    ) -> [UInt8] {
+        var plain: [UInt8] = []
+        let paddingCount: Int = 12 + (16 - (32 + body.count + 12) % 16) % 16 + 16 * min(extraPaddingBlocks, 63)
+        plain.reserveCapacity(32 + body.count + paddingCount)
+        plain += salt.littleEndianBytes
+        plain += sessionID.littleEndianBytes
+        plain += messageID.littleEndianBytes
+        plain += le32(UInt32(bitPattern: seqNo))
+        plain += le32(UInt32(body.count))
+        plain += body
+        plain += entropy.randomBytes(count: paddingCount)
+        return encrypt(plaintext: plain, sender: sender)
+    }
+
+    /// Encrypts a complete plaintext (header, body and padding; a multiple of 16 bytes).
+    public func encrypt(plaintext: [UInt8], sender: Sender) -> [UInt8] {
+        let x: Int = sender.x
+        let large: [UInt8] = Hash.sha256(slices: [authKey.bytes[(88 + x) ..< (120 + x)], plaintext[...]])
+        let msgKey: ArraySlice<UInt8> = large[8 ..< 24]
+        let (key, iv): ([UInt8], [UInt8]) = Self.keyAndIV(authKey: authKey.bytes, msgKey: msgKey, x: x)
+        var encrypted: [UInt8] = plaintext
+        AESIGE(key: key, iv: iv).encrypt(&encrypted)
+        return keyIDBytes + Array(msgKey) + encrypted
+    }
+
+    /// Decrypts a packet sent by `sender` and applies the envelope checks (auth key id, msg_key in
+    /// constant time, length field, 12–1024 bytes of padding). Trailing bytes beyond a multiple of 16
+    /// (padded intermediate transport) are ignored.
+    public func decrypt(_ packet: [UInt8], sender: Sender) throws(EnvelopeError) -> DecryptedMessage {
+        guard packet.count >= 24 + 32 else { throw EnvelopeError.tooShort(packet.count) }
+        let keyID: Int64 = Int64(littleEndianBytes: packet[0 ..< 8])
+        guard keyID == authKey.id else { throw EnvelopeError.unknownAuthKey(keyID) }
+        let x: Int = sender.x
+        let msgKey: ArraySlice<UInt8> = packet[8 ..< 24]
+        let usable: Int = (packet.count - 24) / 16 * 16
+        var plain: [UInt8] = Array(packet[24 ..< 24 + usable])
+        let (key, iv): ([UInt8], [UInt8]) = Self.keyAndIV(authKey: authKey.bytes, msgKey: msgKey, x: x)
+        AESIGE(key: key, iv: iv).decrypt(&plain)
+        let large: [UInt8] = Hash.sha256(slices: [authKey.bytes[(88 + x) ..< (120 + x)], plain[...]])
+        let macOK: Bool = ConstantTime.equals(Array(large[8 ..< 24]), Array(msgKey))
+        let length: Int = Int(Int32(bitPattern: UInt32(plain[28]) | UInt32(plain[29]) << 8 | UInt32(plain[30]) << 16 | UInt32(plain[31]) << 24))
+        let padding: Int = plain.count - 32 - length
+        let lengthOK: Bool = length >= 0 && length % 4 == 0 && padding >= 12 && padding <= 1024
+        guard macOK && lengthOK else { throw EnvelopeError.integrity }
+        return DecryptedMessage(
+            salt: Int64(littleEndianBytes: plain[0 ..< 8]), sessionID: Int64(littleEndianBytes: plain[8 ..< 16]),
+            messageID: Int64(littleEndianBytes: plain[16 ..< 24]),
+            seqNo: Int32(bitPattern: UInt32(plain[24]) | UInt32(plain[25]) << 8 | UInt32(plain[26]) << 16 | UInt32(plain[27]) << 24),
+            body: Array(plain[32 ..< 32 + length]))
+    }
+
+    /// The MTProto 1.0 (SHA-1) key derivation, client → server (x = 0).
+    private static func keyAndIVv1(authKey k: [UInt8], msgKey: [UInt8]) -> (key: [UInt8], iv: [UInt8]) {
+        let a: [UInt8] = Hash.sha1(msgKey, Array(k[0 ..< 32]))
+        let b: [UInt8] = Hash.sha1(Array(k[32 ..< 48]), msgKey, Array(k[48 ..< 64]))
+        let c: [UInt8] = Hash.sha1(Array(k[64 ..< 96]), msgKey)
+        let d: [UInt8] = Hash.sha1(msgKey, Array(k[96 ..< 128]))
+        let key: [UInt8] = Array(a[0 ..< 8]) + Array(b[8 ..< 20]) + Array(c[4 ..< 16])
+        let iv: [UInt8] = Array(a[8 ..< 20]) + Array(b[0 ..< 8]) + Array(c[16 ..< 20]) + Array(d[0 ..< 8])
+        return (key, iv)
+    }
+
+    /// The MTProto 1.0 encryption used only for the `auth.bindTempAuthKey` inner message (auth-key
+    /// notes §12): `plaintext` is the 32-byte header plus the `bind_auth_key_inner` body.
+    public static func encryptV1(plaintext: [UInt8], authKey: AuthKey, entropy: any EntropySource) -> [UInt8] {
+        let msgKey: [UInt8] = Array(Hash.sha1(plaintext)[4 ..< 20])
+        let padded: [UInt8] = plaintext + entropy.randomBytes(count: (16 - plaintext.count % 16) % 16)
+        let (key, iv): ([UInt8], [UInt8]) = keyAndIVv1(authKey: authKey.bytes, msgKey: msgKey)
+        return authKey.id.littleEndianBytes + msgKey + AESIGE.encrypt(padded, key: key, iv: iv)
+    }
+
+    /// Decrypts an MTProto 1.0 message (the server side of the PFS binding): the plaintext without
+    /// padding, or nil when a check fails.
+    public static func decryptV1(_ packet: [UInt8], authKey: AuthKey) -> [UInt8]? {
+        guard packet.count >= 24 + 32, (packet.count - 24) % 16 == 0,
+              Int64(littleEndianBytes: packet[0 ..< 8]) == authKey.id else { return nil }
+        let msgKey: [UInt8] = Array(packet[8 ..< 24])
+        let (key, iv): ([UInt8], [UInt8]) = keyAndIVv1(authKey: authKey.bytes, msgKey: msgKey)
+        let plain: [UInt8] = AESIGE.decrypt(Array(packet[24...]), key: key, iv: iv)
+        let length: Int = Int(UInt32(plain[28]) | UInt32(plain[29]) << 8 | UInt32(plain[30]) << 16 | UInt32(plain[31]) << 24)
+        guard length <= plain.count - 32 else { return nil }
+        let content: [UInt8] = Array(plain[0 ..< 32 + length])
+        guard ConstantTime.equals(Array(Hash.sha1(content)[4 ..< 20]), msgKey) else { return nil }
+        return content
+    }
+}

@@ -1,0 +1,392 @@
+import TLSchema
+
+/// The state of one MTProto 2.0 session over one auth key (messages notes §4–§9) as a pure state
+/// machine: requests go in, encrypted packets come out; received packets go in, events come out.
+/// Time (`now`, seconds) and randomness are injected; nothing here touches a socket or a clock.
+///
+/// It owns msg_id and seq_no generation, acknowledgements (both ways), containers, gzip, salts, the
+/// time offset, replay and time-window checks, every service message's reaction and the resend
+/// queue: a request is sent again (with a new msg_id) until the server acknowledges it, so each one
+/// completes exactly once across reconnects.
+public struct SessionState: Sendable {
+    /// A request waiting to be sent or answered.
+    struct Pending: Sendable {
+        var token: RequestToken
+        var body: [UInt8]
+        var contentRelated: Bool
+        /// The msg_id it was last sent with (nil: queued, not sent on the current connection).
+        var messageID: Int64?
+        /// The container it travelled in, if any.
+        var containerID: Int64?
+        /// The server acknowledged receiving it: wait for the answer, do not resend on reconnect.
+        var acknowledged: Bool = false
+        var sends: Int = 0
+    }
+
+    public let envelope: Envelope
+    public private(set) var sessionID: Int64
+    public private(set) var salt: Int64
+    public private(set) var timeOffset: Int32
+    /// Whether `timeOffset` has been confirmed by the server (enables the time-window check).
+    public private(set) var timeSynchronised: Bool
+    private let entropy: any EntropySource
+    private var messageIDs: MessageIDGenerator = MessageIDGenerator()
+    private var contentMessages: Int32 = 0
+    private var received: ReceivedIDs = ReceivedIDs()
+    private var pending: [RequestToken: Pending] = [:]
+    private var byMessageID: [Int64: RequestToken] = [:]
+    private var queue: [RequestToken] = []
+    private var acks: [Int64] = []
+    private var extraOutgoing: [(body: [UInt8], contentRelated: Bool)] = []
+    private var nextToken: RequestToken = 1
+    /// Bodies at least this long are sent gzip-packed when that makes them smaller.
+    public var gzipThreshold: Int = 512
+    /// Limits of one outgoing container.
+    static let maximumContainerMessages: Int = 1000
+    static let maximumContainerBytes: Int = 1 << 20
+    static let maximumSends: Int = 20
+
+    public init(
+        authKey: AuthKey, salt: Int64, timeOffset: Int32, timeSynchronised: Bool = true, sessionID: Int64? = nil,
+        entropy: any EntropySource = SystemEntropy()
+    ) {
+        self.envelope = Envelope(authKey: authKey)
+        self.salt = salt
+        self.timeOffset = timeOffset
+        self.timeSynchronised = timeSynchronised
+        self.entropy = entropy
+        self.sessionID = sessionID ?? entropy.randomInt64()
+    }
+
+    /// Requests not yet answered.
+    public var pendingCount: Int { pending.count }
+
+    /// Whether anything is waiting to be sent.
+    public var hasOutgoing: Bool { !queue.isEmpty || !acks.isEmpty || !extraOutgoing.isEmpty }
+
+    // MARK: Outgoing
+
+    /// Queues a serialized function call. API calls are content-related; MTProto service calls
+    /// (ping, get_future_salts, …) are not.
+    public mutating func enqueue(_ body: [UInt8], contentRelated: Bool) -> RequestToken {
+        let token: RequestToken = nextToken
+        nextToken += 1
+        pending[token] = Pending(token: token, body: body, contentRelated: contentRelated)
+        queue.append(token)
+        return token
+    }
+
+    /// Forgets a request (cancelled or timed out locally); a late answer is ignored.
+    public mutating func cancel(_ token: RequestToken) {
+        guard let p = pending.removeValue(forKey: token) else { return }
+        if let id = p.messageID { byMessageID[id] = nil }
+        queue.removeAll { $0 == token }
+    }
+
+    private mutating func nextSeqNo(contentRelated: Bool) -> Int32 {
+        if contentRelated {
+            contentMessages += 1
+            return contentMessages * 2 - 1
+        }
+        return contentMessages * 2
+    }
+
+    private func maybeGzip(_ body: [UInt8]) -> [UInt8] {
+        guard body.count >= gzipThreshold else { return body }
+        let packed: [UInt8] = TLGzip.deflate(body)
+        let wrapped: [UInt8] = MT.GzipPacked(packedData: packed).serializedBytes()
+        return wrapped.count < body.count ? wrapped : body
+    }
+
+    /// Builds the next encrypted packet: queued requests, pending acks and service answers, in a
+    /// container when there is more than one. Nil when there is nothing to send.
+    public mutating func nextPacket(now: Double) -> [UInt8]? {
+        var items: [(id: Int64, seqNo: Int32, body: [UInt8])] = []
+        var size: Int = 0
+        if !acks.isEmpty {
+            let ids: [Int64] = Array(acks.prefix(8192))
+            acks.removeFirst(ids.count)
+            let body: [UInt8] = MT.MsgsAck(msgIds: ids).serializedBytes()
+            items.append((messageIDs.next(now: now, timeOffset: timeOffset), nextSeqNo(contentRelated: false), body))
+            size += body.count
+        }
+        while let extra = extraOutgoing.first, items.count < Self.maximumContainerMessages {
+            extraOutgoing.removeFirst()
+            items.append((messageIDs.next(now: now, timeOffset: timeOffset), nextSeqNo(contentRelated: extra.contentRelated), extra.body))
+            size += extra.body.count
+        }
+        var sentTokens: [RequestToken] = []
+        while let token = queue.first, items.count < Self.maximumContainerMessages {
+            guard var p = pending[token] else {
+                queue.removeFirst()
+                continue
+            }
+            let body: [UInt8] = maybeGzip(p.body)
+            if !items.isEmpty && size + body.count > Self.maximumContainerBytes { break }
+            queue.removeFirst()
+            let id: Int64 = messageIDs.next(now: now, timeOffset: timeOffset)
+            if let old = p.messageID { byMessageID[old] = nil }
+            p.messageID = id
+            p.sends += 1
+            p.acknowledged = false
+            pending[token] = p
+            byMessageID[id] = token
+            sentTokens.append(token)
+            items.append((id, nextSeqNo(contentRelated: p.contentRelated), body))
+            size += body.count
+        }
+        guard !items.isEmpty else { return nil }
+        let message: (id: Int64, seqNo: Int32, body: [UInt8])
+        if items.count == 1 {
+            message = items[0]
+        } else {
+            var writer: TLWriter = TLWriter(capacity: size + 16 * items.count + 8)
+            writer.writeUInt32(0x73f1_f8dc)
+            writer.writeInt32(Int32(items.count))
+            for item in items {
+                writer.writeInt64(item.id)
+                writer.writeInt32(item.seqNo)
+                writer.writeInt32(Int32(item.body.count))
+                writer.writeRaw(item.body)
+            }
+            let containerID: Int64 = messageIDs.next(now: now, timeOffset: timeOffset)
+            for token in sentTokens { pending[token]?.containerID = containerID }
+            message = (containerID, nextSeqNo(contentRelated: false), writer.bytes)
+        }
+        return envelope.encrypt(
+            salt: salt, sessionID: sessionID, messageID: message.id, seqNo: message.seqNo, body: message.body,
+            sender: .client, entropy: entropy)
+    }
+
+    /// The connection dropped: every request the server has not acknowledged is sent again (with a
+    /// new msg_id) on the next connection; acknowledged ones wait for their answer, which the server
+    /// delivers again in the same session.
+    public mutating func connectionLost() {
+        acks.removeAll()
+        extraOutgoing.removeAll()
+        for (token, p) in pending.sorted(by: { $0.key < $1.key }) where !p.acknowledged && !queue.contains(token) {
+            queue.append(token)
+        }
+    }
+
+    /// Starts a new session (new id, seq_no from 0, empty replay window) and resends everything pending.
+    public mutating func resetSession() {
+        sessionID = entropy.randomInt64()
+        contentMessages = 0
+        received.removeAll()
+        acks.removeAll()
+        byMessageID.removeAll()
+        queue = pending.keys.sorted()
+        for token in queue { pending[token]?.messageID = nil; pending[token]?.acknowledged = false }
+    }
+
+    private mutating func resend(_ token: RequestToken, events: inout [SessionEvent]) {
+        guard let p = pending[token] else { return }
+        if p.sends >= Self.maximumSends {
+            cancel(token)
+            events.append(.requestFailed(token, .tooManyResends))
+            return
+        }
+        if !queue.contains(token) { queue.append(token) }
+    }
+
+    /// Tokens of the requests a msg_id names: the request itself, or every request of a container.
+    private func tokens(for messageID: Int64) -> [RequestToken] {
+        if let token = byMessageID[messageID] { return [token] }
+        return pending.values.filter { $0.containerID == messageID }.map(\.token).sorted()
+    }
+
+    // MARK: Incoming
+
+    /// Decrypts and processes one packet from the server. Throws (and changes nothing) when the
+    /// packet must be dropped.
+    public mutating func receive(_ packet: [UInt8], now: Double) throws(ReceiveError) -> [SessionEvent] {
+        let message: DecryptedMessage
+        do {
+            message = try envelope.decrypt(packet, sender: .server)
+        } catch {
+            throw ReceiveError.envelope(error)
+        }
+        guard message.sessionID == sessionID else { throw ReceiveError.wrongSession(message.sessionID) }
+        var events: [SessionEvent] = []
+        try process(id: message.messageID, seqNo: message.seqNo, body: message.body, now: now, events: &events, depth: 0)
+        return events
+    }
+
+    /// Messages exempt from the time-window check: salt and msg_id notices (they are how the clock
+    /// gets fixed) and containers (their messages are checked one by one).
+    private func isExemptFromTimeWindow(_ body: [UInt8]) -> Bool {
+        guard body.count >= 4 else { return false }
+        let id: UInt32 = UInt32(body[0]) | UInt32(body[1]) << 8 | UInt32(body[2]) << 16 | UInt32(body[3]) << 24
+        return id == 0xedab_447b || id == 0xa7ef_f811 || id == 0x73f1_f8dc
+    }
+
+    private mutating func process(
+        id: Int64, seqNo: Int32, body: [UInt8], now: Double, events: inout [SessionEvent], depth: Int
+    ) throws(ReceiveError) {
+        guard id & 1 == 1 else { throw ReceiveError.evenMessageID(id) }
+        if timeSynchronised && !isExemptFromTimeWindow(body) {
+            let serverNow: Double = now + Double(timeOffset)
+            let sent: Double = Double(id >> 32)
+            if sent < serverNow - 300 || sent > serverNow + 30 { throw ReceiveError.outsideTimeWindow(id) }
+        }
+        guard received.insert(id) else { throw ReceiveError.replayed(id) }
+        if seqNo & 1 == 1 { acks.append(id) }
+        var reader: TLReader = TLReader(body)
+        do {
+            try handle(body: body, reader: &reader, messageID: id, now: now, events: &events, depth: depth)
+        } catch {
+            throw Self.receiveError(error)
+        }
+    }
+
+    private static func receiveError(_ error: any Error) -> ReceiveError {
+        (error as? ReceiveError) ?? ReceiveError.malformedBody("\(error)")
+    }
+
+    private mutating func handle(
+        body: [UInt8], reader: inout TLReader, messageID: Int64, now: Double, events: inout [SessionEvent], depth: Int
+    ) throws {
+        let constructor: UInt32 = try reader.peekUInt32()
+        switch constructor {
+        case 0x73f1_f8dc:  // msg_container
+            guard depth == 0 else { throw ReceiveError.malformedBody("nested container") }
+            _ = try reader.readUInt32()
+            let count: Int = try reader.readBareVectorCount(minimumElementSize: 16)
+            for _ in 0 ..< count {
+                let innerID: Int64 = try reader.readInt64()
+                let innerSeq: Int32 = try reader.readInt32()
+                let length: Int32 = try reader.readInt32()
+                guard length >= 0, length % 4 == 0 else { throw ReceiveError.malformedBody("container item length \(length)") }
+                let innerBody: [UInt8] = try reader.readRaw(count: Int(length))
+                let outcome: Result<Void, ReceiveError> = Result { () throws(ReceiveError) -> Void in
+                    try process(id: innerID, seqNo: innerSeq, body: innerBody, now: now, events: &events, depth: depth + 1)
+                }
+                if case .failure(let error) = outcome {
+                    // A duplicate or mistimed message inside a container is skipped alone.
+                    switch error {
+                    case .replayed, .outsideTimeWindow: continue
+                    default: throw error
+                    }
+                }
+            }
+        case TLBuiltinID.gzipPacked:
+            let packed: MT.GzipPacked = try MT.GzipPacked(from: &reader)
+            let inflated: [UInt8] = try TLGzip.inflate(packed.packedData, maximumSize: TLGzip.defaultMaximumInflatedSize)
+            var inner: TLReader = TLReader(inflated)
+            try handle(body: inflated, reader: &inner, messageID: messageID, now: now, events: &events, depth: depth + 1)
+        case 0xf35c_6d01:  // rpc_result
+            _ = try reader.readUInt32()
+            let requestID: Int64 = try reader.readInt64()
+            let result: [UInt8] = Array(body[reader.offset...])
+            try handleResult(requestID: requestID, result: result, events: &events)
+        case 0x62d6_b459:  // msgs_ack
+            let ack: MT.MsgsAck = try MT.MsgsAck(from: &reader)
+            for ackedID in ack.msgIds {
+                for token in tokens(for: ackedID) { pending[token]?.acknowledged = true }
+            }
+        case 0xedab_447b:  // bad_server_salt
+            guard case .badServerSalt(let notice) = try MT.BadMsgNotification(from: &reader) else { return }
+            let affected: [RequestToken] = tokens(for: notice.badMsgId)
+            guard !affected.isEmpty else { return }
+            salt = notice.newServerSalt
+            events.append(.parametersChanged)
+            for token in affected { resend(token, events: &events) }
+        case 0xa7ef_f811:  // bad_msg_notification
+            guard case .badMsgNotification(let notice) = try MT.BadMsgNotification(from: &reader) else { return }
+            handleBadMessage(notice.badMsgId, code: notice.errorCode, carrierID: messageID, now: now, events: &events)
+        case 0x9ec2_0908:  // new_session_created
+            let created: MT.NewSession = try MT.NewSession(from: &reader)
+            salt = created.serverSalt
+            for p in pending.values.sorted(by: { $0.token < $1.token }) {
+                if let id = p.messageID, id < created.firstMsgId { resend(p.token, events: &events) }
+            }
+            events.append(.parametersChanged)
+            events.append(.newSessionCreated)
+        case 0x3477_73c5:  // pong: answers the ping with that msg_id
+            let pong: MT.Pong = try MT.Pong(from: &reader)
+            deliver(requestID: pong.msgId, event: { .result($0, body) }, events: &events)
+        case 0xae50_0895:  // future_salts
+            let salts: MT.FutureSalts = try MT.FutureSalts(from: &reader)
+            let serverNow: Int32 = Int32(now.rounded(.down)) + timeOffset
+            if let current = salts.salts.first(where: { $0.validSince <= serverNow && serverNow < $0.validUntil }) {
+                salt = current.salt
+                events.append(.parametersChanged)
+            }
+            deliver(requestID: salts.reqMsgId, event: { .result($0, body) }, events: &events)
+        case 0x276d_3ec6:  // msg_detailed_info: our msg_id was answered by answer_msg_id
+            guard case .msgDetailedInfo(let info) = try MT.MsgDetailedInfo(from: &reader) else { return }
+            if !tokens(for: info.msgId).isEmpty {
+                extraOutgoing.append((MT.MsgResendReq(msgIds: [info.answerMsgId]).serializedBytes(), false))
+            } else {
+                acks.append(info.answerMsgId)
+            }
+        case 0x809d_b6df:  // msg_new_detailed_info
+            guard case .msgNewDetailedInfo(let info) = try MT.MsgDetailedInfo(from: &reader) else { return }
+            acks.append(info.answerMsgId)
+        case 0xda69_fb52:  // msgs_state_req: we keep no per-message state for the server: "unknown"
+            let request: MT.MsgsStateReq = try MT.MsgsStateReq(from: &reader)
+            let info: MT.MsgsStateInfo = MT.MsgsStateInfo(reqMsgId: messageID, info: [UInt8](repeating: 1, count: request.msgIds.count))
+            extraOutgoing.append((info.serializedBytes(), false))
+        case 0x04de_b57d, 0x8cc0_d131, 0x9299_359f:  // msgs_state_info, msgs_all_info, http_wait
+            return
+        case 0xe220_45fc, 0x62d3_50c9:  // destroy_session_ok / none
+            return
+        default:
+            events.append(.updates(body))
+        }
+    }
+
+    private mutating func deliver(requestID: Int64, event: (RequestToken) -> SessionEvent, events: inout [SessionEvent]) {
+        guard let token = byMessageID[requestID] else { return }
+        byMessageID[requestID] = nil
+        pending[token] = nil
+        events.append(event(token))
+    }
+
+    private mutating func handleResult(requestID: Int64, result: [UInt8], events: inout [SessionEvent]) throws {
+        var reader: TLReader = TLReader(result)
+        var payload: [UInt8] = result
+        if try reader.peekUInt32() == TLBuiltinID.gzipPacked {
+            let packed: MT.GzipPacked = try MT.GzipPacked(from: &reader)
+            payload = try TLGzip.inflate(packed.packedData, maximumSize: TLGzip.defaultMaximumInflatedSize)
+            reader = TLReader(payload)
+        }
+        let head: UInt32 = try reader.peekUInt32()
+        if head == 0x2144_ca19 {  // rpc_error
+            _ = try reader.readUInt32()
+            let code: Int32 = try reader.readInt32()
+            let message: String = try reader.readString()
+            deliver(requestID: requestID, event: { .rpcError($0, RPCError(code: code, message: message)) }, events: &events)
+        } else if head == 0x5e2a_d36e || head == 0xcd78_e586 || head == 0xa43a_d8b7 {  // rpc_answer_*
+            deliver(requestID: requestID, event: { .requestFailed($0, .answerDropped) }, events: &events)
+        } else {
+            deliver(requestID: requestID, event: { .result($0, payload) }, events: &events)
+        }
+    }
+
+    private mutating func handleBadMessage(
+        _ badID: Int64, code: Int32, carrierID: Int64, now: Double, events: inout [SessionEvent]
+    ) {
+        let affected: [RequestToken] = tokens(for: badID)
+        switch code {
+        case 16, 17:
+            // Our clock is off: take the server's time from the msg_id carrying the notice.
+            timeOffset = Int32(carrierID >> 32) - Int32(now.rounded(.down))
+            timeSynchronised = true
+            messageIDs.reset()
+            events.append(.parametersChanged)
+            for token in affected { resend(token, events: &events) }
+        case 20, 48:
+            for token in affected { resend(token, events: &events) }
+        case 32, 33:
+            // seq_no out of step: a fresh session is the safe way back.
+            resetSession()
+        default:
+            for token in affected {
+                cancel(token)
+                events.append(.requestFailed(token, .badMessage(code: code)))
+            }
+        }
+    }
+}
