@@ -46,7 +46,7 @@ let package = Package(
             path: "Benchmarks/mtbench"
         ),
 
-        .testTarget(name: "MTProtoTests", dependencies: ["MTProto", "TLSchema"], path: "Tests/MTProtoTests"),
+        .testTarget(name: "MTProtoTests", dependencies: ["MTProto", "TLSchema"], path: "Tests/MTProtoTests", exclude: ["Fixtures"]),
         .testTarget(name: "TLGenTests", dependencies: ["TLGenCore"], path: "Tests/TLGenTests", exclude: ["Golden", "Fixtures"]),
         .testTarget(
             name: "TLSchemaTests",

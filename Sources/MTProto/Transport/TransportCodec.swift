@@ -34,8 +34,14 @@ public struct TransportCodec: @unchecked Sendable {
 
     /// A client codec. The bytes to send first come from ``takePreamble()``.
     public init(clientKind kind: TransportKind, obfuscation: Obfuscation? = nil, entropy: any EntropySource = SystemEntropy()) {
+        self.init(clientKind: kind, obfuscation: obfuscation, entropy: entropy, classifiesShortPayloads: true)
+    }
+
+    /// `classifiesShortPayloads: false` reads payloads under 16 bytes as packets (tests that replay
+    /// other implementations' streams of arbitrary payloads).
+    init(clientKind kind: TransportKind, obfuscation: Obfuscation?, entropy: any EntropySource, classifiesShortPayloads: Bool) {
         self.kind = kind
-        self.framer = Framer(kind: kind, role: .client)
+        self.framer = Framer(kind: kind, role: classifiesShortPayloads ? .client : .server)
         self.entropy = entropy
         if let obfuscation, let tag = kind.obfuscationTag {
             var header: [UInt8]

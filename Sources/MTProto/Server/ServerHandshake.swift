@@ -1,0 +1,190 @@
+import TLSchema
+
+/// The server side of the auth-key exchange, for the in-process test data centre: the mirror image of
+/// ``ClientHandshake``. Accepts RSA_PAD and, so that Telethon 1.45 can connect, the older
+/// `SHA1(data) ‖ data ‖ padding` RSA encryption of `req_DH_params`.
+public struct ServerHandshake: Sendable {
+    public enum Step: Sendable, Equatable {
+        /// Send this unencrypted message.
+        case send([UInt8])
+        /// Send this message; the key is established.
+        case done(HandshakeResult, send: [UInt8])
+    }
+
+    public enum Failure: Error, Equatable, Sendable {
+        case malformed(String)
+        case nonceMismatch
+        case unknownFingerprint(Int64)
+        case innerDataInvalid
+        case answerHashMismatch
+        case valueOutOfRange
+    }
+
+    private enum State: Sendable {
+        case waitingForReqPQ
+        case waitingForDHParams(nonce: TLInt128, serverNonce: TLInt128, pq: [UInt8], p: [UInt8], q: [UInt8])
+        case waitingForClientDH(nonce: TLInt128, serverNonce: TLInt128, newNonce: [UInt8], a: BigNumber, tmpKey: [UInt8], tmpIV: [UInt8], expiresIn: Int32?)
+        case finished
+    }
+
+    private let key: RSAPrivateKey
+    private let entropy: any EntropySource
+    private var state: State = .waitingForReqPQ
+    private var lastMessageID: Int64 = 0
+    /// `server_time` is written as `now + clockSkew` (fault injection).
+    public var clockSkew: Int32 = 0
+    /// The DC ids the server accepts in `p_q_inner_data_dc` (nil: any).
+    public var acceptedDCs: Set<Int32>?
+
+    public init(key: RSAPrivateKey, entropy: any EntropySource = SystemEntropy()) {
+        self.key = key
+        self.entropy = entropy
+    }
+
+    private mutating func message(_ body: [UInt8], now: Double) -> [UInt8] {
+        var id: Int64 = (Int64((now + Double(clockSkew)) * 4_294_967_296.0) & ~3) | 1
+        if id <= lastMessageID { id = lastMessageID + 4 }
+        lastMessageID = id
+        return PlainMessage.encode(messageID: id, body: body)
+    }
+
+    public mutating func receive(_ packet: [UInt8], now: Double) throws(Failure) -> Step {
+        let body: [UInt8]
+        do {
+            body = try PlainMessage.decode(packet).body
+        } catch {
+            throw Failure.malformed("\(error)")
+        }
+        var reader: TLReader = TLReader(body)
+        do {
+            switch state {
+            case .waitingForReqPQ:
+                let request: MT.functions.ReqPqMulti = try MT.functions.ReqPqMulti(from: &reader)
+                let (p, q): (UInt64, UInt64) = randomPQ()
+                let pq: [UInt8] = minimalBytes(p * q)
+                let serverNonce: TLInt128 = TLInt128(bytes: entropy.randomBytes(count: 16))!
+                state = .waitingForDHParams(nonce: request.nonce, serverNonce: serverNonce, pq: pq, p: minimalBytes(p), q: minimalBytes(q))
+                let answer: MT.ResPQ = MT.ResPQ(
+                    nonce: request.nonce, serverNonce: serverNonce, pq: pq, serverPublicKeyFingerprints: [key.publicKey.fingerprint])
+                return .send(message(answer.serializedBytes(), now: now))
+            case .waitingForDHParams(let nonce, let serverNonce, let pq, let p, let q):
+                let request: MT.functions.ReqDHParams = try MT.functions.ReqDHParams(from: &reader)
+                guard request.nonce == nonce, request.serverNonce == serverNonce else { throw Failure.nonceMismatch }
+                guard request.publicKeyFingerprint == key.publicKey.fingerprint else {
+                    throw Failure.unknownFingerprint(request.publicKeyFingerprint)
+                }
+                guard request.p == p, request.q == q else { throw Failure.innerDataInvalid }
+                let inner: MT.PQInnerData = try decryptInnerData(request.encryptedData)
+                let newNonce: [UInt8]
+                let expiresIn: Int32?
+                switch inner {
+                case .pQInnerDataDc(let d):
+                    guard d.pq == pq, d.p == p, d.q == q, d.nonce == nonce, d.serverNonce == serverNonce else { throw Failure.innerDataInvalid }
+                    guard acceptedDCs?.contains(d.dc) ?? true else { throw Failure.innerDataInvalid }
+                    newNonce = d.newNonce.bytes
+                    expiresIn = nil
+                case .pQInnerDataTempDc(let d):
+                    guard d.pq == pq, d.p == p, d.q == q, d.nonce == nonce, d.serverNonce == serverNonce else { throw Failure.innerDataInvalid }
+                    guard acceptedDCs?.contains(d.dc) ?? true else { throw Failure.innerDataInvalid }
+                    newNonce = d.newNonce.bytes
+                    expiresIn = d.expiresIn
+                }
+                let prime: BigNumber = BigNumber(bytes: DHParameters.knownPrime)
+                let a: BigNumber = BigNumber(bytes: entropy.randomBytes(count: 256))
+                let gA: BigNumber = BigNumber(3).power(a, modulo: prime)
+                let serverTime: Int32 = Int32(now.rounded(.down)) + clockSkew
+                let answer: [UInt8] = MT.ServerDHInnerData(
+                    nonce: nonce, serverNonce: serverNonce, g: 3, dhPrime: DHParameters.knownPrime, gA: gA.bytes, serverTime: serverTime
+                ).serializedBytes()
+                var withHash: [UInt8] = Hash.sha1(answer) + answer
+                withHash += entropy.randomBytes(count: (16 - withHash.count % 16) % 16)
+                let (tmpKey, tmpIV): ([UInt8], [UInt8]) = HandshakeKDF.temporaryKeyAndIV(newNonce: newNonce, serverNonce: serverNonce.bytes)
+                state = .waitingForClientDH(
+                    nonce: nonce, serverNonce: serverNonce, newNonce: newNonce, a: a, tmpKey: tmpKey, tmpIV: tmpIV, expiresIn: expiresIn)
+                let reply: MT.ServerDHParams = MT.ServerDHParams(
+                    nonce: nonce, serverNonce: serverNonce, encryptedAnswer: AESIGE.encrypt(withHash, key: tmpKey, iv: tmpIV))
+                return .send(message(reply.serializedBytes(), now: now))
+            case .waitingForClientDH(let nonce, let serverNonce, let newNonce, let a, let tmpKey, let tmpIV, let expiresIn):
+                let request: MT.functions.SetClientDHParams = try MT.functions.SetClientDHParams(from: &reader)
+                guard request.nonce == nonce, request.serverNonce == serverNonce else { throw Failure.nonceMismatch }
+                guard request.encryptedData.count % 16 == 0, request.encryptedData.count > 20 else { throw Failure.answerHashMismatch }
+                let plain: [UInt8] = AESIGE.decrypt(request.encryptedData, key: tmpKey, iv: tmpIV)
+                var innerReader: TLReader = TLReader(Array(plain[20...]))
+                let inner: MT.ClientDHInnerData = try MT.ClientDHInnerData(from: &innerReader)
+                guard Hash.sha1(Array(plain[20 ..< 20 + innerReader.offset])) == Array(plain[0 ..< 20]) else {
+                    throw Failure.answerHashMismatch
+                }
+                guard inner.nonce == nonce, inner.serverNonce == serverNonce else { throw Failure.nonceMismatch }
+                let prime: BigNumber = BigNumber(bytes: DHParameters.knownPrime)
+                let gB: BigNumber = BigNumber(bytes: inner.gB)
+                do {
+                    try DHParameters.checkRange(gB, prime: prime)
+                } catch {
+                    throw Failure.valueOutOfRange
+                }
+                let authKey: AuthKey = AuthKey(bytes: gB.power(a, modulo: prime).bytes(paddedTo: 256)!)!
+                let answer: MT.SetClientDHParamsAnswer = .dhGenOk(MT.SetClientDHParamsAnswer.DhGenOk(
+                    nonce: nonce, serverNonce: serverNonce,
+                    newNonceHash1: TLInt128(bytes: HandshakeKDF.newNonceHash(newNonce, number: 1, authKey: authKey))!))
+                state = .finished
+                let serverNow: Int32 = Int32(now.rounded(.down)) + clockSkew
+                let result: HandshakeResult = HandshakeResult(
+                    authKey: authKey, serverSalt: HandshakeKDF.initialSalt(newNonce: newNonce, serverNonce: serverNonce.bytes),
+                    timeOffset: 0, expiresAt: expiresIn.map { serverNow + $0 })
+                return .done(result, send: message(answer.serializedData(), now: now))
+            case .finished:
+                throw Failure.malformed("handshake already finished")
+            }
+        } catch let error as Failure {
+            state = .finished
+            throw error
+        } catch {
+            state = .finished
+            throw Failure.malformed("\(error)")
+        }
+    }
+
+    /// RSA_PAD in reverse; falls back to the older SHA1-prefixed scheme Telethon still sends.
+    private func decryptInnerData(_ encrypted: [UInt8]) throws(Failure) -> MT.PQInnerData {
+        guard encrypted.count == 256 else { throw Failure.innerDataInvalid }
+        let decrypted: [UInt8] = key.decryptRaw(encrypted)
+        // RSA_PAD: temp_key_xor (32) ‖ aes_encrypted (224).
+        let aesEncrypted: [UInt8] = Array(decrypted[32...])
+        let aesHash: [UInt8] = Hash.sha256(aesEncrypted)
+        let tempKey: [UInt8] = (0 ..< 32).map { decrypted[$0] ^ aesHash[$0] }
+        let dataWithHash: [UInt8] = AESIGE.decrypt(aesEncrypted, key: tempKey, iv: [UInt8](repeating: 0, count: 32))
+        let dataWithPadding: [UInt8] = dataWithHash[0 ..< 192].reversed()
+        if Hash.sha256(tempKey, dataWithPadding) == Array(dataWithHash[192 ..< 224]) {
+            var reader: TLReader = TLReader(dataWithPadding)
+            if let inner = try? MT.PQInnerData(from: &reader) { return inner }
+        }
+        // Older scheme: 0x00? ‖ SHA1(data) ‖ data ‖ random padding (255 bytes before encryption).
+        for start in [0, 1] {
+            let candidate: [UInt8] = Array(decrypted[start...])
+            guard candidate.count > 20 else { continue }
+            var reader: TLReader = TLReader(Array(candidate[20...]))
+            if let inner = try? MT.PQInnerData(from: &reader),
+               Hash.sha1(Array(candidate[20 ..< 20 + reader.offset])) == Array(candidate[0 ..< 20]) {
+                return inner
+            }
+        }
+        throw Failure.innerDataInvalid
+    }
+
+    /// Two distinct random primes of 31–32 bits (p < q).
+    private func randomPQ() -> (UInt64, UInt64) {
+        func prime() -> UInt64 {
+            while true {
+                let bytes: [UInt8] = entropy.randomBytes(count: 4)
+                var v: UInt64 = UInt64(bytes[0]) << 24 | UInt64(bytes[1]) << 16 | UInt64(bytes[2]) << 8 | UInt64(bytes[3])
+                v |= 0x8000_0001
+                if BigNumber(v).isProbablePrime { return v }
+            }
+        }
+        var p: UInt64 = prime()
+        var q: UInt64 = prime()
+        while q == p { q = prime() }
+        if p > q { swap(&p, &q) }
+        return (p, q)
+    }
+}
