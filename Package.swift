@@ -10,9 +10,12 @@ let package = Package(
         .executable(name: "tlgen", targets: ["tlgen"]),
         .executable(name: "tldump", targets: ["tldump"]),
         .executable(name: "mtbench", targets: ["mtbench"]),
+        .executable(name: "testdc", targets: ["testdc"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // zlib, from Debian's zlib1g-dev: inflate/deflate for gzip_packed.
@@ -26,7 +29,31 @@ let package = Package(
         // AES-256-IGE on AES-NI with a portable fallback (OpenSSL's own IGE does not use AES-NI).
         .target(name: "CMTProtoCrypto", path: "Sources/CMTProtoCrypto"),
         // MTProto: crypto, transports, key exchange, encrypted sessions (sans-IO core).
-        .target(name: "MTProto", dependencies: ["TLSchema", "COpenSSL", "CMTProtoCrypto", "CZlib"], path: "Sources/MTProto"),
+        .target(
+            name: "MTProto",
+            dependencies: [
+                "TLSchema", "COpenSSL", "CMTProtoCrypto", "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/MTProto"
+        ),
+        // The in-process test data centre: the server side of MTProto over real TCP, with scriptable
+        // API handlers and fault injection.
+        .target(
+            name: "TestDC",
+            dependencies: [
+                "MTProto", "TLSchema", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/TestDC"
+        ),
+        .executableTarget(
+            name: "testdc",
+            dependencies: ["TestDC", "MTProto", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/testdc"
+        ),
 
         // The schema parser and Swift emitter; depends on nothing it generates.
         .target(name: "TLGenCore", path: "Tools/tlgen/Sources/TLGenCore"),
@@ -46,7 +73,7 @@ let package = Package(
             path: "Benchmarks/mtbench"
         ),
 
-        .testTarget(name: "MTProtoTests", dependencies: ["MTProto", "TLSchema"], path: "Tests/MTProtoTests", exclude: ["Fixtures"]),
+        .testTarget(name: "MTProtoTests", dependencies: ["MTProto", "TLSchema", "TestDC"], path: "Tests/MTProtoTests", exclude: ["Fixtures"]),
         .testTarget(name: "TLGenTests", dependencies: ["TLGenCore"], path: "Tests/TLGenTests", exclude: ["Golden", "Fixtures"]),
         .testTarget(
             name: "TLSchemaTests",

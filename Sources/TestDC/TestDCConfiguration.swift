@@ -1,0 +1,50 @@
+import MTProto
+import TLSchema
+
+/// What an API method handler returns.
+public enum HandlerOutcome: Sendable {
+    /// The serialized result object.
+    case result([UInt8])
+    /// An `rpc_error`.
+    case error(code: Int32, message: String)
+
+    /// A typed result.
+    public static func value(_ object: some TLSerializable) -> HandlerOutcome {
+        .result(object.serializedData())
+    }
+}
+
+/// The context of one API call on the test DC.
+public struct HandlerContext: Sendable {
+    /// The DC that received the call.
+    public var dc: Int
+    /// The auth key the call came with (identifies the client).
+    public var authKeyID: Int64
+    /// The call, with `invokeWithLayer`/`initConnection`/… wrappers removed.
+    public var function: any TLFunction
+    /// The layer from `invokeWithLayer`, when the call carried one.
+    public var layer: Int32?
+}
+
+/// A method handler: decides the answer to one call.
+public typealias MethodHandler = @Sendable (HandlerContext) async -> HandlerOutcome
+
+/// Faults the test DC injects, to exercise a client's recovery paths.
+public struct FaultPlan: Sendable {
+    /// Close each connection after it delivered this many client messages.
+    public var dropConnectionAfterMessages: Int?
+    /// Answer the next N client packets with `bad_server_salt` (after rotating the salt).
+    public var rotateSaltTimes: Int = 0
+    /// Seconds added to the server's clock (handshake `server_time` and msg_ids).
+    public var clockSkew: Int32 = 0
+    /// Send every outgoing packet twice.
+    public var duplicatePackets: Bool = false
+    /// Answer the next connection's first packet with this transport error code and close.
+    public var transportErrorOnce: Int32?
+    /// rpc_errors to answer instead of running the handler: constructor id → (code, message, times).
+    public var rpcErrors: [UInt32: (code: Int32, message: String, times: Int)] = [:]
+    /// Reply to the first N calls with `bad_msg_notification` 16 (msg_id too low).
+    public var rejectMessageIDsTimes: Int = 0
+
+    public init() {}
+}

@@ -1,0 +1,237 @@
+import Foundation
+import Logging
+import MTProto
+import TLSchema
+
+/// What a connection task should send or do.
+enum ConnectionOutput: Sendable {
+    case packet([UInt8])
+    case transportError(Int32)
+    case close
+}
+
+/// The shared state of the test DCs: keys, sessions, handlers, faults, and the connections that
+/// currently carry each session.
+actor TestDCState {
+    /// One session and the connection it last arrived on.
+    final class SessionBox {
+        var session: ServerSession
+        var connection: UInt64?
+
+        init(session: ServerSession) {
+            self.session = session
+        }
+    }
+
+    let dcs: [Int]
+    let rsaKey: RSAPrivateKey
+    let logger: Logger
+    private var ports: [Int: Int] = [:]
+    private var keys: [Int: [Int64: HandshakeResult]] = [:]
+    private var sessions: [Int: [Int64: SessionBox]] = [:]
+    private var handlers: [UInt32: MethodHandler] = [:]
+    private var faults: [Int: FaultPlan] = [:]
+    private var counts: [UInt32: Int] = [:]
+    private var connections: [UInt64: AsyncStream<ConnectionOutput>.Continuation] = [:]
+    private var messagesPerConnection: [UInt64: Int] = [:]
+    private var nextConnection: UInt64 = 1
+
+    init(dcs: [Int], rsaKey: RSAPrivateKey, logger: Logger) {
+        self.dcs = dcs
+        self.rsaKey = rsaKey
+        self.logger = logger
+        for dc in dcs { faults[dc] = FaultPlan() }
+    }
+
+    var dataCentres: [DataCentre] {
+        dcs.map { DataCentre(id: $0, host: "127.0.0.1", port: ports[$0] ?? 0) }
+    }
+
+    func setPort(_ port: Int, for dc: Int) { ports[dc] = port }
+    func setHandler(_ id: UInt32, _ handler: @escaping MethodHandler) { handlers[id] = handler }
+    func callCount(of id: UInt32) -> Int { counts[id] ?? 0 }
+    var acceptedConnections: Int { Int(nextConnection) - 1 }
+    func knownKeys(dc: Int) -> [Int64] { (keys[dc] ?? [:]).keys.sorted() }
+
+    func setFaults(_ plan: FaultPlan, dc: Int?) {
+        for d in dcs where dc == nil || dc == d { faults[d] = plan }
+    }
+
+    func faultPlan(dc: Int) -> FaultPlan { faults[dc] ?? FaultPlan() }
+
+    func register(connection: AsyncStream<ConnectionOutput>.Continuation) -> UInt64 {
+        let id: UInt64 = nextConnection
+        nextConnection += 1
+        connections[id] = connection
+        return id
+    }
+
+    func unregister(connection id: UInt64) {
+        connections[id] = nil
+        messagesPerConnection[id] = nil
+        for dcSessions in sessions.values {
+            for box in dcSessions.values where box.connection == id {
+                box.connection = nil
+                box.session.connectionLost()
+            }
+        }
+    }
+
+    func closeAllConnections() {
+        for c in connections.values {
+            c.yield(.close)
+            c.finish()
+        }
+        connections.removeAll()
+    }
+
+    /// Takes the transport error planned for a new connection, if any.
+    func takeTransportError(dc: Int) -> Int32? {
+        guard let code = faults[dc]?.transportErrorOnce else { return nil }
+        faults[dc]?.transportErrorOnce = nil
+        return code
+    }
+
+    func registerKey(_ result: HandshakeResult, dc: Int) {
+        keys[dc, default: [:]][result.authKey.id] = result
+    }
+
+    /// Handles one encrypted packet that arrived on `connection`.
+    func received(_ packet: [UInt8], dc: Int, connection: UInt64) async {
+        guard packet.count >= 8 else { return }
+        let keyID: Int64 = packet[0 ..< 8].enumerated().reduce(Int64(0)) { $0 | Int64($1.element) << (8 * Int64($1.offset)) }
+        guard let key = keys[dc]?[keyID] else {
+            connections[connection]?.yield(.transportError(-404))
+            return
+        }
+        let box: SessionBox
+        if let existing = sessions[dc]?[keyID] {
+            box = existing
+        } else {
+            box = SessionBox(session: ServerSession(authKey: key.authKey, salt: key.serverSalt))
+            sessions[dc, default: [:]][keyID] = box
+        }
+        box.connection = connection
+        let now: Double = Date().timeIntervalSince1970 + Double(faults[dc]?.clockSkew ?? 0)
+        if (faults[dc]?.rotateSaltTimes ?? 0) > 0 {
+            faults[dc]?.rotateSaltTimes -= 1
+            let salt: Int64 = Int64.random(in: Int64.min ... Int64.max)
+            box.session.salt = salt
+            box.session.acceptedSalts = [salt]
+        }
+        let calls: [ServerSession.Call]
+        do {
+            calls = try box.session.receive(packet, now: now)
+        } catch {
+            logger.debug("dropped a client packet: \(error)")
+            return
+        }
+        for call in calls {
+            messagesPerConnection[connection, default: 0] += 1
+            if let limit = faults[dc]?.dropConnectionAfterMessages, messagesPerConnection[connection, default: 0] > limit {
+                // Drop the connection mid-packet: answers not yet sent wait in the session, calls not
+                // yet answered are lost and must be resent by the client.
+                messagesPerConnection[connection] = 0
+                box.connection = nil
+                box.session.connectionLost()
+                connections[connection]?.yield(.close)
+                return
+            }
+            await answer(call, box: box, dc: dc, authKeyID: keyID)
+        }
+        flush(box, dc: dc)
+    }
+
+    private func answer(_ call: ServerSession.Call, box: SessionBox, dc: Int, authKeyID: Int64) async {
+        var reader: TLReader = TLReader(call.body)
+        guard var function = try? TLRegistry.decodeFunction(from: &reader) else {
+            box.session.replyError(to: call.messageID, code: 400, message: "INPUT_METHOD_INVALID")
+            return
+        }
+        var layer: Int32? = nil
+        while true {
+            if let wrapper = function as? Api.functions.InvokeWithLayer<TLAnyFunction> {
+                layer = wrapper.layer
+                function = wrapper.query.function
+            } else if let wrapper = function as? Api.functions.InitConnection<TLAnyFunction> {
+                function = wrapper.query.function
+            } else if let wrapper = function as? Api.functions.InvokeWithoutUpdates<TLAnyFunction> {
+                function = wrapper.query.function
+            } else if let wrapper = function as? Api.functions.InvokeAfterMsg<TLAnyFunction> {
+                function = wrapper.query.function
+            } else if let wrapper = function as? Api.functions.InvokeAfterMsgs<TLAnyFunction> {
+                function = wrapper.query.function
+            } else {
+                break
+            }
+        }
+        let id: UInt32 = type(of: function).constructorID
+        if (faults[dc]?.rejectMessageIDsTimes ?? 0) > 0 {
+            faults[dc]?.rejectMessageIDsTimes -= 1
+            box.session.reject(messageID: call.messageID, code: 16)
+            return
+        }
+        if let planned = faults[dc]?.rpcErrors[id], planned.times > 0 {
+            faults[dc]?.rpcErrors[id]?.times -= 1
+            box.session.replyError(to: call.messageID, code: planned.code, message: planned.message)
+            return
+        }
+        counts[id, default: 0] += 1
+        let outcome: HandlerOutcome
+        if let handler = handlers[id] {
+            outcome = await handler(HandlerContext(dc: dc, authKeyID: authKeyID, function: function, layer: layer))
+        } else if let builtIn = builtInAnswer(function, dc: dc) {
+            outcome = builtIn
+        } else {
+            outcome = .error(code: 400, message: "METHOD_NOT_IMPLEMENTED")
+        }
+        switch outcome {
+        case .result(let bytes): box.session.reply(to: call.messageID, result: bytes)
+        case .error(let code, let message): box.session.replyError(to: call.messageID, code: code, message: message)
+        }
+    }
+
+    private func flush(_ box: SessionBox, dc: Int) {
+        guard let connection = box.connection, let outbox = connections[connection] else { return }
+        let now: Double = Date().timeIntervalSince1970 + Double(faults[dc]?.clockSkew ?? 0)
+        while let packet = box.session.nextPacket(now: now) {
+            outbox.yield(.packet(packet))
+            if faults[dc]?.duplicatePackets == true { outbox.yield(.packet(packet)) }
+        }
+    }
+
+    /// Pushes a content-related message to sessions (of one key, or all).
+    func push(_ body: [UInt8], toAuthKey authKeyID: Int64?) {
+        for (dc, dcSessions) in sessions {
+            for (keyID, box) in dcSessions where authKeyID == nil || authKeyID == keyID {
+                box.session.push(body)
+                flush(box, dc: dc)
+            }
+        }
+    }
+
+    /// Answers the methods every DC knows without a handler.
+    private func builtInAnswer(_ function: any TLFunction, dc: Int) -> HandlerOutcome? {
+        switch function {
+        case is Api.functions.help.GetConfig:
+            return .value(config(thisDC: dc))
+        case is Api.functions.help.GetNearestDc:
+            return .value(Api.NearestDc(country: "ZZ", thisDc: Int32(dc), nearestDc: Int32(dc)))
+        default:
+            return nil
+        }
+    }
+
+    func config(thisDC: Int) -> Api.Config {
+        let now: Int32 = Int32(Date().timeIntervalSince1970)
+        let options: [Api.DcOption] = dcs.map { Api.DcOption(id: Int32($0), ipAddress: "127.0.0.1", port: Int32(ports[$0] ?? 0)) }
+        return Api.Config(
+            date: now, expires: now + 3600, testMode: true, thisDc: Int32(thisDC), dcOptions: options, dcTxtDomainName: "localhost",
+            chatSizeMax: 200, megagroupSizeMax: 200_000, forwardedCountMax: 100, onlineUpdatePeriodMs: 210_000,
+            offlineBlurTimeoutMs: 5000, offlineIdleTimeoutMs: 30000, onlineCloudTimeoutMs: 300_000, notifyCloudDelayMs: 30000,
+            notifyDefaultDelayMs: 1500, pushChatPeriodMs: 60000, pushChatLimit: 2, editTimeLimit: 172_800, revokeTimeLimit: 172_800,
+            revokePmTimeLimit: 172_800, ratingEDecay: 2_419_200, stickersRecentLimit: 200, channelsReadMediaPeriod: 604_800,
+            callReceiveTimeoutMs: 20000, callRingTimeoutMs: 90000, callConnectTimeoutMs: 30000, callPacketTimeoutMs: 10000,
+            meUrlPrefix: "https://t.me/", captionLengthMax: 1024, messageLengthMax: 4096, webfileDcId: Int32(thisDC))
+    }
+}

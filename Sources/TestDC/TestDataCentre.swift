@@ -1,0 +1,98 @@
+import Foundation
+import Logging
+import MTProto
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import TLSchema
+
+/// An in-process Telegram data centre (or several) on loopback TCP, built from the same sans-IO core
+/// as the client: key exchange, encrypted sessions, containers, acks, resends; API methods answered
+/// by scriptable handlers; faults injected on demand. Modelled on gotd's `tgtest`.
+public final class TestDataCentre: Sendable {
+    /// The server's RSA key (clients need its public part).
+    public let rsaKey: RSAPrivateKey
+    private let state: TestDCState
+    private let group: any EventLoopGroup
+    private let channels: NIOLockedValueBox<[Int: any Channel]> = NIOLockedValueBox([:])
+
+    /// `dcs` are the DC ids to serve, each on its own port.
+    public init(dcs: [Int] = [1, 2], rsaKey: RSAPrivateKey? = nil, logger: Logger = Logger(label: "testdc"),
+                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.rsaKey = rsaKey ?? RSAPrivateKey.generate()
+        self.group = eventLoopGroup
+        self.state = TestDCState(dcs: dcs, rsaKey: self.rsaKey, logger: logger)
+    }
+
+    /// Starts listening on 127.0.0.1 (port 0: any free port; `basePort` + index otherwise).
+    public func start(basePort: Int = 0) async throws {
+        for (index, dc) in state.dcs.enumerated() {
+            let port: Int = basePort == 0 ? 0 : basePort + index
+            let state: TestDCState = self.state
+            let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never> = try await ServerBootstrap(group: group)
+                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+                .bind(host: "127.0.0.1", port: port) { (channel: any Channel) in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+            let boundPort: Int = server.channel.localAddress?.port ?? 0
+            await state.setPort(boundPort, for: dc)
+            channels.withLockedValue { $0[dc] = server.channel }
+            Task {
+                try? await server.executeThenClose { inbound in
+                    try await withThrowingDiscardingTaskGroup { (group: inout ThrowingDiscardingTaskGroup<any Error>) in
+                        for try await connection in inbound {
+                            group.addTask {
+                                await ServerConnection(dc: dc, state: state).run(connection)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stops listening and closes every connection.
+    public func stop() async {
+        let all: [any Channel] = channels.withLockedValue { Array($0.values) }
+        for channel in all { try? await channel.close() }
+        await state.closeAllConnections()
+    }
+
+    /// The DC ids and the ports they listen on.
+    public var dataCentres: [DataCentre] {
+        get async { await state.dataCentres }
+    }
+
+    /// Registers (or replaces) the handler of a method, by its function type.
+    public func handle<F: TLFunction>(_ type: F.Type, _ handler: @escaping MethodHandler) async {
+        await state.setHandler(F.constructorID, handler)
+    }
+
+    /// Changes the fault plan of a DC.
+    public func setFaults(_ faults: FaultPlan, dc: Int? = nil) async {
+        await state.setFaults(faults, dc: dc)
+    }
+
+    /// How many calls of a method each DC has answered (for exactly-once checks).
+    public func callCount(of id: UInt32) async -> Int {
+        await state.callCount(of: id)
+    }
+
+    /// How many client connections the DCs have accepted.
+    public var acceptedConnections: Int {
+        get async { await state.acceptedConnections }
+    }
+
+    /// Pushes an update-carrying message to every session of `authKeyID` (or all sessions).
+    public func push(_ updates: Api.Updates, toAuthKey authKeyID: Int64? = nil) async {
+        await state.push(updates.serializedData(), toAuthKey: authKeyID)
+    }
+
+    /// Auth key ids the DCs know.
+    public func knownAuthKeyIDs(dc: Int) async -> [Int64] {
+        await state.knownKeys(dc: dc)
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+@testable import MTProto
+import TestDC
+import TLSchema
+import Testing
+
+/// The client against the in-process test DC over real TCP on loopback.
+@Suite(.serialized) struct ClientIntegrationTests {
+    static let serverKey: RSAPrivateKey = RSAPrivateKey.generate()
+
+    static func startDC(dcs: [Int] = [1, 2]) async throws -> TestDataCentre {
+        let dc: TestDataCentre = TestDataCentre(dcs: dcs, rsaKey: serverKey)
+        try await dc.start()
+        return dc
+    }
+
+    static func client(_ server: TestDataCentre, dc: Int = 1, transport: TransportKind = .intermediate, obfuscation: Obfuscation? = nil) async -> MTProtoClient {
+        let all: [DataCentre] = await server.dataCentres
+        let configuration: ClientConfiguration = ClientConfiguration(
+            dataCentre: all.first { $0.id == dc }!, knownDataCentres: all, rsaKeys: [serverKey.publicKey], transport: transport,
+            obfuscation: obfuscation, apiID: 1, defaultTimeout: .seconds(20), reconnectDelay: .milliseconds(20),
+            maximumReconnectDelay: .milliseconds(200))
+        return MTProtoClient(configuration: configuration)
+    }
+
+    static let transports: [(TransportKind, Obfuscation?)] = [
+        (.abridged, nil), (.intermediate, nil), (.paddedIntermediate, nil), (.full, nil),
+        (.abridged, Obfuscation()), (.intermediate, Obfuscation()), (.paddedIntermediate, Obfuscation()),
+    ]
+
+    @Test(arguments: 0 ..< transports.count)
+    func everyTransportCompletesTheExchangeAndCalls(index: Int) async throws {
+        let server: TestDataCentre = try await Self.startDC()
+        let (kind, obfuscation): (TransportKind, Obfuscation?) = Self.transports[index]
+        let client: MTProtoClient = await Self.client(server, transport: kind, obfuscation: obfuscation)
+        try await client.connect()
+        #expect(await client.serverConfig?.thisDc == 1)
+        let nearest: Api.NearestDc = try await client.invoke(Api.functions.help.GetNearestDc())
+        #expect(nearest.thisDc == 1)
+        let pong: MT.Pong = try await client.invoke(MT.functions.Ping(pingId: 99))
+        #expect(pong.pingId == 99)
+        #expect(await server.knownAuthKeyIDs(dc: 1) == [await client.authKeys[1]!.authKey.id])
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func thousandConcurrentInvokes() async throws {
+        let server: TestDataCentre = try await Self.startDC()
+        let client: MTProtoClient = await Self.client(server)
+        try await client.connect()
+        let results: [Int32] = try await withThrowingTaskGroup(of: Int32.self) { (group: inout ThrowingTaskGroup<Int32, any Error>) in
+            for _ in 0 ..< 1000 {
+                group.addTask { try await client.invoke(Api.functions.help.GetNearestDc()).thisDc }
+            }
+            var out: [Int32] = []
+            for try await value in group { out.append(value) }
+            return out
+        }
+        #expect(results.count == 1000 && results.allSatisfy { $0 == 1 })
+        #expect(await server.callCount(of: Api.functions.help.GetNearestDc.constructorID) == 1000)
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func droppedConnectionsMidRequestsCompleteEveryCallOnce() async throws {
+        let server: TestDataCentre = try await Self.startDC()
+        let client: MTProtoClient = await Self.client(server)
+        try await client.connect()
+        var plan: FaultPlan = FaultPlan()
+        plan.dropConnectionAfterMessages = 25
+        await server.setFaults(plan)
+        var completions: [Int] = []
+        for round in 0 ..< 15 {
+            completions += try await withThrowingTaskGroup(of: Int.self) { (group: inout ThrowingTaskGroup<Int, any Error>) in
+                for i in 0 ..< 20 {
+                    group.addTask {
+                        _ = try await client.invoke(Api.functions.help.GetNearestDc())
+                        return round * 20 + i
+                    }
+                }
+                var out: [Int] = []
+                for try await i in group { out.append(i) }
+                return out
+            }
+        }
+        #expect(completions.sorted() == Array(0 ..< 300))
+        // 300 calls with a drop every 25: the client reconnected at least 11 times.
+        #expect(await server.acceptedConnections >= 12)
+        #expect(await server.callCount(of: Api.functions.help.GetNearestDc.constructorID) >= 300)
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func saltRotationClockCorrectionAndForgottenKeys() async throws {
+        let server: TestDataCentre = try await Self.startDC()
+        let client: MTProtoClient = await Self.client(server)
+        try await client.connect()
+        var plan: FaultPlan = FaultPlan()
+        plan.rotateSaltTimes = 1
+        plan.rejectMessageIDsTimes = 1
+        await server.setFaults(plan)
+        #expect(try await client.invoke(Api.functions.help.GetNearestDc()).thisDc == 1)
+        #expect(try await client.invoke(Api.functions.help.GetNearestDc()).thisDc == 1)
+        // The server forgets every key: -404, a new key exchange, and the call still completes.
+        let oldKey: Int64 = await client.authKeys[1]!.authKey.id
+        await server.stop()
+        let restarted: TestDataCentre = TestDataCentre(dcs: [1, 2], rsaKey: Self.serverKey)
+        try await restarted.start(basePort: (await server.dataCentres)[0].port)
+        #expect(try await client.invoke(Api.functions.help.GetNearestDc()).thisDc == 1)
+        #expect(await client.authKeys[1]!.authKey.id != oldKey)
+        await client.close()
+        await restarted.stop()
+    }
+
+    @Test func phoneMigrateMovesTheHomeDC() async throws {
+        let server: TestDataCentre = try await Self.startDC()
+        await server.handle(Api.functions.auth.SendCode.self) { (context: HandlerContext) -> HandlerOutcome in
+            if context.dc == 1 { return .error(code: 303, message: "PHONE_MIGRATE_2") }
+            return .value(Api.auth.SentCode.sentCode(Api.auth.SentCode.SentCode(
+                type: .sentCodeTypeApp(Api.auth.SentCodeType.SentCodeTypeApp(length: 5)), phoneCodeHash: "hash")))
+        }
+        let client: MTProtoClient = await Self.client(server, dc: 1)
+        try await client.connect()
+        let sent: Api.auth.SentCode = try await client.invoke(Api.functions.auth.SendCode(
+            phoneNumber: "+15550001111", apiId: 1, apiHash: "x", settings: Api.CodeSettings()))
+        guard case .sentCode(let code) = sent else {
+            Issue.record("unexpected answer")
+            return
+        }
+        #expect(code.phoneCodeHash == "hash")
+        #expect(await client.homeDataCentre.id == 2)
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func updatesArePushedToTheStream() async throws {
+        let server: TestDataCentre = try await Self.startDC()
+        let client: MTProtoClient = await Self.client(server)
+        try await client.connect()
+        let push: Api.Updates = .updateShortMessage(Api.Updates.UpdateShortMessage(
+            id: 5, userId: 77, message: "hi", pts: 10, ptsCount: 1, date: 1))
+        await server.push(push)
+        var iterator: AsyncStream<Api.Updates>.Iterator = client.updates.makeAsyncIterator()
+        var found: Bool = false
+        for _ in 0 ..< 5 {
+            guard let next = await iterator.next() else { break }
+            if case .updateShortMessage(let m) = next {
+                #expect(m.message == "hi" && m.userId == 77)
+                found = true
+                break
+            }
+        }
+        #expect(found)
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func timeoutsAndCancellation() async throws {
+        let server: TestDataCentre = try await Self.startDC()
+        await server.handle(Api.functions.help.GetNearestDc.self) { _ in
+            try? await Task.sleep(for: .seconds(5))
+            return .value(Api.NearestDc(country: "ZZ", thisDc: 1, nearestDc: 1))
+        }
+        let client: MTProtoClient = await Self.client(server)
+        try await client.connect()
+        await #expect(throws: MTProtoClientError.timeout) {
+            _ = try await client.invoke(Api.functions.help.GetNearestDc(), timeout: .milliseconds(100))
+        }
+        let task: Task<Api.NearestDc, any Error> = Task { try await client.invoke(Api.functions.help.GetNearestDc()) }
+        try await Task.sleep(for: .milliseconds(50))
+        task.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await task.value }
+        await client.close()
+        await #expect(throws: MTProtoClientError.closed) { _ = try await client.invoke(Api.functions.help.GetNearestDc()) }
+        await server.stop()
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import MTProto
+import TestDC
+
+/// `testdc`: runs the in-process test data centre as a standalone server, so that any MTProto
+/// client (ours, Telethon, …) can connect to it on loopback.
+struct TestDCCommand: AsyncParsableCommand {
+    static let configuration: CommandConfiguration = CommandConfiguration(
+        commandName: "testdc",
+        abstract: "Run a local MTProto test data centre on 127.0.0.1.",
+        discussion: """
+            When ready it prints one JSON line: {"port": P, "dc": D, "fingerprint": F, "dcs": [{"dc": 1, "port": P1}, …]} \
+            where P is the DC a client should start with. SIGTERM or SIGINT stops it.
+            """)
+
+    @Option(name: .long, help: "Port of the first DC (0: any free port; further DCs use free ports too).")
+    var port: Int = 0
+
+    @Option(name: .long, help: "How many DCs to run (ids 1…N).")
+    var dcs: Int = 2
+
+    @Option(name: .long, help: "The DC a client should start with.")
+    var dc: Int = 2
+
+    @Option(name: .customLong("rsa-key-out"), help: "Write the server's RSA public key (PKCS#1 PEM) to this file.")
+    var rsaKeyOut: String?
+
+    func run() async throws {
+        guard dcs >= 1, dc >= 1, dc <= dcs else { throw ValidationError("--dc must be between 1 and --dcs") }
+        let server: TestDataCentre = TestDataCentre(dcs: Array(1 ... dcs))
+        try await server.start(basePort: port)
+        if let path = rsaKeyOut {
+            try server.rsaKey.publicKey.pem.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let all: [DataCentre] = await server.dataCentres
+        let first: Int = all.first(where: { $0.id == dc })?.port ?? 0
+        let list: String = all.map { "{\"dc\": \($0.id), \"port\": \($0.port)}" }.joined(separator: ", ")
+        let line: String = "{\"port\": \(first), \"dc\": \(dc), \"fingerprint\": \(server.rsaKey.publicKey.fingerprint), \"dcs\": [\(list)]}\n"
+        FileHandle.standardOutput.write(Data(line.utf8))
+        await SignalWaiter().wait(for: [SIGTERM, SIGINT])
+        await server.stop()
+    }
+}
+
+/// Waits for one of a set of signals (their default action is disabled while waiting).
+final class SignalWaiter: @unchecked Sendable {
+    // Only touched on the private queue.
+    private var sources: [any DispatchSourceSignal] = []
+    private let queue: DispatchQueue = DispatchQueue(label: "testdc.signals")
+
+    func wait(for signals: [Int32]) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                var resumed: Bool = false
+                for number in signals {
+                    signal(number, SIG_IGN)
+                    let source: any DispatchSourceSignal = DispatchSource.makeSignalSource(signal: number, queue: self.queue)
+                    source.setEventHandler {
+                        if !resumed {
+                            resumed = true
+                            continuation.resume()
+                        }
+                    }
+                    source.resume()
+                    self.sources.append(source)
+                }
+            }
+        }
+    }
+}
+
+TestDCCommand.main()
