@@ -51,7 +51,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "testdc",
-            dependencies: ["TestDC", "MTProto", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "TestDC", "MTProto", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tools/testdc"
         ),
 

@@ -2,7 +2,8 @@
 # The project's test command (the README's, and what .ci/run runs):
 #   1. the committed generated code is what `tlgen` produces from schema/;
 #   2. the command-line tools behave (exit codes, round trips);
-#   3. the Swift test suite.
+#   3. a real Telethon client completes the key exchange and calls against our test DC;
+#   4. the Swift test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,16 @@ fi
 
 echo "== command-line checks"
 Scripts/cli-checks.sh
+
+echo "== interop: Telethon 1.45 against our testdc"
+if python3 -c "import telethon" 2>/dev/null; then
+  swift build --product testdc
+  python3 Scripts/telethon/interop_testdc.py "$(swift build --show-bin-path)/testdc"
+elif [ "${CI:-}" = "true" ]; then
+  echo "Telethon is not installed (pip install -r Scripts/telethon/requirements.txt)"; exit 1
+else
+  echo "skipped: Telethon is not installed (pip install -r Scripts/telethon/requirements.txt)"
+fi
 
 echo "== swift test"
 swift test

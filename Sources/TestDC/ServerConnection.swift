@@ -65,7 +65,15 @@ struct ServerConnection: Sendable {
                             if packet.count >= 8 && packet[0 ..< 8].allSatisfy({ $0 == 0 }) {
                                 var exchange: ServerHandshake = handshake ?? ServerHandshake(key: key)
                                 exchange.clockSkew = plan.clockSkew
-                                switch try exchange.receive(packet, now: Date().timeIntervalSince1970) {
+                                let step: ServerHandshake.Step
+                                do {
+                                    step = try exchange.receive(packet, now: Date().timeIntervalSince1970)
+                                } catch {
+                                    state.logger.warning("key exchange failed on DC \(dc): \(error)")
+                                    continuation.yield(.transportError(-404))
+                                    continue
+                                }
+                                switch step {
                                 case .send(let reply):
                                     continuation.yield(.packet(reply))
                                     handshake = exchange

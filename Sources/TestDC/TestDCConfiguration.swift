@@ -24,6 +24,8 @@ public struct HandlerContext: Sendable {
     public var function: any TLFunction
     /// The layer from `invokeWithLayer`, when the call carried one.
     public var layer: Int32?
+    /// The msg_id the client sent the call with.
+    public var messageID: Int64
 }
 
 /// A method handler: decides the answer to one call.

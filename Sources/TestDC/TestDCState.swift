@@ -179,8 +179,8 @@ actor TestDCState {
         counts[id, default: 0] += 1
         let outcome: HandlerOutcome
         if let handler = handlers[id] {
-            outcome = await handler(HandlerContext(dc: dc, authKeyID: authKeyID, function: function, layer: layer))
-        } else if let builtIn = builtInAnswer(function, dc: dc) {
+            outcome = await handler(HandlerContext(dc: dc, authKeyID: authKeyID, function: function, layer: layer, messageID: call.messageID))
+        } else if let builtIn = builtInAnswer(function, dc: dc, messageID: call.messageID) {
             outcome = builtIn
         } else {
             outcome = .error(code: 400, message: "METHOD_NOT_IMPLEMENTED")
@@ -211,12 +211,18 @@ actor TestDCState {
     }
 
     /// Answers the methods every DC knows without a handler.
-    private func builtInAnswer(_ function: any TLFunction, dc: Int) -> HandlerOutcome? {
+    private func builtInAnswer(_ function: any TLFunction, dc: Int, messageID: Int64) -> HandlerOutcome? {
         switch function {
+        case let ping as MT.functions.Ping:
+            // A ping inside a wrapper (e.g. invokeWithoutUpdates) is answered in an rpc_result.
+            return .value(MT.Pong(msgId: messageID, pingId: ping.pingId))
         case is Api.functions.help.GetConfig:
             return .value(config(thisDC: dc))
         case is Api.functions.help.GetNearestDc:
             return .value(Api.NearestDc(country: "ZZ", thisDc: Int32(dc), nearestDc: Int32(dc)))
+        case is Api.functions.users.GetUsers:
+            // No account is logged in on this key (clients such as Telethon ask right after connecting).
+            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
         default:
             return nil
         }

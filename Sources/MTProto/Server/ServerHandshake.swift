@@ -74,21 +74,13 @@ public struct ServerHandshake: Sendable {
                     throw Failure.unknownFingerprint(request.publicKeyFingerprint)
                 }
                 guard request.p == p, request.q == q else { throw Failure.innerDataInvalid }
-                let inner: MT.PQInnerData = try decryptInnerData(request.encryptedData)
-                let newNonce: [UInt8]
-                let expiresIn: Int32?
-                switch inner {
-                case .pQInnerDataDc(let d):
-                    guard d.pq == pq, d.p == p, d.q == q, d.nonce == nonce, d.serverNonce == serverNonce else { throw Failure.innerDataInvalid }
-                    guard acceptedDCs?.contains(d.dc) ?? true else { throw Failure.innerDataInvalid }
-                    newNonce = d.newNonce.bytes
-                    expiresIn = nil
-                case .pQInnerDataTempDc(let d):
-                    guard d.pq == pq, d.p == p, d.q == q, d.nonce == nonce, d.serverNonce == serverNonce else { throw Failure.innerDataInvalid }
-                    guard acceptedDCs?.contains(d.dc) ?? true else { throw Failure.innerDataInvalid }
-                    newNonce = d.newNonce.bytes
-                    expiresIn = d.expiresIn
+                let inner: InnerData = try decryptInnerData(request.encryptedData)
+                guard inner.pq == pq, inner.p == p, inner.q == q, inner.nonce == nonce, inner.serverNonce == serverNonce else {
+                    throw Failure.innerDataInvalid
                 }
+                if let dc = inner.dc, let accepted = acceptedDCs, !accepted.contains(dc) { throw Failure.innerDataInvalid }
+                let newNonce: [UInt8] = inner.newNonce
+                let expiresIn: Int32? = inner.expiresIn
                 let prime: BigNumber = BigNumber(bytes: DHParameters.knownPrime)
                 let a: BigNumber = BigNumber(bytes: entropy.randomBytes(count: 256))
                 let gA: BigNumber = BigNumber(3).power(a, modulo: prime)
@@ -144,8 +136,42 @@ public struct ServerHandshake: Sendable {
         }
     }
 
+    /// `p_q_inner_data` in any of its three forms.
+    private struct InnerData {
+        var pq: [UInt8]
+        var p: [UInt8]
+        var q: [UInt8]
+        var nonce: TLInt128
+        var serverNonce: TLInt128
+        var newNonce: [UInt8]
+        var dc: Int32?
+        var expiresIn: Int32?
+
+        /// Reads `p_q_inner_data_dc`, `p_q_inner_data_temp_dc`, or the older `p_q_inner_data#83c95aec`
+        /// without a DC id (Telethon 1.45 still sends it; not in mtproto.tl).
+        static func read(_ bytes: [UInt8]) -> (InnerData, consumed: Int)? {
+            var reader: TLReader = TLReader(bytes)
+            if (try? reader.peekUInt32()) == 0x83c9_5aec {
+                _ = try? reader.readUInt32()
+                guard let pq = try? reader.readBytes(), let p = try? reader.readBytes(), let q = try? reader.readBytes(),
+                      let nonce = try? reader.readInt128(), let serverNonce = try? reader.readInt128(),
+                      let newNonce = try? reader.readInt256() else { return nil }
+                return (InnerData(pq: pq, p: p, q: q, nonce: nonce, serverNonce: serverNonce, newNonce: newNonce.bytes), reader.offset)
+            }
+            guard let inner = try? MT.PQInnerData(from: &reader) else { return nil }
+            switch inner {
+            case .pQInnerDataDc(let d):
+                return (InnerData(pq: d.pq, p: d.p, q: d.q, nonce: d.nonce, serverNonce: d.serverNonce, newNonce: d.newNonce.bytes, dc: d.dc), reader.offset)
+            case .pQInnerDataTempDc(let d):
+                return (InnerData(
+                    pq: d.pq, p: d.p, q: d.q, nonce: d.nonce, serverNonce: d.serverNonce, newNonce: d.newNonce.bytes, dc: d.dc,
+                    expiresIn: d.expiresIn), reader.offset)
+            }
+        }
+    }
+
     /// RSA_PAD in reverse; falls back to the older SHA1-prefixed scheme Telethon still sends.
-    private func decryptInnerData(_ encrypted: [UInt8]) throws(Failure) -> MT.PQInnerData {
+    private func decryptInnerData(_ encrypted: [UInt8]) throws(Failure) -> InnerData {
         guard encrypted.count == 256 else { throw Failure.innerDataInvalid }
         let decrypted: [UInt8] = key.decryptRaw(encrypted)
         // RSA_PAD: temp_key_xor (32) ‖ aes_encrypted (224).
@@ -154,30 +180,28 @@ public struct ServerHandshake: Sendable {
         let tempKey: [UInt8] = (0 ..< 32).map { decrypted[$0] ^ aesHash[$0] }
         let dataWithHash: [UInt8] = AESIGE.decrypt(aesEncrypted, key: tempKey, iv: [UInt8](repeating: 0, count: 32))
         let dataWithPadding: [UInt8] = dataWithHash[0 ..< 192].reversed()
-        if Hash.sha256(tempKey, dataWithPadding) == Array(dataWithHash[192 ..< 224]) {
-            var reader: TLReader = TLReader(dataWithPadding)
-            if let inner = try? MT.PQInnerData(from: &reader) { return inner }
+        if Hash.sha256(tempKey, dataWithPadding) == Array(dataWithHash[192 ..< 224]), let (inner, _) = InnerData.read(dataWithPadding) {
+            return inner
         }
         // Older scheme: 0x00? ‖ SHA1(data) ‖ data ‖ random padding (255 bytes before encryption).
         for start in [0, 1] {
             let candidate: [UInt8] = Array(decrypted[start...])
-            guard candidate.count > 20 else { continue }
-            var reader: TLReader = TLReader(Array(candidate[20...]))
-            if let inner = try? MT.PQInnerData(from: &reader),
-               Hash.sha1(Array(candidate[20 ..< 20 + reader.offset])) == Array(candidate[0 ..< 20]) {
+            guard candidate.count > 20, let (inner, consumed) = InnerData.read(Array(candidate[20...])) else { continue }
+            if Hash.sha1(Array(candidate[20 ..< 20 + consumed])) == Array(candidate[0 ..< 20]) {
                 return inner
             }
         }
         throw Failure.innerDataInvalid
     }
 
-    /// Two distinct random primes of 31–32 bits (p < q).
+    /// Two distinct random 31-bit primes (p < q), so that pq stays below 2^63 as Telegram's does
+    /// (some clients read it as a signed 64-bit number).
     private func randomPQ() -> (UInt64, UInt64) {
         func prime() -> UInt64 {
             while true {
                 let bytes: [UInt8] = entropy.randomBytes(count: 4)
-                var v: UInt64 = UInt64(bytes[0]) << 24 | UInt64(bytes[1]) << 16 | UInt64(bytes[2]) << 8 | UInt64(bytes[3])
-                v |= 0x8000_0001
+                var v: UInt64 = UInt64(bytes[0] & 0x7f) << 24 | UInt64(bytes[1]) << 16 | UInt64(bytes[2]) << 8 | UInt64(bytes[3])
+                v |= 0x4000_0001
                 if BigNumber(v).isProbablePrime { return v }
             }
         }

@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MTProto
 import TestDC
 
 /// `testdc`: runs the in-process test data centre as a standalone server, so that any MTProto
 /// client (ours, Telethon, …) can connect to it on loopback.
+@main
 struct TestDCCommand: AsyncParsableCommand {
     static let configuration: CommandConfiguration = CommandConfiguration(
         commandName: "testdc",
@@ -28,6 +30,11 @@ struct TestDCCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard dcs >= 1, dc >= 1, dc <= dcs else { throw ValidationError("--dc must be between 1 and --dcs") }
+        LoggingSystem.bootstrap { (label: String) -> any LogHandler in
+            var handler: StreamLogHandler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
         let server: TestDataCentre = TestDataCentre(dcs: Array(1 ... dcs))
         try await server.start(basePort: port)
         if let path = rsaKeyOut {
@@ -70,4 +77,3 @@ final class SignalWaiter: @unchecked Sendable {
     }
 }
 
-TestDCCommand.main()
