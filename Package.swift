@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "tldump", targets: ["tldump"]),
         .executable(name: "mtbench", targets: ["mtbench"]),
         .executable(name: "testdc", targets: ["testdc"]),
+        .executable(name: "userbot", targets: ["userbot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,6 +49,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/TestDC"
+        ),
+        .executableTarget(
+            name: "userbot",
+            dependencies: [
+                "MTProto", "TLSchema", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/userbot"
         ),
         .executableTarget(
             name: "testdc",

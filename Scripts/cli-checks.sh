@@ -2,7 +2,11 @@
 # Exit codes and outputs of tlgen and tldump, as a user sees them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build --product tlgen --product tldump >/dev/null 2>&1 || swift build
+swift build --product tlgen >/dev/null
+swift build --product tldump >/dev/null
+swift build --product testdc >/dev/null
+swift build --product userbot >/dev/null
+bin=$(swift build --show-bin-path)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -42,4 +46,22 @@ set -e
 [ "$(echo "$err" | wc -l)" = 1 ] || fail "tldump error is not one line: $err"
 echo "$err" | grep -q "offset" || fail "tldump error names no offset: $err"
 
-echo "cli-checks: 9 passed, 0 failed"
+# userbot diag against a local testdc on every transport; a refused connection is ok:false, exit 1.
+"$bin/testdc" --port 0 --rsa-key-out "$tmp/dc.pem" > "$tmp/dc.json" &
+dcpid=$!
+for _ in $(seq 1 100); do [ -s "$tmp/dc.json" ] && break; sleep 0.1; done
+port=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['port'])" "$tmp/dc.json")
+for transport in abridged intermediate padded full obfuscated; do
+  out=$("$bin/userbot" diag --server "127.0.0.1:$port" --dc 2 --rsa-key "$tmp/dc.pem" --transport "$transport")
+  echo "$out" | grep -q '^{"ok": true, "handshake_ms": [0-9.]*, "rtt_ms": [0-9.]*, "layer": 229, "dc": 2, "time_offset_s": 0}$' \
+    || { kill $dcpid; fail "userbot diag over $transport: $out"; }
+done
+kill -TERM $dcpid
+wait $dcpid || fail "testdc did not stop cleanly on SIGTERM"
+set +e
+out=$("$bin/userbot" diag --server 127.0.0.1:1 --dc 2 --rsa-key "$tmp/dc.pem" --timeout 3); code=$?
+set -e
+[ "$code" = 1 ] || fail "userbot diag on a refused port exited $code"
+echo "$out" | grep -q '^{"ok": false, "error": ' || fail "userbot diag failure line: $out"
+
+echo "cli-checks: 11 passed, 0 failed"

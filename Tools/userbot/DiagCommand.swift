@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MTProto
+import TLSchema
+
+/// `userbot diag`: creates a key with a DC, calls `help.getConfig` and a few pings, and prints one
+/// JSON line. The first thing to run when something does not connect.
+struct DiagCommand: AsyncParsableCommand {
+    static let configuration: CommandConfiguration = CommandConfiguration(
+        commandName: "diag",
+        abstract: "Check the connection to a Telegram (or test) data centre.",
+        discussion: """
+            Prints one JSON line: {"ok": true, "handshake_ms": …, "rtt_ms": …, "layer": …, "dc": …, "time_offset_s": …} \
+            or {"ok": false, "error": "…"} with exit status 1.
+            """)
+
+    @Option(name: .long, help: "HOST:PORT of the server (default: the DC's production or test address).")
+    var server: String?
+
+    @Option(name: .long, help: "The DC id.")
+    var dc: Int = 2
+
+    @Option(name: .customLong("rsa-key"), help: "A PEM file with the server's RSA public key (default: Telegram's keys).")
+    var rsaKey: String?
+
+    @Option(name: .long, help: "abridged, intermediate, padded, full or obfuscated.")
+    var transport: String = "intermediate"
+
+    @Flag(name: .customLong("test-dc"), help: "Use Telegram's test servers.")
+    var testDC: Bool = false
+
+    @Option(name: .long, help: "How many pings to time.")
+    var pings: Int = 5
+
+    @Option(name: .long, help: "Give up after this many seconds.")
+    var timeout: Int = 20
+
+    func run() async throws {
+        LoggingSystem.bootstrap { (label: String) -> any LogHandler in
+            var handler: StreamLogHandler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .error
+            return handler
+        }
+        do {
+            let result: String = try await diagnose()
+            print(result)
+        } catch {
+            print("{\"ok\": false, \"error\": \(Self.jsonString(String(describing: error)))}")
+            throw ExitCode(1)
+        }
+    }
+
+    private func diagnose() async throws -> String {
+        let kind: TransportKind
+        var obfuscation: Obfuscation? = nil
+        switch transport {
+        case "abridged": kind = .abridged
+        case "intermediate": kind = .intermediate
+        case "padded": kind = .paddedIntermediate
+        case "full": kind = .full
+        case "obfuscated":
+            kind = .paddedIntermediate
+            obfuscation = Obfuscation()
+        default: throw ValidationError("unknown transport '\(transport)'")
+        }
+        let defaults: [DataCentre] = testDC ? DataCentre.test : DataCentre.production
+        var target: DataCentre
+        if let server {
+            guard let colon = server.lastIndex(of: ":"), let port = Int(server[server.index(after: colon)...]) else {
+                throw ValidationError("--server must be HOST:PORT")
+            }
+            target = DataCentre(id: dc, host: String(server[..<colon]), port: port)
+        } else {
+            guard let known = defaults.first(where: { $0.id == dc }) else { throw ValidationError("unknown DC \(dc)") }
+            target = known
+        }
+        var keys: [RSAPublicKey]? = nil
+        if let rsaKey {
+            keys = [try RSAPublicKey(pem: try String(contentsOfFile: rsaKey, encoding: .utf8))]
+        }
+        target.id = dc
+        let configuration: ClientConfiguration = ClientConfiguration(
+            dataCentre: target, isTestServer: testDC, rsaKeys: keys, transport: kind, obfuscation: obfuscation, apiID: 0,
+            deviceModel: "userbot diag", defaultTimeout: .seconds(timeout))
+        let client: MTProtoClient = MTProtoClient(configuration: configuration)
+        defer { Task { await client.close() } }
+        let clock: ContinuousClock = ContinuousClock()
+        let start: ContinuousClock.Instant = clock.now
+        try await withTimeout(.seconds(timeout)) { try await client.connect() }
+        let handshake: Duration = clock.now - start
+        var rtts: [Double] = []
+        for i in 0 ..< max(pings, 1) {
+            let sent: ContinuousClock.Instant = clock.now
+            _ = try await client.invoke(MT.functions.Ping(pingId: Int64(i)))
+            rtts.append(Self.milliseconds(clock.now - sent))
+        }
+        rtts.sort()
+        let config: Api.Config? = await client.serverConfig
+        let offset: Int32 = await client.authKeys[dc]?.timeOffset ?? 0
+        await client.close()
+        return "{\"ok\": true, \"handshake_ms\": \(String(format: "%.1f", Self.milliseconds(handshake))), "
+            + "\"rtt_ms\": \(String(format: "%.2f", rtts[rtts.count / 2])), \"layer\": \(Api.layer), "
+            + "\"dc\": \(config.map { Int($0.thisDc) } ?? dc), \"time_offset_s\": \(offset)}"
+    }
+
+    static func milliseconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out: String = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            default: out += c.value < 0x20 ? String(format: "\\u%04x", c.value) : String(c)
+            }
+        }
+        return out + "\""
+    }
+}
+
+struct TimedOut: Error, CustomStringConvertible {
+    var description: String { "timed out" }
+}
+
+/// Runs `body`, failing with ``TimedOut`` after `limit`.
+func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { (group: inout ThrowingTaskGroup<T, any Error>) in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            throw TimedOut()
+        }
+        let first: T = try await group.next()!
+        group.cancelAll()
+        return first
+    }
+}
