@@ -97,6 +97,11 @@ public final class BigNumber: @unchecked Sendable, Comparable, CustomStringConve
         Self.result { (r: OpaquePointer, _: OpaquePointer) -> Int32 in BN_sub(r, bn, other.bn) }
     }
 
+    /// `self * other`.
+    public func multiplied(by other: BigNumber) -> BigNumber {
+        Self.result { (r: OpaquePointer, ctx: OpaquePointer) -> Int32 in BN_mul(r, bn, other.bn, ctx) }
+    }
+
     /// `self + other`.
     public func adding(_ other: BigNumber) -> BigNumber {
         Self.result { (r: OpaquePointer, _: OpaquePointer) -> Int32 in BN_add(r, bn, other.bn) }
