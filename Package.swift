@@ -81,7 +81,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "mtbench",
-            dependencies: ["TLSchema"],
+            dependencies: ["TLSchema", "MTProto", "TestDC", "COpenSSL"],
             path: "Benchmarks/mtbench"
         ),
 

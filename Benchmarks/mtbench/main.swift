@@ -22,6 +22,10 @@ if let i = arguments.firstIndex(of: "--inputs"), i + 1 < arguments.count {
 var figures: [(String, Double)] = []
 do {
     figures += try TLBenchmarks.run(inputs: inputs)
+    figures += MTProtoBenchmarks.crypto()
+    figures += try MTProtoBenchmarks.envelope(inputs: inputs)
+    figures += try MTProtoBenchmarks.pqAndSRP()
+    figures += try await MTProtoBenchmarks.network()
 } catch {
     FileHandle.standardError.write(Data("mtbench: \(error)\n".utf8))
     exit(1)

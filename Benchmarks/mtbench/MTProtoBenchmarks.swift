@@ -1,0 +1,147 @@
+import COpenSSL
+import Foundation
+import MTProto
+import TestDC
+import TLSchema
+
+/// MTProto figures: AES-IGE against OpenSSL's CBC, the envelope, pq factorisation, SRP, and a
+/// handshake plus pipelined pings against the in-process test DC on loopback.
+enum MTProtoBenchmarks {
+    static func megabytesPerSecond(bytes: Int, _ operation: () -> Void) -> Double {
+        Measure.rate(rounds: 5, seconds: 0.3, operation) * Double(bytes) / 1e6
+    }
+
+    static func crypto() -> [(String, Double)] {
+        let size: Int = 1 << 20
+        var buffer: [UInt8] = SystemEntropy().randomBytes(count: size)
+        let key: [UInt8] = SystemEntropy().randomBytes(count: 32)
+        let iv: [UInt8] = SystemEntropy().randomBytes(count: 32)
+        let ige: AESIGE = AESIGE(key: key, iv: iv)
+        let encrypt: Double = megabytesPerSecond(bytes: size) { ige.encrypt(&buffer) }
+        let decrypt: Double = megabytesPerSecond(bytes: size) { ige.decrypt(&buffer) }
+        // OpenSSL's own AES-256-CBC encryption: sequential like IGE, the practical ceiling.
+        let context: OpaquePointer = EVP_CIPHER_CTX_new()!
+        defer { EVP_CIPHER_CTX_free(context) }
+        var out: [UInt8] = [UInt8](repeating: 0, count: size + 16)
+        let cbc: Double = megabytesPerSecond(bytes: size) {
+            var produced: Int32 = 0
+            key.withUnsafeBufferPointer { (k: UnsafeBufferPointer<UInt8>) in
+                iv.withUnsafeBufferPointer { (v: UnsafeBufferPointer<UInt8>) in
+                    _ = EVP_EncryptInit_ex(context, EVP_aes_256_cbc(), nil, k.baseAddress, v.baseAddress)
+                }
+            }
+            _ = EVP_CIPHER_CTX_set_padding(context, 0)
+            buffer.withUnsafeBufferPointer { (input: UnsafeBufferPointer<UInt8>) in
+                out.withUnsafeMutableBufferPointer { (o: inout UnsafeMutableBufferPointer<UInt8>) in
+                    _ = EVP_EncryptUpdate(context, o.baseAddress, &produced, input.baseAddress, Int32(size))
+                }
+            }
+        }
+        return [("ige_encrypt_mb_per_s", encrypt), ("ige_decrypt_mb_per_s", decrypt), ("openssl_cbc_encrypt_mb_per_s", cbc)]
+    }
+
+    /// Encrypt + decrypt of the benchmark bodies with the keys `Benchmarks/Inputs/README.md` gives.
+    static func envelope(inputs: URL) throws -> [(String, Double)] {
+        let key: AuthKey = AuthKey(bytes: (0 ..< 256).map { UInt8(($0 * 13 + 7) & 0xff) })!
+        let envelope: Envelope = Envelope(authKey: key)
+        let entropy: SystemEntropy = SystemEntropy()
+        var figures: [(String, Double)] = []
+        for (name, file) in [("envelope_roundtrips_per_s_128b", "envelope_payload_128.bin"), ("envelope_roundtrips_per_s_64kib", "envelope_payload_65536.bin")] {
+            let body: [UInt8] = [UInt8](try Data(contentsOf: inputs.appendingPathComponent(file)))
+            let rate: Double = Measure.rate(rounds: 5, seconds: 0.4) {
+                let packet: [UInt8] = envelope.encrypt(
+                    salt: 0x0102_0304_0506_0708, sessionID: -0x1122_3344_5566_7788, messageID: 1_735_689_600 << 32, seqNo: 1,
+                    body: body, sender: .client, entropy: entropy)
+                blackHole(try? envelope.decrypt(packet, sender: .client))
+            }
+            figures.append((name, rate))
+        }
+        return figures
+    }
+
+    static func pqAndSRP() throws -> [(String, Double)] {
+        var random: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func nextPrime31() -> UInt64 {
+            while true {
+                random = random &* 6364136223846793005 &+ 1442695040888963407
+                let candidate: UInt64 = (random >> 33) | 0x4000_0001
+                if BigNumber(candidate).isProbablePrime { return candidate & 0x7fff_ffff }
+            }
+        }
+        var times: [Double] = []
+        let clock: ContinuousClock = ContinuousClock()
+        for _ in 0 ..< 40 {
+            let pq: UInt64 = nextPrime31() * nextPrime31()
+            let start: ContinuousClock.Instant = clock.now
+            blackHole(PQFactorizer.factorize(pq))
+            times.append((clock.now - start).seconds * 1000)
+        }
+        times.sort()
+        let g: BigNumber = BigNumber(3)
+        let p: BigNumber = BigNumber(bytes: DHParameters.knownPrime)
+        let b: [UInt8] = g.power(BigNumber(bytes: SystemEntropy().randomBytes(count: 256)), modulo: p).bytes(paddedTo: 256)!
+        let parameters: SRP.Parameters = SRP.Parameters(
+            salt1: SystemEntropy().randomBytes(count: 40), salt2: SystemEntropy().randomBytes(count: 16), g: 3,
+            p: DHParameters.knownPrime, srpB: b, srpID: 1)
+        var srp: [Double] = []
+        for _ in 0 ..< 5 {
+            let start: ContinuousClock.Instant = clock.now
+            blackHole(try SRP.answer(password: "correct horse battery staple", parameters: parameters, entropy: SystemEntropy()))
+            srp.append((clock.now - start).seconds * 1000)
+        }
+        srp.sort()
+        return [("pq_factor_ms_median", times[times.count / 2]), ("srp_check_ms", srp[srp.count / 2])]
+    }
+
+    /// Key exchange (median of 10 fresh clients) and 10,000 pings with 100 in flight on one connection.
+    static func network() async throws -> [(String, Double)] {
+        let server: TestDataCentre = TestDataCentre(dcs: [1])
+        try await server.start()
+        let dc: DataCentre = await server.dataCentres[0]
+        func configuration() -> ClientConfiguration {
+            ClientConfiguration(dataCentre: dc, knownDataCentres: [dc], rsaKeys: [server.rsaKey.publicKey], apiID: 1)
+        }
+        let clock: ContinuousClock = ContinuousClock()
+        var handshakes: [Double] = []
+        for _ in 0 ..< 10 {
+            let client: MTProtoClient = MTProtoClient(configuration: configuration())
+            let start: ContinuousClock.Instant = clock.now
+            try await client.connect()
+            handshakes.append((clock.now - start).seconds * 1000)
+            await client.close()
+        }
+        handshakes.sort()
+        let client: MTProtoClient = MTProtoClient(configuration: configuration())
+        try await client.connect()
+        let total: Int = 10_000
+        let inFlight: Int = 100
+        let start: ContinuousClock.Instant = clock.now
+        let latencies: [Double] = try await withThrowingTaskGroup(of: [Double].self) { (group: inout ThrowingTaskGroup<[Double], any Error>) in
+            for worker in 0 ..< inFlight {
+                group.addTask {
+                    var mine: [Double] = []
+                    var i: Int = worker
+                    while i < total {
+                        let sent: ContinuousClock.Instant = clock.now
+                        _ = try await client.invoke(MT.functions.Ping(pingId: Int64(i)))
+                        mine.append((clock.now - sent).seconds * 1000)
+                        i += inFlight
+                    }
+                    return mine
+                }
+            }
+            var all: [Double] = []
+            for try await part in group { all += part }
+            return all.sorted()
+        }
+        let elapsed: Double = (clock.now - start).seconds
+        await client.close()
+        await server.stop()
+        return [
+            ("handshake_ms", handshakes[handshakes.count / 2]),
+            ("ping_rpcs_per_s", Double(total) / elapsed),
+            ("ping_p50_ms", latencies[latencies.count / 2]),
+            ("ping_p99_ms", latencies[latencies.count * 99 / 100]),
+        ]
+    }
+}
