@@ -28,7 +28,7 @@ let package = Package(
         // OpenSSL (libcrypto), from Debian's libssl-dev: hashes, AES-CTR, big numbers, random bytes.
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
         // AES-256-IGE on AES-NI with a portable fallback (OpenSSL's own IGE does not use AES-NI).
-        .target(name: "CMTProtoCrypto", path: "Sources/CMTProtoCrypto"),
+        .target(name: "CMTProtoCrypto", path: "Sources/CMTProtoCrypto", linkerSettings: [.linkedLibrary("crypto")]),
         // MTProto: crypto, transports, key exchange, encrypted sessions (sans-IO core).
         .target(
             name: "MTProto",

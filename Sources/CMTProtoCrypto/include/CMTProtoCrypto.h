@@ -86,4 +86,12 @@ int mtp_aesni_available(void);
 }
 #endif
 
+/* SHA-256 of a ‖ b ‖ c (any length may be 0), context on the stack. */
+void mtp_sha256_3(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len,
+                  const uint8_t *c, size_t c_len, uint8_t out[32]);
+
+/* SHA-1 of a ‖ b ‖ c (any length may be 0), context on the stack. */
+void mtp_sha1_3(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len,
+                const uint8_t *c, size_t c_len, uint8_t out[20]);
+
 #endif /* CMTPROTOCRYPTO_H */

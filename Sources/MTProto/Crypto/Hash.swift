@@ -1,32 +1,45 @@
+import CMTProtoCrypto
 import COpenSSL
 
 /// SHA-1 and SHA-256 through OpenSSL's EVP interface.
 public enum Hash {
     /// SHA-1 of the concatenation of `parts` (20 bytes).
     public static func sha1(_ parts: [UInt8]...) -> [UInt8] {
-        digest(EVP_sha1(), parts, size: 20)
+        if parts.count <= 3 { return threeParts(parts.map { $0[...] }, size: 20, mtp_sha1_3) }
+        return digest(EVP_sha1(), parts, size: 20)
     }
 
     /// SHA-256 of the concatenation of `parts` (32 bytes).
     public static func sha256(_ parts: [UInt8]...) -> [UInt8] {
-        digest(EVP_sha256(), parts, size: 32)
+        if parts.count <= 3 { return threeParts(parts.map { $0[...] }, size: 32, mtp_sha256_3) }
+        return digest(EVP_sha256(), parts, size: 32)
     }
 
-    /// SHA-256 of the concatenation of byte slices, without copying them together first.
+    /// SHA-256 of the concatenation of up to three byte slices, without copying them together.
     public static func sha256(slices parts: [ArraySlice<UInt8>]) -> [UInt8] {
-        var out: [UInt8] = [UInt8](repeating: 0, count: 32)
-        let context: OpaquePointer = EVP_MD_CTX_new()
-        defer { EVP_MD_CTX_free(context) }
-        EVP_DigestInit_ex(context, EVP_sha256(), nil)
-        for part in parts {
-            part.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
-                _ = EVP_DigestUpdate(context, p.baseAddress, p.count)
+        precondition(parts.count <= 3, "at most three slices")
+        return threeParts(parts, size: 32, mtp_sha256_3)
+    }
+
+    private typealias ThreePartDigest = (
+        UnsafePointer<UInt8>?, Int, UnsafePointer<UInt8>?, Int, UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?
+    ) -> Void
+
+    private static func threeParts(_ parts: [ArraySlice<UInt8>], size: Int, _ function: ThreePartDigest) -> [UInt8] {
+        let empty: ArraySlice<UInt8> = []
+        let a: ArraySlice<UInt8> = parts.count > 0 ? parts[0] : empty
+        let b: ArraySlice<UInt8> = parts.count > 1 ? parts[1] : empty
+        let c: ArraySlice<UInt8> = parts.count > 2 ? parts[2] : empty
+        return [UInt8](unsafeUninitializedCapacity: size) { (out: inout UnsafeMutableBufferPointer<UInt8>, count: inout Int) in
+            a.withUnsafeBufferPointer { (pa: UnsafeBufferPointer<UInt8>) in
+                b.withUnsafeBufferPointer { (pb: UnsafeBufferPointer<UInt8>) in
+                    c.withUnsafeBufferPointer { (pc: UnsafeBufferPointer<UInt8>) in
+                        function(pa.baseAddress, pa.count, pb.baseAddress, pb.count, pc.baseAddress, pc.count, out.baseAddress)
+                    }
+                }
             }
+            count = size
         }
-        out.withUnsafeMutableBytes { (p: UnsafeMutableRawBufferPointer) in
-            _ = EVP_DigestFinal_ex(context, p.baseAddress!.assumingMemoryBound(to: UInt8.self), nil)
-        }
-        return out
     }
 
     private static func digest(_ md: OpaquePointer?, _ parts: [[UInt8]], size: Int) -> [UInt8] {
