@@ -1,4 +1,5 @@
 import COpenSSL
+import TLSchema
 
 /// An immutable arbitrary-precision unsigned integer (OpenSSL `BIGNUM`), for RSA, Diffie–Hellman and
 /// SRP. Values travel as big-endian byte strings.
@@ -33,7 +34,7 @@ public final class BigNumber: @unchecked Sendable, Comparable, CustomStringConve
 
     /// Parses big-endian hex.
     public convenience init?(hex: String) {
-        guard let bytes = hexBytes(hex) else { return nil }
+        guard let bytes = TLHex.decode(hex) else { return nil }
         self.init(bytes: bytes)
     }
 
@@ -136,27 +137,4 @@ public final class BigNumber: @unchecked Sendable, Comparable, CustomStringConve
     public static func < (lhs: BigNumber, rhs: BigNumber) -> Bool { BN_cmp(lhs.bn, rhs.bn) < 0 }
 
     public var description: String { "BigNumber(\(bitCount) bits)" }
-}
-
-/// Big-endian hex → bytes (whitespace ignored); nil on a bad digit or odd count.
-func hexBytes(_ text: String) -> [UInt8]? {
-    var out: [UInt8] = []
-    var pending: UInt8? = nil
-    for c in text.utf8 {
-        let v: UInt8
-        switch c {
-        case 48 ... 57: v = c - 48
-        case 97 ... 102: v = c - 87
-        case 65 ... 70: v = c - 55
-        case 32, 10, 13, 9: continue
-        default: return nil
-        }
-        if let h = pending {
-            out.append(h << 4 | v)
-            pending = nil
-        } else {
-            pending = v
-        }
-    }
-    return pending == nil ? out : nil
 }

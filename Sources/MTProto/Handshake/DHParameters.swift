@@ -1,7 +1,8 @@
+import TLSchema
 /// Checks on the server's Diffie–Hellman parameters (auth-key notes §7).
 public enum DHParameters {
     /// Telegram's 2048-bit safe prime (big-endian), the only one its servers use today.
-    public static let knownPrime: [UInt8] = hexBytes("""
+    public static let knownPrime: [UInt8] = TLHex.decode("""
         c71caeb9c6b1c9048e6c522f70f13f73980d40238e3e21c14934d037563d930f
         48198a0aa7c14058229493d22530f4dbfa336f6e0ac925139543aed44cce7c37
         20fd51f69458705ac68cd4fe6b6b13abdc9746512969328454f18faf8c595f64

@@ -170,11 +170,11 @@ public struct ServerSession: Sendable {
     /// The next encrypted packet to send (a container when several messages are queued), or nil.
     public mutating func nextPacket(now: Double) -> [UInt8]? {
         guard let session = sessionID else { return nil }
-        var items: [(id: Int64, seqNo: Int32, body: [UInt8])] = []
+        var items: [OutgoingMessage] = []
         if !acks.isEmpty {
             let body: [UInt8] = MT.MsgsAck(msgIds: acks).serializedBytes()
             acks.removeAll()
-            items.append((nextMessageID(now: now, answer: false), contentMessages * 2, body))
+            items.append(OutgoingMessage(id: nextMessageID(now: now, answer: false), seqNo: contentMessages * 2, body: body))
         }
         while !queue.isEmpty && items.count < 100 {
             var item: Outgoing = queue.removeFirst()
@@ -189,23 +189,14 @@ public struct ServerSession: Sendable {
             } else {
                 seqNo = contentMessages * 2
             }
-            items.append((id, seqNo, item.body))
+            items.append(OutgoingMessage(id: id, seqNo: seqNo, body: item.body))
         }
         guard !items.isEmpty else { return nil }
-        let message: (id: Int64, seqNo: Int32, body: [UInt8])
+        let message: OutgoingMessage
         if items.count == 1 {
             message = items[0]
         } else {
-            var writer: TLWriter = TLWriter()
-            writer.writeUInt32(0x73f1_f8dc)
-            writer.writeInt32(Int32(items.count))
-            for item in items {
-                writer.writeInt64(item.id)
-                writer.writeInt32(item.seqNo)
-                writer.writeInt32(Int32(item.body.count))
-                writer.writeRaw(item.body)
-            }
-            message = (nextMessageID(now: now, answer: false), contentMessages * 2, writer.bytes)
+            message = OutgoingMessage(id: nextMessageID(now: now, answer: false), seqNo: contentMessages * 2, body: ContainerEncoding.encode(items))
         }
         return envelope.encrypt(
             salt: salt, sessionID: session, messageID: message.id, seqNo: message.seqNo, body: message.body,

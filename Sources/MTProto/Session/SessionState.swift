@@ -101,18 +101,19 @@ public struct SessionState: Sendable {
     /// Builds the next encrypted packet: queued requests, pending acks and service answers, in a
     /// container when there is more than one. Nil when there is nothing to send.
     public mutating func nextPacket(now: Double) -> [UInt8]? {
-        var items: [(id: Int64, seqNo: Int32, body: [UInt8])] = []
+        var items: [OutgoingMessage] = []
         var size: Int = 0
         if !acks.isEmpty {
             let ids: [Int64] = Array(acks.prefix(8192))
             acks.removeFirst(ids.count)
             let body: [UInt8] = MT.MsgsAck(msgIds: ids).serializedBytes()
-            items.append((messageIDs.next(now: now, timeOffset: timeOffset), nextSeqNo(contentRelated: false), body))
+            items.append(OutgoingMessage(id: messageIDs.next(now: now, timeOffset: timeOffset), seqNo: nextSeqNo(contentRelated: false), body: body))
             size += body.count
         }
         while let extra = extraOutgoing.first, items.count < Self.maximumContainerMessages {
             extraOutgoing.removeFirst()
-            items.append((messageIDs.next(now: now, timeOffset: timeOffset), nextSeqNo(contentRelated: extra.contentRelated), extra.body))
+            items.append(OutgoingMessage(
+                id: messageIDs.next(now: now, timeOffset: timeOffset), seqNo: nextSeqNo(contentRelated: extra.contentRelated), body: extra.body))
             size += extra.body.count
         }
         var sentTokens: [RequestToken] = []
@@ -132,26 +133,17 @@ public struct SessionState: Sendable {
             pending[token] = p
             byMessageID[id] = token
             sentTokens.append(token)
-            items.append((id, nextSeqNo(contentRelated: p.contentRelated), body))
+            items.append(OutgoingMessage(id: id, seqNo: nextSeqNo(contentRelated: p.contentRelated), body: body))
             size += body.count
         }
         guard !items.isEmpty else { return nil }
-        let message: (id: Int64, seqNo: Int32, body: [UInt8])
+        let message: OutgoingMessage
         if items.count == 1 {
             message = items[0]
         } else {
-            var writer: TLWriter = TLWriter(capacity: size + 16 * items.count + 8)
-            writer.writeUInt32(0x73f1_f8dc)
-            writer.writeInt32(Int32(items.count))
-            for item in items {
-                writer.writeInt64(item.id)
-                writer.writeInt32(item.seqNo)
-                writer.writeInt32(Int32(item.body.count))
-                writer.writeRaw(item.body)
-            }
             let containerID: Int64 = messageIDs.next(now: now, timeOffset: timeOffset)
             for token in sentTokens { pending[token]?.containerID = containerID }
-            message = (containerID, nextSeqNo(contentRelated: false), writer.bytes)
+            message = OutgoingMessage(id: containerID, seqNo: nextSeqNo(contentRelated: false), body: ContainerEncoding.encode(items))
         }
         return envelope.encrypt(
             salt: salt, sessionID: sessionID, messageID: message.id, seqNo: message.seqNo, body: message.body,

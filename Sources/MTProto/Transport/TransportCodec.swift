@@ -1,3 +1,4 @@
+import TLSchema
 /// Obfuscation ("obfuscated2") settings for a connection: on for MTProxy and where plain framings
 /// are blocked.
 public struct Obfuscation: Sendable, Equatable {
@@ -14,7 +15,7 @@ public struct Obfuscation: Sendable, Equatable {
     /// Reads an MTProxy secret as published in `tg://proxy` links (hex): 16 bytes, or `dd` + 16 bytes.
     /// Returns the secret and whether padded intermediate is required. FakeTLS (`ee`) is not supported.
     public static func parseProxySecret(hex: String) -> (secret: [UInt8], requiresPadding: Bool)? {
-        guard let bytes = hexBytes(hex) else { return nil }
+        guard let bytes = TLHex.decode(hex) else { return nil }
         if bytes.count == 16 { return (bytes, false) }
         if bytes.count == 17 && bytes[0] == 0xdd { return (Array(bytes[1...]), true) }
         return nil

@@ -1,3 +1,4 @@
+import TLSchema
 import Foundation
 @testable import MTProto
 
@@ -22,5 +23,5 @@ final class ScriptedEntropy: EntropySource, @unchecked Sendable {
     }
 }
 
-func hex(_ s: String) -> [UInt8] { hexBytes(s)! }
+func hex(_ s: String) -> [UInt8] { TLHex.decode(s)! }
 func hexString(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined() }
