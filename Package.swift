@@ -27,13 +27,15 @@ let package = Package(
 
         // OpenSSL (libcrypto), from Debian's libssl-dev: hashes, AES-CTR, big numbers, random bytes.
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
+        // SQLite, from Debian's libsqlite3-dev: the default session storage.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // AES-256-IGE on AES-NI with a portable fallback (OpenSSL's own IGE does not use AES-NI).
         .target(name: "CMTProtoCrypto", path: "Sources/CMTProtoCrypto", linkerSettings: [.linkedLibrary("crypto")]),
         // MTProto: crypto, transports, key exchange, encrypted sessions (sans-IO core).
         .target(
             name: "MTProto",
             dependencies: [
-                "TLSchema", "COpenSSL", "CMTProtoCrypto", "CZlib",
+                "TLSchema", "COpenSSL", "CMTProtoCrypto", "CZlib", "CSQLite",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -26,6 +26,7 @@ public actor MTProtoClient {
     private let group: any EventLoopGroup
 
     private var keys: [Int: HandshakeResult] = [:]
+    private let storage: (any SessionStorage)?
     private var session: SessionState?
     private var handshake: ClientHandshake?
     private var codec: TransportCodec?
@@ -52,17 +53,44 @@ public actor MTProtoClient {
     private var cancelledBeforeRegistration: Set<UInt64> = []
     private var nextCallID: UInt64 = 1
 
-    /// A client for `configuration`. Keys from `authKeys` (per DC id) are used instead of a new exchange.
+    /// A client for `configuration`. Keys from `authKeys` (per DC id) are used instead of a new
+    /// exchange; with `storage`, new keys, salts, time offsets and the home DC are saved there.
     public init(
-        configuration: ClientConfiguration, authKeys: [Int: HandshakeResult] = [:], entropy: any EntropySource = SystemEntropy(),
-        logger: Logger = Logger(label: "mtproto"), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        configuration: ClientConfiguration, authKeys: [Int: HandshakeResult] = [:], storage: (any SessionStorage)? = nil,
+        entropy: any EntropySource = SystemEntropy(), logger: Logger = Logger(label: "mtproto"),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.configuration = configuration
         self.keys = authKeys
+        self.storage = storage
         self.entropy = entropy
         self.logger = logger
         self.group = eventLoopGroup
         (updates, updatesContinuation) = AsyncStream<Api.Updates>.makeStream(bufferingPolicy: .unbounded)
+    }
+
+    /// A client that resumes from `storage` (keys and home DC) and keeps it up to date.
+    public init(
+        configuration: ClientConfiguration, storage: any SessionStorage, entropy: any EntropySource = SystemEntropy(),
+        logger: Logger = Logger(label: "mtproto"), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws {
+        var resumed: ClientConfiguration = configuration
+        if let home = try storage.homeDataCentre(), let dc = configuration.knownDataCentres.first(where: { $0.id == home }) {
+            resumed.dataCentre = dc
+        }
+        self.init(
+            configuration: resumed, authKeys: try storage.authKeys(), storage: storage, entropy: entropy, logger: logger,
+            eventLoopGroup: eventLoopGroup)
+    }
+
+    /// Saves to the storage; a failure is logged and does not stop the client.
+    private func persist(_ action: (any SessionStorage) throws -> Void) {
+        guard let storage else { return }
+        do {
+            try action(storage)
+        } catch {
+            logger.error("could not save the session: \(error)")
+        }
     }
 
     /// The keys established so far, per DC id (persist them to avoid new key exchanges).
@@ -237,6 +265,8 @@ public actor MTProtoClient {
     /// Drops the key of the home DC (the server no longer knows it): calls go back to waiting.
     private func forgetKey() {
         keys[configuration.dataCentre.id] = nil
+        let dc: Int = configuration.dataCentre.id
+        persist { try $0.removeAuthKey(dc: dc) }
         session = nil
         tokenToCall.removeAll()
         for id in calls.keys.sorted() where !waiting.contains(id) {
@@ -301,6 +331,8 @@ public actor MTProtoClient {
         case .done(let result):
             handshake = nil
             keys[configuration.dataCentre.id] = result
+            let dc: Int = configuration.dataCentre.id
+            persist { try $0.saveAuthKey(result, dc: dc) }
             logger.debug("auth key created for \(configuration.dataCentre)")
             session = SessionState(authKey: result.authKey, salt: result.serverSalt, timeOffset: result.timeOffset, entropy: entropy)
             sendInitConnection()
@@ -342,6 +374,8 @@ public actor MTProtoClient {
                 stored.serverSalt = current.salt
                 stored.timeOffset = current.timeOffset
                 keys[configuration.dataCentre.id] = stored
+                let dc: Int = configuration.dataCentre.id
+                persist { try $0.saveAuthKey(stored, dc: dc) }
             }
         }
     }
@@ -463,6 +497,7 @@ public actor MTProtoClient {
         }
         logger.info("migrating the home DC to \(target)")
         configuration.dataCentre = target
+        persist { try $0.setHomeDataCentre(dc) }
         // Everything pending moves to the new DC, whose session starts fresh.
         forgetSessionForMigration()
         closeConnection?()

@@ -1,0 +1,69 @@
+import Foundation
+@testable import MTProto
+import TestDC
+import TLSchema
+import Testing
+
+@Suite(.serialized) struct SessionStorageTests {
+    static func temporaryPath() -> String {
+        NSTemporaryDirectory() + "mtproto-\(UUID().uuidString).session"
+    }
+
+    @Test func keysAndHomeDCRoundTripWithMode0600() throws {
+        let path: String = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let key: HandshakeResult = HandshakeResult(
+            authKey: AuthKey(bytes: [0, 0] + (2 ..< 256).map { UInt8($0) })!, serverSalt: -5, timeOffset: 7, expiresAt: nil)
+        do {
+            let storage: SQLiteSessionStorage = try SQLiteSessionStorage(path: path)
+            #expect(try storage.authKeys().isEmpty)
+            #expect(try storage.homeDataCentre() == nil)
+            try storage.saveAuthKey(key, dc: 2)
+            try storage.setHomeDataCentre(2)
+        }
+        let attributes: [FileAttributeKey: Any] = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let reopened: SQLiteSessionStorage = try SQLiteSessionStorage(path: path)
+        #expect(try reopened.authKeys() == [2: key])  // leading zero bytes kept: always 256 bytes
+        #expect(try reopened.homeDataCentre() == 2)
+        try reopened.removeAuthKey(dc: 2)
+        #expect(try reopened.authKeys().isEmpty)
+        #expect(!String(describing: try reopened.authKeys()).contains("fdfeff"))
+    }
+
+    @Test func aSecondOpenerIsRefused() throws {
+        let path: String = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let first: SQLiteSessionStorage = try SQLiteSessionStorage(path: path)
+        #expect(throws: SessionStorageError.inUse(path: path)) { _ = try SQLiteSessionStorage(path: path) }
+        _ = first
+        #expect(throws: SessionStorageError.self) { _ = try SQLiteSessionStorage(path: "/nonexistent-dir/x.session") }
+    }
+
+    @Test func aRestartedClientReusesItsKeyAndHomeDC() async throws {
+        let path: String = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let server: TestDataCentre = try await ClientIntegrationTests.startDC()
+        await server.handle(Api.functions.help.GetAppConfig.self) { (context: HandlerContext) -> HandlerOutcome in
+            context.dc == 1 ? .error(code: 303, message: "USER_MIGRATE_2") : .value(Api.help.AppConfig.appConfigNotModified)
+        }
+        let all: [DataCentre] = await server.dataCentres
+        let configuration: ClientConfiguration = ClientConfiguration(
+            dataCentre: all[0], knownDataCentres: all, rsaKeys: [ClientIntegrationTests.serverKey.publicKey], apiID: 1,
+            reconnectDelay: .milliseconds(20))
+        do {
+            let client: MTProtoClient = try MTProtoClient(configuration: configuration, storage: try SQLiteSessionStorage(path: path))
+            try await client.connect()
+            _ = try await client.invoke(Api.functions.help.GetAppConfig(hash: 0))
+            #expect(await client.homeDataCentre.id == 2)
+            await client.close()
+        }
+        let keysBefore: [Int64] = await server.knownAuthKeyIDs(dc: 2)
+        let client: MTProtoClient = try MTProtoClient(configuration: configuration, storage: try SQLiteSessionStorage(path: path))
+        #expect(await client.homeDataCentre.id == 2)
+        try await client.connect()
+        #expect(await server.knownAuthKeyIDs(dc: 2) == keysBefore)  // no new key exchange
+        await client.close()
+        await server.stop()
+    }
+}
