@@ -175,3 +175,37 @@ import Testing
         await server.stop()
     }
 }
+
+/// Flood waits against the test DC's planned rpc_errors.
+@Suite(.serialized) struct FloodWaitTests {
+    @Test func shortFloodWaitsAreSleptThroughAndLongOnesFail() async throws {
+        let server: TestDataCentre = try await ClientIntegrationTests.startDC()
+        let client: MTProtoClient = await ClientIntegrationTests.client(server)
+        try await client.connect()
+        var plan: FaultPlan = FaultPlan()
+        plan.rpcErrors[Api.functions.help.GetNearestDc.constructorID] = (420, "FLOOD_WAIT_1", 1)
+        await server.setFaults(plan)
+        let clock: ContinuousClock = ContinuousClock()
+        let start: ContinuousClock.Instant = clock.now
+        #expect(try await client.invoke(Api.functions.help.GetNearestDc()).thisDc == 1)
+        #expect(clock.now - start >= .seconds(1))
+        // Above the threshold the call fails with the error, and so does the next call of the method.
+        await client.setFloodWaitPolicy(FloodWaitPolicy(sleepThreshold: .seconds(5)))
+        plan.rpcErrors[Api.functions.help.GetNearestDc.constructorID] = (420, "FLOOD_WAIT_30", 1)
+        await server.setFaults(plan)
+        await #expect(throws: RPCError(code: 420, message: "FLOOD_WAIT_30")) {
+            _ = try await client.invoke(Api.functions.help.GetNearestDc())
+        }
+        await #expect { _ = try await client.invoke(Api.functions.help.GetNearestDc()) } throws: { error in
+            (error as? RPCError)?.name == "FLOOD_WAIT"
+        }
+        // Other methods are not held back.
+        #expect(try await client.invoke(MT.functions.Ping(pingId: 1)).pingId == 1)
+        // SLOWMODE_WAIT retries only that request.
+        plan.rpcErrors = [Api.functions.help.GetConfig.constructorID: (420, "SLOWMODE_WAIT_1", 1)]
+        await server.setFaults(plan)
+        #expect(try await client.invoke(Api.functions.help.GetConfig()).thisDc == 1)
+        await client.close()
+        await server.stop()
+    }
+}

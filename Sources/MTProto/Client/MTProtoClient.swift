@@ -52,6 +52,10 @@ public actor MTProtoClient {
     private var tokenToCall: [RequestToken: UInt64] = [:]
     private var cancelledBeforeRegistration: Set<UInt64> = []
     private var nextCallID: UInt64 = 1
+    /// How flood waits are handled (see ``FloodWaitPolicy``).
+    public private(set) var floodWaitPolicy: FloodWaitPolicy = FloodWaitPolicy()
+    /// When each method (by constructor id) may be called again after a FLOOD_WAIT.
+    private var floodDue: [UInt32: ContinuousClock.Instant] = [:]
 
     /// A client for `configuration`. Keys from `authKeys` (per DC id) are used instead of a new
     /// exchange; with `storage`, new keys, salts, time offsets and the home DC are saved there.
@@ -518,11 +522,45 @@ public actor MTProtoClient {
         return id
     }
 
+    /// Changes how flood waits are handled.
+    public func setFloodWaitPolicy(_ policy: FloodWaitPolicy) {
+        floodWaitPolicy = policy
+    }
+
     /// Calls `function` and returns its typed result. Safe from many tasks at once; honours task
     /// cancellation and `timeout` (default: the configuration's). Throws ``RPCError`` for
-    /// `rpc_error` answers.
+    /// `rpc_error` answers. Flood waits are slept through or fail the call per ``floodWaitPolicy``;
+    /// each wait is logged at warning level.
     public func invoke<F: TLFunction>(_ function: F, timeout: Duration? = nil) async throws -> F.Result {
-        let raw: [UInt8] = try await invokeRaw(function.serializedBytes(), contentRelated: !Self.isServiceFunction(F.constructorID), timeout: timeout)
+        let body: [UInt8] = function.serializedBytes()
+        var retries: Int = 0
+        while true {
+            if let due = floodDue[F.constructorID] {
+                let remaining: Duration = due - ContinuousClock.now
+                if remaining > .zero {
+                    guard remaining <= floodWaitPolicy.sleepThreshold else {
+                        throw RPCError(code: 420, message: "FLOOD_WAIT_\(Int(remaining.components.seconds) + 1)")
+                    }
+                    logger.warning("\(F.tlName) is flood-limited: waiting \(remaining) before calling it")
+                    try await Task.sleep(for: remaining)
+                }
+            }
+            do {
+                return try await invokeOnce(F.self, body: body, timeout: timeout)
+            } catch {
+                guard let rpc = error as? RPCError, let wait = FloodWaitPolicy.wait(for: rpc) else { throw error }
+                let delay: Duration = .seconds(wait.seconds)
+                if wait.perMethod { floodDue[F.constructorID] = ContinuousClock.now + delay }
+                guard retries < floodWaitPolicy.maximumRetries, delay <= floodWaitPolicy.sleepThreshold else { throw error }
+                retries += 1
+                logger.warning("\(rpc.message) on \(F.tlName): retrying in \(wait.seconds) s")
+                try await Task.sleep(for: delay)
+            }
+        }
+    }
+
+    private func invokeOnce<F: TLFunction>(_ type: F.Type, body: [UInt8], timeout: Duration?) async throws -> F.Result {
+        let raw: [UInt8] = try await invokeRaw(body, contentRelated: !Self.isServiceFunction(F.constructorID), timeout: timeout)
         var reader: TLReader = TLReader(raw)
         do {
             return try F.decodeResult(from: &reader)

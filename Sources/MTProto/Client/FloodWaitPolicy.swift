@@ -1,0 +1,26 @@
+/// How the client reacts to `FLOOD_WAIT_X` / `FLOOD_PREMIUM_WAIT_X` (all calls of that method wait
+/// until it is due) and `SLOWMODE_WAIT_X` (only that request is retried).
+public struct FloodWaitPolicy: Sendable {
+    /// Waits up to this long are slept through automatically; longer ones fail the call with the
+    /// ``RPCError`` (name `FLOOD_WAIT`, value = seconds).
+    public var sleepThreshold: Duration
+    /// How many times one call is retried after a wait.
+    public var maximumRetries: Int
+
+    public init(sleepThreshold: Duration = .seconds(60), maximumRetries: Int = 3) {
+        self.sleepThreshold = sleepThreshold
+        self.maximumRetries = maximumRetries
+    }
+
+    /// Never sleep: every flood wait fails its call.
+    public static let never: FloodWaitPolicy = FloodWaitPolicy(sleepThreshold: .zero, maximumRetries: 0)
+
+    /// Whether `error` asks to wait, and for how long.
+    static func wait(for error: RPCError) -> (seconds: Int, perMethod: Bool)? {
+        switch error.name {
+        case "FLOOD_WAIT", "FLOOD_PREMIUM_WAIT": return (error.value ?? 0, true)
+        case "SLOWMODE_WAIT": return (error.value ?? 0, false)
+        default: return nil
+        }
+    }
+}
