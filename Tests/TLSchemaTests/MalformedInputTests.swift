@@ -48,12 +48,11 @@ import Testing
         #expect(throws: TLDecodingError.unknownConstructor(id: 0x0403_0201, expectedType: "Updates", offset: 0)) {
             _ = try Api.Updates(decoding: bytes)
         }
-        var boolBytes: [UInt8] = TLHex.decode("00000000")!
+        let boolBytes: [UInt8] = TLHex.decode("00000000")!
         #expect(throws: TLDecodingError.unknownConstructor(id: 0, expectedType: "Bool", offset: 0)) {
             var reader: TLReader = TLReader(boolBytes)
             _ = try reader.readBool()
         }
-        boolBytes = []
     }
 
     @Test func hugeLengthsAndCountsAreRejectedBeforeAllocating() throws {

@@ -271,12 +271,7 @@ public actor MTProtoClient {
         keys[configuration.dataCentre.id] = nil
         let dc: Int = configuration.dataCentre.id
         persist { try $0.removeAuthKey(dc: dc) }
-        session = nil
-        tokenToCall.removeAll()
-        for id in calls.keys.sorted() where !waiting.contains(id) {
-            calls[id]?.token = nil
-            waiting.append(id)
-        }
+        dropSession()
     }
 
     // MARK: Bytes in and out
@@ -502,12 +497,12 @@ public actor MTProtoClient {
         logger.info("migrating the home DC to \(target)")
         configuration.dataCentre = target
         persist { try $0.setHomeDataCentre(dc) }
-        // Everything pending moves to the new DC, whose session starts fresh.
-        forgetSessionForMigration()
+        dropSession()
         closeConnection?()
     }
 
-    private func forgetSessionForMigration() {
+    /// Ends the session: every unanswered call goes back to waiting, to be sent in the next one.
+    private func dropSession() {
         session = nil
         tokenToCall.removeAll()
         for key in calls.keys.sorted() where !waiting.contains(key) {

@@ -16,7 +16,6 @@ public struct ServerSession: Sendable {
     private struct Outgoing: Sendable {
         var body: [UInt8]
         var contentRelated: Bool
-        var messageID: Int64?
     }
 
     public let envelope: Envelope
@@ -177,14 +176,13 @@ public struct ServerSession: Sendable {
             items.append(OutgoingMessage(id: nextMessageID(now: now, answer: false), seqNo: contentMessages * 2, body: body))
         }
         while !queue.isEmpty && items.count < 100 {
-            var item: Outgoing = queue.removeFirst()
+            let item: Outgoing = queue.removeFirst()
             let isAnswer: Bool = item.body.count >= 4 && item.body[0] == 0x01 && item.body[1] == 0x6d && item.body[2] == 0x5c && item.body[3] == 0xf3
             let id: Int64 = nextMessageID(now: now, answer: isAnswer)
             let seqNo: Int32
             if item.contentRelated {
                 contentMessages += 1
                 seqNo = contentMessages * 2 - 1
-                item.messageID = id
                 unacknowledged[id] = item
             } else {
                 seqNo = contentMessages * 2

@@ -24,4 +24,4 @@ final class ScriptedEntropy: EntropySource, @unchecked Sendable {
 }
 
 func hex(_ s: String) -> [UInt8] { TLHex.decode(s)! }
-func hexString(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined() }
+func hexString(_ b: [UInt8]) -> String { TLHex.encode(b) }
