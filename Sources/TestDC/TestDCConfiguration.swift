@@ -18,8 +18,11 @@ public enum HandlerOutcome: Sendable {
 public struct HandlerContext: Sendable {
     /// The DC that received the call.
     public var dc: Int
-    /// The auth key the call came with (identifies the client).
+    /// The permanent auth key the call came with (identifies the client; with PFS, the key the
+    /// temporary key is bound to).
     public var authKeyID: Int64
+    /// The user that key is logged in as, if any.
+    public var userID: Int64?
     /// The call, with `invokeWithLayer`/`initConnection`/… wrappers removed.
     public var function: any TLFunction
     /// The layer from `invokeWithLayer`, when the call carried one.

@@ -35,6 +35,12 @@ actor TestDCState {
     private var connections: [UInt64: AsyncStream<ConnectionOutput>.Continuation] = [:]
     private var messagesPerConnection: [UInt64: Int] = [:]
     private var nextConnection: UInt64 = 1
+    /// PFS: temporary key id → the permanent key id it is bound to, per DC.
+    private var bindings: [Int: [Int64: Int64]] = [:]
+    /// Which user each permanent key is logged in as (the same user may be on several DCs).
+    private var authorizations: [Int: [Int64: Int64]] = [:]
+    /// Authorizations exported for another DC: id → (user, target DC, token bytes).
+    private var exports: [Int64: (user: Int64, dc: Int, bytes: [UInt8])] = [:]
 
     init(dcs: [Int], rsaKey: RSAPrivateKey, logger: Logger) {
         self.dcs = dcs
@@ -96,10 +102,32 @@ actor TestDCState {
         keys[dc, default: [:]][result.authKey.id] = result
     }
 
+    /// Forgets every temporary key of a DC (as Telegram may before they expire): clients get −404.
+    func forgetTemporaryKeys(dc: Int) {
+        for (id, key) in keys[dc] ?? [:] where key.expiresAt != nil { dropKey(id, dc: dc) }
+    }
+
+    private func dropKey(_ id: Int64, dc: Int) {
+        keys[dc]?[id] = nil
+        sessions[dc]?[id] = nil
+        bindings[dc]?[id] = nil
+    }
+
+    /// Temporary key id → permanent key id, for the bound temporary keys of a DC.
+    func boundTemporaryKeys(dc: Int) -> [Int64: Int64] { bindings[dc] ?? [:] }
+
+    /// Logs `authKeyID` (a permanent key of `dc`) in as `userID`.
+    func authorize(authKeyID: Int64, userID: Int64, dc: Int) { authorizations[dc, default: [:]][authKeyID] = userID }
+
+    /// The user a permanent key is logged in as.
+    func userID(authKeyID: Int64, dc: Int) -> Int64? { authorizations[dc]?[authKeyID] }
+
     /// Handles one encrypted packet that arrived on `connection`.
     func received(_ packet: [UInt8], dc: Int, connection: UInt64) async {
         guard packet.count >= 8 else { return }
         let keyID: Int64 = packet[0 ..< 8].enumerated().reduce(Int64(0)) { $0 | Int64($1.element) << (8 * Int64($1.offset)) }
+        let clock: Double = Date().timeIntervalSince1970 + Double(faults[dc]?.clockSkew ?? 0)
+        if let expiresAt = keys[dc]?[keyID]?.expiresAt, Double(expiresAt) < clock { dropKey(keyID, dc: dc) }
         guard let key = keys[dc]?[keyID] else {
             connections[connection]?.yield(.transportError(-404))
             return
@@ -166,6 +194,21 @@ actor TestDCState {
             }
         }
         let id: UInt32 = type(of: function).constructorID
+        let isTemporary: Bool = keys[dc]?[authKeyID]?.expiresAt != nil
+        let permanentKeyID: Int64? = isTemporary ? bindings[dc]?[authKeyID] : authKeyID
+        if let bind = function as? Api.functions.auth.BindTempAuthKey {
+            counts[id, default: 0] += 1
+            bindTemporaryKey(bind, box: box, dc: dc, temporaryKeyID: authKeyID, messageID: call.messageID)
+            return
+        }
+        guard let permanentKeyID else {
+            if !(function is Api.functions.help.GetConfig || function is Api.functions.help.GetNearestDc) {
+                box.session.replyError(to: call.messageID, code: 401, message: "AUTH_KEY_PERM_EMPTY")
+                return
+            }
+            box.session.reply(to: call.messageID, result: config(thisDC: dc).serializedData())
+            return
+        }
         if (faults[dc]?.rejectMessageIDsTimes ?? 0) > 0 {
             faults[dc]?.rejectMessageIDsTimes -= 1
             box.session.reject(messageID: call.messageID, code: 16)
@@ -179,8 +222,11 @@ actor TestDCState {
         counts[id, default: 0] += 1
         let outcome: HandlerOutcome
         if let handler = handlers[id] {
-            outcome = await handler(HandlerContext(dc: dc, authKeyID: authKeyID, function: function, layer: layer, messageID: call.messageID))
-        } else if let builtIn = builtInAnswer(function, dc: dc, messageID: call.messageID) {
+            let context: HandlerContext = HandlerContext(
+                dc: dc, authKeyID: permanentKeyID, userID: authorizations[dc]?[permanentKeyID], function: function, layer: layer,
+                messageID: call.messageID)
+            outcome = await handler(context)
+        } else if let builtIn = builtInAnswer(function, dc: dc, authKeyID: permanentKeyID, messageID: call.messageID) {
             outcome = builtIn
         } else {
             outcome = .error(code: 400, message: "METHOD_NOT_IMPLEMENTED")
@@ -210,8 +256,60 @@ actor TestDCState {
         }
     }
 
+    /// `auth.bindTempAuthKey`: checks the binding against the temporary key and session it came in.
+    private func bindTemporaryKey(_ request: Api.functions.auth.BindTempAuthKey, box: SessionBox, dc: Int, temporaryKeyID: Int64, messageID: Int64) {
+        guard let temporary = keys[dc]?[temporaryKeyID], let expiresAt = temporary.expiresAt else {
+            box.session.replyError(to: messageID, code: 400, message: "TEMP_AUTH_KEY_EMPTY")
+            return
+        }
+        guard request.expiresAt == expiresAt else {
+            box.session.replyError(to: messageID, code: 400, message: "EXPIRES_AT_INVALID")
+            return
+        }
+        guard let permanent = keys[dc]?[request.permAuthKeyId], permanent.expiresAt == nil, let sessionID = box.session.sessionID else {
+            box.session.replyError(to: messageID, code: 400, message: "ENCRYPTED_MESSAGE_INVALID")
+            return
+        }
+        let verdict: Result<Void, TemporaryKeyBinding.Failure> = Result { () throws(TemporaryKeyBinding.Failure) -> Void in
+            try TemporaryKeyBinding.verify(
+                request, permanentKey: permanent.authKey, temporaryKey: temporary.authKey, messageID: messageID, sessionID: sessionID)
+        }
+        if case .failure(let failure) = verdict {
+            logger.warning("rejected a PFS binding on DC \(dc): \(failure)")
+            box.session.replyError(to: messageID, code: 400, message: "ENCRYPTED_MESSAGE_INVALID")
+            return
+        }
+        // One temporary key per permanent key: a new binding replaces the old one.
+        for (temp, perm) in bindings[dc] ?? [:] where perm == request.permAuthKeyId && temp != temporaryKeyID { dropKey(temp, dc: dc) }
+        bindings[dc, default: [:]][temporaryKeyID] = request.permAuthKeyId
+        var answer: TLWriter = TLWriter()
+        answer.writeUInt32(TLBuiltinID.boolTrue)
+        box.session.reply(to: messageID, result: answer.bytes)
+    }
+
+    /// `auth.exportAuthorization`: a one-time token for the same user on another DC.
+    private func exportAuthorization(_ request: Api.functions.auth.ExportAuthorization, dc: Int, authKeyID: Int64) -> HandlerOutcome {
+        guard let user = authorizations[dc]?[authKeyID] else { return .error(code: 401, message: "AUTH_KEY_UNREGISTERED") }
+        guard dcs.contains(Int(request.dcId)), Int(request.dcId) != dc else { return .error(code: 400, message: "DC_ID_INVALID") }
+        let id: Int64 = Int64.random(in: 1 ... Int64.max)
+        let bytes: [UInt8] = (0 ..< 32).map { _ in UInt8.random(in: 0 ... 255) }
+        exports[id] = (user, Int(request.dcId), bytes)
+        return .value(Api.auth.ExportedAuthorization(id: id, bytes: bytes))
+    }
+
+    /// `auth.importAuthorization`: logs this key in as the exported user (each token works once).
+    private func importAuthorization(_ request: Api.functions.auth.ImportAuthorization, dc: Int, authKeyID: Int64) -> HandlerOutcome {
+        guard let export = exports[request.id], export.dc == dc, export.bytes == request.bytes else {
+            return .error(code: 400, message: "AUTH_BYTES_INVALID")
+        }
+        exports[request.id] = nil
+        authorizations[dc, default: [:]][authKeyID] = export.user
+        let user: Api.User = .user(Api.User.User(isSelf: true, id: export.user, accessHash: 0, firstName: "Test"))
+        return .value(Api.auth.Authorization.authorization(Api.auth.Authorization.Authorization(user: user)))
+    }
+
     /// Answers the methods every DC knows without a handler.
-    private func builtInAnswer(_ function: any TLFunction, dc: Int, messageID: Int64) -> HandlerOutcome? {
+    private func builtInAnswer(_ function: any TLFunction, dc: Int, authKeyID: Int64, messageID: Int64) -> HandlerOutcome? {
         switch function {
         case let ping as MT.functions.Ping:
             // A ping inside a wrapper (e.g. invokeWithoutUpdates) is answered in an rpc_result.
@@ -220,7 +318,11 @@ actor TestDCState {
             return .value(config(thisDC: dc))
         case is Api.functions.help.GetNearestDc:
             return .value(Api.NearestDc(country: "ZZ", thisDc: Int32(dc), nearestDc: Int32(dc)))
-        case is Api.functions.users.GetUsers:
+        case let export as Api.functions.auth.ExportAuthorization:
+            return exportAuthorization(export, dc: dc, authKeyID: authKeyID)
+        case let importing as Api.functions.auth.ImportAuthorization:
+            return importAuthorization(importing, dc: dc, authKeyID: authKeyID)
+        case is Api.functions.users.GetUsers where authorizations[dc]?[authKeyID] == nil:
             // No account is logged in on this key (clients such as Telethon ask right after connecting).
             return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
         default:

@@ -91,6 +91,26 @@ public final class TestDataCentre: Sendable {
         await state.push(updates.serializedData(), toAuthKey: authKeyID)
     }
 
+    /// Forgets the temporary (PFS) keys of a DC, as Telegram may before they expire.
+    public func forgetTemporaryKeys(dc: Int) async {
+        await state.forgetTemporaryKeys(dc: dc)
+    }
+
+    /// The bound temporary keys of a DC: temporary key id → permanent key id.
+    public func boundTemporaryKeys(dc: Int) async -> [Int64: Int64] {
+        await state.boundTemporaryKeys(dc: dc)
+    }
+
+    /// Logs a permanent key in as a user (what a sign-in handler does).
+    public func authorize(authKeyID: Int64, userID: Int64, dc: Int) async {
+        await state.authorize(authKeyID: authKeyID, userID: userID, dc: dc)
+    }
+
+    /// The user a permanent key is logged in as.
+    public func userID(authKeyID: Int64, dc: Int) async -> Int64? {
+        await state.userID(authKeyID: authKeyID, dc: dc)
+    }
+
     /// Auth key ids the DCs know.
     public func knownAuthKeyIDs(dc: Int) async -> [Int64] {
         await state.knownKeys(dc: dc)

@@ -14,12 +14,15 @@ import Testing
         return dc
     }
 
-    static func client(_ server: TestDataCentre, dc: Int = 1, transport: TransportKind = .intermediate, obfuscation: Obfuscation? = nil) async -> MTProtoClient {
+    static func client(
+        _ server: TestDataCentre, dc: Int = 1, transport: TransportKind = .intermediate, obfuscation: Obfuscation? = nil,
+        temporaryKeyLifetime: Duration? = .seconds(86_400)
+    ) async -> MTProtoClient {
         let all: [DataCentre] = await server.dataCentres
         let configuration: ClientConfiguration = ClientConfiguration(
             dataCentre: all.first { $0.id == dc }!, knownDataCentres: all, rsaKeys: [serverKey.publicKey], transport: transport,
             obfuscation: obfuscation, apiID: 1, defaultTimeout: .seconds(20), reconnectDelay: .milliseconds(20),
-            maximumReconnectDelay: .milliseconds(200))
+            maximumReconnectDelay: .milliseconds(200), temporaryKeyLifetime: temporaryKeyLifetime)
         return MTProtoClient(configuration: configuration)
     }
 
@@ -39,7 +42,11 @@ import Testing
         #expect(nearest.thisDc == 1)
         let pong: MT.Pong = try await client.invoke(MT.functions.Ping(pingId: 99))
         #expect(pong.pingId == 99)
-        #expect(await server.knownAuthKeyIDs(dc: 1) == [await client.authKeys[1]!.authKey.id])
+        // PFS is on by default: the traffic went over a temporary key bound to the permanent one.
+        let permanent: Int64 = await client.authKeys[1]!.authKey.id
+        let bound: [Int64: Int64] = await server.boundTemporaryKeys(dc: 1)
+        #expect(bound.count == 1 && bound.values.first == permanent)
+        #expect(Set(await server.knownAuthKeyIDs(dc: 1)) == Set([permanent] + Array(bound.keys)))
         await client.close()
         await server.stop()
     }

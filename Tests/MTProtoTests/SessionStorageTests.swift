@@ -58,11 +58,16 @@ import Testing
             #expect(await client.homeDataCentre.id == 2)
             await client.close()
         }
-        let keysBefore: [Int64] = await server.knownAuthKeyIDs(dc: 2)
+        let keysBefore: Set<Int64> = Set(await server.knownAuthKeyIDs(dc: 2))
         let client: MTProtoClient = try MTProtoClient(configuration: configuration, storage: try SQLiteSessionStorage(path: path))
         #expect(await client.homeDataCentre.id == 2)
         try await client.connect()
-        #expect(await server.knownAuthKeyIDs(dc: 2) == keysBefore)  // no new key exchange
+        // No new permanent key: the only new key is the temporary (PFS) one, bound to the stored key.
+        let permanent: Int64 = try #require(await client.authKeys[2]?.authKey.id)
+        #expect(keysBefore.contains(permanent))
+        let bound: [Int64: Int64] = await server.boundTemporaryKeys(dc: 2)
+        let added: Set<Int64> = Set(await server.knownAuthKeyIDs(dc: 2)).subtracting(keysBefore)
+        #expect(added.count == 1 && added.allSatisfy { bound[$0] == permanent })
         await client.close()
         await server.stop()
     }

@@ -53,6 +53,11 @@ public struct ClientConfiguration: Sendable {
     /// Reconnect delays: the first, and the cap of the exponential backoff (with jitter).
     public var reconnectDelay: Duration
     public var maximumReconnectDelay: Duration
+    /// Perfect forward secrecy: the lifetime of the temporary keys that carry all traffic, each
+    /// bound to the permanent key with `auth.bindTempAuthKey`. On by default (one day); nil turns
+    /// PFS off and the permanent key is used directly. The next temporary key is prepared once
+    /// three quarters of the lifetime have passed; temporary keys are kept in memory only.
+    public var temporaryKeyLifetime: Duration?
 
     public init(
         dataCentre: DataCentre, knownDataCentres: [DataCentre]? = nil, isTestServer: Bool = false, rsaKeys: [RSAPublicKey]? = nil,
@@ -60,7 +65,8 @@ public struct ClientConfiguration: Sendable {
         deviceModel: String = "Swift MTProto", systemVersion: String = "Linux", appVersion: String = "0.1",
         systemLanguageCode: String = "en", languagePack: String = "", languageCode: String = "en",
         defaultTimeout: Duration = .seconds(60), pingInterval: Duration = .seconds(60),
-        reconnectDelay: Duration = .milliseconds(200), maximumReconnectDelay: Duration = .seconds(30)
+        reconnectDelay: Duration = .milliseconds(200), maximumReconnectDelay: Duration = .seconds(30),
+        temporaryKeyLifetime: Duration? = .seconds(86_400)
     ) {
         self.dataCentre = dataCentre
         self.knownDataCentres = knownDataCentres ?? (isTestServer ? DataCentre.test : DataCentre.production)
@@ -79,6 +85,7 @@ public struct ClientConfiguration: Sendable {
         self.pingInterval = pingInterval
         self.reconnectDelay = reconnectDelay
         self.maximumReconnectDelay = maximumReconnectDelay
+        self.temporaryKeyLifetime = temporaryKeyLifetime
     }
 
     /// The DC id written into `p_q_inner_data_dc`.
@@ -101,4 +108,6 @@ public enum MTProtoClientError: Error, Equatable, Sendable {
     case session(SessionFailure)
     /// A migration named a DC whose address is unknown.
     case unknownDataCentre(Int)
+    /// `auth.bindTempAuthKey` failed (PFS); the client retries with a new temporary key.
+    case temporaryKeyBinding(String)
 }

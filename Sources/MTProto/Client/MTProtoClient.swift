@@ -10,8 +10,13 @@ import TLSchema
 /// ``SessionState``); this actor only connects sockets, feeds bytes in and out, keeps time, and
 /// matches answers to callers. It reconnects with capped exponential backoff and jitter, keeps the
 /// session alive with `ping_delay_disconnect` (closing half-open sockets), resends unacknowledged
-/// requests on a new connection so every call completes exactly once, and follows
-/// `PHONE/USER/NETWORK_MIGRATE_X` to the new home DC.
+/// requests on a new connection so every call completes exactly once, follows
+/// `PHONE/USER/NETWORK_MIGRATE_X` to the new home DC and answers `FILE/STATS_MIGRATE_X` through a
+/// client for that DC (logged in with `auth.exportAuthorization`/`importAuthorization`).
+///
+/// With perfect forward secrecy (on by default, see ``ClientConfiguration/temporaryKeyLifetime``)
+/// the permanent key only signs `auth.bindTempAuthKey`; all traffic uses a temporary key, renewed
+/// before it expires once the calls in flight have been answered.
 public actor MTProtoClient {
     /// Updates pushed by the server. After a gap the server cannot describe (a new session), an
     /// `updatesTooLong` is delivered: fetch the difference.
@@ -45,7 +50,32 @@ public actor MTProtoClient {
         var contentRelated: Bool
         var token: RequestToken?
         var complete: @Sendable (Result<[UInt8], any Error>) -> Void
+        /// For the PFS binding: the body is built for the msg_id and session it is sent with.
+        var build: (@Sendable (Int64, Int64) -> [UInt8])? = nil
+        /// Part of setting up one connection (binding, initConnection): dropped with it.
+        var connectionScoped: Bool = false
     }
+
+    /// A temporary (PFS) key of the home DC. Kept in memory only (auth-key notes §12).
+    private struct TemporaryKey {
+        var result: HandshakeResult
+        var bound: Bool
+        /// When to start preparing the next key (three quarters of the lifetime).
+        var renewAt: ContinuousClock.Instant
+        /// When to switch even if calls are still waiting for answers.
+        var deadline: ContinuousClock.Instant
+    }
+
+    private var temporaryKeys: [Int: TemporaryKey] = [:]
+    /// When this process created each permanent key (a fresh key may not be known everywhere yet).
+    private var permanentKeyCreated: [Int: ContinuousClock.Instant] = [:]
+    /// Waiting for the calls in flight to finish before switching to a new temporary key.
+    private var isRenewing: Bool = false
+    /// Bindings refused with ENCRYPTED_MESSAGE_INVALID in a row while the permanent key is fresh.
+    private var refusedBindings: Int = 0
+    /// A client for another DC (FILE/STATS_MIGRATE) never moves its own home DC.
+    private var isAuxiliary: Bool = false
+    private var auxiliaries: [Int: Task<MTProtoClient, any Error>] = [:]
 
     private var calls: [UInt64: Call] = [:]
     private var waiting: [UInt64] = []
@@ -133,6 +163,12 @@ public actor MTProtoClient {
         for waiter in readyWaiters { waiter.resume(throwing: MTProtoClientError.closed) }
         readyWaiters.removeAll()
         updatesContinuation.finish()
+        let others: [Task<MTProtoClient, any Error>] = Array(auxiliaries.values)
+        auxiliaries.removeAll()
+        for other in others {
+            other.cancel()
+            if let client = try? await other.value { await client.close() }
+        }
         if let task = connectionTask { await task.value }
     }
 
@@ -185,6 +221,9 @@ public actor MTProtoClient {
                     tasks.addTask {
                         try await self.keepAlive()
                     }
+                    tasks.addTask {
+                        try await self.watchTemporaryKey()
+                    }
                     let underlying: any Channel = channel.channel
                     await self.connectionOpened(writer: frameWriter, close: { underlying.close(promise: nil) })
                     for try await buffer in inbound {
@@ -213,7 +252,7 @@ public actor MTProtoClient {
                 logger.warning("no data for two ping intervals: reconnecting")
                 throw HalfOpenConnection()
             }
-            guard isReady, session != nil else { continue }
+            guard isReady, !isRenewing, session != nil else { continue }
             let delay: Int32 = Int32(interval.components.seconds * 5 / 4 + 1)
             let ping: MT.functions.PingDelayDisconnect = MT.functions.PingDelayDisconnect(pingId: entropy.randomInt64(), disconnectDelay: delay)
             register(body: ping.serializedBytes(), contentRelated: false, complete: { _ in })
@@ -230,27 +269,54 @@ public actor MTProtoClient {
         let preamble: [UInt8] = newCodec.takePreamble()
         codec = newCodec
         if !preamble.isEmpty { frameWriter.yield(preamble) }
-        if let key = keys[configuration.dataCentre.id] {
-            if session == nil {
-                session = SessionState(authKey: key.authKey, salt: key.serverSalt, timeOffset: key.timeOffset, entropy: entropy)
-            }
+        startSession()
+    }
+
+    /// Starts the session on the current connection: a key exchange first when a key is missing;
+    /// with PFS, a bound temporary key carries the session.
+    private func startSession() {
+        let dc: Int = configuration.dataCentre.id
+        guard let permanent = keys[dc] else { return startExchange(temporary: false) }
+        guard configuration.temporaryKeyLifetime != nil else {
+            if session == nil { session = makeSession(permanent) }
+            return sendInitConnection()
+        }
+        guard let temporary = temporaryKeys[dc], ContinuousClock.now < temporary.renewAt else {
+            if temporaryKeys[dc] != nil { discardTemporaryKey() }
+            return startExchange(temporary: true)
+        }
+        if session == nil { session = makeSession(temporary.result) }
+        if temporary.bound {
             sendInitConnection()
         } else {
-            var exchange: ClientHandshake = ClientHandshake(dcID: configuration.wireDCID, keys: configuration.rsaKeys, entropy: entropy)
-            let first: [UInt8] = exchange.start(now: now)
-            handshake = exchange
-            send(first)
+            sendBinding(permanent: permanent, temporary: temporary.result)
         }
+    }
+
+    private func makeSession(_ key: HandshakeResult) -> SessionState {
+        SessionState(authKey: key.authKey, salt: key.serverSalt, timeOffset: key.timeOffset, entropy: entropy)
+    }
+
+    private func startExchange(temporary: Bool) {
+        let lifetime: Int32? = temporary ? configuration.temporaryKeyLifetime.map { Int32(clamping: $0.components.seconds) } : nil
+        var exchange: ClientHandshake = ClientHandshake(
+            dcID: configuration.wireDCID, keys: configuration.rsaKeys, temporaryKeyLifetime: lifetime, entropy: entropy)
+        let first: [UInt8] = exchange.start(now: now)
+        handshake = exchange
+        send(first)
     }
 
     /// Called when a connection ended; returns whether it had become ready.
     private func connectionEnded(_ error: (any Error)?) -> Bool {
-        let wasReady: Bool = isReady
+        // A planned switch to a new temporary key is not a failure: reconnect without backing off.
+        let wasReady: Bool = isReady || isRenewing
         isReady = false
+        isRenewing = false
         writer = nil
         closeConnection = nil
         codec = nil
         handshake = nil
+        discardConnectionCalls()
         session?.connectionLost()
         if let error {
             lastConnectionError = error
@@ -266,12 +332,44 @@ public actor MTProtoClient {
         return wasReady
     }
 
-    /// Drops the key of the home DC (the server no longer knows it): calls go back to waiting.
+    /// The server does not know the key the session used (transport −404). With PFS that is the
+    /// temporary key (they live in the server's memory only): a new one is bound. Without PFS the
+    /// permanent key is gone: a new one is created. Calls go back to waiting either way.
     private func forgetKey() {
-        keys[configuration.dataCentre.id] = nil
         let dc: Int = configuration.dataCentre.id
+        if configuration.temporaryKeyLifetime != nil && keys[dc] != nil {
+            logger.info("\(configuration.dataCentre) forgot the temporary key: binding a new one")
+            discardTemporaryKey()
+        } else {
+            forgetPermanentKey()
+        }
+    }
+
+    /// Drops the permanent key of the home DC (this logs the client out there).
+    private func forgetPermanentKey() {
+        let dc: Int = configuration.dataCentre.id
+        keys[dc] = nil
+        temporaryKeys[dc] = nil
+        permanentKeyCreated[dc] = nil
         persist { try $0.removeAuthKey(dc: dc) }
         dropSession()
+    }
+
+    /// Drops the temporary key of the home DC and its session.
+    private func discardTemporaryKey() {
+        temporaryKeys[configuration.dataCentre.id] = nil
+        dropSession()
+    }
+
+    /// Forgets the binding and initConnection calls of the connection that ended.
+    private func discardConnectionCalls() {
+        for (id, call) in calls where call.connectionScoped {
+            calls[id] = nil
+            if let token = call.token {
+                tokenToCall[token] = nil
+                session?.cancel(token)
+            }
+        }
     }
 
     // MARK: Bytes in and out
@@ -329,12 +427,21 @@ public actor MTProtoClient {
             send(bytes)
         case .done(let result):
             handshake = nil
-            keys[configuration.dataCentre.id] = result
             let dc: Int = configuration.dataCentre.id
-            persist { try $0.saveAuthKey(result, dc: dc) }
-            logger.debug("auth key created for \(configuration.dataCentre)")
-            session = SessionState(authKey: result.authKey, salt: result.serverSalt, timeOffset: result.timeOffset, entropy: entropy)
-            sendInitConnection()
+            if let expiresAt = result.expiresAt {
+                // What is left of the lifetime by the server's clock (expires_at is whole seconds).
+                let left: Double = max(0, Double(expiresAt) - (now + Double(result.timeOffset)))
+                let lifetime: Duration = .milliseconds(Int(left * 1000))
+                let start: ContinuousClock.Instant = .now
+                temporaryKeys[dc] = TemporaryKey(result: result, bound: false, renewAt: start + lifetime * 3 / 4, deadline: start + lifetime * 7 / 8)
+                logger.debug("temporary key created for \(configuration.dataCentre)")
+            } else {
+                keys[dc] = result
+                permanentKeyCreated[dc] = .now
+                persist { try $0.saveAuthKey(result, dc: dc) }
+                logger.debug("auth key created for \(configuration.dataCentre)")
+            }
+            startSession()
         }
     }
 
@@ -359,6 +466,13 @@ public actor MTProtoClient {
             if error.code == 303, ["PHONE_MIGRATE", "USER_MIGRATE", "NETWORK_MIGRATE"].contains(error.name), let dc = error.value,
                let id = tokenToCall[token] {
                 migrate(to: dc, retrying: id, token: token)
+            } else if error.code == 401, error.name == "AUTH_KEY_PERM_EMPTY", configuration.temporaryKeyLifetime != nil,
+                      let id = tokenToCall.removeValue(forKey: token), calls[id]?.connectionScoped == false {
+                // The server lost the binding: bind a new temporary key and send the call again.
+                calls[id]?.token = nil
+                logger.info("the temporary key is no longer bound: binding a new one")
+                discardTemporaryKey()
+                closeConnection?()
             } else {
                 complete(token: token, with: .failure(error))
             }
@@ -369,7 +483,11 @@ public actor MTProtoClient {
         case .newSessionCreated:
             updatesContinuation.yield(.updatesTooLong)
         case .parametersChanged:
-            if let current = session, var stored = keys[configuration.dataCentre.id] {
+            let dc: Int = configuration.dataCentre.id
+            if let current = session, let temporary = temporaryKeys[dc], current.envelope.authKey == temporary.result.authKey {
+                temporaryKeys[dc]?.result.serverSalt = current.salt
+                temporaryKeys[dc]?.result.timeOffset = current.timeOffset
+            } else if let current = session, var stored = keys[configuration.dataCentre.id] {
                 stored.serverSalt = current.salt
                 stored.timeOffset = current.timeOffset
                 keys[configuration.dataCentre.id] = stored
@@ -386,6 +504,98 @@ public actor MTProtoClient {
 
     // MARK: Calls
 
+    /// Binds the temporary key to the permanent one; initConnection follows once it is bound.
+    private func sendBinding(permanent: HandshakeResult, temporary: HandshakeResult) {
+        let nonce: Int64 = entropy.randomInt64()
+        let expiresAt: Int32 = temporary.expiresAt ?? 0
+        let permanentKey: AuthKey = permanent.authKey
+        let temporaryKey: AuthKey = temporary.authKey
+        let entropy: any EntropySource = self.entropy
+        let generation: Int = connectionGeneration
+        let id: UInt64 = allocateCallID()
+        calls[id] = Call(
+            body: [], contentRelated: true, token: nil,
+            complete: { [weak self] result in
+                Task { await self?.bindingAnswered(result, generation: generation) }
+            },
+            build: { (messageID: Int64, sessionID: Int64) -> [UInt8] in
+                TemporaryKeyBinding.request(
+                    permanentKey: permanentKey, temporaryKey: temporaryKey, nonce: nonce, expiresAt: expiresAt, messageID: messageID,
+                    sessionID: sessionID, entropy: entropy)
+            },
+            connectionScoped: true)
+        enqueueInSession(id)
+        flush()
+    }
+
+    private func bindingAnswered(_ result: Result<[UInt8], any Error>, generation: Int) {
+        guard generation == connectionGeneration else { return }
+        let dc: Int = configuration.dataCentre.id
+        var failure: any Error = MTProtoClientError.temporaryKeyBinding("the server answered false")
+        switch result {
+        case .success(let body):
+            var reader: TLReader = TLReader(body)
+            if (try? reader.readBool()) == true {
+                temporaryKeyBound()
+                return
+            }
+        case .failure(let error):
+            failure = error
+            if let rpc = error as? RPCError {
+                if rpc.name == "TEMP_AUTH_KEY_ALREADY_BOUND" {
+                    temporaryKeyBound()
+                    return
+                }
+                // A fresh permanent key may not have reached every server yet: retry a few times.
+                let fresh: Bool = permanentKeyCreated[dc].map { ContinuousClock.now - $0 < .seconds(60) } ?? false
+                if rpc.name == "ENCRYPTED_MESSAGE_INVALID" { refusedBindings += 1 }
+                if rpc.name == "ENCRYPTED_MESSAGE_INVALID" && (!fresh || refusedBindings >= 3) {
+                    refusedBindings = 0
+                    logger.error("\(configuration.dataCentre) does not accept the permanent key: creating a new one (log in again)")
+                    forgetPermanentKey()
+                }
+            }
+        }
+        logger.warning("binding the temporary key failed: \(failure)")
+        for waiter in readyWaiters { waiter.resume(throwing: MTProtoClientError.temporaryKeyBinding("\(failure)")) }
+        readyWaiters.removeAll()
+        if keys[dc] != nil { discardTemporaryKey() }
+        closeConnection?()
+    }
+
+    private func temporaryKeyBound() {
+        refusedBindings = 0
+        temporaryKeys[configuration.dataCentre.id]?.bound = true
+        logger.debug("temporary key bound on \(configuration.dataCentre)")
+        sendInitConnection()
+    }
+
+    /// Switches to a new temporary key once three quarters of its lifetime have passed: new calls
+    /// wait, and the switch happens when the calls in flight are answered (or at the deadline),
+    /// so no call is sent twice.
+    private func watchTemporaryKey() async throws {
+        guard let lifetime = configuration.temporaryKeyLifetime else { return }
+        let tick: Duration = min(.seconds(1), lifetime / 16)
+        while true {
+            try await Task.sleep(for: tick)
+            checkTemporaryKeyRenewal()
+        }
+    }
+
+    private func checkTemporaryKeyRenewal() {
+        guard isReady, let temporary = temporaryKeys[configuration.dataCentre.id], temporary.bound else { return }
+        let instant: ContinuousClock.Instant = .now
+        guard instant >= temporary.renewAt else { return }
+        if !isRenewing {
+            isRenewing = true
+            logger.info("the temporary key of \(configuration.dataCentre) expires soon: switching to a new one")
+        }
+        if (session?.pendingCount ?? 0) == 0 || instant >= temporary.deadline {
+            discardTemporaryKey()
+            closeConnection?()
+        }
+    }
+
     private func sendInitConnection() {
         let query: Api.functions.InvokeWithLayer<Api.functions.InitConnection<Api.functions.help.GetConfig>> =
             Api.functions.InvokeWithLayer(
@@ -395,11 +605,13 @@ public actor MTProtoClient {
                     appVersion: configuration.appVersion, systemLangCode: configuration.systemLanguageCode,
                     langPack: configuration.languagePack, langCode: configuration.languageCode, query: Api.functions.help.GetConfig()))
         let generation: Int = connectionGeneration
-        let id: UInt64 = nextCallID
-        nextCallID += 1
-        calls[id] = Call(body: query.serializedBytes(), contentRelated: true, token: nil, complete: { [weak self] result in
-            Task { await self?.initConnectionAnswered(result, generation: generation) }
-        })
+        let id: UInt64 = allocateCallID()
+        calls[id] = Call(
+            body: query.serializedBytes(), contentRelated: true, token: nil,
+            complete: { [weak self] result in
+                Task { await self?.initConnectionAnswered(result, generation: generation) }
+            },
+            connectionScoped: true)
         enqueueInSession(id)
         flush()
     }
@@ -443,7 +655,12 @@ public actor MTProtoClient {
             if calls[id] != nil && !waiting.contains(id) { waiting.append(id) }
             return
         }
-        let token: RequestToken = current.enqueue(call.body, contentRelated: call.contentRelated)
+        let token: RequestToken
+        if let build = call.build {
+            token = current.enqueue(building: build)
+        } else {
+            token = current.enqueue(call.body, contentRelated: call.contentRelated)
+        }
         session = current
         call.token = token
         calls[id] = call
@@ -455,7 +672,7 @@ public actor MTProtoClient {
         let id: UInt64 = nextCallID
         nextCallID += 1
         calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, complete: complete)
-        if isReady { enqueueInSession(id) } else { waiting.append(id) }
+        if isReady && !isRenewing { enqueueInSession(id) } else { waiting.append(id) }
         return id
     }
 
@@ -469,7 +686,7 @@ public actor MTProtoClient {
             return
         }
         calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, complete: { continuation.resume(with: $0) })
-        if isReady { enqueueInSession(id) } else { waiting.append(id) }
+        if isReady && !isRenewing { enqueueInSession(id) } else { waiting.append(id) }
         flush()
         if connectionTask == nil { startConnectionLoop() }
     }
@@ -490,6 +707,10 @@ public actor MTProtoClient {
     private func migrate(to dc: Int, retrying id: UInt64, token: RequestToken) {
         tokenToCall[token] = nil
         calls[id]?.token = nil
+        if isAuxiliary {
+            if let call = calls.removeValue(forKey: id) { call.complete(.failure(RPCError(code: 303, message: "NETWORK_MIGRATE_\(dc)"))) }
+            return
+        }
         guard let target = configuration.knownDataCentres.first(where: { $0.id == dc }) else {
             if let call = calls.removeValue(forKey: id) { call.complete(.failure(MTProtoClientError.unknownDataCentre(dc))) }
             return
@@ -503,6 +724,7 @@ public actor MTProtoClient {
 
     /// Ends the session: every unanswered call goes back to waiting, to be sent in the next one.
     private func dropSession() {
+        discardConnectionCalls()
         session = nil
         tokenToCall.removeAll()
         for key in calls.keys.sorted() where !waiting.contains(key) {
@@ -543,6 +765,11 @@ public actor MTProtoClient {
             do {
                 return try await invokeOnce(F.self, body: body, timeout: timeout)
             } catch {
+                if let rpc = error as? RPCError, rpc.code == 303, rpc.name == "FILE_MIGRATE" || rpc.name == "STATS_MIGRATE",
+                   let dc = rpc.value, !isAuxiliary {
+                    let other: MTProtoClient = try await client(forDataCentre: dc)
+                    return try await other.invoke(function, timeout: timeout)
+                }
                 guard let rpc = error as? RPCError, let wait = FloodWaitPolicy.wait(for: rpc) else { throw error }
                 let delay: Duration = .seconds(wait.seconds)
                 if wait.perMethod { floodDue[F.constructorID] = ContinuousClock.now + delay }
@@ -552,6 +779,57 @@ public actor MTProtoClient {
                 try await Task.sleep(for: delay)
             }
         }
+    }
+
+    /// A client for another DC logged in as the same user: created on first use with
+    /// `auth.exportAuthorization` here and `auth.importAuthorization` there, then kept (and closed
+    /// with this one). `FILE_MIGRATE_X`/`STATS_MIGRATE_X` answers are retried through it.
+    public func client(forDataCentre dc: Int) async throws -> MTProtoClient {
+        if dc == configuration.dataCentre.id { return self }
+        if let existing = auxiliaries[dc] {
+            do {
+                return try await existing.value
+            } catch {
+                if auxiliaries[dc] == existing { auxiliaries[dc] = nil }
+                throw error
+            }
+        }
+        let task: Task<MTProtoClient, any Error> = Task { try await self.makeAuxiliaryClient(dc: dc) }
+        auxiliaries[dc] = task
+        do {
+            return try await task.value
+        } catch {
+            if auxiliaries[dc] == task { auxiliaries[dc] = nil }
+            throw error
+        }
+    }
+
+    private func makeAuxiliaryClient(dc: Int) async throws -> MTProtoClient {
+        if isClosed { throw MTProtoClientError.closed }
+        guard let target = configuration.knownDataCentres.first(where: { $0.id == dc }) else {
+            throw MTProtoClientError.unknownDataCentre(dc)
+        }
+        var settings: ClientConfiguration = configuration
+        settings.dataCentre = target
+        let known: [Int: HandshakeResult] = keys[dc].map { [dc: $0] } ?? [:]
+        let other: MTProtoClient = MTProtoClient(
+            configuration: settings, authKeys: known, storage: storage, entropy: entropy, logger: logger, eventLoopGroup: group)
+        await other.becomeAuxiliary(floodWaitPolicy: floodWaitPolicy)
+        do {
+            try await other.connect()
+            let exported: Api.auth.ExportedAuthorization = try await invoke(Api.functions.auth.ExportAuthorization(dcId: Int32(dc)))
+            _ = try await other.invoke(Api.functions.auth.ImportAuthorization(id: exported.id, bytes: exported.bytes))
+        } catch {
+            await other.close()
+            throw error
+        }
+        logger.info("logged in on \(target) for file and statistics calls")
+        return other
+    }
+
+    private func becomeAuxiliary(floodWaitPolicy policy: FloodWaitPolicy) {
+        isAuxiliary = true
+        floodWaitPolicy = policy
     }
 
     private func invokeOnce<F: TLFunction>(_ type: F.Type, body: [UInt8], timeout: Duration?) async throws -> F.Result {

@@ -21,6 +21,9 @@ public struct SessionState: Sendable {
         /// The server acknowledged receiving it: wait for the answer, do not resend on reconnect.
         var acknowledged: Bool = false
         var sends: Int = 0
+        /// For a message whose body depends on its own msg_id and session id (the PFS binding):
+        /// rebuilt on every send, and always sent alone.
+        var build: (@Sendable (_ messageID: Int64, _ sessionID: Int64) -> [UInt8])?
     }
 
     public let envelope: Envelope
@@ -76,6 +79,17 @@ public struct SessionState: Sendable {
         return token
     }
 
+    /// Queues a content-related request whose body is built from the msg_id and session id it is
+    /// sent with (`auth.bindTempAuthKey` signs both). It is rebuilt when resent and never put in a
+    /// container.
+    public mutating func enqueue(building build: @escaping @Sendable (_ messageID: Int64, _ sessionID: Int64) -> [UInt8]) -> RequestToken {
+        let token: RequestToken = nextToken
+        nextToken += 1
+        pending[token] = Pending(token: token, body: [], contentRelated: true, build: build)
+        queue.append(token)
+        return token
+    }
+
     /// Forgets a request (cancelled or timed out locally); a late answer is ignored.
     public mutating func cancel(_ token: RequestToken) {
         guard let p = pending.removeValue(forKey: token) else { return }
@@ -101,6 +115,7 @@ public struct SessionState: Sendable {
     /// Builds the next encrypted packet: queued requests, pending acks and service answers, in a
     /// container when there is more than one. Nil when there is nothing to send.
     public mutating func nextPacket(now: Double) -> [UInt8]? {
+        if let token = queue.first, pending[token]?.build != nil { return standalonePacket(token, now: now) }
         var items: [OutgoingMessage] = []
         var size: Int = 0
         if !acks.isEmpty {
@@ -122,6 +137,7 @@ public struct SessionState: Sendable {
                 queue.removeFirst()
                 continue
             }
+            if p.build != nil { break }
             let body: [UInt8] = maybeGzip(p.body)
             if !items.isEmpty && size + body.count > Self.maximumContainerBytes { break }
             queue.removeFirst()
@@ -147,6 +163,23 @@ public struct SessionState: Sendable {
         }
         return envelope.encrypt(
             salt: salt, sessionID: sessionID, messageID: message.id, seqNo: message.seqNo, body: message.body,
+            sender: .client, entropy: entropy)
+    }
+
+    /// A message built for its own msg_id, sent outside any container.
+    private mutating func standalonePacket(_ token: RequestToken, now: Double) -> [UInt8]? {
+        guard var p = pending[token], let build = p.build else { return nil }
+        queue.removeFirst()
+        let id: Int64 = messageIDs.next(now: now, timeOffset: timeOffset)
+        if let old = p.messageID { byMessageID[old] = nil }
+        p.messageID = id
+        p.containerID = nil
+        p.sends += 1
+        p.acknowledged = false
+        pending[token] = p
+        byMessageID[id] = token
+        return envelope.encrypt(
+            salt: salt, sessionID: sessionID, messageID: id, seqNo: nextSeqNo(contentRelated: true), body: build(id, sessionID),
             sender: .client, entropy: entropy)
     }
 
