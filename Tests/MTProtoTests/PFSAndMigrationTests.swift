@@ -177,4 +177,20 @@ struct TemporaryKeyBindingTests {
         await client.close()
         await server.stop()
     }
+
+    @Test func transportFloodErrorBacksOffLonger() async throws {
+        let server: TestDataCentre = try await Helpers.startDC()
+        var plan: FaultPlan = FaultPlan()
+        plan.transportErrorOnce = -429
+        await server.setFaults(plan)
+        let client: MTProtoClient = await Helpers.client(server)
+        let start: ContinuousClock.Instant = .now
+        await #expect(throws: MTProtoClientError.transport(.server(code: -429))) { try await client.connect() }
+        #expect(try await client.invoke(Api.functions.help.GetNearestDc()).thisDc == 1)
+        // The test client's maximum reconnect delay is 200 ms: −429 waits at least half of it
+        // (the normal first retry is 10–20 ms).
+        #expect(ContinuousClock.now - start >= .milliseconds(100))
+        await client.close()
+        await server.stop()
+    }
 }

@@ -184,7 +184,11 @@ public actor MTProtoClient {
                 if closed { return }
                 let succeeded: Bool = await self.connectionEnded(error)
                 attempt = succeeded ? 0 : attempt + 1
-                let delay: Duration = await self.backoff(attempt: attempt)
+                var delay: Duration = await self.backoff(attempt: attempt)
+                if case .transport(let transportError) = error as? MTProtoClientError, transportError.reaction == .backOff {
+                    // −429: too many connections or requests from this address. Wait longer.
+                    delay = max(delay, await self.configuration.maximumReconnectDelay / 2)
+                }
                 try? await Task.sleep(for: delay)
             }
         }
