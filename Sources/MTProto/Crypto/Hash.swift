@@ -92,6 +92,16 @@ public enum ConstantTime {
 public protocol EntropySource: Sendable {
     /// `count` random bytes.
     func randomBytes(count: Int) -> [UInt8]
+    /// Fills `buffer` with random bytes (the default copies from ``randomBytes(count:)``).
+    func fill(_ buffer: UnsafeMutableRawBufferPointer)
+}
+
+extension EntropySource {
+    public func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+        guard buffer.count > 0 else { return }
+        let bytes: [UInt8] = randomBytes(count: buffer.count)
+        buffer.copyBytes(from: bytes)
+    }
 }
 
 /// OpenSSL's `RAND_bytes` (seeded by the operating system).
@@ -107,6 +117,12 @@ public struct SystemEntropy: EntropySource {
             precondition(status == 1, "the system random number generator failed")
         }
         return out
+    }
+
+    public func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+        let status: Int32 = RAND_bytes(base.assumingMemoryBound(to: UInt8.self), Int32(buffer.count))
+        precondition(status == 1, "the system random number generator failed")
     }
 }
 

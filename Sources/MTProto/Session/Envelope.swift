@@ -1,3 +1,4 @@
+import CMTProtoCrypto
 /// Which side sent a message: selects `x` in the MTProto 2.0 key derivation (0 client→server,
 /// 8 server→client).
 public enum Sender: Sendable {
@@ -39,41 +40,64 @@ public struct Envelope: Sendable {
 
     /// `aes_key`, `aes_iv` for a msg_key (messages notes §2).
     static func keyAndIV(authKey: [UInt8], msgKey: ArraySlice<UInt8>, x: Int) -> (key: [UInt8], iv: [UInt8]) {
-        let a: [UInt8] = Hash.sha256(slices: [msgKey, authKey[x ..< x + 36]])
-        let b: [UInt8] = Hash.sha256(slices: [authKey[(40 + x) ..< (76 + x)], msgKey])
-        let key: [UInt8] = Array(a[0 ..< 8]) + Array(b[8 ..< 24]) + Array(a[24 ..< 32])
-        let iv: [UInt8] = Array(b[0 ..< 8]) + Array(a[8 ..< 24]) + Array(b[24 ..< 32])
+        precondition(authKey.count == 256 && msgKey.count == 16)
+        var key: [UInt8] = [UInt8](repeating: 0, count: 32)
+        var iv: [UInt8] = [UInt8](repeating: 0, count: 32)
+        authKey.withUnsafeBufferPointer { (k: UnsafeBufferPointer<UInt8>) in
+            Array(msgKey).withUnsafeBufferPointer { (m: UnsafeBufferPointer<UInt8>) in
+                mtp_envelope_derive(k.baseAddress, Int32(x), m.baseAddress, &key, &iv)
+            }
+        }
         return (key, iv)
     }
 
     /// Encrypts one message. `padding` supplies random bytes (12–1024 bytes of padding are used,
     /// `extraPaddingBlocks` more 16-byte blocks may be added to hide lengths).
+    ///
+    /// The packet is built in a single buffer: the plaintext is laid out after the auth_key_id and
+    /// msg_key slots and encrypted in place.
     public func encrypt(
         salt: Int64, sessionID: Int64, messageID: Int64, seqNo: Int32, body: [UInt8], sender: Sender,
         entropy: any EntropySource, extraPaddingBlocks: Int = 0
     ) -> [UInt8] {
-        var plain: [UInt8] = []
-        let paddingCount: Int = 12 + (16 - (32 + body.count + 12) % 16) % 16 + 16 * min(extraPaddingBlocks, 63)
-        plain.reserveCapacity(32 + body.count + paddingCount)
-        plain += salt.littleEndianBytes
-        plain += sessionID.littleEndianBytes
-        plain += messageID.littleEndianBytes
-        plain += le32(UInt32(bitPattern: seqNo))
-        plain += le32(UInt32(body.count))
-        plain += body
-        plain += entropy.randomBytes(count: paddingCount)
-        return encrypt(plaintext: plain, sender: sender)
+        let paddingCount: Int = 12 + (16 - (32 + body.count + 12) % 16) % 16 + 16 * min(max(extraPaddingBlocks, 0), 63)
+        let plainCount: Int = 32 + body.count + paddingCount
+        return [UInt8](unsafeUninitializedCapacity: 24 + plainCount) { (out: inout UnsafeMutableBufferPointer<UInt8>, count: inout Int) in
+            let base: UnsafeMutableRawPointer = UnsafeMutableRawPointer(out.baseAddress!)
+            base.storeBytes(of: authKey.id.littleEndian, toByteOffset: 0, as: Int64.self)
+            base.storeBytes(of: salt.littleEndian, toByteOffset: 24, as: Int64.self)
+            base.storeBytes(of: sessionID.littleEndian, toByteOffset: 32, as: Int64.self)
+            base.storeBytes(of: messageID.littleEndian, toByteOffset: 40, as: Int64.self)
+            base.storeBytes(of: seqNo.littleEndian, toByteOffset: 48, as: Int32.self)
+            base.storeBytes(of: Int32(body.count).littleEndian, toByteOffset: 52, as: Int32.self)
+            body.withUnsafeBytes { (b: UnsafeRawBufferPointer) in
+                if let source = b.baseAddress { (base + 56).copyMemory(from: source, byteCount: b.count) }
+            }
+            entropy.fill(UnsafeMutableRawBufferPointer(start: base + 56 + body.count, count: paddingCount))
+            sealInPlace(out, plainCount: plainCount, sender: sender)
+            count = 24 + plainCount
+        }
     }
 
     /// Encrypts a complete plaintext (header, body and padding; a multiple of 16 bytes).
     public func encrypt(plaintext: [UInt8], sender: Sender) -> [UInt8] {
-        let x: Int = sender.x
-        let large: [UInt8] = Hash.sha256(slices: [authKey.bytes[(88 + x) ..< (120 + x)], plaintext[...]])
-        let msgKey: ArraySlice<UInt8> = large[8 ..< 24]
-        let (key, iv): ([UInt8], [UInt8]) = Self.keyAndIV(authKey: authKey.bytes, msgKey: msgKey, x: x)
-        var encrypted: [UInt8] = plaintext
-        AESIGE(key: key, iv: iv).encrypt(&encrypted)
-        return keyIDBytes + Array(msgKey) + encrypted
+        precondition(plaintext.count % 16 == 0, "the plaintext must be padded to a multiple of 16 bytes")
+        return [UInt8](unsafeUninitializedCapacity: 24 + plaintext.count) { (out: inout UnsafeMutableBufferPointer<UInt8>, count: inout Int) in
+            let base: UnsafeMutableRawPointer = UnsafeMutableRawPointer(out.baseAddress!)
+            base.storeBytes(of: authKey.id.littleEndian, toByteOffset: 0, as: Int64.self)
+            plaintext.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
+                if let source = p.baseAddress { (base + 24).copyMemory(from: source, byteCount: p.count) }
+            }
+            sealInPlace(out, plainCount: plaintext.count, sender: sender)
+            count = 24 + plaintext.count
+        }
+    }
+
+    /// Computes msg_key into bytes 8..<24 and encrypts the plaintext at 24..< in place.
+    private func sealInPlace(_ out: UnsafeMutableBufferPointer<UInt8>, plainCount: Int, sender: Sender) {
+        authKey.bytes.withUnsafeBufferPointer { (k: UnsafeBufferPointer<UInt8>) in
+            mtp_envelope_encrypt(k.baseAddress, Int32(sender.x), out.baseAddress! + 24, plainCount, out.baseAddress! + 8)
+        }
     }
 
     /// Decrypts a packet sent by `sender` and applies the envelope checks (auth key id, msg_key in
@@ -83,14 +107,25 @@ public struct Envelope: Sendable {
         guard packet.count >= 24 + 32 else { throw EnvelopeError.tooShort(packet.count) }
         let keyID: Int64 = Int64(littleEndianBytes: packet[0 ..< 8])
         guard keyID == authKey.id else { throw EnvelopeError.unknownAuthKey(keyID) }
-        let x: Int = sender.x
-        let msgKey: ArraySlice<UInt8> = packet[8 ..< 24]
         let usable: Int = (packet.count - 24) / 16 * 16
-        var plain: [UInt8] = Array(packet[24 ..< 24 + usable])
-        let (key, iv): ([UInt8], [UInt8]) = Self.keyAndIV(authKey: authKey.bytes, msgKey: msgKey, x: x)
-        AESIGE(key: key, iv: iv).decrypt(&plain)
-        let large: [UInt8] = Hash.sha256(slices: [authKey.bytes[(88 + x) ..< (120 + x)], plain[...]])
-        let macOK: Bool = ConstantTime.equals(Array(large[8 ..< 24]), Array(msgKey))
+        var computed: (UInt64, UInt64) = (0, 0)
+        let plain: [UInt8] = [UInt8](unsafeUninitializedCapacity: usable) { (out: inout UnsafeMutableBufferPointer<UInt8>, count: inout Int) in
+            packet.withUnsafeBufferPointer { (p: UnsafeBufferPointer<UInt8>) in
+                authKey.bytes.withUnsafeBufferPointer { (k: UnsafeBufferPointer<UInt8>) in
+                    withUnsafeMutableBytes(of: &computed) { (c: UnsafeMutableRawBufferPointer) in
+                        mtp_envelope_decrypt(
+                            k.baseAddress, Int32(sender.x), p.baseAddress! + 8, p.baseAddress! + 24, out.baseAddress, usable,
+                            c.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                    }
+                }
+            }
+            count = usable
+        }
+        let received: (UInt64, UInt64) = packet.withUnsafeBytes { (p: UnsafeRawBufferPointer) -> (UInt64, UInt64) in
+            (p.loadUnaligned(fromByteOffset: 8, as: UInt64.self), p.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+        }
+        // Constant time: no early exit on the first differing word.
+        let macOK: Bool = ((computed.0 ^ received.0) | (computed.1 ^ received.1)) == 0
         let length: Int = Int(Int32(bitPattern: UInt32(plain[28]) | UInt32(plain[29]) << 8 | UInt32(plain[30]) << 16 | UInt32(plain[31]) << 24))
         let padding: Int = plain.count - 32 - length
         let lengthOK: Bool = length >= 0 && length % 4 == 0 && padding >= 12 && padding <= 1024
