@@ -1,9 +1,27 @@
+import CMTProtoCrypto
 @testable import MTProto
 import TLSchema
 import Testing
 
 /// Crypto primitives against the vectors in the protocol notes.
 @Suite struct CryptoTests {
+    /// The block-wise SHA-256 (SHA extensions and portable C) against OpenSSL, for every padding case.
+    @Test func sha256BlocksMatchOpenSSL() {
+        let entropy: SystemEntropy = SystemEntropy()
+        for length in Array(0 ..< 200) + [4096, 65_536 + 32] {
+            let message: [UInt8] = entropy.randomBytes(count: length)
+            var padded: [UInt8] = message + [0x80]
+            while padded.count % 64 != 56 { padded.append(0) }
+            padded += (0 ..< 8).map { UInt8(truncatingIfNeeded: UInt64(length * 8) >> (56 - 8 * $0)) }
+            for extensions in [Int32(0), 1] {
+                var state: [UInt32] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19]
+                mtp_sha256_blocks(&state, padded, padded.count / 64, extensions)
+                let digest: [UInt8] = state.flatMap { (word: UInt32) -> [UInt8] in (0 ..< 4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * $0)) } }
+                #expect(digest == Hash.sha256(message), "length \(length), extensions \(extensions)")
+            }
+        }
+    }
+
     @Test func shaDigests() {
         #expect(hexString(Hash.sha1(Array("abc".utf8))) == "a9993e364706816aba3e25717850c26c9cd0d89d")
         #expect(hexString(Hash.sha256(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

@@ -95,17 +95,30 @@ void mtp_sha1_3(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len,
                 const uint8_t *c, size_t c_len, uint8_t out[20]);
 
 /*
+ * SHA-256 compression of `blocks` whole 64-byte blocks into `state` (eight words, FIPS 180-4
+ * order; start from the standard initial value). Padding is the caller's. With allow_extensions
+ * non-zero the x86 SHA instructions are used when the CPU has them (tests pass 0 to check the
+ * portable code on such CPUs).
+ */
+void mtp_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks, int allow_extensions);
+
+/*
  * MTProto 2.0 envelope (x = 0 for client → server, 8 for server → client).
  * derive: aes_key and aes_iv from msg_key.
  * encrypt: msg_key = SHA-256(auth_key[88+x ..< 120+x] ‖ data)[8 ..< 24], then data is encrypted in
  *   place; length is a multiple of 16 (the whole plaintext with padding).
- * decrypt: in → out (the same buffer or disjoint ones) under the given msg_key; computed_msg_key
- *   receives the msg_key of the decrypted plaintext, for the caller's constant-time comparison.
  */
 void mtp_envelope_derive(const uint8_t auth_key[256], int x, const uint8_t msg_key[16], uint8_t key[32],
                          uint8_t iv[32]);
 void mtp_envelope_encrypt(const uint8_t auth_key[256], int x, uint8_t *data, size_t length, uint8_t msg_key[16]);
-void mtp_envelope_decrypt(const uint8_t auth_key[256], int x, const uint8_t msg_key[16], const uint8_t *in,
-                          uint8_t *out, size_t length, uint8_t computed_msg_key[16]);
+/*
+ * open: decrypts the `length` bytes (a multiple of 16, at least 32) after the 24-byte packet header
+ *   (auth_key_id, msg_key): the first 32 plaintext bytes (salt, session_id, msg_id, seq_no, length)
+ *   go to `header`, the rest (body and padding) to `rest`, so the body needs no further copy;
+ *   computed_msg_key receives the msg_key of the plaintext, for the caller's constant-time
+ *   comparison. Returns 0 when length is invalid.
+ */
+int mtp_envelope_open(const uint8_t auth_key[256], int x, const uint8_t *packet, size_t length, uint8_t header[32],
+                      uint8_t *rest, uint8_t computed_msg_key[16]);
 
 #endif /* CMTPROTOCRYPTO_H */

@@ -1,5 +1,6 @@
 import CMTProtoCrypto
 import COpenSSL
+import Synchronization
 
 /// SHA-1 and SHA-256 through OpenSSL's EVP interface.
 public enum Hash {
@@ -92,12 +93,14 @@ public enum ConstantTime {
 public protocol EntropySource: Sendable {
     /// `count` random bytes.
     func randomBytes(count: Int) -> [UInt8]
-    /// Fills `buffer` with random bytes (the default copies from ``randomBytes(count:)``).
-    func fill(_ buffer: UnsafeMutableRawBufferPointer)
+    /// Fills `buffer` with random bytes for message padding: unpredictable, but never used as key
+    /// material, so they may come from a pre-generated pool (the default copies from
+    /// ``randomBytes(count:)``).
+    func fillPadding(_ buffer: UnsafeMutableRawBufferPointer)
 }
 
 extension EntropySource {
-    public func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+    public func fillPadding(_ buffer: UnsafeMutableRawBufferPointer) {
         guard buffer.count > 0 else { return }
         let bytes: [UInt8] = randomBytes(count: buffer.count)
         buffer.copyBytes(from: bytes)
@@ -119,10 +122,39 @@ public struct SystemEntropy: EntropySource {
         return out
     }
 
-    public func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+    /// Padding comes from a 4 KiB pool refilled with `RAND_bytes`: one call per message costs more
+    /// than the rest of the envelope for small messages. Key material never comes from the pool.
+    public func fillPadding(_ buffer: UnsafeMutableRawBufferPointer) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-        let status: Int32 = RAND_bytes(base.assumingMemoryBound(to: UInt8.self), Int32(buffer.count))
-        precondition(status == 1, "the system random number generator failed")
+        guard buffer.count <= PaddingPool.size else {
+            let status: Int32 = RAND_bytes(base.assumingMemoryBound(to: UInt8.self), Int32(buffer.count))
+            precondition(status == 1, "the system random number generator failed")
+            return
+        }
+        paddingPool.withLock { (pool: inout PaddingPool) in pool.take(into: buffer) }
+    }
+}
+
+private let paddingPool: Mutex<PaddingPool> = Mutex(PaddingPool())
+
+/// Pre-generated random bytes for padding; each byte is handed out once.
+private struct PaddingPool {
+    static let size: Int = 4096
+    private var bytes: [UInt8] = [UInt8](repeating: 0, count: PaddingPool.size)
+    private var offset: Int = PaddingPool.size
+
+    mutating func take(into buffer: UnsafeMutableRawBufferPointer) {
+        if offset + buffer.count > Self.size {
+            let status: Int32 = bytes.withUnsafeMutableBufferPointer { (p: inout UnsafeMutableBufferPointer<UInt8>) -> Int32 in
+                RAND_bytes(p.baseAddress, Int32(Self.size))
+            }
+            precondition(status == 1, "the system random number generator failed")
+            offset = 0
+        }
+        bytes.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: p[offset ..< offset + buffer.count]))
+        }
+        offset += buffer.count
     }
 }
 

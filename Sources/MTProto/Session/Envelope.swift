@@ -73,7 +73,7 @@ public struct Envelope: Sendable {
             body.withUnsafeBytes { (b: UnsafeRawBufferPointer) in
                 if let source = b.baseAddress { (base + 56).copyMemory(from: source, byteCount: b.count) }
             }
-            entropy.fill(UnsafeMutableRawBufferPointer(start: base + 56 + body.count, count: paddingCount))
+            entropy.fillPadding(UnsafeMutableRawBufferPointer(start: base + 56 + body.count, count: paddingCount))
             sealInPlace(out, plainCount: plainCount, sender: sender)
             count = 24 + plainCount
         }
@@ -108,33 +108,36 @@ public struct Envelope: Sendable {
         let keyID: Int64 = Int64(littleEndianBytes: packet[0 ..< 8])
         guard keyID == authKey.id else { throw EnvelopeError.unknownAuthKey(keyID) }
         let usable: Int = (packet.count - 24) / 16 * 16
+        var header: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var computed: (UInt64, UInt64) = (0, 0)
-        let plain: [UInt8] = [UInt8](unsafeUninitializedCapacity: usable) { (out: inout UnsafeMutableBufferPointer<UInt8>, count: inout Int) in
+        var body: [UInt8] = [UInt8](unsafeUninitializedCapacity: usable - 32) { (out: inout UnsafeMutableBufferPointer<UInt8>, count: inout Int) in
             packet.withUnsafeBufferPointer { (p: UnsafeBufferPointer<UInt8>) in
                 authKey.bytes.withUnsafeBufferPointer { (k: UnsafeBufferPointer<UInt8>) in
-                    withUnsafeMutableBytes(of: &computed) { (c: UnsafeMutableRawBufferPointer) in
-                        mtp_envelope_decrypt(
-                            k.baseAddress, Int32(sender.x), p.baseAddress! + 8, p.baseAddress! + 24, out.baseAddress, usable,
-                            c.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                    withUnsafeMutableBytes(of: &header) { (h: UnsafeMutableRawBufferPointer) in
+                        withUnsafeMutableBytes(of: &computed) { (c: UnsafeMutableRawBufferPointer) in
+                            _ = mtp_envelope_open(
+                                k.baseAddress, Int32(sender.x), p.baseAddress, usable, h.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                out.baseAddress, c.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                        }
                     }
                 }
             }
-            count = usable
+            count = usable - 32
         }
         let received: (UInt64, UInt64) = packet.withUnsafeBytes { (p: UnsafeRawBufferPointer) -> (UInt64, UInt64) in
             (p.loadUnaligned(fromByteOffset: 8, as: UInt64.self), p.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
         }
         // Constant time: no early exit on the first differing word.
         let macOK: Bool = ((computed.0 ^ received.0) | (computed.1 ^ received.1)) == 0
-        let length: Int = Int(Int32(bitPattern: UInt32(plain[28]) | UInt32(plain[29]) << 8 | UInt32(plain[30]) << 16 | UInt32(plain[31]) << 24))
-        let padding: Int = plain.count - 32 - length
+        let length: Int = Int(Int32(truncatingIfNeeded: Int64(littleEndian: Int64(bitPattern: header.3)) >> 32))
+        let padding: Int = usable - 32 - length
         let lengthOK: Bool = length >= 0 && length % 4 == 0 && padding >= 12 && padding <= 1024
         guard macOK && lengthOK else { throw EnvelopeError.integrity }
+        body.removeLast(padding)
         return DecryptedMessage(
-            salt: Int64(littleEndianBytes: plain[0 ..< 8]), sessionID: Int64(littleEndianBytes: plain[8 ..< 16]),
-            messageID: Int64(littleEndianBytes: plain[16 ..< 24]),
-            seqNo: Int32(bitPattern: UInt32(plain[24]) | UInt32(plain[25]) << 8 | UInt32(plain[26]) << 16 | UInt32(plain[27]) << 24),
-            body: Array(plain[32 ..< 32 + length]))
+            salt: Int64(littleEndian: Int64(bitPattern: header.0)), sessionID: Int64(littleEndian: Int64(bitPattern: header.1)),
+            messageID: Int64(littleEndian: Int64(bitPattern: header.2)),
+            seqNo: Int32(truncatingIfNeeded: Int64(littleEndian: Int64(bitPattern: header.3))), body: body)
     }
 
     /// The MTProto 1.0 (SHA-1) key derivation, client → server (x = 0).
