@@ -94,12 +94,21 @@ enum MTProtoBenchmarks {
     }
 
     /// Key exchange (median of 10 fresh clients) and 10,000 pings with 100 in flight on one connection.
-    static func network() async throws -> [(String, Double)] {
-        let server: TestDataCentre = TestDataCentre(dcs: [1])
-        try await server.start()
-        let dc: DataCentre = await server.dataCentres[0]
+    /// With `testdc` (the path of the `testdc` executable) the server runs in its own process, as
+    /// for the Telethon reference; otherwise in this one (then client and server share the cores).
+    static func network(testdc: String?) async throws -> [(String, Double)] {
+        let endpoint: (dc: DataCentre, key: RSAPublicKey, stop: () async -> Void)
+        if let testdc {
+            endpoint = try await ExternalTestDC.start(path: testdc)
+        } else {
+            let server: TestDataCentre = TestDataCentre(dcs: [1])
+            try await server.start()
+            endpoint = (await server.dataCentres[0], server.rsaKey.publicKey, { await server.stop() })
+        }
+        let dc: DataCentre = endpoint.dc
+        // One key exchange per connection, as Telethon's figure (PFS adds a second exchange and a bind).
         func configuration() -> ClientConfiguration {
-            ClientConfiguration(dataCentre: dc, knownDataCentres: [dc], rsaKeys: [server.rsaKey.publicKey], apiID: 1)
+            ClientConfiguration(dataCentre: dc, knownDataCentres: [dc], rsaKeys: [endpoint.key], apiID: 1, temporaryKeyLifetime: nil)
         }
         let clock: ContinuousClock = ContinuousClock()
         var handshakes: [Double] = []
@@ -136,12 +145,45 @@ enum MTProtoBenchmarks {
         }
         let elapsed: Double = (clock.now - start).seconds
         await client.close()
-        await server.stop()
+        await endpoint.stop()
         return [
             ("handshake_ms", handshakes[handshakes.count / 2]),
             ("ping_rpcs_per_s", Double(total) / elapsed),
             ("ping_p50_ms", latencies[latencies.count / 2]),
             ("ping_p99_ms", latencies[latencies.count * 99 / 100]),
         ]
+    }
+}
+
+/// The `testdc` executable in its own process: started with `--port 0 --rsa-key-out FILE`, read
+/// until its JSON line, stopped with SIGTERM.
+enum ExternalTestDC {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func start(path: String) async throws -> (dc: DataCentre, key: RSAPublicKey, stop: () async -> Void) {
+        let keyFile: String = NSTemporaryDirectory() + "mtbench-testdc-\(getpid()).pem"
+        let process: Process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["--port", "0", "--rsa-key-out", keyFile]
+        let output: Pipe = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var line: [UInt8] = []
+        while line.last != 0x0a {
+            let chunk: Data = output.fileHandleForReading.readData(ofLength: 1)
+            if chunk.isEmpty { throw Failure(description: "testdc exited before it was ready") }
+            line += chunk
+        }
+        struct Ready: Decodable { var port: Int; var dc: Int }
+        let ready: Ready = try JSONDecoder().decode(Ready.self, from: Data(line))
+        let key: RSAPublicKey = try RSAPublicKey(pem: try String(contentsOfFile: keyFile, encoding: .utf8))
+        try? FileManager.default.removeItem(atPath: keyFile)
+        let dc: DataCentre = DataCentre(id: ready.dc, host: "127.0.0.1", port: ready.port)
+        return (dc, key, {
+            process.terminate()
+            process.waitUntilExit()
+        })
     }
 }

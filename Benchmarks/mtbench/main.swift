@@ -6,9 +6,12 @@ import Foundation
 let arguments: [String] = Array(CommandLine.arguments.dropFirst())
 if arguments.contains("--help") || arguments.contains("-h") {
     print("""
-        usage: mtbench [--json] [--inputs DIR]
+        usage: mtbench [--json] [--inputs DIR] [--only GROUP]
           --json        print every figure as one JSON object on the last line
           --inputs DIR  the benchmark inputs (default: Benchmarks/Inputs of this package)
+          --only GROUP  run one group: tl, crypto, envelope, pq, network
+          --testdc PATH run the network figures against this testdc executable in its own
+                        process (as the Telethon reference is measured)
         """)
     exit(0)
 }
@@ -19,13 +22,17 @@ if let i = arguments.firstIndex(of: "--inputs"), i + 1 < arguments.count {
     inputs = URL(fileURLWithPath: arguments[i + 1])
 }
 
+let only: String? = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+let testdc: String? = arguments.firstIndex(of: "--testdc").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+let selected: @Sendable (String) -> Bool = { (group: String) -> Bool in only == nil || only == group }
+
 var figures: [(String, Double)] = []
 do {
-    figures += try TLBenchmarks.run(inputs: inputs)
-    figures += MTProtoBenchmarks.crypto()
-    figures += try MTProtoBenchmarks.envelope(inputs: inputs)
-    figures += try MTProtoBenchmarks.pqAndSRP()
-    figures += try await MTProtoBenchmarks.network()
+    if selected("tl") { figures += try TLBenchmarks.run(inputs: inputs) }
+    if selected("crypto") { figures += MTProtoBenchmarks.crypto() }
+    if selected("envelope") { figures += try MTProtoBenchmarks.envelope(inputs: inputs) }
+    if selected("pq") { figures += try MTProtoBenchmarks.pqAndSRP() }
+    if selected("network") { figures += try await MTProtoBenchmarks.network(testdc: testdc) }
 } catch {
     FileHandle.standardError.write(Data("mtbench: \(error)\n".utf8))
     exit(1)

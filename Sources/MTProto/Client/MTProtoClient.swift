@@ -54,7 +54,15 @@ public actor MTProtoClient {
         var build: (@Sendable (Int64, Int64) -> [UInt8])? = nil
         /// Part of setting up one connection (binding, initConnection): dropped with it.
         var connectionScoped: Bool = false
+        /// When the call fails with ``MTProtoClientError/timeout``.
+        var deadline: ContinuousClock.Instant? = nil
     }
+
+    /// One timer for every call's timeout: it sleeps until the earliest deadline (a task per call
+    /// would cost more than the call itself for small RPCs).
+    private var timeoutSweep: Task<Void, Never>?
+    private var timeoutSweepWake: ContinuousClock.Instant?
+    private var timeoutSweepGeneration: Int = 0
 
     /// A temporary (PFS) key of the home DC. Kept in memory only (auth-key notes §12).
     private struct TemporaryKey {
@@ -163,6 +171,8 @@ public actor MTProtoClient {
         for waiter in readyWaiters { waiter.resume(throwing: MTProtoClientError.closed) }
         readyWaiters.removeAll()
         updatesContinuation.finish()
+        timeoutSweep?.cancel()
+        timeoutSweep = nil
         let others: [Task<MTProtoClient, any Error>] = Array(auxiliaries.values)
         auxiliaries.removeAll()
         for other in others {
@@ -378,33 +388,31 @@ public actor MTProtoClient {
 
     // MARK: Bytes in and out
 
+    // The session and codec are mutated in place (`session!.…`): copying them out and back would
+    // copy their tables on every packet.
+
     private func send(_ packet: [UInt8]) {
-        guard var current = codec, let writer else { return }
-        let framed: [UInt8] = current.encode(packet)
-        codec = current
+        guard codec != nil, let writer else { return }
+        let framed: [UInt8] = codec!.encode(packet)
         writer.yield(framed)
     }
 
     private func flush() {
-        guard var current = session else { return }
-        while let packet = current.nextPacket(now: now) {
-            session = current
+        let time: Double = now
+        while let packet = session?.nextPacket(now: time) {
             send(packet)
-            current = session!
         }
-        session = current
     }
 
     private func received(_ bytes: [UInt8]) throws {
         lastReceived = .now
-        guard var current = codec else { return }
+        guard codec != nil else { return }
         let events: [TransportEvent]
         do {
-            events = try current.decode(bytes)
+            events = try codec!.decode(bytes)
         } catch {
             throw MTProtoClientError.transport(error)
         }
-        codec = current
         for event in events {
             guard case .packet(let packet) = event else { continue }
             if handshake != nil {
@@ -450,15 +458,14 @@ public actor MTProtoClient {
     }
 
     private func sessionPacket(_ packet: [UInt8]) {
-        guard var current = session else { return }
+        guard session != nil else { return }
         let events: [SessionEvent]
         do {
-            events = try current.receive(packet, now: now)
+            events = try session!.receive(packet, now: now)
         } catch {
             logger.debug("dropped a packet: \(error)")
             return
         }
-        session = current
         for event in events { handle(event) }
     }
 
@@ -655,17 +662,16 @@ public actor MTProtoClient {
     }
 
     private func enqueueInSession(_ id: UInt64) {
-        guard var current = session, var call = calls[id] else {
+        guard session != nil, var call = calls[id] else {
             if calls[id] != nil && !waiting.contains(id) { waiting.append(id) }
             return
         }
         let token: RequestToken
         if let build = call.build {
-            token = current.enqueue(building: build)
+            token = session!.enqueue(building: build)
         } else {
-            token = current.enqueue(call.body, contentRelated: call.contentRelated)
+            token = session!.enqueue(call.body, contentRelated: call.contentRelated)
         }
-        session = current
         call.token = token
         calls[id] = call
         tokenToCall[token] = id
@@ -680,7 +686,9 @@ public actor MTProtoClient {
         return id
     }
 
-    private func register(id: UInt64, body: [UInt8], contentRelated: Bool, continuation: CheckedContinuation<[UInt8], any Error>) {
+    private func register(
+        id: UInt64, body: [UInt8], contentRelated: Bool, deadline: ContinuousClock.Instant, continuation: CheckedContinuation<[UInt8], any Error>
+    ) {
         if cancelledBeforeRegistration.remove(id) != nil {
             continuation.resume(throwing: CancellationError())
             return
@@ -689,10 +697,44 @@ public actor MTProtoClient {
             continuation.resume(throwing: MTProtoClientError.closed)
             return
         }
-        calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, complete: { continuation.resume(with: $0) })
+        calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, complete: { continuation.resume(with: $0) }, deadline: deadline)
+        scheduleTimeoutSweep(at: deadline)
         if isReady && !isRenewing { enqueueInSession(id) } else { waiting.append(id) }
         flush()
         if connectionTask == nil { startConnectionLoop() }
+    }
+
+    private func scheduleTimeoutSweep(at deadline: ContinuousClock.Instant) {
+        if timeoutSweep != nil, let wake = timeoutSweepWake, wake <= deadline { return }
+        timeoutSweep?.cancel()
+        timeoutSweepGeneration += 1
+        let generation: Int = timeoutSweepGeneration
+        timeoutSweepWake = deadline
+        timeoutSweep = Task { [weak self] in
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            if Task.isCancelled { return }
+            await self?.sweepTimeouts(generation: generation)
+        }
+    }
+
+    /// Fails the calls whose deadline has passed and sleeps until the next one.
+    private func sweepTimeouts(generation: Int) {
+        guard generation == timeoutSweepGeneration else { return }
+        timeoutSweep = nil
+        timeoutSweepWake = nil
+        let instant: ContinuousClock.Instant = .now
+        var expired: [UInt64] = []
+        var next: ContinuousClock.Instant? = nil
+        for (id, call) in calls {
+            guard let deadline = call.deadline else { continue }
+            if deadline <= instant {
+                expired.append(id)
+            } else if next.map({ deadline < $0 }) ?? true {
+                next = deadline
+            }
+        }
+        for id in expired.sorted() { abandon(id, with: MTProtoClientError.timeout) }
+        if let next { scheduleTimeoutSweep(at: next) }
     }
 
     private func abandon(_ id: UInt64, with error: any Error) {
@@ -855,16 +897,10 @@ public actor MTProtoClient {
     public func invokeRaw(_ body: [UInt8], contentRelated: Bool = true, timeout: Duration? = nil) async throws -> [UInt8] {
         if isClosed { throw MTProtoClientError.closed }
         let id: UInt64 = allocateCallID()
-        let limit: Duration = timeout ?? configuration.defaultTimeout
-        let timer: Task<Void, Never> = Task { [weak self] in
-            try? await Task.sleep(for: limit)
-            if Task.isCancelled { return }
-            await self?.abandon(id, with: MTProtoClientError.timeout)
-        }
-        defer { timer.cancel() }
+        let deadline: ContinuousClock.Instant = .now + (timeout ?? configuration.defaultTimeout)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8], any Error>) in
-                register(id: id, body: body, contentRelated: contentRelated, continuation: continuation)
+                register(id: id, body: body, contentRelated: contentRelated, deadline: deadline, continuation: continuation)
             }
         } onCancel: {
             Task { await self.abandon(id, with: CancellationError()) }
