@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "TLSchema", targets: ["TLSchema"]),
         .library(name: "MTProto", targets: ["MTProto"]),
+        .library(name: "Bot", targets: ["Bot"]),
         .executable(name: "tlgen", targets: ["tlgen"]),
         .executable(name: "tldump", targets: ["tldump"]),
         .executable(name: "mtbench", targets: ["mtbench"]),
@@ -40,6 +41,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/MTProto"
+        ),
+        // The userbot as a library: login, updates, peers, context memory, OpenAI, logs and dumps.
+        .target(
+            name: "Bot",
+            dependencies: [
+                "MTProto", "TLSchema", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Bot"
         ),
         // The in-process test data centre: the server side of MTProto over real TCP, with scriptable
         // API handlers and fault injection.

@@ -3,7 +3,8 @@ import Foundation
 
 /// The default ``SessionStorage``: one SQLite file, created with mode 0600 and locked for the
 /// lifetime of this object so that a second process opening the same session is refused with
-/// ``SessionStorageError/inUse(path:)``. Later layers (update state, peers) add their own tables.
+/// ``SessionStorageError/inUse(path:)``. Later layers (update state, peers, the bot's memory) keep
+/// their own tables in the same file through ``execute(_:_:)`` and ``rows(_:_:)``.
 public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
     // The connection is only used under `lock`.
     public let path: String
@@ -123,4 +124,87 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
             try step(s)
         }
     }
+
+    // MARK: Tables of other layers
+
+    /// Runs one SQL statement with `values` bound to its `?` parameters.
+    public func execute(_ sql: String, _ values: [SQLiteValue] = []) throws(SessionStorageError) {
+        try withStatement(sql) { (s: OpaquePointer) throws(SessionStorageError) in
+            bind(values, to: s)
+            let status: Int32 = sqlite3_step(s)
+            if status != SQLITE_DONE && status != SQLITE_ROW { throw SessionStorageError.database(message()) }
+        }
+    }
+
+    /// Runs a query and returns every row.
+    public func rows(_ sql: String, _ values: [SQLiteValue] = []) throws(SessionStorageError) -> [[SQLiteValue]] {
+        try withStatement(sql) { (s: OpaquePointer) throws(SessionStorageError) -> [[SQLiteValue]] in
+            bind(values, to: s)
+            var out: [[SQLiteValue]] = []
+            while true {
+                let status: Int32 = sqlite3_step(s)
+                if status == SQLITE_DONE { break }
+                guard status == SQLITE_ROW else { throw SessionStorageError.database(message()) }
+                var row: [SQLiteValue] = []
+                for column in 0 ..< sqlite3_column_count(s) {
+                    switch sqlite3_column_type(s, column) {
+                    case SQLITE_INTEGER: row.append(.integer(sqlite3_column_int64(s, column)))
+                    case SQLITE_TEXT: row.append(.text(String(cString: sqlite3_column_text(s, column))))
+                    case SQLITE_BLOB:
+                        let count: Int = Int(sqlite3_column_bytes(s, column))
+                        let bytes: [UInt8] = count == 0 ? [] : Array(UnsafeRawBufferPointer(start: sqlite3_column_blob(s, column), count: count))
+                        row.append(.blob(bytes))
+                    default: row.append(.null)
+                    }
+                }
+                out.append(row)
+            }
+            return out
+        }
+    }
+
+    /// Runs several statements as one transaction (all or nothing).
+    public func transaction(_ statements: [(sql: String, values: [SQLiteValue])]) throws(SessionStorageError) {
+        try execute("BEGIN IMMEDIATE")
+        for statement in statements {
+            do throws(SessionStorageError) {
+                try execute(statement.sql, statement.values)
+            } catch {
+                try? execute("ROLLBACK")
+                throw error
+            }
+        }
+        try execute("COMMIT")
+    }
+
+    private func bind(_ values: [SQLiteValue], to s: OpaquePointer) {
+        let transient: sqlite3_destructor_type = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        for (index, value) in values.enumerated() {
+            let position: Int32 = Int32(index + 1)
+            switch value {
+            case .integer(let v): sqlite3_bind_int64(s, position, v)
+            case .text(let v): sqlite3_bind_text(s, position, v, -1, transient)
+            case .blob(let v):
+                _ = v.withUnsafeBytes { (p: UnsafeRawBufferPointer) -> Int32 in
+                    sqlite3_bind_blob(s, position, p.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(p.count), transient)
+                }
+            case .null: sqlite3_bind_null(s, position)
+            }
+        }
+    }
+}
+
+/// A value bound to, or read from, an SQLite statement.
+public enum SQLiteValue: Sendable, Equatable {
+    case integer(Int64)
+    case text(String)
+    case blob([UInt8])
+    case null
+
+    /// The integer, or nil for other kinds.
+    public var integer: Int64? { if case .integer(let v) = self { return v } else { return nil } }
+    /// The text, or nil for other kinds.
+    public var text: String? { if case .text(let v) = self { return v } else { return nil } }
+    /// The bytes, or nil for other kinds.
+    public var blob: [UInt8]? { if case .blob(let v) = self { return v } else { return nil } }
 }

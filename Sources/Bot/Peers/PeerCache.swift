@@ -1,0 +1,91 @@
+import TLSchema
+
+/// What kind of peer an id names (user, chat and channel ids overlap).
+public enum PeerKind: Int, Sendable, Equatable, Hashable {
+    case user = 0
+    case chat = 1
+    case channel = 2
+}
+
+/// A peer with what is needed to address it.
+public struct StoredPeer: Sendable, Equatable {
+    public var kind: PeerKind
+    public var id: Int64
+    public var accessHash: Int64
+    /// From a `min` constructor: the hash is only good for profile photos.
+    public var isMin: Bool
+    public var username: String?
+    public var phone: String?
+
+    public init(kind: PeerKind, id: Int64, accessHash: Int64, isMin: Bool, username: String? = nil, phone: String? = nil) {
+        self.kind = kind
+        self.id = id
+        self.accessHash = accessHash
+        self.isMin = isMin
+        self.username = username
+        self.phone = phone
+    }
+}
+
+/// Access hashes from every `users`/`chats` vector (api-flows §9). A full hash is never replaced
+/// by a `min` one; `min` users are kept apart and never used to address a user.
+public struct PeerCache: Sendable {
+    private var peers: [PeerKey: StoredPeer] = [:]
+
+    private struct PeerKey: Hashable, Sendable {
+        var kind: PeerKind
+        var id: Int64
+    }
+
+    public init(_ stored: [StoredPeer] = []) {
+        for peer in stored { peers[PeerKey(kind: peer.kind, id: peer.id)] = peer }
+    }
+
+    /// A peer, if known.
+    public func peer(_ kind: PeerKind, _ id: Int64) -> StoredPeer? { peers[PeerKey(kind: kind, id: id)] }
+
+    /// The input peer to message a user: nil when only a `min` hash (or nothing) is known.
+    public func inputUser(_ id: Int64) -> Api.InputPeer? {
+        guard let peer = peers[PeerKey(kind: .user, id: id)], !peer.isMin else { return nil }
+        return .inputPeerUser(Api.InputPeer.InputPeerUser(userId: id, accessHash: peer.accessHash))
+    }
+
+    /// Merges users and chats from a result or update; returns the peers that changed (to save).
+    public mutating func learn(users: [Api.User], chats: [Api.Chat]) -> [StoredPeer] {
+        var changed: [StoredPeer] = []
+        for user in users {
+            guard case .user(let u) = user, let hash = u.accessHash else { continue }
+            merge(StoredPeer(kind: .user, id: u.id, accessHash: hash, isMin: u.min, username: u.username, phone: u.phone), into: &changed)
+        }
+        for chat in chats {
+            switch chat {
+            case .chat(let c):
+                merge(StoredPeer(kind: .chat, id: c.id, accessHash: 0, isMin: false), into: &changed)
+            case .channel(let c):
+                guard let hash = c.accessHash else { continue }
+                merge(StoredPeer(kind: .channel, id: c.id, accessHash: hash, isMin: c.min, username: c.username), into: &changed)
+            default:
+                continue
+            }
+        }
+        return changed
+    }
+
+    private mutating func merge(_ incoming: StoredPeer, into changed: inout [StoredPeer]) {
+        let key: PeerKey = PeerKey(kind: incoming.kind, id: incoming.id)
+        var merged: StoredPeer = incoming
+        if let existing = peers[key] {
+            if incoming.isMin && !existing.isMin {
+                // Keep the full hash; a min constructor may still carry a newer username.
+                merged = existing
+                merged.username = incoming.username ?? existing.username
+            } else {
+                merged.username = incoming.username ?? existing.username
+                merged.phone = incoming.phone ?? existing.phone
+            }
+            if merged == existing { return }
+        }
+        peers[key] = merged
+        changed.append(merged)
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import MTProto
+
+/// The bot's tables in the session file (next to the auth keys): update state, channel pts, peers,
+/// the context memory and the replies not yet sent. Each change that must survive a crash
+/// together with another is written in one transaction.
+public final class BotStorage: Sendable {
+    public let session: SQLiteSessionStorage
+
+    public init(session: SQLiteSessionStorage) throws(SessionStorageError) {
+        self.session = session
+        for sql in [
+            "CREATE TABLE IF NOT EXISTS bot_values (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS channel_pts (channel INTEGER PRIMARY KEY, pts INTEGER NOT NULL)",
+            """
+            CREATE TABLE IF NOT EXISTS peers (kind INTEGER NOT NULL, id INTEGER NOT NULL, access_hash INTEGER NOT NULL,
+                is_min INTEGER NOT NULL, username TEXT, phone TEXT, PRIMARY KEY (kind, id))
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS exchanges (user_id INTEGER NOT NULL, position INTEGER NOT NULL, user TEXT NOT NULL,
+                assistant TEXT NOT NULL, datetime REAL NOT NULL, username TEXT, phone TEXT, PRIMARY KEY (user_id, position))
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS pending_replies (user_id INTEGER NOT NULL, message_id INTEGER NOT NULL,
+                text TEXT NOT NULL, random_id INTEGER NOT NULL, received REAL NOT NULL, PRIMARY KEY (user_id, message_id))
+            """,
+        ] {
+            try session.execute(sql)
+        }
+    }
+
+    // MARK: Values
+
+    func value(_ name: String) throws(SessionStorageError) -> Int64? {
+        try session.rows("SELECT value FROM bot_values WHERE name = ?", [.text(name)]).first?.first?.integer
+    }
+
+    static func setValue(_ name: String, _ value: Int64) -> (sql: String, values: [SQLiteValue]) {
+        ("INSERT OR REPLACE INTO bot_values (name, value) VALUES (?, ?)", [.text(name), .integer(value)])
+    }
+
+    func setValue(_ name: String, _ value: Int64) throws(SessionStorageError) {
+        let statement: (sql: String, values: [SQLiteValue]) = Self.setValue(name, value)
+        try session.execute(statement.sql, statement.values)
+    }
+
+    // MARK: Update state
+
+    /// The stored update state, if the account has one (nil before the first login).
+    public func updateState() throws(SessionStorageError) -> UpdateState? {
+        guard let pts = try value("pts"), let qts = try value("qts"), let date = try value("date"), let seq = try value("seq") else {
+            return nil
+        }
+        var channels: [Int64: Int32] = [:]
+        for row in try session.rows("SELECT channel, pts FROM channel_pts") {
+            if let channel = row[0].integer, let pts = row[1].integer { channels[channel] = Int32(truncatingIfNeeded: pts) }
+        }
+        return UpdateState(
+            pts: Int32(truncatingIfNeeded: pts), qts: Int32(truncatingIfNeeded: qts), date: Int32(truncatingIfNeeded: date),
+            seq: Int32(truncatingIfNeeded: seq), channels: channels)
+    }
+
+    static func saveStatements(_ state: UpdateState) -> [(sql: String, values: [SQLiteValue])] {
+        var statements: [(sql: String, values: [SQLiteValue])] = [
+            setValue("pts", Int64(state.pts)), setValue("qts", Int64(state.qts)), setValue("date", Int64(state.date)),
+            setValue("seq", Int64(state.seq)),
+        ]
+        for (channel, pts) in state.channels {
+            statements.append(("INSERT OR REPLACE INTO channel_pts (channel, pts) VALUES (?, ?)", [.integer(channel), .integer(Int64(pts))]))
+        }
+        return statements
+    }
+
+    /// Saves the update state and queues the replies it made due, in one transaction: a message is
+    /// never both past the stored pts and missing from the queue.
+    public func commit(state: UpdateState, newReplies: [PendingReply]) throws(SessionStorageError) {
+        var statements: [(sql: String, values: [SQLiteValue])] = Self.saveStatements(state)
+        for reply in newReplies {
+            statements.append((
+                "INSERT OR IGNORE INTO pending_replies (user_id, message_id, text, random_id, received) VALUES (?, ?, ?, ?, ?)",
+                [.integer(reply.userID), .integer(Int64(reply.messageID)), .text(reply.text), .integer(reply.randomID),
+                 .integer(Int64(reply.received.timeIntervalSince1970))]
+            ))
+        }
+        try session.transaction(statements)
+    }
+
+    /// Forgets the update state and everything tied to the account (logout).
+    public func forgetAccount() throws(SessionStorageError) {
+        try session.transaction([
+            ("DELETE FROM bot_values", []), ("DELETE FROM channel_pts", []), ("DELETE FROM peers", []),
+            ("DELETE FROM pending_replies", []),
+        ])
+    }
+
+    // MARK: Replies
+
+    /// Replies accepted but not yet sent and stored, oldest first.
+    public func pendingReplies() throws(SessionStorageError) -> [PendingReply] {
+        try session.rows("SELECT user_id, message_id, text, random_id, received FROM pending_replies ORDER BY received, message_id").compactMap {
+            (row: [SQLiteValue]) -> PendingReply? in
+            guard let user = row[0].integer, let message = row[1].integer, let text = row[2].text, let random = row[3].integer,
+                  let received = row[4].integer else { return nil }
+            return PendingReply(
+                userID: user, messageID: Int32(truncatingIfNeeded: message), text: text, randomID: random,
+                received: Date(timeIntervalSince1970: Double(received)))
+        }
+    }
+
+    /// Drops a reply that will not be sent (the model failed after its retries).
+    public func dropReply(_ reply: PendingReply) throws(SessionStorageError) {
+        try session.execute(
+            "DELETE FROM pending_replies WHERE user_id = ? AND message_id = ?", [.integer(reply.userID), .integer(Int64(reply.messageID))])
+    }
+
+    // MARK: Context memory
+
+    /// The stored memory.
+    public func contextMemory(limit: Int, dumpEvery: Int) throws(SessionStorageError) -> ContextMemory {
+        var exchanges: [Int64: [Exchange]] = [:]
+        for row in try session.rows(
+            "SELECT user_id, user, assistant, datetime, username, phone FROM exchanges ORDER BY user_id, position") {
+            guard let user = row[0].integer, let text = row[1].text, let answer = row[2].text else { continue }
+            let seconds: Double
+            switch row[3] {
+            case .integer(let v): seconds = Double(v)
+            case .text(let v): seconds = Double(v) ?? 0
+            default: seconds = 0
+            }
+            exchanges[user, default: []].append(Exchange(
+                user: text, assistant: answer, datetime: Date(timeIntervalSince1970: seconds), username: row[4].text, phone: row[5].text))
+        }
+        return ContextMemory(limit: limit, dumpEvery: dumpEvery, exchanges: exchanges, storedCount: try value("stored_exchanges") ?? 0)
+    }
+
+    /// Stores a user's exchanges (after a reply was sent) and removes its pending reply, together.
+    public func commit(exchanges: [Exchange], userID: Int64, storedCount: Int64, completing reply: PendingReply?) throws(SessionStorageError) {
+        var statements: [(sql: String, values: [SQLiteValue])] = [("DELETE FROM exchanges WHERE user_id = ?", [.integer(userID)])]
+        for (position, exchange) in exchanges.enumerated() {
+            statements.append((
+                "INSERT INTO exchanges (user_id, position, user, assistant, datetime, username, phone) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [.integer(userID), .integer(Int64(position)), .text(exchange.user), .text(exchange.assistant),
+                 .text(String(exchange.datetime.timeIntervalSince1970)), exchange.username.map { .text($0) } ?? .null,
+                 exchange.phone.map { .text($0) } ?? .null]
+            ))
+        }
+        statements.append(Self.setValue("stored_exchanges", storedCount))
+        if let reply {
+            statements.append((
+                "DELETE FROM pending_replies WHERE user_id = ? AND message_id = ?", [.integer(reply.userID), .integer(Int64(reply.messageID))]))
+        }
+        try session.transaction(statements)
+    }
+
+    // MARK: Peers
+
+    /// Every stored peer.
+    public func peers() throws(SessionStorageError) -> [StoredPeer] {
+        try session.rows("SELECT kind, id, access_hash, is_min, username, phone FROM peers").compactMap { (row: [SQLiteValue]) -> StoredPeer? in
+            guard let kind = row[0].integer.flatMap({ PeerKind(rawValue: Int($0)) }), let id = row[1].integer, let hash = row[2].integer,
+                  let isMin = row[3].integer else { return nil }
+            return StoredPeer(kind: kind, id: id, accessHash: hash, isMin: isMin != 0, username: row[4].text, phone: row[5].text)
+        }
+    }
+
+    /// Saves peers (already merged by ``PeerCache``).
+    public func save(peers: [StoredPeer]) throws(SessionStorageError) {
+        guard !peers.isEmpty else { return }
+        try session.transaction(peers.map { (peer: StoredPeer) -> (sql: String, values: [SQLiteValue]) in
+            ("INSERT OR REPLACE INTO peers (kind, id, access_hash, is_min, username, phone) VALUES (?, ?, ?, ?, ?, ?)",
+             [.integer(Int64(peer.kind.rawValue)), .integer(peer.id), .integer(peer.accessHash), .integer(peer.isMin ? 1 : 0),
+              peer.username.map { .text($0) } ?? .null, peer.phone.map { .text($0) } ?? .null])
+        })
+    }
+
+    // MARK: Account
+
+    /// The logged-in user's id.
+    public func selfUserID() throws(SessionStorageError) -> Int64? { try value("self_user_id") }
+
+    public func setSelfUserID(_ id: Int64) throws(SessionStorageError) { try setValue("self_user_id", id) }
+}
+
+/// A message accepted for a reply: queued durably until the reply is sent and the exchange stored.
+public struct PendingReply: Sendable, Equatable {
+    public var userID: Int64
+    public var messageID: Int32
+    public var text: String
+    /// The random_id of the reply: fixed when the message is accepted, so a resend after a crash is
+    /// recognised by Telegram (`RANDOM_ID_DUPLICATE`) instead of posting the reply twice.
+    public var randomID: Int64
+    public var received: Date
+
+    public init(userID: Int64, messageID: Int32, text: String, randomID: Int64, received: Date) {
+        self.userID = userID
+        self.messageID = messageID
+        self.text = text
+        self.randomID = randomID
+        self.received = received
+    }
+}

@@ -1,0 +1,310 @@
+import TLSchema
+
+/// What the updates engine asks its driver to do.
+public enum UpdatesAction: Sendable {
+    /// Store these peers (every `users`/`chats` vector, before the updates that need them).
+    case learnPeers(users: [Api.User], chats: [Api.Chat])
+    /// A new message, in order. Each is delivered once: duplicates are dropped by the pts rules.
+    case newMessage(NewMessage)
+    /// Call `updates.getDifference` with ``UpdatesEngine/differenceRequest()`` and feed the answer
+    /// to ``UpdatesEngine/apply(difference:)``.
+    case fetchDifference
+    /// A channel's pts jumped: fetch its difference (or accept the new pts when it cannot be fetched).
+    case fetchChannelDifference(channelID: Int64)
+    /// The state moved: persist it (together with the replies its messages made due).
+    case stateChanged
+}
+
+/// The updates state machine of api-flows §7 as a plain value: pts/qts/seq/date tracking, short
+/// updates, `updates`/`updatesCombined` seq checks, gap buffering with a short wait, and the
+/// differences. Time is passed in; nothing here does I/O.
+public struct UpdatesEngine: Sendable {
+    public private(set) var state: UpdateState
+    /// The logged-in user (sender of outgoing short messages).
+    public let selfID: Int64
+    /// How long a gap may stay open before the difference is fetched (seconds).
+    public var gapTimeout: Double = 0.5
+    /// A difference is being fetched: socket updates of the common boxes are dropped meanwhile
+    /// (the difference contains them).
+    public private(set) var isFetchingDifference: Bool = false
+
+    private struct Buffered: Sendable {
+        var pts: Int32
+        var count: Int32
+        var update: Api.Update
+    }
+
+    private var buffered: [Buffered] = []
+    private var gapDeadline: Double?
+
+    public init(state: UpdateState, selfID: Int64) {
+        self.state = state
+        self.selfID = selfID
+    }
+
+    // MARK: Socket updates and update-bearing results
+
+    /// Processes an `Updates` (pushed, or returned by a method). `isKnownUser` tells whether a user
+    /// can be addressed (has a full access hash): a short message from an unknown user is
+    /// incomplete, and the difference is fetched instead (it carries the user).
+    public mutating func handle(_ updates: Api.Updates, now: Double, isKnownUser: (Int64) -> Bool) -> [UpdatesAction] {
+        var actions: [UpdatesAction] = []
+        switch updates {
+        case .updatesTooLong:
+            requestDifference(&actions)
+        case .updateShortMessage(let m):
+            if !m.out && !isKnownUser(m.userId) {
+                requestDifference(&actions)
+                break
+            }
+            let message: NewMessage = NewMessage(
+                id: m.id, chat: .user(m.userId), senderID: m.out ? selfID : m.userId, isOutgoing: m.out, text: m.message, hasMedia: false,
+                isService: false, date: m.date)
+            applyCommon(pts: m.pts, count: m.ptsCount, update: .short(message), now: now, actions: &actions)
+        case .updateShortChatMessage(let m):
+            let message: NewMessage = NewMessage(
+                id: m.id, chat: .group(m.chatId), senderID: m.fromId, isOutgoing: m.out, text: m.message, hasMedia: false, isService: false,
+                date: m.date)
+            applyCommon(pts: m.pts, count: m.ptsCount, update: .short(message), now: now, actions: &actions)
+        case .updateShortSentMessage(let m):
+            applyCommon(pts: m.pts, count: m.ptsCount, update: .none, now: now, actions: &actions)
+        case .updateShort(let u):
+            apply(u.update, now: now, actions: &actions)
+            if !isFetchingDifference { state.date = max(state.date, u.date) }
+        case .updatesCombined(let u):
+            combined(updates: u.updates, users: u.users, chats: u.chats, date: u.date, seqStart: u.seqStart, seq: u.seq, now: now, actions: &actions)
+        case .updates(let u):
+            combined(updates: u.updates, users: u.users, chats: u.chats, date: u.date, seqStart: u.seq, seq: u.seq, now: now, actions: &actions)
+        }
+        return actions
+    }
+
+    /// `messages.affectedMessages`/`affectedHistory` results of non-channel methods move the common pts.
+    public mutating func handleAffected(pts: Int32, count: Int32, now: Double) -> [UpdatesAction] {
+        var actions: [UpdatesAction] = []
+        applyCommon(pts: pts, count: count, update: .none, now: now, actions: &actions)
+        return actions
+    }
+
+    /// Call regularly: a gap that stayed open past its deadline becomes a difference request.
+    public mutating func tick(now: Double) -> [UpdatesAction] {
+        guard let deadline = gapDeadline, now >= deadline else { return [] }
+        var actions: [UpdatesAction] = []
+        requestDifference(&actions)
+        return actions
+    }
+
+    private mutating func requestDifference(_ actions: inout [UpdatesAction]) {
+        buffered.removeAll()
+        gapDeadline = nil
+        guard !isFetchingDifference else { return }
+        isFetchingDifference = true
+        actions.append(.fetchDifference)
+    }
+
+    private mutating func combined(
+        updates: [Api.Update], users: [Api.User], chats: [Api.Chat], date: Int32, seqStart: Int32, seq: Int32, now: Double,
+        actions: inout [UpdatesAction]
+    ) {
+        actions.append(.learnPeers(users: users, chats: chats))
+        if isFetchingDifference { return }
+        if seqStart != 0 {
+            if state.seq + 1 > seqStart { return }  // already applied
+            if state.seq + 1 < seqStart {
+                requestDifference(&actions)
+                return
+            }
+        }
+        for update in updates { apply(update, now: now, actions: &actions) }
+        if isFetchingDifference { return }
+        if seq != 0 { state.seq = seq }
+        state.date = max(state.date, date)
+        actions.append(.stateChanged)
+    }
+
+    // MARK: One update
+
+    /// What a common-box update carries for the bot.
+    private enum CommonPayload: Sendable {
+        case none
+        case short(NewMessage)
+        case update(Api.Update)
+    }
+
+    private mutating func apply(_ update: Api.Update, now: Double, actions: inout [UpdatesAction]) {
+        switch update {
+        case .updateNewMessage(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .update(update), now: now, actions: &actions)
+        case .updateEditMessage(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .none, now: now, actions: &actions)
+        case .updateDeleteMessages(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .none, now: now, actions: &actions)
+        case .updateReadHistoryInbox(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .none, now: now, actions: &actions)
+        case .updateReadHistoryOutbox(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .none, now: now, actions: &actions)
+        case .updateReadMessagesContents(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .none, now: now, actions: &actions)
+        case .updateWebPage(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .none, now: now, actions: &actions)
+        case .updatePinnedMessages(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .none, now: now, actions: &actions)
+        case .updateFolderPeers(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .none, now: now, actions: &actions)
+        case .updateNewChannelMessage(let u):
+            if case .channel(let id)? = NewMessage(u.message)?.chat { applyChannel(id, pts: u.pts, count: u.ptsCount, actions: &actions) }
+        case .updateEditChannelMessage(let u):
+            if case .channel(let id)? = NewMessage(u.message)?.chat { applyChannel(id, pts: u.pts, count: u.ptsCount, actions: &actions) }
+        case .updateDeleteChannelMessages(let u): applyChannel(u.channelId, pts: u.pts, count: u.ptsCount, actions: &actions)
+        case .updatePinnedChannelMessages(let u): applyChannel(u.channelId, pts: u.pts, count: u.ptsCount, actions: &actions)
+        case .updateChannelWebPage(let u): applyChannel(u.channelId, pts: u.pts, count: u.ptsCount, actions: &actions)
+        case .updateReadChannelInbox(let u): applyChannel(u.channelId, pts: u.pts, count: 0, actions: &actions)
+        case .updateChannelTooLong(let u):
+            if let pts = u.pts, state.channels[u.channelId] == nil { state.channels[u.channelId] = pts }
+            actions.append(.fetchChannelDifference(channelID: u.channelId))
+        case .updateNewEncryptedMessage(let u): applyQts(u.qts, actions: &actions)
+        default:
+            if let qts = Self.qts(of: update) { applyQts(qts, actions: &actions) }
+        }
+    }
+
+    /// The qts of the secondary-box updates a userbot may receive.
+    private static func qts(of update: Api.Update) -> Int32? {
+        switch update {
+        case .updateBotStopped(let u): return u.qts
+        case .updateChatParticipant(let u): return u.qts
+        case .updateChannelParticipant(let u): return u.qts
+        default: return nil
+        }
+    }
+
+    /// api-flows §7.3 for the common box.
+    private mutating func applyCommon(pts: Int32, count: Int32, update: CommonPayload, now: Double, actions: inout [UpdatesAction]) {
+        if isFetchingDifference { return }
+        if state.pts + count == pts {
+            state.pts = pts
+            deliver(update, actions: &actions)
+            actions.append(.stateChanged)
+            drainBuffer(actions: &actions)
+        } else if state.pts + count > pts {
+            return  // already applied
+        } else {
+            switch update {
+            case .none: buffered.append(Buffered(pts: pts, count: count, update: .updateNewMessage(Api.Update.UpdateNewMessage(
+                message: .messageEmpty(Api.Message.MessageEmpty(id: 0)), pts: pts, ptsCount: count))))
+            case .update(let u): buffered.append(Buffered(pts: pts, count: count, update: u))
+            case .short(let message): buffered.append(Buffered(pts: pts, count: count, update: Self.wrap(message)))
+            }
+            if gapDeadline == nil { gapDeadline = now + gapTimeout }
+        }
+    }
+
+    private func deliver(_ update: CommonPayload, actions: inout [UpdatesAction]) {
+        switch update {
+        case .none: return
+        case .short(let message): actions.append(.newMessage(message))
+        case .update(let u):
+            if case .updateNewMessage(let n) = u, let message = NewMessage(n.message) { actions.append(.newMessage(message)) }
+        }
+    }
+
+    /// A short message kept in the gap buffer as an `updateNewMessage`.
+    private static func wrap(_ m: NewMessage) -> Api.Update {
+        let peer: Api.Peer
+        switch m.chat {
+        case .user(let id): peer = .peerUser(Api.Peer.PeerUser(userId: id))
+        case .group(let id): peer = .peerChat(Api.Peer.PeerChat(chatId: id))
+        case .channel(let id): peer = .peerChannel(Api.Peer.PeerChannel(channelId: id))
+        }
+        let from: Api.Peer? = m.senderID.map { .peerUser(Api.Peer.PeerUser(userId: $0)) }
+        let message: Api.Message = .message(Api.Message.Message(out: m.isOutgoing, id: m.id, fromId: from, peerId: peer, date: m.date, message: m.text))
+        return .updateNewMessage(Api.Update.UpdateNewMessage(message: message, pts: 0, ptsCount: 0))
+    }
+
+    /// Applies buffered updates that became contiguous; the gap closes when the buffer empties.
+    private mutating func drainBuffer(actions: inout [UpdatesAction]) {
+        while let index = buffered.firstIndex(where: { state.pts + $0.count >= $0.pts }) {
+            let next: Buffered = buffered.remove(at: index)
+            guard state.pts + next.count == next.pts else { continue }  // a duplicate
+            state.pts = next.pts
+            if case .updateNewMessage(let n) = next.update, let message = NewMessage(n.message) { actions.append(.newMessage(message)) }
+        }
+        if buffered.isEmpty { gapDeadline = nil }
+    }
+
+    private mutating func applyChannel(_ channel: Int64, pts: Int32, count: Int32, actions: inout [UpdatesAction]) {
+        guard let local = state.channels[channel] else {
+            state.channels[channel] = pts
+            actions.append(.stateChanged)
+            return
+        }
+        if local + count == pts || count == 0 && pts > local {
+            state.channels[channel] = pts
+            actions.append(.stateChanged)
+        } else if local + count < pts {
+            actions.append(.fetchChannelDifference(channelID: channel))
+        }
+    }
+
+    private mutating func applyQts(_ qts: Int32, actions: inout [UpdatesAction]) {
+        if qts == 0 || isFetchingDifference { return }
+        if state.qts + 1 == qts {
+            state.qts = qts
+            actions.append(.stateChanged)
+        } else if state.qts + 1 < qts {
+            requestDifference(&actions)
+        }
+    }
+
+    // MARK: Differences
+
+    /// The `updates.getDifference` call for the current state.
+    public func differenceRequest() -> Api.functions.updates.GetDifference {
+        Api.functions.updates.GetDifference(pts: state.pts, ptsTotalLimit: 1000, date: max(state.date, 1), qts: state.qts)
+    }
+
+    /// Applies a difference. Returns the actions and whether another call is needed (a slice, or
+    /// after `differenceTooLong`).
+    public mutating func apply(difference: Api.updates.Difference) -> (actions: [UpdatesAction], more: Bool) {
+        var actions: [UpdatesAction] = []
+        var more: Bool = false
+        switch difference {
+        case .differenceEmpty(let d):
+            state.date = d.date
+            state.seq = d.seq
+        case .difference(let d):
+            absorb(d.newMessages, d.otherUpdates, users: d.users, chats: d.chats, actions: &actions)
+            state = UpdateState(d.state, channels: state.channels)
+        case .differenceSlice(let d):
+            absorb(d.newMessages, d.otherUpdates, users: d.users, chats: d.chats, actions: &actions)
+            state = UpdateState(d.intermediateState, channels: state.channels)
+            more = true
+        case .differenceTooLong(let d):
+            state.pts = d.pts
+            more = true
+        }
+        if !more { isFetchingDifference = false }
+        actions.append(.stateChanged)
+        return (actions, more)
+    }
+
+    /// The difference could not be fetched (network, server error): allow a new request later.
+    public mutating func differenceFailed() {
+        isFetchingDifference = false
+    }
+
+    private mutating func absorb(_ messages: [Api.Message], _ others: [Api.Update], users: [Api.User], chats: [Api.Chat], actions: inout [UpdatesAction]) {
+        actions.append(.learnPeers(users: users, chats: chats))
+        for message in messages {
+            if let m = NewMessage(message) { actions.append(.newMessage(m)) }
+        }
+        for update in others {
+            switch update {
+            case .updateNewMessage(let u):
+                if let m = NewMessage(u.message) { actions.append(.newMessage(m)) }
+            case .updateChannelTooLong(let u):
+                actions.append(.fetchChannelDifference(channelID: u.channelId))
+            case .updateNewChannelMessage(let u):
+                if case .channel(let id)? = NewMessage(u.message)?.chat { state.channels[id] = max(state.channels[id] ?? 0, u.pts) }
+            default:
+                continue
+            }
+        }
+    }
+
+    /// Sets a channel's pts (after its difference, or when it cannot be fetched).
+    public mutating func setChannelPts(_ channel: Int64, _ pts: Int32) {
+        state.channels[channel] = pts
+    }
+}
