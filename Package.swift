@@ -97,6 +97,15 @@ let package = Package(
         ),
 
         .testTarget(name: "MTProtoTests", dependencies: ["MTProto", "TLSchema", "TestDC"], path: "Tests/MTProtoTests", exclude: ["Fixtures"]),
+        .testTarget(
+            name: "BotTests",
+            dependencies: [
+                "Bot", "MTProto", "TLSchema", "TestDC", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/BotTests"
+        ),
         .testTarget(name: "TLGenTests", dependencies: ["TLGenCore"], path: "Tests/TLGenTests", exclude: ["Golden", "Fixtures"]),
         .testTarget(
             name: "TLSchemaTests",

@@ -12,6 +12,22 @@ public enum HandlerOutcome: Sendable {
     public static func value(_ object: some TLSerializable) -> HandlerOutcome {
         .result(object.serializedData())
     }
+
+    /// A `Vector<T>` result.
+    public static func vector(_ items: [some TLSerializable]) -> HandlerOutcome {
+        var writer: TLWriter = TLWriter()
+        writer.writeUInt32(TLBuiltinID.vector)
+        writer.writeInt32(Int32(items.count))
+        for item in items { item.serialize(to: &writer) }
+        return .result(writer.bytes)
+    }
+
+    /// A `Bool` result.
+    public static func bool(_ value: Bool) -> HandlerOutcome {
+        var writer: TLWriter = TLWriter()
+        writer.writeUInt32(value ? TLBuiltinID.boolTrue : TLBuiltinID.boolFalse)
+        return .result(writer.bytes)
+    }
 }
 
 /// The context of one API call on the test DC.

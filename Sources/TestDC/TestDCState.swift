@@ -282,9 +282,7 @@ actor TestDCState {
         // One temporary key per permanent key: a new binding replaces the old one.
         for (temp, perm) in bindings[dc] ?? [:] where perm == request.permAuthKeyId && temp != temporaryKeyID { dropKey(temp, dc: dc) }
         bindings[dc, default: [:]][temporaryKeyID] = request.permAuthKeyId
-        var answer: TLWriter = TLWriter()
-        answer.writeUInt32(TLBuiltinID.boolTrue)
-        box.session.reply(to: messageID, result: answer.bytes)
+        if case .result(let answer) = HandlerOutcome.bool(true) { box.session.reply(to: messageID, result: answer) }
     }
 
     /// `auth.exportAuthorization`: a one-time token for the same user on another DC.
@@ -307,6 +305,22 @@ actor TestDCState {
         let user: Api.User = .user(Api.User.User(isSelf: true, id: export.user, accessHash: 0, firstName: "Test"))
         return .value(Api.auth.Authorization.authorization(Api.auth.Authorization.Authorization(user: user)))
     }
+
+    /// Pushes a content-related message to every session logged in as `userID` (on any DC; with
+    /// PFS, sessions of temporary keys bound to the user's permanent keys).
+    func push(_ body: [UInt8], toUser userID: Int64) {
+        for (dc, dcSessions) in sessions {
+            let keys: Set<Int64> = Set((authorizations[dc] ?? [:]).filter { $0.value == userID }.keys)
+            guard !keys.isEmpty else { continue }
+            for (keyID, box) in dcSessions where keys.contains(keyID) || bindings[dc]?[keyID].map({ keys.contains($0) }) == true {
+                box.session.push(body)
+                flush(box, dc: dc)
+            }
+        }
+    }
+
+    /// Logs a permanent key out.
+    func deauthorize(authKeyID: Int64, dc: Int) { authorizations[dc]?[authKeyID] = nil }
 
     /// Answers the methods every DC knows without a handler.
     private func builtInAnswer(_ function: any TLFunction, dc: Int, authKeyID: Int64, messageID: Int64) -> HandlerOutcome? {

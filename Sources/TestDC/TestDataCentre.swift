@@ -106,6 +106,16 @@ public final class TestDataCentre: Sendable {
         await state.authorize(authKeyID: authKeyID, userID: userID, dc: dc)
     }
 
+    /// Logs a permanent key out (what `auth.logOut` does).
+    public func deauthorize(authKeyID: Int64, dc: Int) async {
+        await state.deauthorize(authKeyID: authKeyID, dc: dc)
+    }
+
+    /// Pushes updates to every session logged in as `userID`.
+    public func push(_ updates: Api.Updates, toUser userID: Int64) async {
+        await state.push(updates.serializedData(), toUser: userID)
+    }
+
     /// The user a permanent key is logged in as.
     public func userID(authKeyID: Int64, dc: Int) async -> Int64? {
         await state.userID(authKeyID: authKeyID, dc: dc)

@@ -20,6 +20,7 @@ public final class BotStorage: Sendable {
             CREATE TABLE IF NOT EXISTS exchanges (user_id INTEGER NOT NULL, position INTEGER NOT NULL, user TEXT NOT NULL,
                 assistant TEXT NOT NULL, datetime REAL NOT NULL, username TEXT, phone TEXT, PRIMARY KEY (user_id, position))
             """,
+            "CREATE TABLE IF NOT EXISTS last_handled (user_id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL)",
             """
             CREATE TABLE IF NOT EXISTS pending_replies (user_id INTEGER NOT NULL, message_id INTEGER NOT NULL,
                 text TEXT NOT NULL, random_id INTEGER NOT NULL, received REAL NOT NULL, PRIMARY KEY (user_id, message_id))
@@ -71,6 +72,15 @@ public final class BotStorage: Sendable {
         return statements
     }
 
+    /// The highest message id accepted for a reply, per user: older ids are never answered again.
+    public func lastHandled() throws(SessionStorageError) -> [Int64: Int32] {
+        var out: [Int64: Int32] = [:]
+        for row in try session.rows("SELECT user_id, message_id FROM last_handled") {
+            if let user = row[0].integer, let id = row[1].integer { out[user] = Int32(truncatingIfNeeded: id) }
+        }
+        return out
+    }
+
     /// Saves the update state and queues the replies it made due, in one transaction: a message is
     /// never both past the stored pts and missing from the queue.
     public func commit(state: UpdateState, newReplies: [PendingReply]) throws(SessionStorageError) {
@@ -81,6 +91,13 @@ public final class BotStorage: Sendable {
                 [.integer(reply.userID), .integer(Int64(reply.messageID)), .text(reply.text), .integer(reply.randomID),
                  .integer(Int64(reply.received.timeIntervalSince1970))]
             ))
+            statements.append((
+                """
+                INSERT INTO last_handled (user_id, message_id) VALUES (?, ?)
+                ON CONFLICT(user_id) DO UPDATE SET message_id = max(message_id, excluded.message_id)
+                """,
+                [.integer(reply.userID), .integer(Int64(reply.messageID))]
+            ))
         }
         try session.transaction(statements)
     }
@@ -90,6 +107,7 @@ public final class BotStorage: Sendable {
         try session.transaction([
             ("DELETE FROM bot_values", []), ("DELETE FROM channel_pts", []), ("DELETE FROM peers", []),
             ("DELETE FROM pending_replies", []),
+            ("DELETE FROM last_handled", []),
         ])
     }
 

@@ -9,8 +9,9 @@ public enum UpdatesAction: Sendable {
     /// Call `updates.getDifference` with ``UpdatesEngine/differenceRequest()`` and feed the answer
     /// to ``UpdatesEngine/apply(difference:)``.
     case fetchDifference
-    /// A channel's pts jumped: fetch its difference (or accept the new pts when it cannot be fetched).
-    case fetchChannelDifference(channelID: Int64)
+    /// A channel's pts jumped (to `pts`, when known): fetch its difference, or accept the new pts
+    /// with ``UpdatesEngine/setChannelPts(_:_:)`` when its messages are not needed.
+    case fetchChannelDifference(channelID: Int64, pts: Int32?)
     /// The state moved: persist it (together with the replies its messages made due).
     case stateChanged
 }
@@ -151,8 +152,7 @@ public struct UpdatesEngine: Sendable {
         case .updateChannelWebPage(let u): applyChannel(u.channelId, pts: u.pts, count: u.ptsCount, actions: &actions)
         case .updateReadChannelInbox(let u): applyChannel(u.channelId, pts: u.pts, count: 0, actions: &actions)
         case .updateChannelTooLong(let u):
-            if let pts = u.pts, state.channels[u.channelId] == nil { state.channels[u.channelId] = pts }
-            actions.append(.fetchChannelDifference(channelID: u.channelId))
+            actions.append(.fetchChannelDifference(channelID: u.channelId, pts: u.pts))
         case .updateNewEncryptedMessage(let u): applyQts(u.qts, actions: &actions)
         default:
             if let qts = Self.qts(of: update) { applyQts(qts, actions: &actions) }
@@ -233,7 +233,7 @@ public struct UpdatesEngine: Sendable {
             state.channels[channel] = pts
             actions.append(.stateChanged)
         } else if local + count < pts {
-            actions.append(.fetchChannelDifference(channelID: channel))
+            actions.append(.fetchChannelDifference(channelID: channel, pts: pts))
         }
     }
 
@@ -279,6 +279,16 @@ public struct UpdatesEngine: Sendable {
         return (actions, more)
     }
 
+    /// Starts a difference on the driver's initiative (start-up, reconnect, long silence); false
+    /// when one is already being fetched.
+    public mutating func beginDifference() -> Bool {
+        guard !isFetchingDifference else { return false }
+        buffered.removeAll()
+        gapDeadline = nil
+        isFetchingDifference = true
+        return true
+    }
+
     /// The difference could not be fetched (network, server error): allow a new request later.
     public mutating func differenceFailed() {
         isFetchingDifference = false
@@ -294,7 +304,7 @@ public struct UpdatesEngine: Sendable {
             case .updateNewMessage(let u):
                 if let m = NewMessage(u.message) { actions.append(.newMessage(m)) }
             case .updateChannelTooLong(let u):
-                actions.append(.fetchChannelDifference(channelID: u.channelId))
+                actions.append(.fetchChannelDifference(channelID: u.channelId, pts: u.pts))
             case .updateNewChannelMessage(let u):
                 if case .channel(let id)? = NewMessage(u.message)?.chat { state.channels[id] = max(state.channels[id] ?? 0, u.pts) }
             default:

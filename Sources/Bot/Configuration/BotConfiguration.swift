@@ -1,0 +1,209 @@
+import Foundation
+import MTProto
+
+/// Every setting of the bot, from (lowest to highest precedence) a configuration file, the
+/// environment, and command-line flags. Keys are the environment variable names; see
+/// `config.example.env` for each one's meaning.
+public struct BotConfiguration: Sendable {
+    public var apiID: Int32?
+    /// Secret.
+    public var apiHash: String?
+    public var phone: String?
+    /// Secret.
+    public var password: String?
+    /// Secret.
+    public var code: String?
+    public var sessionPath: String = "userbot.session"
+    public var server: (host: String, port: Int)?
+    public var dc: Int = 2
+    public var rsaKeyPath: String?
+    public var transport: TransportKind = .intermediate
+    public var obfuscated: Bool = false
+    public var testServers: Bool = false
+    /// Secret.
+    public var openAIKey: String?
+    public var openAIModel: String = "gpt-4o-mini"
+    public var openAIBaseURL: URL = URL(string: "https://api.openai.com/v1")!
+    public var systemPrompt: String?
+    public var logDirectory: String = "logs"
+    public var dumpDirectory: String = "dumps"
+    public var floodSleepThreshold: Int = 60
+
+    /// Every key the loader knows.
+    public static let keys: [String] = [
+        "TG_API_ID", "TG_API_HASH", "TG_PHONE", "TG_PASSWORD", "TG_CODE", "TG_SESSION", "TG_SERVER", "TG_DC", "TG_RSA_KEY",
+        "TG_TRANSPORT", "TG_TEST_DC", "OPENAI_API_KEY", "OPENAI_MODEL", "OPENAI_BASE_URL", "OPENAI_SYSTEM_PROMPT",
+        "USERBOT_LOG_DIR", "USERBOT_DUMP_DIR", "USERBOT_FLOOD_SLEEP_THRESHOLD",
+    ]
+
+    /// Keys whose values are secret (never echoed; redacted from logs).
+    public static let secretKeys: Set<String> = ["TG_API_HASH", "TG_PASSWORD", "TG_CODE", "OPENAI_API_KEY"]
+
+    /// The secrets this configuration holds, for the log redactor.
+    public var secrets: [String?] { [apiHash, password, code, openAIKey] }
+
+    public init() {}
+
+    /// What a command needs.
+    public enum Requirement: Sendable {
+        /// `run`: Telegram credentials and the OpenAI key.
+        case run
+        /// `login`: Telegram credentials and the phone number.
+        case login
+        /// `logout`: the Telegram api_id.
+        case logout
+    }
+
+    /// Reads `values` (file, environment and flags already merged). Every problem is reported at
+    /// once, each naming its key; values are never repeated in messages.
+    public static func parse(_ values: [String: String], for requirement: Requirement) -> Result<BotConfiguration, ConfigurationError> {
+        var c: BotConfiguration = BotConfiguration()
+        var problems: [String] = []
+        func value(_ key: String) -> String? {
+            guard let v = values[key]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        if let v = value("TG_API_ID") {
+            if let id = Int32(v), id > 0 { c.apiID = id } else { problems.append("TG_API_ID must be a positive integer (from my.telegram.org)") }
+        }
+        c.apiHash = value("TG_API_HASH")
+        if let hash = c.apiHash, hash.count != 32 || !hash.allSatisfy(\.isHexDigit) {
+            problems.append("TG_API_HASH must be the 32 hexadecimal characters from my.telegram.org")
+        }
+        if let v = value("TG_PHONE") {
+            let digits: String = v.filter { $0 != " " && $0 != "-" }
+            let bare: Substring = digits.hasPrefix("+") ? digits.dropFirst() : Substring(digits)
+            if bare.count >= 5, bare.count <= 16, bare.allSatisfy(\.isNumber) { c.phone = String(bare) } else {
+                problems.append("TG_PHONE must be a phone number in international format (+ and digits)")
+            }
+        }
+        c.password = values["TG_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        c.code = value("TG_CODE")
+        if let v = value("TG_SESSION") { c.sessionPath = v }
+        if let v = value("TG_SERVER") {
+            if let colon = v.lastIndex(of: ":"), let port = Int(v[v.index(after: colon)...]), (1 ... 65535).contains(port), colon != v.startIndex {
+                c.server = (String(v[..<colon]), port)
+            } else {
+                problems.append("TG_SERVER must be HOST:PORT")
+            }
+        }
+        if let v = value("TG_DC") {
+            if let dc = Int(v), (1 ... 5).contains(dc) { c.dc = dc } else { problems.append("TG_DC must be a DC id from 1 to 5") }
+        }
+        c.rsaKeyPath = value("TG_RSA_KEY")
+        if let path = c.rsaKeyPath, !FileManager.default.isReadableFile(atPath: path) { problems.append("TG_RSA_KEY: cannot read \(path)") }
+        if let v = value("TG_TRANSPORT") {
+            switch v.lowercased() {
+            case "abridged": c.transport = .abridged
+            case "intermediate": c.transport = .intermediate
+            case "padded": c.transport = .paddedIntermediate
+            case "full": c.transport = .full
+            case "obfuscated":
+                c.transport = .paddedIntermediate
+                c.obfuscated = true
+            default: problems.append("TG_TRANSPORT must be abridged, intermediate, padded, full or obfuscated")
+            }
+        }
+        if let v = value("TG_TEST_DC") {
+            switch v.lowercased() {
+            case "1", "true", "yes": c.testServers = true
+            case "0", "false", "no": c.testServers = false
+            default: problems.append("TG_TEST_DC must be true or false")
+            }
+        }
+        c.openAIKey = value("OPENAI_API_KEY")
+        if let v = value("OPENAI_MODEL") { c.openAIModel = v }
+        if let v = value("OPENAI_BASE_URL") {
+            if let url = URL(string: v), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil { c.openAIBaseURL = url } else {
+                problems.append("OPENAI_BASE_URL must be an http(s) URL")
+            }
+        }
+        c.systemPrompt = value("OPENAI_SYSTEM_PROMPT")
+        if let v = value("USERBOT_LOG_DIR") { c.logDirectory = v }
+        if let v = value("USERBOT_DUMP_DIR") { c.dumpDirectory = v }
+        if let v = value("USERBOT_FLOOD_SLEEP_THRESHOLD") {
+            if let s = Int(v), s >= 0 { c.floodSleepThreshold = s } else { problems.append("USERBOT_FLOOD_SLEEP_THRESHOLD must be a number of seconds (0 or more)") }
+        }
+        var missing: [String] = []
+        switch requirement {
+        case .run:
+            if c.apiID == nil { missing.append("TG_API_ID") }
+            if c.apiHash == nil { missing.append("TG_API_HASH") }
+            if c.openAIKey == nil { missing.append("OPENAI_API_KEY") }
+        case .login:
+            if c.apiID == nil { missing.append("TG_API_ID") }
+            if c.apiHash == nil { missing.append("TG_API_HASH") }
+            if c.phone == nil { missing.append("TG_PHONE") }
+        case .logout:
+            if c.apiID == nil { missing.append("TG_API_ID") }
+        }
+        problems = missing.map { "\($0) is required" } + problems
+        return problems.isEmpty ? .success(c) : .failure(ConfigurationError(problems: problems))
+    }
+
+    /// The client settings for this configuration.
+    public func clientConfiguration() throws -> ClientConfiguration {
+        let defaults: [DataCentre] = testServers ? DataCentre.test : DataCentre.production
+        var target: DataCentre = defaults.first(where: { $0.id == dc }) ?? defaults[0]
+        if let server { target = DataCentre(id: dc, host: server.host, port: server.port) }
+        var keys: [RSAPublicKey]? = nil
+        if let rsaKeyPath { keys = [try RSAPublicKey(pem: try String(contentsOfFile: rsaKeyPath, encoding: .utf8))] }
+        return ClientConfiguration(
+            dataCentre: target, knownDataCentres: server == nil ? nil : [target], isTestServer: testServers, rsaKeys: keys,
+            transport: transport, obfuscation: obfuscated ? Obfuscation() : nil, apiID: apiID ?? 0, deviceModel: "Swift userbot",
+            appVersion: "1.0")
+    }
+}
+
+/// Everything wrong with a configuration, one line per problem.
+public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var problems: [String]
+
+    public var description: String {
+        "the configuration is incomplete or invalid:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// `KEY=value` files: one setting per line, `#` comments, optional single or double quotes.
+public enum ConfigurationFile {
+    public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
+        case unreadable(String)
+        case malformedLine(Int)
+        case unknownKey(line: Int, key: String)
+
+        public var description: String {
+            switch self {
+            case .unreadable(let path): return "cannot read the configuration file \(path)"
+            case .malformedLine(let line): return "configuration file line \(line): expected KEY=value"
+            case .unknownKey(let line, let key): return "configuration file line \(line): unknown key \(key)"
+            }
+        }
+    }
+
+    /// Parses file text. Files larger than 1 MiB are refused (a configuration is a few lines).
+    public static func parse(_ text: String) -> Result<[String: String], Failure> {
+        var values: [String: String] = [:]
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line: Substring = raw.drop(while: { $0 == " " || $0 == "\t" })
+            if line.isEmpty || line.hasPrefix("#") || line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
+            guard let equals = line.firstIndex(of: "=") else { return .failure(.malformedLine(index + 1)) }
+            var key: String = String(line[..<equals]).trimmingCharacters(in: .whitespaces)
+            if key.hasPrefix("export ") { key = String(key.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+            guard BotConfiguration.keys.contains(key) else { return .failure(.unknownKey(line: index + 1, key: String(key.prefix(64)))) }
+            var value: String = String(line[line.index(after: equals)...]).trimmingCharacters(in: CharacterSet(charactersIn: " \t\r"))
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            values[key] = value
+        }
+        return .success(values)
+    }
+
+    /// Reads and parses a file.
+    public static func load(path: String) -> Result<[String: String], Failure> {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? NSNumber, size.intValue <= 1 << 20,
+              let data = FileManager.default.contents(atPath: path) else { return .failure(.unreadable(path)) }
+        return parse(String(decoding: data, as: UTF8.self))
+    }
+}

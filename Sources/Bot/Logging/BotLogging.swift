@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+
+/// The seed's logger: the console at `info` (configurable) and `logs/errors.log` with error level
+/// and above only. Every line passes through a ``SecretRedactor`` first, so a secret that slipped
+/// into a message (it should not) still never reaches a file or the terminal.
+public enum BotLogging {
+    /// A logger writing to the console and to `<logDirectory>/errors.log`.
+    public static func logger(
+        label: String, logDirectory: URL, consoleLevel: Logger.Level = .info, redactor: SecretRedactor = SecretRedactor([]),
+        console: Bool = true
+    ) -> Logger {
+        let file: ErrorFileLogHandler.Sink = ErrorFileLogHandler.Sink(path: logDirectory.appendingPathComponent("errors.log"))
+        return Logger(label: label) { (label: String) -> any LogHandler in
+            var handlers: [any LogHandler] = [ErrorFileLogHandler(label: label, sink: file, redactor: redactor)]
+            if console {
+                var stream: ConsoleLogHandler = ConsoleLogHandler(label: label, redactor: redactor)
+                stream.logLevel = consoleLevel
+                handlers.append(stream)
+            }
+            var multiplex: MultiplexLogHandler = MultiplexLogHandler(handlers)
+            multiplex.logLevel = min(consoleLevel, .error)
+            return multiplex
+        }
+    }
+}
+
+/// Replaces known secrets (API hash, keys, password, login code) by `[redacted]`.
+public struct SecretRedactor: Sendable {
+    private let secrets: [String]
+
+    /// Secrets shorter than 4 characters are ignored (they would redact ordinary words).
+    public init(_ secrets: [String?]) {
+        self.secrets = secrets.compactMap { $0 }.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
+    }
+
+    public func redact(_ text: String) -> String {
+        var out: String = text
+        for secret in secrets where out.contains(secret) { out = out.replacingOccurrences(of: secret, with: "[redacted]") }
+        return out
+    }
+}
+
+/// Timestamped lines on standard error.
+public struct ConsoleLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
+    private let label: String
+    private let redactor: SecretRedactor
+
+    public init(label: String, redactor: SecretRedactor) {
+        self.label = label
+        self.redactor = redactor
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        guard event.level >= logLevel else { return }
+        let line: String = ErrorFileLogHandler.format(event: event, label: label, metadata: metadata)
+        FileHandle.standardError.write(Data((redactor.redact(line) + "\n").utf8))
+    }
+}
+
+/// Appends error-level lines to a file, creating its folder on first use.
+public struct ErrorFileLogHandler: LogHandler {
+    /// The file, shared by every logger of one bot (appends are serialised).
+    public final class Sink: Sendable {
+        public let path: URL
+        private let lock: NSLock = NSLock()
+
+        public init(path: URL) {
+            self.path = path
+        }
+
+        func append(_ line: String) {
+            lock.lock()
+            defer { lock.unlock() }
+            try? FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let descriptor: Int32 = open(path.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { return }
+            defer { close(descriptor) }
+            let bytes: [UInt8] = Array((line + "\n").utf8)
+            _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        }
+    }
+
+    public var metadata: Logger.Metadata = [:]
+    /// Always `error`: the file receives error and critical lines only.
+    public var logLevel: Logger.Level {
+        get { .error }
+        set {}
+    }
+
+    private let label: String
+    private let sink: Sink
+    private let redactor: SecretRedactor
+
+    public init(label: String, sink: Sink, redactor: SecretRedactor) {
+        self.label = label
+        self.sink = sink
+        self.redactor = redactor
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        guard event.level >= .error else { return }
+        sink.append(redactor.redact(Self.format(event: event, label: label, metadata: metadata)))
+    }
+
+    static func format(event: LogEvent, label: String, metadata: Logger.Metadata) -> String {
+        let time: String = ISO8601DateFormatter().string(from: Date())
+        var all: Logger.Metadata = metadata
+        for (key, value) in event.metadata ?? [:] { all[key] = value }
+        let extra: String = all.isEmpty ? "" : " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        return "\(time) \(event.level) \(label): \(event.message)\(extra)"
+    }
+}

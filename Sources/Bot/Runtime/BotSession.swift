@@ -1,0 +1,59 @@
+import Foundation
+import Logging
+import MTProto
+import TLSchema
+
+/// A session file opened for the bot: the client (resuming keys and home DC), the bot's tables,
+/// and the login and logout steps.
+public final class BotSession: Sendable {
+    public let storage: BotStorage
+    public let client: MTProtoClient
+    private let logger: Logger
+
+    /// Opens (or creates, mode 0600) the session file and a client for `clientConfiguration`.
+    /// A second process opening the same file is refused (``SessionStorageError/inUse(path:)``).
+    public init(path: String, clientConfiguration: ClientConfiguration, floodSleepThreshold: Int, logger: Logger) async throws {
+        let session: SQLiteSessionStorage = try SQLiteSessionStorage(path: path)
+        storage = try BotStorage(session: session)
+        client = try MTProtoClient(configuration: clientConfiguration, storage: session, logger: logger)
+        var policy: FloodWaitPolicy = FloodWaitPolicy()
+        policy.sleepThreshold = .seconds(floodSleepThreshold)
+        await client.setFloodWaitPolicy(policy)
+        self.logger = logger
+    }
+
+    /// Whether an account is logged in on this session (as far as the file knows).
+    public var isLoggedIn: Bool {
+        ((try? storage.selfUserID()) ?? nil) != nil
+    }
+
+    /// Logs in (code, then the 2FA password if the account has one), remembers the account and
+    /// takes the initial update state, so the bot starts from now.
+    @discardableResult
+    public func login(_ flow: LoginFlow) async throws -> Api.User {
+        try await client.connect()
+        let user: Api.User = try await flow.run(client: client, logger: logger)
+        guard case .user(let me) = user else { throw LoginError.rejected(RPCError(code: 400, message: "USER_EMPTY")) }
+        try storage.forgetAccount()
+        try storage.setSelfUserID(me.id)
+        let state: Api.updates.State = try await client.invoke(Api.functions.updates.GetState())
+        try storage.commit(state: UpdateState(state), newReplies: [])
+        logger.info("logged in as \(me.firstName ?? "") (user \(me.id))")
+        return user
+    }
+
+    /// Logs out on Telegram and forgets the account here (the memory of conversations is kept).
+    public func logout() async throws {
+        try await client.connect()
+        do {
+            _ = try await client.invoke(Api.functions.auth.LogOut())
+        } catch let error as RPCError where error.code == 401 {
+            logger.info("the session was already logged out on Telegram")
+        }
+        try storage.forgetAccount()
+    }
+
+    public func close() async {
+        await client.close()
+    }
+}

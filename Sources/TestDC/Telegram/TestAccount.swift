@@ -1,0 +1,43 @@
+/// An account on the simulated Telegram.
+public struct TestAccount: Sendable, Equatable {
+    public var userID: Int64
+    public var phone: String
+    public var firstName: String
+    public var username: String?
+    /// The two-factor password, if the account has one (checked with real SRP).
+    public var password: String?
+    /// The DC the account lives on: `auth.sendCode` elsewhere answers `PHONE_MIGRATE_X`.
+    public var homeDC: Int
+
+    public init(userID: Int64, phone: String, firstName: String, username: String? = nil, password: String? = nil, homeDC: Int = 1) {
+        self.userID = userID
+        self.phone = phone
+        self.firstName = firstName
+        self.username = username
+        self.password = password
+        self.homeDC = homeDC
+    }
+}
+
+/// A message the simulated Telegram holds.
+public struct SimulatedMessage: Sendable, Equatable {
+    public var id: Int32
+    public var from: Int64
+    public var to: Int64
+    public var text: String
+    public var replyTo: Int32?
+    public var randomID: Int64?
+    /// A photo without caption (`text` empty) or with one.
+    public var hasMedia: Bool
+    public var date: Int32
+}
+
+/// How a message reaches the recipient's sessions.
+public enum PushForm: Sendable {
+    /// `updates` with the sender in `users` (and a seq).
+    case full
+    /// `updateShortMessage` (no users vector: the client may not know the sender).
+    case short
+    /// Not pushed at all: the recipient only learns of it through a gap and `getDifference`.
+    case none
+}

@@ -1,0 +1,57 @@
+import Bot
+import Foundation
+import Testing
+
+struct ConfigurationTests {
+    static let hash: String = "0123456789abcdef0123456789abcdef"
+
+    @Test func aFileIsParsedWithCommentsQuotesAndExport() throws {
+        let text: String = """
+            # comment
+            TG_API_ID=12345
+            export TG_API_HASH="\(Self.hash)"
+            OPENAI_SYSTEM_PROMPT='Be brief.'
+
+            TG_PHONE = +1 555 000 1111
+            """
+        let values: [String: String] = try ConfigurationFile.parse(text).get()
+        let configuration: BotConfiguration = try BotConfiguration.parse(values.merging(["OPENAI_API_KEY": "sk-test"]) { $1 }, for: .run).get()
+        #expect(configuration.apiID == 12345)
+        #expect(configuration.apiHash == Self.hash)
+        #expect(configuration.systemPrompt == "Be brief.")
+        #expect(configuration.phone == "15550001111")
+        #expect(configuration.openAIModel == "gpt-4o-mini")
+        #expect(configuration.sessionPath == "userbot.session")
+    }
+
+    @Test func badFilesAreRejectedWithTheLine() {
+        #expect(ConfigurationFile.parse("TG_API_ID=1\nnonsense\n") == .failure(.malformedLine(2)))
+        #expect(ConfigurationFile.parse("TG_APIID=1") == .failure(.unknownKey(line: 1, key: "TG_APIID")))
+    }
+
+    @Test func everyProblemIsNamedAtOnceAndNoSecretIsEchoed() {
+        let values: [String: String] = [
+            "TG_API_HASH": "not-a-hash-secret", "TG_DC": "9", "TG_TRANSPORT": "carrier-pigeon", "USERBOT_FLOOD_SLEEP_THRESHOLD": "-1",
+            "OPENAI_BASE_URL": "ftp://x",
+        ]
+        guard case .failure(let error) = BotConfiguration.parse(values, for: .run) else {
+            Issue.record("accepted an invalid configuration")
+            return
+        }
+        let text: String = error.description
+        for key in ["TG_API_ID is required", "OPENAI_API_KEY is required", "TG_API_HASH", "TG_DC", "TG_TRANSPORT", "USERBOT_FLOOD_SLEEP_THRESHOLD", "OPENAI_BASE_URL"] {
+            #expect(text.contains(key), "\(key) missing from \(text)")
+        }
+        #expect(!text.contains("not-a-hash-secret"))
+        #expect(error.problems.count == 7)
+    }
+
+    @Test func loginNeedsThePhoneAndLogoutOnlyTheAPIID() {
+        guard case .failure(let login) = BotConfiguration.parse(["TG_API_ID": "1", "TG_API_HASH": Self.hash], for: .login) else {
+            Issue.record("login without a phone accepted")
+            return
+        }
+        #expect(login.problems == ["TG_PHONE is required"])
+        #expect((try? BotConfiguration.parse(["TG_API_ID": "1"], for: .logout).get()) != nil)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// An OpenAI-compatible chat-completions server on loopback for the tests: the real HTTP client
+/// talks to it. It records every request and answers from a script (status codes, Retry-After,
+/// delays), falling back to an echo of the last user message.
+final class FakeOpenAIServer: Sendable {
+    struct Request: Sendable, Equatable {
+        var authorization: String?
+        var model: String
+        var messages: [[String: String]]
+    }
+
+    enum Scripted: Sendable {
+        case status(Int, retryAfter: Int? = nil)
+        case reply(String)
+        case delay(Duration, then: String)
+    }
+
+    private struct State {
+        var requests: [Request] = []
+        var script: [Scripted] = []
+        var alwaysFailWith: Int? = nil
+    }
+
+    private let state: NIOLockedValueBox<State> = NIOLockedValueBox(State())
+    private let channel: NIOLockedValueBox<(any Channel)?> = NIOLockedValueBox(nil)
+    private let boundPort: NIOLockedValueBox<Int> = NIOLockedValueBox(0)
+    var port: Int { boundPort.withLockedValue { $0 } }
+
+    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
+    var requests: [Request] { state.withLockedValue { $0.requests } }
+
+    /// Answers the next requests in this order before falling back to echoing.
+    func script(_ steps: [Scripted]) { state.withLockedValue { $0.script += steps } }
+    /// Every request fails with `status` (nil: back to normal).
+    func failAlways(_ status: Int?) { state.withLockedValue { $0.alwaysFailWith = status } }
+
+    func start() async throws {
+        let bound: any Channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { (child: any Channel) -> EventLoopFuture<Void> in
+                child.pipeline.configureHTTPServerPipeline().flatMap {
+                    child.pipeline.addHandler(Handler(server: self))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        boundPort.withLockedValue { $0 = bound.localAddress?.port ?? 0 }
+        channel.withLockedValue { $0 = bound }
+    }
+
+    func stop() async {
+        let bound: (any Channel)? = channel.withLockedValue { $0 }
+        try? await bound?.close()
+    }
+
+    fileprivate func answer(body: Data, authorization: String?) -> (status: Int, headers: [(String, String)], body: String, delay: Duration?) {
+        struct Body: Decodable {
+            var model: String
+            var messages: [[String: String]]
+        }
+        guard let parsed = try? JSONDecoder().decode(Body.self, from: body) else {
+            return (400, [], #"{"error": {"message": "bad JSON"}}"#, nil)
+        }
+        let step: Scripted? = state.withLockedValue { (s: inout State) -> Scripted? in
+            s.requests.append(Request(authorization: authorization, model: parsed.model, messages: parsed.messages))
+            if let status = s.alwaysFailWith { return .status(status) }
+            return s.script.isEmpty ? nil : s.script.removeFirst()
+        }
+        let echo: String = "echo: " + (parsed.messages.last?["content"] ?? "")
+        switch step {
+        case .status(let code, let retryAfter)?:
+            let headers: [(String, String)] = retryAfter.map { [("Retry-After", String($0))] } ?? []
+            return (code, headers, #"{"error": {"message": "scripted failure"}}"#, nil)
+        case .reply(let text)?:
+            return (200, [], Self.completion(text), nil)
+        case .delay(let wait, let text)?:
+            return (200, [], Self.completion(text), wait)
+        case nil:
+            return (200, [], Self.completion(echo), nil)
+        }
+    }
+
+    static func completion(_ text: String) -> String {
+        let data: Data = try! JSONSerialization.data(withJSONObject: ["choices": [["message": ["role": "assistant", "content": text]]]])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let server: FakeOpenAIServer
+        var head: HTTPRequestHead?
+        var body: ByteBuffer = ByteBuffer()
+
+        init(server: FakeOpenAIServer) {
+            self.server = server
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let h):
+                head = h
+                body.clear()
+            case .body(var chunk):
+                body.writeBuffer(&chunk)
+            case .end:
+                let bytes: Data = Data(body.readableBytesView)
+                let answer = server.answer(body: bytes, authorization: head?.headers.first(name: "Authorization"))
+                let loop: any EventLoop = context.eventLoop
+                let respond: () -> Void = { [self] in
+                    var headers: HTTPHeaders = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(answer.body.utf8.count))])
+                    for (name, value) in answer.headers { headers.add(name: name, value: value) }
+                    context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: answer.status), headers: headers))), promise: nil)
+                    context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: answer.body)))), promise: nil)
+                    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                }
+                if let delay = answer.delay {
+                    loop.scheduleTask(in: .milliseconds(Int64(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000))) {
+                        respond()
+                    }
+                } else {
+                    respond()
+                }
+            }
+        }
+    }
+}
