@@ -53,7 +53,9 @@ public final class BotSession: Sendable {
         try storage.forgetAccount()
     }
 
+    /// Closes the connection and the session file (releasing its lock).
     public func close() async {
         await client.close()
+        storage.session.close()
     }
 }

@@ -10,7 +10,7 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
     public let path: String
     private let lock: NSLock = NSLock()
     private var database: OpaquePointer?
-    private let lockDescriptor: Int32
+    private var lockDescriptor: Int32
 
     /// Opens (or creates) the session file at `path`.
     public init(path: String) throws(SessionStorageError) {
@@ -20,7 +20,7 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
             throw SessionStorageError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            close(descriptor)
+            Glibc.close(descriptor)
             throw SessionStorageError.inUse(path: path)
         }
         fchmod(descriptor, 0o600)
@@ -29,7 +29,7 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
         let status: Int32 = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nil)
         guard status == SQLITE_OK, let handle else {
             sqlite3_close(handle)
-            close(descriptor)
+            Glibc.close(descriptor)
             throw SessionStorageError.cannotOpen(path: path, reason: "sqlite error \(status)")
         }
         database = handle
@@ -42,18 +42,35 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
             try execute("CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
         } catch {
             sqlite3_close(handle)
-            close(descriptor)
+            Glibc.close(descriptor)
             throw error
         }
     }
 
     deinit {
-        sqlite3_close(database)
-        flock(lockDescriptor, LOCK_UN)
-        close(lockDescriptor)
+        releaseFile()
     }
 
-    private func message() -> String { String(cString: sqlite3_errmsg(database)) }
+    /// Closes the database and releases the file lock (another process may open the session
+    /// now). Later calls fail with ``SessionStorageError/database(_:)``.
+    public func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        releaseFile()
+    }
+
+    private func releaseFile() {
+        guard database != nil || lockDescriptor >= 0 else { return }
+        sqlite3_close(database)
+        database = nil
+        if lockDescriptor >= 0 {
+            flock(lockDescriptor, LOCK_UN)
+            Glibc.close(lockDescriptor)
+            lockDescriptor = -1
+        }
+    }
+
+    private func message() -> String { database == nil ? "the session file is closed" : String(cString: sqlite3_errmsg(database)) }
 
     private func execute(_ sql: String) throws(SessionStorageError) {
         if sqlite3_exec(database, sql, nil, nil, nil) != SQLITE_OK { throw SessionStorageError.database(message()) }
@@ -63,8 +80,13 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
     private func withStatement<T>(_ sql: String, _ body: (OpaquePointer) throws(SessionStorageError) -> T) throws(SessionStorageError) -> T {
         lock.lock()
         defer { lock.unlock() }
+        return try withStatementLocked(sql, body)
+    }
+
+    /// The same, with `lock` already held.
+    private func withStatementLocked<T>(_ sql: String, _ body: (OpaquePointer) throws(SessionStorageError) -> T) throws(SessionStorageError) -> T {
         var statement: OpaquePointer? = nil
-        guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+        guard database != nil, sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             throw SessionStorageError.database(message())
         }
         defer { sqlite3_finalize(statement) }
@@ -129,7 +151,13 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
 
     /// Runs one SQL statement with `values` bound to its `?` parameters.
     public func execute(_ sql: String, _ values: [SQLiteValue] = []) throws(SessionStorageError) {
-        try withStatement(sql) { (s: OpaquePointer) throws(SessionStorageError) in
+        lock.lock()
+        defer { lock.unlock() }
+        try executeLocked(sql, values)
+    }
+
+    private func executeLocked(_ sql: String, _ values: [SQLiteValue]) throws(SessionStorageError) {
+        try withStatementLocked(sql) { (s: OpaquePointer) throws(SessionStorageError) in
             bind(values, to: s)
             let status: Int32 = sqlite3_step(s)
             if status != SQLITE_DONE && status != SQLITE_ROW { throw SessionStorageError.database(message()) }
@@ -163,18 +191,21 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
         }
     }
 
-    /// Runs several statements as one transaction (all or nothing).
+    /// Runs several statements as one transaction (all or nothing); no other statement of this
+    /// storage runs in between.
     public func transaction(_ statements: [(sql: String, values: [SQLiteValue])]) throws(SessionStorageError) {
-        try execute("BEGIN IMMEDIATE")
+        lock.lock()
+        defer { lock.unlock() }
+        try executeLocked("BEGIN IMMEDIATE", [])
         for statement in statements {
             do throws(SessionStorageError) {
-                try execute(statement.sql, statement.values)
+                try executeLocked(statement.sql, statement.values)
             } catch {
-                try? execute("ROLLBACK")
+                try? executeLocked("ROLLBACK", [])
                 throw error
             }
         }
-        try execute("COMMIT")
+        try executeLocked("COMMIT", [])
     }
 
     private func bind(_ values: [SQLiteValue], to s: OpaquePointer) {

@@ -9,7 +9,7 @@ import TLSchema
 public actor SimulatedTelegram {
     public let server: TestDataCentre
     /// The code every `auth.sendCode` "sends".
-    public let loginCode: String
+    public nonisolated let loginCode: String
     private var accounts: [Int64: TestAccount] = [:]
     private var verifiers: [Int64: SRPVerifier] = [:]
     private var challenges: [Int64: SRPVerifier.Challenge] = [:]
@@ -56,6 +56,12 @@ public actor SimulatedTelegram {
 
     /// The account's common-box pts.
     public func pts(of user: Int64) -> Int32 { boxes[user]?.pts ?? 0 }
+
+    /// Takes the next pts of `user`'s box for an update a test pushes by hand; returns it.
+    public func reservePts(of user: Int64) -> Int32 {
+        boxes[user]?.pts += 1
+        return boxes[user]?.pts ?? 0
+    }
 
     /// Registers the handlers on the server.
     public func install() async {

@@ -1,0 +1,152 @@
+import Bot
+import Foundation
+import Logging
+import MTProto
+import TestDC
+import TLSchema
+
+/// The whole stack on loopback: test DCs with the simulated Telegram, a fake OpenAI server, and
+/// the bot with its session, logs and dumps in a temporary folder.
+final class BotHarness: Sendable {
+    static let serverKey: RSAPrivateKey = RSAPrivateKey.generate()
+    static let apiHash: String = "0123456789abcdef0123456789abcdef"
+    static let openAIKey: String = "sk-harness-secret-key"
+    static let password: String = "correct horse battery"
+    static let botID: Int64 = 1000
+    static let botPhone: String = "15550001000"
+
+    let server: TestDataCentre
+    let telegram: SimulatedTelegram
+    let openAI: FakeOpenAIServer
+    let folder: URL
+
+    var sessionPath: String { folder.appendingPathComponent("bot.session").path }
+    var logDirectory: URL { folder.appendingPathComponent("logs") }
+    var dumpDirectory: URL { folder.appendingPathComponent("dumps") }
+
+    private init(server: TestDataCentre, telegram: SimulatedTelegram, openAI: FakeOpenAIServer, folder: URL) {
+        self.server = server
+        self.telegram = telegram
+        self.openAI = openAI
+        self.folder = folder
+    }
+
+    /// Starts everything; the bot's account lives on DC 1 (the client starts on DC 2 and is
+    /// migrated), with a 2FA password when `withPassword`.
+    static func start(withPassword: Bool = false, people: Int = 3) async throws -> BotHarness {
+        let server: TestDataCentre = TestDataCentre(dcs: [1, 2], rsaKey: serverKey)
+        try await server.start()
+        let telegram: SimulatedTelegram = SimulatedTelegram(server: server)
+        await telegram.install()
+        await telegram.add(TestAccount(
+            userID: botID, phone: botPhone, firstName: "Bot", username: "the_bot", password: withPassword ? password : nil, homeDC: 1))
+        for i in 1 ... max(people, 1) {
+            await telegram.add(TestAccount(userID: person(i), phone: "1555000\(2000 + i)", firstName: "Person \(i)", username: "person\(i)"))
+        }
+        let openAI: FakeOpenAIServer = FakeOpenAIServer()
+        try await openAI.start()
+        let folder: URL = FileManager.default.temporaryDirectory.appendingPathComponent("bot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return BotHarness(server: server, telegram: telegram, openAI: openAI, folder: folder)
+    }
+
+    static func person(_ i: Int) -> Int64 { 2000 + Int64(i) }
+
+    func stop() async {
+        await server.stop()
+        await openAI.stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    func logger() -> Logger {
+        BotLogging.logger(
+            label: "bot-test", logDirectory: logDirectory, consoleLevel: .critical,
+            redactor: SecretRedactor([Self.apiHash, Self.openAIKey, Self.password, telegram.loginCode]), console: false)
+    }
+
+    func clientConfiguration() async -> ClientConfiguration {
+        let all: [DataCentre] = await server.dataCentres
+        return ClientConfiguration(
+            dataCentre: all.first { $0.id == 2 }!, knownDataCentres: all, isTestServer: false, rsaKeys: [Self.serverKey.publicKey], apiID: 1,
+            defaultTimeout: .seconds(20), reconnectDelay: .milliseconds(20), maximumReconnectDelay: .milliseconds(200))
+    }
+
+    func openSession() async throws -> BotSession {
+        try await BotSession(path: sessionPath, clientConfiguration: await clientConfiguration(), floodSleepThreshold: 60, logger: logger())
+    }
+
+    /// Opens the session and logs in (the code comes from the configuration, the password from
+    /// `prompter` or the configuration).
+    func login(password: String? = nil, prompter: any LoginPrompter = NoPrompter()) async throws -> BotSession {
+        let session: BotSession = try await openSession()
+        let flow: LoginFlow = LoginFlow(
+            apiID: 1, apiHash: Self.apiHash, phone: Self.botPhone, code: telegram.loginCode, password: password, prompter: prompter)
+        try await session.login(flow)
+        return session
+    }
+
+    /// A running bot on a logged-in session.
+    func startBot(_ session: BotSession, systemPrompt: String? = nil, attempts: Int = 3) async throws -> Userbot {
+        let model: OpenAIChatModel = OpenAIChatModel(configuration: OpenAIConfiguration(
+            apiKey: Self.openAIKey, model: "gpt-test", baseURL: openAI.baseURL, timeout: .seconds(5), maximumAttempts: attempts,
+            initialDelay: .milliseconds(20), maximumDelay: .milliseconds(100)))
+        let context: ContextStore = ContextStore(
+            memory: try session.storage.contextMemory(limit: 10, dumpEvery: 10), storage: session.storage,
+            dumper: ContextDumper(directory: dumpDirectory), logger: logger())
+        var settings: BotSettings = BotSettings(systemPrompt: systemPrompt, dumpDirectory: dumpDirectory)
+        settings.stopGracePeriod = .seconds(2)
+        let bot: Userbot = Userbot(client: session.client, storage: session.storage, context: context, model: model, settings: settings, logger: logger())
+        try await bot.start()
+        return bot
+    }
+
+    /// Waits until `count` replies were sent by the bot (or the timeout passes).
+    func waitForReplies(_ count: Int, timeout: Duration = .seconds(20)) async -> [SimulatedMessage] {
+        let deadline: ContinuousClock.Instant = .now + timeout
+        while ContinuousClock.now < deadline {
+            let sent: [SimulatedMessage] = await telegram.messages(from: Self.botID)
+            if sent.count >= count { return sent }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return await telegram.messages(from: Self.botID)
+    }
+
+    /// Every line of every file the run wrote to logs/ and dumps/.
+    func writtenText() -> String {
+        var out: String = ""
+        for directory in [logDirectory, dumpDirectory] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] {
+                out += (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
+            }
+        }
+        return out
+    }
+}
+
+/// For tests where nothing must be asked.
+struct NoPrompter: LoginPrompter {
+    struct Asked: Error {}
+    func code(attempt: Int) async throws -> String { throw Asked() }
+    func password(hint: String?, attempt: Int) async throws -> String { throw Asked() }
+}
+
+/// Answers prompts from a list.
+final class ScriptedPrompter: LoginPrompter, @unchecked Sendable {
+    private let lock: NSLock = NSLock()
+    private var passwords: [String]
+    private(set) var asked: Int = 0
+
+    init(passwords: [String]) {
+        self.passwords = passwords
+    }
+
+    func code(attempt: Int) async throws -> String { throw NoPrompter.Asked() }
+
+    func password(hint: String?, attempt: Int) async throws -> String {
+        guard let next = lock.withLock({ () -> String? in
+            asked += 1
+            return passwords.isEmpty ? nil : passwords.removeFirst()
+        }) else { throw NoPrompter.Asked() }
+        return next
+    }
+}
