@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "userbot",
             dependencies: [
-                "MTProto", "TLSchema", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Bot", "TestDC", "MTProto", "TLSchema", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/userbot"

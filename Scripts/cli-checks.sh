@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Exit codes and outputs of tlgen and tldump, as a user sees them.
+# Exit codes and outputs of tlgen, tldump, testdc and userbot, as a user sees them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product tlgen >/dev/null
@@ -64,4 +64,29 @@ set -e
 [ "$code" = 1 ] || fail "userbot diag on a refused port exited $code"
 echo "$out" | grep -q '^{"ok": false, "error": ' || fail "userbot diag failure line: $out"
 
-echo "cli-checks: 11 passed, 0 failed"
+
+
+# userbot without configuration: every missing key named at once, exit 2, nothing secret echoed.
+set +e
+err=$(cd "$tmp" && env -u TG_API_ID -u TG_API_HASH -u OPENAI_API_KEY TG_API_HASH=not-hex-secret "$bin/userbot" 2>&1 >/dev/null); code=$?
+set -e
+[ "$code" = 2 ] || fail "userbot without configuration exited $code, expected 2"
+for key in "TG_API_ID is required" "OPENAI_API_KEY is required" "TG_API_HASH must be"; do
+  echo "$err" | grep -q "$key" || fail "userbot configuration error does not name '$key': $err"
+done
+echo "$err" | grep -q "not-hex-secret" && fail "userbot echoed a secret: $err"
+
+# userbot run on a session that is not logged in: a clear message, exit 1.
+set +e
+err=$(cd "$tmp" && TG_API_ID=1 TG_API_HASH=0123456789abcdef0123456789abcdef OPENAI_API_KEY=sk-x "$bin/userbot" run --session "$tmp/none.session" 2>&1 >/dev/null); code=$?
+set -e
+[ "$code" = 1 ] || fail "userbot run without login exited $code, expected 1"
+echo "$err" | grep -q "run \`userbot login\` first" || fail "userbot run without login: $err"
+
+# userbot demo: no account, no OpenAI key; every message answered, a dump written.
+out=$(cd "$tmp" && env -u OPENAI_API_KEY "$bin/userbot" demo)
+echo "$out" | tail -3
+echo "$out" | grep -q "OFFLINE STAND-IN" || fail "userbot demo did not label the offline model"
+echo "$out" | grep -q "^Done: 10 of 10 messages answered" || fail "userbot demo: $out"
+ls "$tmp"/dumps/context_*.json >/dev/null 2>&1 || fail "userbot demo wrote no dump"
+echo "cli-checks: 14 passed, 0 failed"

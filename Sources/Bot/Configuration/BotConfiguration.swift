@@ -124,20 +124,14 @@ public struct BotConfiguration: Sendable {
         if let v = value("USERBOT_FLOOD_SLEEP_THRESHOLD") {
             if let s = Int(v), s >= 0 { c.floodSleepThreshold = s } else { problems.append("USERBOT_FLOOD_SLEEP_THRESHOLD must be a number of seconds (0 or more)") }
         }
-        var missing: [String] = []
+        let required: [String]
         switch requirement {
-        case .run:
-            if c.apiID == nil { missing.append("TG_API_ID") }
-            if c.apiHash == nil { missing.append("TG_API_HASH") }
-            if c.openAIKey == nil { missing.append("OPENAI_API_KEY") }
-        case .login:
-            if c.apiID == nil { missing.append("TG_API_ID") }
-            if c.apiHash == nil { missing.append("TG_API_HASH") }
-            if c.phone == nil { missing.append("TG_PHONE") }
-        case .logout:
-            if c.apiID == nil { missing.append("TG_API_ID") }
+        case .run: required = ["TG_API_ID", "TG_API_HASH", "OPENAI_API_KEY"]
+        case .login: required = ["TG_API_ID", "TG_API_HASH", "TG_PHONE"]
+        case .logout: required = ["TG_API_ID"]
         }
-        problems = missing.map { "\($0) is required" } + problems
+        // A key given with a bad value is reported once, by its own check above.
+        problems = required.filter { value($0) == nil }.map { "\($0) is required" } + problems
         return problems.isEmpty ? .success(c) : .failure(ConfigurationError(problems: problems))
     }
 

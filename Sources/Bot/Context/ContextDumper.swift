@@ -20,7 +20,10 @@ public struct ContextDumper: Sendable {
         formatter.dateFormat = "yyyyMMdd_HHmmss"
         let stem: String = "context_" + formatter.string(from: date)
         let temporary: URL = directory.appendingPathComponent(".\(stem).\(UUID().uuidString).tmp")
-        try json.write(to: temporary)
+        // Dumps hold private conversations: readable by the owner only.
+        guard FileManager.default.createFile(atPath: temporary.path, contents: json, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot write \(temporary.path)"])
+        }
         var attempt: Int = 1
         while true {
             let name: String = attempt == 1 ? "\(stem).json" : "\(stem)_\(attempt).json"

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Bot
+import Dispatch
+import Foundation
+import Logging
+import MTProto
+
+/// `userbot run`: answers private messages until SIGINT or SIGTERM.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration: CommandConfiguration = CommandConfiguration(
+        commandName: "run", abstract: "Run the bot (the default): answer incoming private messages with OpenAI replies.")
+
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            let configuration: BotConfiguration = try options.load(for: .run)
+            let logger: Logger = BotLogging.logger(
+                label: "userbot", logDirectory: URL(fileURLWithPath: configuration.logDirectory),
+                redactor: SecretRedactor(configuration.secrets))
+            let session: BotSession = try await BotSession(
+                path: configuration.sessionPath, clientConfiguration: try configuration.clientConfiguration(),
+                floodSleepThreshold: configuration.floodSleepThreshold, logger: logger)
+            guard session.isLoggedIn else {
+                await session.close()
+                throw BotError.notLoggedIn
+            }
+            let model: OpenAIChatModel = OpenAIChatModel(configuration: OpenAIConfiguration(
+                apiKey: configuration.openAIKey ?? "", model: configuration.openAIModel, baseURL: configuration.openAIBaseURL))
+            let bot: Userbot = try await makeBot(session: session, configuration: configuration, model: model, logger: logger)
+            try await bot.start()
+            await waitForTerminationSignal()
+            logger.info("stopping: finishing the replies in flight")
+            await bot.stop()
+            await session.close()
+        }
+    }
+}
+
+/// Builds the bot on an open session.
+func makeBot(session: BotSession, configuration: BotConfiguration, model: any ChatModel, logger: Logger) async throws -> Userbot {
+    let dumps: URL = URL(fileURLWithPath: configuration.dumpDirectory)
+    let context: ContextStore = ContextStore(
+        memory: try session.storage.contextMemory(limit: 10, dumpEvery: 10), storage: session.storage,
+        dumper: ContextDumper(directory: dumps), logger: logger)
+    return Userbot(
+        client: session.client, storage: session.storage, context: context, model: model,
+        settings: BotSettings(systemPrompt: configuration.systemPrompt, dumpDirectory: dumps), logger: logger)
+}
+
+/// Returns at the first SIGINT or SIGTERM.
+func waitForTerminationSignal() async {
+    let (stream, continuation): (AsyncStream<Int32>, AsyncStream<Int32>.Continuation) = AsyncStream<Int32>.makeStream()
+    var sources: [any DispatchSourceSignal] = []
+    for signalNumber in [SIGINT, SIGTERM] {
+        signal(signalNumber, SIG_IGN)
+        let source: any DispatchSourceSignal = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+        source.setEventHandler { continuation.yield(signalNumber) }
+        source.resume()
+        sources.append(source)
+    }
+    for await _ in stream { break }
+    for source in sources { source.cancel() }
+}
+
+/// `userbot login`: code, then the 2FA password if the account has one.
+struct LoginCommand: AsyncParsableCommand {
+    static let configuration: CommandConfiguration = CommandConfiguration(
+        commandName: "login", abstract: "Log the account in (asks for the code and the 2FA password unless configured).")
+
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            let configuration: BotConfiguration = try options.load(for: .login)
+            let logger: Logger = BotLogging.logger(
+                label: "userbot", logDirectory: URL(fileURLWithPath: configuration.logDirectory),
+                redactor: SecretRedactor(configuration.secrets))
+            let session: BotSession = try await BotSession(
+                path: configuration.sessionPath, clientConfiguration: try configuration.clientConfiguration(),
+                floodSleepThreshold: configuration.floodSleepThreshold, logger: logger)
+            defer { Task { await session.close() } }
+            let flow: LoginFlow = LoginFlow(
+                apiID: configuration.apiID ?? 0, apiHash: configuration.apiHash ?? "", phone: configuration.phone ?? "",
+                code: configuration.code, password: configuration.password, prompter: TerminalPrompter())
+            try await session.login(flow)
+            await session.close()
+            print("Logged in. Start the bot with: userbot run")
+        }
+    }
+}
+
+/// `userbot logout`.
+struct LogoutCommand: AsyncParsableCommand {
+    static let configuration: CommandConfiguration = CommandConfiguration(
+        commandName: "logout", abstract: "Log the account out on Telegram and forget it in the session file.")
+
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            let configuration: BotConfiguration = try options.load(for: .logout)
+            let logger: Logger = BotLogging.logger(
+                label: "userbot", logDirectory: URL(fileURLWithPath: configuration.logDirectory),
+                redactor: SecretRedactor(configuration.secrets))
+            let session: BotSession = try await BotSession(
+                path: configuration.sessionPath, clientConfiguration: try configuration.clientConfiguration(),
+                floodSleepThreshold: configuration.floodSleepThreshold, logger: logger)
+            try await session.logout()
+            await session.close()
+            print("Logged out.")
+        }
+    }
+}

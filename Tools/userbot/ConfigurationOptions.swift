@@ -1,0 +1,100 @@
+import ArgumentParser
+import Bot
+import Foundation
+
+/// The settings flags every bot command shares, merged over the environment and the file.
+struct ConfigurationOptions: ParsableArguments {
+    @Option(name: .long, help: "A configuration file of KEY=value lines (see config.example.env).")
+    var config: String?
+
+    @Option(name: .customLong("api-id"), help: "TG_API_ID: the api_id from my.telegram.org.")
+    var apiID: String?
+
+    @Option(name: .long, help: "TG_PHONE: the account's phone number (+ and digits).")
+    var phone: String?
+
+    @Option(name: .long, help: "TG_SESSION: the session file (default userbot.session).")
+    var session: String?
+
+    @Option(name: .long, help: "TG_SERVER: HOST:PORT of another server.")
+    var server: String?
+
+    @Option(name: .long, help: "TG_DC: the DC to start with (default 2).")
+    var dc: String?
+
+    @Option(name: .customLong("rsa-key"), help: "TG_RSA_KEY: a PEM file with the server's RSA public key.")
+    var rsaKey: String?
+
+    @Option(name: .long, help: "TG_TRANSPORT: abridged, intermediate, padded, full or obfuscated.")
+    var transport: String?
+
+    @Flag(name: .customLong("test-dc"), help: "TG_TEST_DC: use Telegram's test servers.")
+    var testDC: Bool = false
+
+    @Option(name: .customLong("openai-model"), help: "OPENAI_MODEL (default gpt-4o-mini).")
+    var openAIModel: String?
+
+    @Option(name: .customLong("openai-base-url"), help: "OPENAI_BASE_URL (default https://api.openai.com/v1).")
+    var openAIBaseURL: String?
+
+    @Option(name: .customLong("system-prompt"), help: "OPENAI_SYSTEM_PROMPT.")
+    var systemPrompt: String?
+
+    @Option(name: .customLong("log-dir"), help: "USERBOT_LOG_DIR (default logs).")
+    var logDirectory: String?
+
+    @Option(name: .customLong("dump-dir"), help: "USERBOT_DUMP_DIR (default dumps).")
+    var dumpDirectory: String?
+
+    @Option(name: .customLong("flood-sleep-threshold"), help: "USERBOT_FLOOD_SLEEP_THRESHOLD in seconds (default 60).")
+    var floodSleepThreshold: String?
+
+    /// File < environment < flags.
+    func merged() throws -> [String: String] {
+        var values: [String: String] = [:]
+        if let config {
+            switch ConfigurationFile.load(path: config) {
+            case .success(let file): values = file
+            case .failure(let error): throw ConfigurationExit(message: error.description)
+            }
+        }
+        let environment: [String: String] = ProcessInfo.processInfo.environment
+        for key in BotConfiguration.keys { if let value = environment[key] { values[key] = value } }
+        let flags: [String: String?] = [
+            "TG_API_ID": apiID, "TG_PHONE": phone, "TG_SESSION": session, "TG_SERVER": server, "TG_DC": dc, "TG_RSA_KEY": rsaKey,
+            "TG_TRANSPORT": transport, "TG_TEST_DC": testDC ? "true" : nil, "OPENAI_MODEL": openAIModel, "OPENAI_BASE_URL": openAIBaseURL,
+            "OPENAI_SYSTEM_PROMPT": systemPrompt, "USERBOT_LOG_DIR": logDirectory, "USERBOT_DUMP_DIR": dumpDirectory,
+            "USERBOT_FLOOD_SLEEP_THRESHOLD": floodSleepThreshold,
+        ]
+        for (key, value) in flags { if let value { values[key] = value } }
+        return values
+    }
+
+    /// The configuration for a command, or exit status 2 with every problem named.
+    func load(for requirement: BotConfiguration.Requirement) throws -> BotConfiguration {
+        switch BotConfiguration.parse(try merged(), for: requirement) {
+        case .success(let configuration): return configuration
+        case .failure(let error): throw ConfigurationExit(message: error.description)
+        }
+    }
+}
+
+/// A configuration problem: printed, then exit status 2.
+struct ConfigurationExit: Error {
+    var message: String
+}
+
+/// Runs a command body, mapping configuration problems to status 2 and other failures to 1.
+func runReportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let exit as ConfigurationExit {
+        FileHandle.standardError.write(Data("userbot: \(exit.message)\n".utf8))
+        throw ExitCode(2)
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        FileHandle.standardError.write(Data("userbot: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
