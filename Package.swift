@@ -92,7 +92,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "mtbench",
-            dependencies: ["TLSchema", "MTProto", "TestDC", "COpenSSL"],
+            dependencies: ["TLSchema", "MTProto", "TestDC", "Bot", "COpenSSL", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/mtbench"
         ),
 

@@ -9,7 +9,7 @@ if arguments.contains("--help") || arguments.contains("-h") {
         usage: mtbench [--json] [--inputs DIR] [--only GROUP]
           --json        print every figure as one JSON object on the last line
           --inputs DIR  the benchmark inputs (default: Benchmarks/Inputs of this package)
-          --only GROUP  run one group: tl, crypto, envelope, pq, network
+          --only GROUP  run one group: tl, crypto, envelope, pq, network, bot
           --testdc PATH run the network figures against this testdc executable in its own
                         process (as the Telethon reference is measured)
         """)
@@ -33,6 +33,7 @@ do {
     if selected("envelope") { figures += try MTProtoBenchmarks.envelope(inputs: inputs) }
     if selected("pq") { figures += try MTProtoBenchmarks.pqAndSRP() }
     if selected("network") { figures += try await MTProtoBenchmarks.network(testdc: testdc) }
+    if selected("bot") { figures += try await BotBenchmarks.run() }
 } catch {
     FileHandle.standardError.write(Data("mtbench: \(error)\n".utf8))
     exit(1)

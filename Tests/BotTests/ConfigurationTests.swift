@@ -55,3 +55,15 @@ struct ConfigurationTests {
         #expect((try? BotConfiguration.parse(["TG_API_ID": "1"], for: .logout).get()) != nil)
     }
 }
+
+/// The committed example file documents every key and parses.
+struct ConfigurationExampleTests {
+    @Test func theExampleNamesEveryKeyAndParses() throws {
+        let url: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("config.example.env")
+        let text: String = try String(contentsOf: url, encoding: .utf8)
+        for key in BotConfiguration.keys { #expect(text.contains(key + "="), "\(key) is not documented") }
+        let values: [String: String] = try ConfigurationFile.parse(text).get()
+        #expect(throws: Never.self) { try BotConfiguration.parse(values, for: .login).get() }
+    }
+}

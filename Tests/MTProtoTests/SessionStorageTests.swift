@@ -11,7 +11,7 @@ import Testing
 
     @Test func keysAndHomeDCRoundTripWithMode0600() throws {
         let path: String = Self.temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let key: HandshakeResult = HandshakeResult(
             authKey: AuthKey(bytes: [0, 0] + (2 ..< 256).map { UInt8($0) })!, serverSalt: -5, timeOffset: 7, expiresAt: nil)
         do {
@@ -20,6 +20,11 @@ import Testing
             #expect(try storage.homeDataCentre() == nil)
             try storage.saveAuthKey(key, dc: 2)
             try storage.setHomeDataCentre(2)
+            // The write-ahead log and its index hold key material too: same mode as the file.
+            for suffix in ["-wal", "-shm"] {
+                let side: [FileAttributeKey: Any] = try FileManager.default.attributesOfItem(atPath: path + suffix)
+                #expect((side[.posixPermissions] as? NSNumber)?.intValue == 0o600, "\(suffix)")
+            }
         }
         let attributes: [FileAttributeKey: Any] = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
