@@ -208,9 +208,13 @@ import Testing
         let harness: H = try await H.start(withPassword: true, people: 2)
         let session: BotSession = try await harness.login(password: H.password)
         let bot: Userbot = try await harness.startBot(session)
-        harness.openAI.script([.status(401)])  // one failure, so errors.log has content
-        for i in 1 ... 21 { await harness.telegram.deliver(from: H.person(1 + i % 2), to: H.botID, text: "message \(i)") }
+        for i in 1 ... 20 { await harness.telegram.deliver(from: H.person(1 + i % 2), to: H.botID, text: "message \(i)") }
         _ = await harness.waitForReplies(20)
+        // Then one failure, so errors.log has content too.
+        harness.openAI.script([.status(401)])
+        await harness.telegram.deliver(from: H.person(1), to: H.botID, text: "message 21")
+        let errors: URL = harness.logDirectory.appendingPathComponent("errors.log")
+        for _ in 0 ..< 200 where !FileManager.default.fileExists(atPath: errors.path) { try await Task.sleep(for: .milliseconds(20)) }
         await bot.stop()
         let dumps: [String] = try FileManager.default.contentsOfDirectory(atPath: harness.dumpDirectory.path).sorted()
         #expect(dumps.count == 2)
