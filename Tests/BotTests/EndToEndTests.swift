@@ -57,6 +57,7 @@ import Testing
         }
         let replies: [SimulatedMessage] = await harness.waitForReplies(300, timeout: .seconds(60))
         #expect(replies.count == 300)
+        #expect(await harness.telegram.typingCount(of: H.botID) > 0)  // a typing action while the model works
         for person in 1 ... 20 {
             let user: Int64 = H.person(person)
             let mine: [SimulatedMessage] = replies.filter { $0.to == user }
@@ -84,7 +85,7 @@ import Testing
         await harness.stop()
     }
 
-    @Test func mediaOutgoingGroupAndServiceMessagesAreIgnored() async throws {
+    @Test func mediaOutgoingGroupAndServiceMessagesAreIgnoredCaptionsAnswered() async throws {
         let harness: H = try await H.start()
         let session: BotSession = try await harness.login()
         let bot: Userbot = try await harness.startBot(session)
@@ -96,6 +97,13 @@ import Testing
         let outgoingPts: Int32 = await harness.telegram.reservePts(of: H.botID)
         await harness.server.push(.updateShortMessage(Api.Updates.UpdateShortMessage(
             out: true, id: 901, userId: H.person(2), message: "my own words", pts: outgoingPts, ptsCount: 1, date: 1)), toUser: H.botID)
+        // A service message in the private chat (history cleared by the other side).
+        let servicePts: Int32 = await harness.telegram.reservePts(of: H.botID)
+        let service: Api.Message = .messageService(Api.Message.MessageService(
+            id: 902, fromId: .peerUser(Api.Peer.PeerUser(userId: H.person(1))), peerId: .peerUser(Api.Peer.PeerUser(userId: H.person(1))),
+            date: 1, action: .messageActionHistoryClear))
+        await harness.server.push(.updateShort(Api.Updates.UpdateShort(
+            update: .updateNewMessage(Api.Update.UpdateNewMessage(message: service, pts: servicePts, ptsCount: 1)), date: 1)), toUser: H.botID)
         let captioned: Int32 = await harness.telegram.deliver(from: H.person(1), to: H.botID, text: "look at this photo", hasMedia: true)
         let replies: [SimulatedMessage] = await harness.waitForReplies(1)
         try await Task.sleep(for: .milliseconds(300))
