@@ -197,7 +197,7 @@ import Testing
         #expect(try await client.invoke(Api.functions.help.GetNearestDc()).thisDc == 1)
         #expect(clock.now - start >= .seconds(1))
         // Above the threshold the call fails with the error, and so does the next call of the method.
-        await client.setFloodWaitPolicy(FloodWaitPolicy(sleepThreshold: .seconds(5)))
+        client.setFloodWaitPolicy(FloodWaitPolicy(sleepThreshold: .seconds(5)))
         plan.rpcErrors[Api.functions.help.GetNearestDc.constructorID] = (420, "FLOOD_WAIT_30", 1)
         await server.setFaults(plan)
         await #expect(throws: RPCError(code: 420, message: "FLOOD_WAIT_30")) {

@@ -18,7 +18,7 @@ public final class BotSession: Sendable {
         client = try MTProtoClient(configuration: clientConfiguration, storage: session, logger: logger)
         var policy: FloodWaitPolicy = FloodWaitPolicy()
         policy.sleepThreshold = .seconds(floodSleepThreshold)
-        await client.setFloodWaitPolicy(policy)
+        client.setFloodWaitPolicy(policy)
         self.logger = logger
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 import TLSchema
 
 /// An MTProto client: one connection to the home DC, typed `invoke`, updates as an `AsyncSequence`.
@@ -82,18 +83,40 @@ public actor MTProtoClient {
     /// Bindings refused with ENCRYPTED_MESSAGE_INVALID in a row while the permanent key is fresh.
     private var refusedBindings: Int = 0
     /// A client for another DC (FILE/STATS_MIGRATE) never moves its own home DC.
-    private var isAuxiliary: Bool = false
     private var auxiliaries: [Int: Task<MTProtoClient, any Error>] = [:]
 
     private var calls: [UInt64: Call] = [:]
     private var waiting: [UInt64] = []
     private var tokenToCall: [RequestToken: UInt64] = [:]
     private var cancelledBeforeRegistration: Set<UInt64> = []
-    private var nextCallID: UInt64 = 1
+    /// What `invoke` reads and writes without entering the actor: new calls wait here until the
+    /// actor takes them in one batch, so a call costs no actor hop of its own and its answer
+    /// resumes the caller directly.
+    private struct Shared {
+        var nextCallID: UInt64 = 1
+        var submissions: [Submission] = []
+        var drainScheduled: Bool = false
+        var floodWaitPolicy: FloodWaitPolicy = FloodWaitPolicy()
+        /// When each method (by constructor id) may be called again after a FLOOD_WAIT.
+        var floodDue: [UInt32: ContinuousClock.Instant] = [:]
+        /// A client for another DC (FILE/STATS_MIGRATE) never moves its own home DC.
+        var isAuxiliary: Bool = false
+    }
+
+    private struct Submission {
+        var id: UInt64
+        var body: [UInt8]
+        var contentRelated: Bool
+        var deadline: ContinuousClock.Instant
+        var continuation: CheckedContinuation<[UInt8], any Error>
+    }
+
+    private nonisolated let shared: Mutex<Shared> = Mutex(Shared())
+    private nonisolated let defaultTimeout: Duration
+
     /// How flood waits are handled (see ``FloodWaitPolicy``).
-    public private(set) var floodWaitPolicy: FloodWaitPolicy = FloodWaitPolicy()
-    /// When each method (by constructor id) may be called again after a FLOOD_WAIT.
-    private var floodDue: [UInt32: ContinuousClock.Instant] = [:]
+    public nonisolated var floodWaitPolicy: FloodWaitPolicy { shared.withLock { $0.floodWaitPolicy } }
+    private nonisolated var isAuxiliary: Bool { shared.withLock { $0.isAuxiliary } }
 
     /// A client for `configuration`. Keys from `authKeys` (per DC id) are used instead of a new
     /// exchange; with `storage`, new keys, salts, time offsets and the home DC are saved there.
@@ -103,6 +126,7 @@ public actor MTProtoClient {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.configuration = configuration
+        self.defaultTimeout = configuration.defaultTimeout
         self.keys = authKeys
         self.storage = storage
         self.entropy = entropy
@@ -679,8 +703,7 @@ public actor MTProtoClient {
 
     @discardableResult
     private func register(body: [UInt8], contentRelated: Bool, complete: @escaping @Sendable (Result<[UInt8], any Error>) -> Void) -> UInt64 {
-        let id: UInt64 = nextCallID
-        nextCallID += 1
+        let id: UInt64 = allocateCallID()
         calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, complete: complete)
         if isReady && !isRenewing { enqueueInSession(id) } else { waiting.append(id) }
         return id
@@ -700,8 +723,22 @@ public actor MTProtoClient {
         calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, complete: { continuation.resume(with: $0) }, deadline: deadline)
         scheduleTimeoutSweep(at: deadline)
         if isReady && !isRenewing { enqueueInSession(id) } else { waiting.append(id) }
+    }
+
+    /// Takes every submitted call in, then sends them together (one container instead of a packet
+    /// per call).
+    private func drainSubmissions() {
+        let batch: [Submission] = shared.withLock { (state: inout Shared) -> [Submission] in
+            let taken: [Submission] = state.submissions
+            state.submissions.removeAll(keepingCapacity: true)
+            state.drainScheduled = false
+            return taken
+        }
+        for s in batch {
+            register(id: s.id, body: s.body, contentRelated: s.contentRelated, deadline: s.deadline, continuation: s.continuation)
+        }
         flush()
-        if connectionTask == nil { startConnectionLoop() }
+        if connectionTask == nil && !isClosed { startConnectionLoop() }
     }
 
     private func scheduleTimeoutSweep(at deadline: ContinuousClock.Instant) {
@@ -779,29 +816,32 @@ public actor MTProtoClient {
         }
     }
 
-    private func allocateCallID() -> UInt64 {
-        let id: UInt64 = nextCallID
-        nextCallID += 1
-        return id
+    private nonisolated func allocateCallID() -> UInt64 {
+        shared.withLock { (state: inout Shared) -> UInt64 in
+            let id: UInt64 = state.nextCallID
+            state.nextCallID += 1
+            return id
+        }
     }
 
     /// Changes how flood waits are handled.
-    public func setFloodWaitPolicy(_ policy: FloodWaitPolicy) {
-        floodWaitPolicy = policy
+    public nonisolated func setFloodWaitPolicy(_ policy: FloodWaitPolicy) {
+        shared.withLock { $0.floodWaitPolicy = policy }
     }
 
     /// Calls `function` and returns its typed result. Safe from many tasks at once; honours task
     /// cancellation and `timeout` (default: the configuration's). Throws ``RPCError`` for
     /// `rpc_error` answers. Flood waits are slept through or fail the call per ``floodWaitPolicy``;
     /// each wait is logged at warning level.
-    public func invoke<F: TLFunction>(_ function: F, timeout: Duration? = nil) async throws -> F.Result {
+    public nonisolated func invoke<F: TLFunction>(_ function: F, timeout: Duration? = nil) async throws -> F.Result {
         let body: [UInt8] = function.serializedBytes()
         var retries: Int = 0
         while true {
-            if let due = floodDue[F.constructorID] {
+            let (due, policy): (ContinuousClock.Instant?, FloodWaitPolicy) = shared.withLock { ($0.floodDue[F.constructorID], $0.floodWaitPolicy) }
+            if let due {
                 let remaining: Duration = due - ContinuousClock.now
                 if remaining > .zero {
-                    guard remaining <= floodWaitPolicy.sleepThreshold else {
+                    guard remaining <= policy.sleepThreshold else {
                         throw RPCError(code: 420, message: "FLOOD_WAIT_\(Int(remaining.components.seconds) + 1)")
                     }
                     logger.warning("\(F.tlName) is flood-limited: waiting \(remaining) before calling it")
@@ -818,8 +858,8 @@ public actor MTProtoClient {
                 }
                 guard let rpc = error as? RPCError, let wait = FloodWaitPolicy.wait(for: rpc) else { throw error }
                 let delay: Duration = .seconds(wait.seconds)
-                if wait.perMethod { floodDue[F.constructorID] = ContinuousClock.now + delay }
-                guard retries < floodWaitPolicy.maximumRetries, delay <= floodWaitPolicy.sleepThreshold else { throw error }
+                if wait.perMethod { shared.withLock { $0.floodDue[F.constructorID] = ContinuousClock.now + delay } }
+                guard retries < policy.maximumRetries, delay <= policy.sleepThreshold else { throw error }
                 retries += 1
                 logger.warning("\(rpc.message) on \(F.tlName): retrying in \(wait.seconds) s")
                 try await Task.sleep(for: delay)
@@ -860,7 +900,7 @@ public actor MTProtoClient {
         let known: [Int: HandshakeResult] = keys[dc].map { [dc: $0] } ?? [:]
         let other: MTProtoClient = MTProtoClient(
             configuration: settings, authKeys: known, storage: storage, entropy: entropy, logger: logger, eventLoopGroup: group)
-        await other.becomeAuxiliary(floodWaitPolicy: floodWaitPolicy)
+        other.becomeAuxiliary(floodWaitPolicy: floodWaitPolicy)
         do {
             try await other.connect()
             let exported: Api.auth.ExportedAuthorization = try await invoke(Api.functions.auth.ExportAuthorization(dcId: Int32(dc)))
@@ -873,12 +913,14 @@ public actor MTProtoClient {
         return other
     }
 
-    private func becomeAuxiliary(floodWaitPolicy policy: FloodWaitPolicy) {
-        isAuxiliary = true
-        floodWaitPolicy = policy
+    private nonisolated func becomeAuxiliary(floodWaitPolicy policy: FloodWaitPolicy) {
+        shared.withLock {
+            $0.isAuxiliary = true
+            $0.floodWaitPolicy = policy
+        }
     }
 
-    private func invokeOnce<F: TLFunction>(_ type: F.Type, body: [UInt8], timeout: Duration?) async throws -> F.Result {
+    private nonisolated func invokeOnce<F: TLFunction>(_ type: F.Type, body: [UInt8], timeout: Duration?) async throws -> F.Result {
         let raw: [UInt8] = try await invokeRaw(body, contentRelated: !Self.isServiceFunction(F.constructorID), timeout: timeout)
         var reader: TLReader = TLReader(raw)
         do {
@@ -894,13 +936,20 @@ public actor MTProtoClient {
     }
 
     /// Sends an already serialized function and returns the raw result.
-    public func invokeRaw(_ body: [UInt8], contentRelated: Bool = true, timeout: Duration? = nil) async throws -> [UInt8] {
-        if isClosed { throw MTProtoClientError.closed }
+    public nonisolated func invokeRaw(_ body: [UInt8], contentRelated: Bool = true, timeout: Duration? = nil) async throws -> [UInt8] {
         let id: UInt64 = allocateCallID()
-        let deadline: ContinuousClock.Instant = .now + (timeout ?? configuration.defaultTimeout)
+        let deadline: ContinuousClock.Instant = .now + (timeout ?? defaultTimeout)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8], any Error>) in
-                register(id: id, body: body, contentRelated: contentRelated, deadline: deadline, continuation: continuation)
+                let submission: Submission = Submission(
+                    id: id, body: body, contentRelated: contentRelated, deadline: deadline, continuation: continuation)
+                let schedule: Bool = shared.withLock { (state: inout Shared) -> Bool in
+                    state.submissions.append(submission)
+                    if state.drainScheduled { return false }
+                    state.drainScheduled = true
+                    return true
+                }
+                if schedule { Task { await self.drainSubmissions() } }
             }
         } onCancel: {
             Task { await self.abandon(id, with: CancellationError()) }

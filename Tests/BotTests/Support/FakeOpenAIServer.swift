@@ -17,7 +17,6 @@ final class FakeOpenAIServer: Sendable {
     enum Scripted: Sendable {
         case status(Int, retryAfter: Int? = nil)
         case reply(String)
-        case delay(Duration, then: String)
     }
 
     private struct State {
@@ -57,13 +56,13 @@ final class FakeOpenAIServer: Sendable {
         try? await bound?.close()
     }
 
-    fileprivate func answer(body: Data, authorization: String?) -> (status: Int, headers: [(String, String)], body: String, delay: Duration?) {
+    fileprivate func answer(body: Data, authorization: String?) -> (status: Int, headers: [(String, String)], body: String) {
         struct Body: Decodable {
             var model: String
             var messages: [[String: String]]
         }
         guard let parsed = try? JSONDecoder().decode(Body.self, from: body) else {
-            return (400, [], #"{"error": {"message": "bad JSON"}}"#, nil)
+            return (400, [], #"{"error": {"message": "bad JSON"}}"#)
         }
         let step: Scripted? = state.withLockedValue { (s: inout State) -> Scripted? in
             s.requests.append(Request(authorization: authorization, model: parsed.model, messages: parsed.messages))
@@ -74,13 +73,11 @@ final class FakeOpenAIServer: Sendable {
         switch step {
         case .status(let code, let retryAfter)?:
             let headers: [(String, String)] = retryAfter.map { [("Retry-After", String($0))] } ?? []
-            return (code, headers, #"{"error": {"message": "scripted failure"}}"#, nil)
+            return (code, headers, #"{"error": {"message": "scripted failure"}}"#)
         case .reply(let text)?:
-            return (200, [], Self.completion(text), nil)
-        case .delay(let wait, let text)?:
-            return (200, [], Self.completion(text), wait)
+            return (200, [], Self.completion(text))
         case nil:
-            return (200, [], Self.completion(echo), nil)
+            return (200, [], Self.completion(echo))
         }
     }
 
@@ -110,21 +107,11 @@ final class FakeOpenAIServer: Sendable {
             case .end:
                 let bytes: Data = Data(body.readableBytesView)
                 let answer = server.answer(body: bytes, authorization: head?.headers.first(name: "Authorization"))
-                let loop: any EventLoop = context.eventLoop
-                let respond: () -> Void = { [self] in
-                    var headers: HTTPHeaders = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(answer.body.utf8.count))])
-                    for (name, value) in answer.headers { headers.add(name: name, value: value) }
-                    context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: answer.status), headers: headers))), promise: nil)
-                    context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: answer.body)))), promise: nil)
-                    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-                }
-                if let delay = answer.delay {
-                    loop.scheduleTask(in: .milliseconds(Int64(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000))) {
-                        respond()
-                    }
-                } else {
-                    respond()
-                }
+                var headers: HTTPHeaders = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(answer.body.utf8.count))])
+                for (name, value) in answer.headers { headers.add(name: name, value: value) }
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: answer.status), headers: headers))), promise: nil)
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: answer.body)))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             }
         }
     }
