@@ -122,7 +122,7 @@ enum MTProtoBenchmarks {
         handshakes.sort()
         let client: MTProtoClient = MTProtoClient(configuration: configuration())
         try await client.connect()
-        let total: Int = 10_000
+        let total: Int = Int(ProcessInfo.processInfo.environment["MTBENCH_PINGS"] ?? "") ?? 10_000
         let inFlight: Int = 100
         let start: ContinuousClock.Instant = clock.now
         let latencies: [Double] = try await withThrowingTaskGroup(of: [Double].self) { (group: inout ThrowingTaskGroup<[Double], any Error>) in
