@@ -43,6 +43,45 @@ import Testing
         await harness.stop()
     }
 
+    @Test func aWrongCodeIsAskedAgainAndAnUnknownNumberIsAClearError() async throws {
+        let harness: H = try await H.start()
+        let prompter: ScriptedPrompter = ScriptedPrompter(codes: ["00000", harness.telegram.loginCode])
+        let session: BotSession = try await harness.login(code: "99999", prompter: prompter)
+        #expect(prompter.asked == 2)
+        #expect(session.isLoggedIn)
+        await session.close()
+        try? FileManager.default.removeItem(atPath: harness.sessionPath)
+        await #expect(throws: LoginError.accountDoesNotExist(phone: "15559999999")) {
+            _ = try await harness.login(phone: "15559999999")
+        }
+        await harness.stop()
+    }
+
+    @Test func aRevokedSessionTellsToLogInAgain() async throws {
+        let harness: H = try await H.start()
+        let session: BotSession = try await harness.login()
+        let key: Int64 = try #require(await session.client.authKeys[1]?.authKey.id)
+        await harness.server.deauthorize(authKeyID: key, dc: 1)
+        await #expect(throws: BotError.sessionRevoked("AUTH_KEY_UNREGISTERED")) { _ = try await harness.startBot(session) }
+        await session.close()
+        await harness.stop()
+    }
+
+    @Test func telegramServiceNotificationsAreNotAnswered() async throws {
+        let harness: H = try await H.start()
+        await harness.telegram.add(TestAccount(userID: 777_000, phone: "42777", firstName: "Telegram"))
+        let session: BotSession = try await harness.login()
+        let bot: Userbot = try await harness.startBot(session)
+        await harness.telegram.deliver(from: 777_000, to: H.botID, text: "Login code: 12345. Do not give this code to anyone")
+        await harness.telegram.deliver(from: H.person(1), to: H.botID, text: "hello")
+        let replies: [SimulatedMessage] = await harness.waitForReplies(1)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(replies.map(\.to) == [H.person(1)])
+        #expect(await harness.telegram.messages(from: H.botID).count == 1)
+        await bot.stop()
+        await harness.stop()
+    }
+
     @Test func twentyPeopleFifteenMessagesEachAnsweredOnceInOrderWithBoundedHistory() async throws {
         let harness: H = try await H.start(people: 20)
         let session: BotSession = try await harness.login()

@@ -77,10 +77,12 @@ final class BotHarness: Sendable {
 
     /// Opens the session and logs in (the code comes from the configuration, the password from
     /// `prompter` or the configuration).
-    func login(password: String? = nil, prompter: any LoginPrompter = NoPrompter()) async throws -> BotSession {
+    func login(
+        password: String? = nil, code: String? = nil, phone: String = BotHarness.botPhone, prompter: any LoginPrompter = NoPrompter()
+    ) async throws -> BotSession {
         let session: BotSession = try await openSession()
         let flow: LoginFlow = LoginFlow(
-            apiID: 1, apiHash: Self.apiHash, phone: Self.botPhone, code: telegram.loginCode, password: password, prompter: prompter)
+            apiID: 1, apiHash: Self.apiHash, phone: phone, code: code ?? telegram.loginCode, password: password, prompter: prompter)
         try await session.login(flow)
         return session
     }
@@ -134,13 +136,21 @@ struct NoPrompter: LoginPrompter {
 final class ScriptedPrompter: LoginPrompter, @unchecked Sendable {
     private let lock: NSLock = NSLock()
     private var passwords: [String]
+    private var codes: [String]
     private(set) var asked: Int = 0
 
-    init(passwords: [String]) {
+    init(passwords: [String] = [], codes: [String] = []) {
         self.passwords = passwords
+        self.codes = codes
     }
 
-    func code(attempt: Int) async throws -> String { throw NoPrompter.Asked() }
+    func code(attempt: Int) async throws -> String {
+        guard let next = lock.withLock({ () -> String? in
+            asked += 1
+            return codes.isEmpty ? nil : codes.removeFirst()
+        }) else { throw NoPrompter.Asked() }
+        return next
+    }
 
     func password(hint: String?, attempt: Int) async throws -> String {
         guard let next = lock.withLock({ () -> String? in
