@@ -89,4 +89,30 @@ echo "$out" | tail -3
 echo "$out" | grep -q "OFFLINE STAND-IN" || fail "userbot demo did not label the offline model"
 echo "$out" | grep -q "^Done: 10 of 10 messages answered" || fail "userbot demo: $out"
 ls "$tmp"/dumps/context_*.json >/dev/null 2>&1 || fail "userbot demo wrote no dump"
-echo "cli-checks: 14 passed, 0 failed"
+# userbot login, then run, against a testdc that simulates Telegram; SIGTERM stops the bot with exit 0;
+# a second process on the same session is refused.
+"$bin/testdc" --port 0 --rsa-key-out "$tmp/tg.pem" --telegram-account +15550001000 --telegram-password "cli pass" > "$tmp/tg.json" 2>/dev/null &
+tgpid=$!
+for _ in $(seq 1 100); do [ -s "$tmp/tg.json" ] && break; sleep 0.1; done
+tgport=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['port'])" "$tmp/tg.json")
+export TG_API_ID=1 TG_API_HASH=0123456789abcdef0123456789abcdef TG_PHONE=+15550001000 TG_SERVER="127.0.0.1:$tgport" \
+  TG_DC=2 TG_RSA_KEY="$tmp/tg.pem" TG_SESSION="$tmp/cli.session" OPENAI_API_KEY=sk-cli-secret USERBOT_LOG_DIR="$tmp/logs"
+TG_CODE=12345 TG_PASSWORD="cli pass" "$bin/userbot" login > "$tmp/login.txt" 2>&1 || { kill $tgpid; cat "$tmp/login.txt"; fail "userbot login"; }
+grep -q "^Logged in" "$tmp/login.txt" || fail "userbot login output"
+[ "$(stat -c %a "$tmp/cli.session")" = 600 ] || fail "the session file is not mode 0600"
+"$bin/userbot" run > "$tmp/run.txt" 2>&1 &
+botpid=$!
+for _ in $(seq 1 100); do grep -q "the bot is running" "$tmp/run.txt" && break; sleep 0.1; done
+grep -q "the bot is running" "$tmp/run.txt" || { kill $botpid $tgpid; cat "$tmp/run.txt"; fail "userbot run did not start"; }
+set +e
+"$bin/userbot" run > "$tmp/second.txt" 2>&1; code=$?
+set -e
+[ "$code" = 1 ] && grep -q "in use by another process" "$tmp/second.txt" || { kill $botpid $tgpid; fail "a second userbot on the session: $code $(cat "$tmp/second.txt")"; }
+kill -TERM $botpid
+wait $botpid || { kill $tgpid; fail "userbot run did not exit 0 on SIGTERM"; }
+grep -q "the bot stopped" "$tmp/run.txt" || fail "userbot run did not stop cleanly"
+grep -q "sk-cli-secret\|0123456789abcdef0123456789abcdef\|cli pass" "$tmp/run.txt" "$tmp/login.txt" && fail "a secret reached the terminal"
+kill -TERM $tgpid; wait $tgpid || true
+unset TG_API_ID TG_API_HASH TG_PHONE TG_SERVER TG_DC TG_RSA_KEY TG_SESSION OPENAI_API_KEY USERBOT_LOG_DIR
+
+echo "cli-checks: 16 passed, 0 failed"

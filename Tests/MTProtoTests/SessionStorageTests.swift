@@ -31,6 +31,8 @@ import Testing
         let reopened: SQLiteSessionStorage = try SQLiteSessionStorage(path: path)
         #expect(try reopened.authKeys() == [2: key])  // leading zero bytes kept: always 256 bytes
         #expect(try reopened.homeDataCentre() == 2)
+        try reopened.saveDataCentres([DataCentre(id: 1, host: "10.0.0.1", port: 443), DataCentre(id: 4, host: "10.0.0.4", port: 80)])
+        #expect(try reopened.dataCentres().map(\.description) == ["DC 1 (10.0.0.1:443)", "DC 4 (10.0.0.4:80)"])
         try reopened.removeAuthKey(dc: 2)
         #expect(try reopened.authKeys().isEmpty)
         #expect(!String(describing: try reopened.authKeys()).contains("fdfeff"))

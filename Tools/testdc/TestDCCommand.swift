@@ -28,6 +28,14 @@ struct TestDCCommand: AsyncParsableCommand {
     @Option(name: .customLong("rsa-key-out"), help: "Write the server's RSA public key (PKCS#1 PEM) to this file.")
     var rsaKeyOut: String?
 
+    @Option(name: .customLong("telegram-account"), help: """
+        Also simulate Telegram with this account (a phone number; login code 12345, home DC 1, user id 1000),         so `userbot login` and `userbot run` can be tried against the test DC.
+        """)
+    var telegramAccount: String?
+
+    @Option(name: .customLong("telegram-password"), help: "The simulated account's two-factor password.")
+    var telegramPassword: String?
+
     func run() async throws {
         guard dcs >= 1, dc >= 1, dc <= dcs else { throw ValidationError("--dc must be between 1 and --dcs") }
         LoggingSystem.bootstrap { (label: String) -> any LogHandler in
@@ -37,6 +45,12 @@ struct TestDCCommand: AsyncParsableCommand {
         }
         let server: TestDataCentre = TestDataCentre(dcs: Array(1 ... dcs))
         try await server.start(basePort: port)
+        if let phone = telegramAccount {
+            let telegram: SimulatedTelegram = SimulatedTelegram(server: server)
+            await telegram.install()
+            let digits: String = phone.filter(\.isNumber)
+            await telegram.add(TestAccount(userID: 1000, phone: digits, firstName: "Test", password: telegramPassword))
+        }
         if let path = rsaKeyOut {
             try server.rsaKey.publicKey.pem.write(toFile: path, atomically: true, encoding: .utf8)
         }

@@ -141,7 +141,14 @@ public actor MTProtoClient {
         logger: Logger = Logger(label: "mtproto"), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws {
         var resumed: ClientConfiguration = configuration
-        if let home = try storage.homeDataCentre(), let dc = configuration.knownDataCentres.first(where: { $0.id == home }) {
+        // Addresses the server gave earlier (help.getConfig) complete the configured ones.
+        let learned: [DataCentre] = try storage.dataCentres()
+        for dc in learned where dc.id != configuration.dataCentre.id {
+            resumed.knownDataCentres.removeAll { $0.id == dc.id }
+            resumed.knownDataCentres.append(dc)
+        }
+        resumed.knownDataCentres.sort { $0.id < $1.id }
+        if let home = try storage.homeDataCentre(), let dc = resumed.knownDataCentres.first(where: { $0.id == home }) {
             resumed.dataCentre = dc
         }
         self.init(
@@ -683,6 +690,8 @@ public actor MTProtoClient {
             }
         }
         configuration.knownDataCentres = known.values.sorted { $0.id < $1.id }
+        let learned: [DataCentre] = configuration.knownDataCentres
+        persist { try $0.saveDataCentres(learned) }
     }
 
     private func enqueueInSession(_ id: UInt64) {

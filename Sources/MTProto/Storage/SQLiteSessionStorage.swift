@@ -44,6 +44,7 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
                     dc INTEGER PRIMARY KEY, key BLOB NOT NULL, salt INTEGER NOT NULL, time_offset INTEGER NOT NULL)
                 """)
             try execute("CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+            try execute("CREATE TABLE IF NOT EXISTS dc_options (dc INTEGER PRIMARY KEY, host TEXT NOT NULL, port INTEGER NOT NULL)")
         } catch {
             sqlite3_close(handle)
             Glibc.close(descriptor)
@@ -149,6 +150,19 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
             sqlite3_bind_int64(s, 1, Int64(dc))
             try step(s)
         }
+    }
+
+    public func dataCentres() throws -> [DataCentre] {
+        try rows("SELECT dc, host, port FROM dc_options ORDER BY dc").compactMap { (row: [SQLiteValue]) -> DataCentre? in
+            guard let dc = row[0].integer, let host = row[1].text, let port = row[2].integer else { return nil }
+            return DataCentre(id: Int(dc), host: host, port: Int(port))
+        }
+    }
+
+    public func saveDataCentres(_ dcs: [DataCentre]) throws {
+        try transaction([("DELETE FROM dc_options", [])] + dcs.map { (dc: DataCentre) -> (sql: String, values: [SQLiteValue]) in
+            ("INSERT INTO dc_options (dc, host, port) VALUES (?, ?, ?)", [.integer(Int64(dc.id)), .text(dc.host), .integer(Int64(dc.port))])
+        })
     }
 
     // MARK: Tables of other layers

@@ -12,6 +12,16 @@ public protocol SessionStorage: Sendable {
     func homeDataCentre() throws -> Int?
     /// Stores the home DC.
     func setHomeDataCentre(_ dc: Int) throws
+    /// DC addresses learned from `help.getConfig` (so a restart finds the home DC without asking).
+    func dataCentres() throws -> [DataCentre]
+    /// Replaces the learned DC addresses.
+    func saveDataCentres(_ dcs: [DataCentre]) throws
+}
+
+extension SessionStorage {
+    /// Storages that keep no addresses learn them again on every start.
+    public func dataCentres() throws -> [DataCentre] { [] }
+    public func saveDataCentres(_ dcs: [DataCentre]) throws {}
 }
 
 /// Why session storage failed. Messages never contain key material.
