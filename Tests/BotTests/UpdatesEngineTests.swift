@@ -124,4 +124,13 @@ struct UpdatesEngineTests {
         #expect(gap.contains { if case .fetchChannelDifference(77, 9) = $0 { return true } else { return false } })
         #expect(engine.state.pts == 10)
     }
+
+    @Test func affectedMessagesResultsMoveTheCommonPts() {
+        var engine: UpdatesEngine = UpdatesEngine(state: UpdateState(pts: 10, qts: 0, date: 1, seq: 0), selfID: Self.me)
+        let applied: [UpdatesAction] = engine.handleAffected(pts: 12, count: 2, now: 0)
+        #expect(applied.contains { if case .stateChanged = $0 { return true } else { return false } })
+        #expect(engine.state.pts == 12)
+        let stale: [UpdatesAction] = engine.handleAffected(pts: 12, count: 2, now: 0)
+        #expect(stale.isEmpty && engine.state.pts == 12)
+    }
 }
