@@ -228,6 +228,27 @@ import Testing
         await harness.stop()
     }
 
+    @Test func aReplyInFlightAtAStopIsAnsweredAfterTheRestart() async throws {
+        let harness: H = try await H.start()
+        var session: BotSession = try await harness.login()
+        var bot: Userbot = try await harness.startBot(session, model: StuckModel())
+        var events: AsyncStream<BotEvent>.Iterator = bot.events.makeAsyncIterator()
+        let id: Int32 = await harness.telegram.deliver(from: H.person(1), to: H.botID, text: "are you there?")
+        _ = await events.next()  // received
+        await bot.stop()  // the grace period passes, the model call is cancelled
+        await session.close()
+        #expect(await harness.telegram.messages(from: H.botID).isEmpty)
+        session = try await harness.openSession()
+        #expect(try session.storage.pendingReplies().map(\.messageID) == [id])
+        bot = try await harness.startBot(session)
+        let replies: [SimulatedMessage] = await harness.waitForReplies(1)
+        #expect(replies.map(\.replyTo) == [id])
+        #expect(replies.map(\.text) == ["echo: are you there?"])
+        await bot.stop()
+        await session.close()
+        await harness.stop()
+    }
+
     @Test func aPtsGapIsHealedByGetDifference() async throws {
         let harness: H = try await H.start()
         let session: BotSession = try await harness.login()

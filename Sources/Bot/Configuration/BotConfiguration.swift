@@ -73,7 +73,7 @@ public struct BotConfiguration: Sendable {
         if let v = value("TG_PHONE") {
             let digits: String = v.filter { $0 != " " && $0 != "-" }
             let bare: Substring = digits.hasPrefix("+") ? digits.dropFirst() : Substring(digits)
-            if bare.count >= 5, bare.count <= 16, bare.allSatisfy(\.isNumber) { c.phone = String(bare) } else {
+            if bare.count >= 5, bare.count <= 16, bare.allSatisfy({ $0.isASCII && $0.isNumber }) { c.phone = String(bare) } else {
                 problems.append("TG_PHONE must be a phone number in international format (+ and digits)")
             }
         }

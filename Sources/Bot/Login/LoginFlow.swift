@@ -76,7 +76,7 @@ public struct LoginFlow: Sendable {
         default: throw LoginError.rejected(RPCError(code: 400, message: "UNEXPECTED_SENT_CODE"))
         }
         logger.info("a login code was sent to \(phone) (see the Telegram app)")
-        for attempt in 1 ... maximumAttempts {
+        for attempt in 1 ... max(1, maximumAttempts) {
             let entered: String
             if attempt == 1, let code { entered = code } else { entered = try await prompter.code(attempt: attempt) }
             do {

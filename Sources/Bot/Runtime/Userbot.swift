@@ -69,6 +69,7 @@ public actor Userbot {
             try storage.commit(state: state, newReplies: [])
         }
         engine = UpdatesEngine(state: state, selfID: me)
+        let queued: [PendingReply] = try storage.pendingReplies()
         let stream: AsyncStream<Api.Updates> = client.updates
         updatesTask = Task { [weak self] in
             for await updates in stream {
@@ -82,7 +83,7 @@ public actor Userbot {
                 await self?.tick()
             }
         }
-        for reply in try storage.pendingReplies() { enqueue(reply) }
+        for reply in queued { enqueue(reply) }
         if engine?.beginDifference() == true { await fetchDifference() }
         logger.info("the bot is running as user \(me)")
     }
@@ -115,7 +116,6 @@ public actor Userbot {
 
     private func received(_ updates: Api.Updates) async {
         guard !isStopping, var current = engine else { return }
-        lastActivity = .now
         let cache: PeerCache = peers
         let actions: [UpdatesAction] = current.handle(updates, now: Date().timeIntervalSince1970) { cache.inputUser($0) != nil }
         engine = current
@@ -137,6 +137,7 @@ public actor Userbot {
     /// transaction, then the replies are started and differences fetched.
     private func perform(_ actions: [UpdatesAction]) async {
         var replies: [PendingReply] = []
+        let handledBefore: [Int64: Int32] = lastHandled
         var changed: Bool = false
         var fetch: Bool = false
         var channels: [(Int64, Int32?)] = []
@@ -155,8 +156,17 @@ public actor Userbot {
                 channels.append((channel, pts))
             }
         }
+        if changed { lastActivity = .now }
         if (changed || !replies.isEmpty), let state = engine?.state {
-            do { try storage.commit(state: state, newReplies: replies) } catch { logger.error("could not save the update state: \(error)") }
+            do {
+                try storage.commit(state: state, newReplies: replies)
+            } catch {
+                // Not queued durably: leave these messages to the difference after the next start
+                // rather than answer them now and risk answering them again then.
+                logger.error("could not save the update state; \(replies.count) message(s) wait for the next start: \(error)")
+                lastHandled = handledBefore
+                replies.removeAll()
+            }
         }
         for reply in replies {
             eventsContinuation.yield(.received(userID: reply.userID, messageID: reply.messageID, text: reply.text))
@@ -187,7 +197,7 @@ public actor Userbot {
                 logger.warning("getDifference failed (retried on the next gap or tick): \(error)")
                 return
             }
-            guard var current = engine else { return }
+            guard !isStopping, var current = engine else { return }
             let (actions, more): ([UpdatesAction], Bool) = current.apply(difference: difference)
             engine = current
             await perform(actions)
@@ -207,6 +217,8 @@ public actor Userbot {
     // MARK: Replies
 
     private func enqueue(_ reply: PendingReply) {
+        // While stopping, a new reply stays in the session file's queue for the next start.
+        guard !isStopping else { return }
         queues[reply.userID, default: []].append(reply)
         guard workers[reply.userID] == nil else { return }
         let user: Int64 = reply.userID
@@ -252,17 +264,12 @@ public actor Userbot {
             fail(reply, "user \(reply.userID) cannot be addressed (no access hash known)")
             return
         }
-        let text: String = String(answer.prefix(settings.maximumReplyLength))
-        do {
-            let result: Api.Updates = try await client.invoke(Api.functions.messages.SendMessage(
-                peer: peer, replyTo: .inputReplyToMessage(Api.InputReplyTo.InputReplyToMessage(replyToMsgId: reply.messageID)),
-                message: text.isEmpty ? "…" : text, randomId: reply.randomID))
-            await received(result)
-        } catch let error as RPCError where error.name == "RANDOM_ID_DUPLICATE" {
-            logger.info("the reply to message \(reply.messageID) was already sent before a restart")
-        } catch {
-            if error is CancellationError || Task.isCancelled { return }
-            fail(reply, "could not send the reply: \(error)")
+        let text: String = Self.prefix(answer, utf16Length: settings.maximumReplyLength)
+        switch await send(text.isEmpty ? "…" : text, for: reply, to: peer) {
+        case .sent: break
+        case .stopped: return  // stays queued for the next start
+        case .failed(let reason):
+            fail(reply, reason)
             return
         }
         let known: StoredPeer? = peers.peer(.user, reply.userID)
@@ -274,6 +281,54 @@ public actor Userbot {
             logger.error("the reply to user \(reply.userID) was sent but could not be stored: \(error)")
         }
         eventsContinuation.yield(.replied(userID: reply.userID, messageID: reply.messageID, text: text))
+    }
+
+    private enum SendOutcome {
+        case sent
+        case stopped
+        case failed(String)
+    }
+
+    /// Sends the reply. Errors that may pass (timeouts, lost connections, server errors, long flood
+    /// waits) are retried with backoff and the same random_id, so Telegram deduplicates a resend;
+    /// errors about the message or the peer (`PEER_ID_INVALID`, `USER_IS_BLOCKED`, …) are final.
+    private func send(_ text: String, for reply: PendingReply, to peer: Api.InputPeer) async -> SendOutcome {
+        var delay: Duration = .seconds(1)
+        while true {
+            do {
+                let result: Api.Updates = try await client.invoke(Api.functions.messages.SendMessage(
+                    peer: peer, replyTo: .inputReplyToMessage(Api.InputReplyTo.InputReplyToMessage(replyToMsgId: reply.messageID)),
+                    message: text, randomId: reply.randomID))
+                await received(result)
+                return .sent
+            } catch let error as RPCError where error.name == "RANDOM_ID_DUPLICATE" {
+                logger.info("the reply to message \(reply.messageID) was already sent before a restart")
+                return .sent
+            } catch let error as RPCError where (400 ..< 420).contains(error.code) {
+                return .failed("could not send the reply: \(error)")
+            } catch {
+                if error is CancellationError || Task.isCancelled || isStopping { return .stopped }
+                if case MTProtoClientError.closed? = error as? MTProtoClientError { return .stopped }
+                logger.warning("sending the reply to message \(reply.messageID) failed (\(error)); retrying in \(delay)")
+                do { try await Task.sleep(for: delay) } catch { return .stopped }
+                delay = min(delay * 2, .seconds(60))
+            }
+        }
+    }
+
+    /// The longest prefix of `text` within `utf16Length` UTF-16 units (Telegram's unit), cut on a
+    /// character boundary.
+    static func prefix(_ text: String, utf16Length: Int) -> String {
+        guard text.utf16.count > utf16Length else { return text }
+        var count: Int = 0
+        var end: String.Index = text.startIndex
+        for index in text.indices {
+            let width: Int = text[index].utf16.count
+            if count + width > utf16Length { break }
+            count += width
+            end = text.index(after: index)
+        }
+        return String(text[..<end])
     }
 
     /// Logs the failure to errors.log and drops the reply; nothing is stored. The person gets no

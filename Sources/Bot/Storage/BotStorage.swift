@@ -89,7 +89,7 @@ public final class BotStorage: Sendable {
             statements.append((
                 "INSERT OR IGNORE INTO pending_replies (user_id, message_id, text, random_id, received) VALUES (?, ?, ?, ?, ?)",
                 [.integer(reply.userID), .integer(Int64(reply.messageID)), .text(reply.text), .integer(reply.randomID),
-                 .integer(Int64(reply.received.timeIntervalSince1970))]
+                 .real(reply.received.timeIntervalSince1970)]
             ))
             statements.append((
                 """
@@ -118,10 +118,10 @@ public final class BotStorage: Sendable {
         try session.rows("SELECT user_id, message_id, text, random_id, received FROM pending_replies ORDER BY received, message_id").compactMap {
             (row: [SQLiteValue]) -> PendingReply? in
             guard let user = row[0].integer, let message = row[1].integer, let text = row[2].text, let random = row[3].integer,
-                  let received = row[4].integer else { return nil }
+                  let received = row[4].number else { return nil }
             return PendingReply(
                 userID: user, messageID: Int32(truncatingIfNeeded: message), text: text, randomID: random,
-                received: Date(timeIntervalSince1970: Double(received)))
+                received: Date(timeIntervalSince1970: received))
         }
     }
 
@@ -139,12 +139,7 @@ public final class BotStorage: Sendable {
         for row in try session.rows(
             "SELECT user_id, user, assistant, datetime, username, phone FROM exchanges ORDER BY user_id, position") {
             guard let user = row[0].integer, let text = row[1].text, let answer = row[2].text else { continue }
-            let seconds: Double
-            switch row[3] {
-            case .integer(let v): seconds = Double(v)
-            case .text(let v): seconds = Double(v) ?? 0
-            default: seconds = 0
-            }
+            let seconds: Double = row[3].number ?? row[3].text.flatMap { Double($0) } ?? 0
             exchanges[user, default: []].append(Exchange(
                 user: text, assistant: answer, datetime: Date(timeIntervalSince1970: seconds), username: row[4].text, phone: row[5].text))
         }
@@ -158,7 +153,7 @@ public final class BotStorage: Sendable {
             statements.append((
                 "INSERT INTO exchanges (user_id, position, user, assistant, datetime, username, phone) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [.integer(userID), .integer(Int64(position)), .text(exchange.user), .text(exchange.assistant),
-                 .text(String(exchange.datetime.timeIntervalSince1970)), exchange.username.map { .text($0) } ?? .null,
+                 .real(exchange.datetime.timeIntervalSince1970), exchange.username.map { .text($0) } ?? .null,
                  exchange.phone.map { .text($0) } ?? .null]
             ))
         }

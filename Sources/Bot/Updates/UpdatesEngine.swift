@@ -37,6 +37,9 @@ public struct UpdatesEngine: Sendable {
 
     private var buffered: [Buffered] = []
     private var gapDeadline: Double?
+    /// A common-box update arrived while a difference was being fetched and was left to it; if the
+    /// server computed the difference before that update, one more round picks it up.
+    private var droppedWhileFetching: Bool = false
 
     public init(state: UpdateState, selfID: Int64) {
         self.state = state
@@ -108,7 +111,10 @@ public struct UpdatesEngine: Sendable {
         actions: inout [UpdatesAction]
     ) {
         actions.append(.learnPeers(users: users, chats: chats))
-        if isFetchingDifference { return }
+        if isFetchingDifference {
+            droppedWhileFetching = true
+            return
+        }
         if seqStart != 0 {
             if state.seq + 1 > seqStart { return }  // already applied
             if state.seq + 1 < seqStart {
@@ -171,7 +177,10 @@ public struct UpdatesEngine: Sendable {
 
     /// api-flows §7.3 for the common box.
     private mutating func applyCommon(pts: Int32, count: Int32, update: CommonPayload, now: Double, actions: inout [UpdatesAction]) {
-        if isFetchingDifference { return }
+        if isFetchingDifference {
+            droppedWhileFetching = true
+            return
+        }
         if state.pts + count == pts {
             state.pts = pts
             deliver(update, actions: &actions)
@@ -274,6 +283,10 @@ public struct UpdatesEngine: Sendable {
             state.pts = d.pts
             more = true
         }
+        if !more && droppedWhileFetching {
+            droppedWhileFetching = false
+            more = true
+        }
         if !more { isFetchingDifference = false }
         actions.append(.stateChanged)
         return (actions, more)
@@ -283,6 +296,7 @@ public struct UpdatesEngine: Sendable {
     /// when one is already being fetched.
     public mutating func beginDifference() -> Bool {
         guard !isFetchingDifference else { return false }
+        droppedWhileFetching = false
         buffered.removeAll()
         gapDeadline = nil
         isFetchingDifference = true
@@ -292,6 +306,7 @@ public struct UpdatesEngine: Sendable {
     /// The difference could not be fetched (network, server error): allow a new request later.
     public mutating func differenceFailed() {
         isFetchingDifference = false
+        droppedWhileFetching = false
     }
 
     private mutating func absorb(_ messages: [Api.Message], _ others: [Api.Update], users: [Api.User], chats: [Api.Chat], actions: inout [UpdatesAction]) {

@@ -509,8 +509,10 @@ public actor MTProtoClient {
                let id = tokenToCall[token] {
                 migrate(to: dc, retrying: id, token: token)
             } else if error.code == 401, error.name == "AUTH_KEY_PERM_EMPTY", configuration.temporaryKeyLifetime != nil,
-                      let id = tokenToCall.removeValue(forKey: token), calls[id]?.connectionScoped == false {
-                // The server lost the binding: bind a new temporary key and send the call again.
+                      let id = tokenToCall[token] {
+                // The server lost the binding: bind a new temporary key and send the call again
+                // (a connection's own setup call is simply made again on the next connection).
+                tokenToCall[token] = nil
                 calls[id]?.token = nil
                 logger.info("the temporary key is no longer bound: binding a new one")
                 discardTemporaryKey()
@@ -677,6 +679,8 @@ public actor MTProtoClient {
             logger.error("initConnection failed: \(error)")
             for waiter in readyWaiters { waiter.resume(throwing: error) }
             readyWaiters.removeAll()
+            // Start over on a new connection (with the reconnect backoff) rather than stay unready.
+            closeConnection?()
         }
     }
 
@@ -910,6 +914,8 @@ public actor MTProtoClient {
         let other: MTProtoClient = MTProtoClient(
             configuration: settings, authKeys: known, storage: storage, entropy: entropy, logger: logger, eventLoopGroup: group)
         other.becomeAuxiliary(floodWaitPolicy: floodWaitPolicy)
+        // Updates go to the home DC's client; this one's stream is closed so nothing piles up.
+        await other.stopDeliveringUpdates()
         do {
             try await other.connect()
             let exported: Api.auth.ExportedAuthorization = try await invoke(Api.functions.auth.ExportAuthorization(dcId: Int32(dc)))
@@ -920,6 +926,10 @@ public actor MTProtoClient {
         }
         logger.info("logged in on \(target) for file and statistics calls")
         return other
+    }
+
+    private func stopDeliveringUpdates() {
+        updatesContinuation.finish()
     }
 
     private nonisolated func becomeAuxiliary(floodWaitPolicy policy: FloodWaitPolicy) {

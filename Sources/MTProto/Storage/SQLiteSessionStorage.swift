@@ -195,6 +195,7 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
                 for column in 0 ..< sqlite3_column_count(s) {
                     switch sqlite3_column_type(s, column) {
                     case SQLITE_INTEGER: row.append(.integer(sqlite3_column_int64(s, column)))
+                    case SQLITE_FLOAT: row.append(.real(sqlite3_column_double(s, column)))
                     case SQLITE_TEXT: row.append(.text(String(cString: sqlite3_column_text(s, column))))
                     case SQLITE_BLOB:
                         let count: Int = Int(sqlite3_column_bytes(s, column))
@@ -223,7 +224,13 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
                 throw error
             }
         }
-        try executeLocked("COMMIT", [])
+        do throws(SessionStorageError) {
+            try executeLocked("COMMIT", [])
+        } catch {
+            // A failed COMMIT can leave the transaction open; close it so later ones can start.
+            if sqlite3_get_autocommit(database) == 0 { try? executeLocked("ROLLBACK", []) }
+            throw error
+        }
     }
 
     private func bind(_ values: [SQLiteValue], to s: OpaquePointer) {
@@ -232,6 +239,7 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
             let position: Int32 = Int32(index + 1)
             switch value {
             case .integer(let v): sqlite3_bind_int64(s, position, v)
+            case .real(let v): sqlite3_bind_double(s, position, v)
             case .text(let v): sqlite3_bind_text(s, position, v, -1, transient)
             case .blob(let v):
                 _ = v.withUnsafeBytes { (p: UnsafeRawBufferPointer) -> Int32 in
@@ -246,12 +254,21 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
 /// A value bound to, or read from, an SQLite statement.
 public enum SQLiteValue: Sendable, Equatable {
     case integer(Int64)
+    case real(Double)
     case text(String)
     case blob([UInt8])
     case null
 
     /// The integer, or nil for other kinds.
     public var integer: Int64? { if case .integer(let v) = self { return v } else { return nil } }
+    /// The number as a `Double` (integers too), or nil for other kinds.
+    public var number: Double? {
+        switch self {
+        case .integer(let v): return Double(v)
+        case .real(let v): return v
+        default: return nil
+        }
+    }
     /// The text, or nil for other kinds.
     public var text: String? { if case .text(let v) = self { return v } else { return nil } }
     /// The bytes, or nil for other kinds.

@@ -88,8 +88,8 @@ final class BotHarness: Sendable {
     }
 
     /// A running bot on a logged-in session.
-    func startBot(_ session: BotSession, systemPrompt: String? = nil, attempts: Int = 3) async throws -> Userbot {
-        let model: OpenAIChatModel = OpenAIChatModel(configuration: OpenAIConfiguration(
+    func startBot(_ session: BotSession, systemPrompt: String? = nil, attempts: Int = 3, model custom: (any ChatModel)? = nil) async throws -> Userbot {
+        let model: any ChatModel = custom ?? OpenAIChatModel(configuration: OpenAIConfiguration(
             apiKey: Self.openAIKey, model: "gpt-test", baseURL: openAI.baseURL, timeout: .seconds(5), maximumAttempts: attempts,
             initialDelay: .milliseconds(20), maximumDelay: .milliseconds(100)))
         let context: ContextStore = ContextStore(
@@ -158,5 +158,13 @@ final class ScriptedPrompter: LoginPrompter, @unchecked Sendable {
             return passwords.isEmpty ? nil : passwords.removeFirst()
         }) else { throw NoPrompter.Asked() }
         return next
+    }
+}
+
+/// A model that never answers until its task is cancelled (a reply in flight at a stop).
+struct StuckModel: ChatModel {
+    func reply(to messages: [ChatMessage]) async throws -> String {
+        try await Task.sleep(for: .seconds(3600))
+        return "too late"
     }
 }

@@ -1,0 +1,43 @@
+@testable import Bot
+import Foundation
+import MTProto
+import Testing
+
+struct BotStorageTests {
+    static func open() throws -> (BotStorage, String) {
+        let path: String = FileManager.default.temporaryDirectory.appendingPathComponent("bot-\(UUID().uuidString).session").path
+        return (try BotStorage(session: try SQLiteSessionStorage(path: path)), path)
+    }
+
+    @Test func queuedRepliesAndTheMemorySurviveReopening() throws {
+        let (storage, path): (BotStorage, String) = try Self.open()
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let received: Date = Date(timeIntervalSince1970: 1_735_689_600.25)
+        let reply: PendingReply = PendingReply(userID: 5, messageID: 9, text: "hi", randomID: -42, received: received)
+        try storage.commit(state: UpdateState(pts: 3, qts: 0, date: 1, seq: 2, channels: [77: 8]), newReplies: [reply])
+        let exchange: Exchange = Exchange(user: "q", assistant: "a", datetime: received, username: "ann")
+        try storage.commit(exchanges: [exchange], userID: 6, storedCount: 1, completing: nil)
+        storage.session.close()
+
+        let reopened: BotStorage = try BotStorage(session: try SQLiteSessionStorage(path: path))
+        #expect(try reopened.pendingReplies() == [reply])
+        #expect(try reopened.lastHandled() == [5: 9])
+        #expect(try reopened.updateState() == UpdateState(pts: 3, qts: 0, date: 1, seq: 2, channels: [77: 8]))
+        let memory: ContextMemory = try reopened.contextMemory(limit: 10, dumpEvery: 10)
+        #expect(memory.exchanges[6] == [exchange])
+        #expect(memory.storedCount == 1)
+        // Completing the reply removes it from the queue in the same transaction.
+        try reopened.commit(exchanges: [exchange, exchange], userID: 5, storedCount: 3, completing: reply)
+        #expect(try reopened.pendingReplies().isEmpty)
+    }
+
+    @Test func repliesAreCutToTelegramsLimitInUTF16Units() {
+        #expect(Userbot.prefix("hello", utf16Length: 10) == "hello")
+        #expect(Userbot.prefix("abcdef", utf16Length: 4) == "abcd")
+        // 👍🏽 is 4 UTF-16 units and one character: never split.
+        let text: String = "ab👍🏽cd"
+        #expect(Userbot.prefix(text, utf16Length: 5) == "ab")
+        #expect(Userbot.prefix(text, utf16Length: 6) == "ab👍🏽")
+        #expect(Userbot.prefix(String(repeating: "é", count: 5000), utf16Length: 4096).utf16.count == 4096)
+    }
+}
