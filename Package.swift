@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "tldump", targets: ["tldump"]),
         .executable(name: "mtbench", targets: ["mtbench"]),
         .executable(name: "testdc", targets: ["testdc"]),
+        .executable(name: "soak", targets: ["soak"]),
         .executable(name: "userbot", targets: ["userbot"]),
     ],
     dependencies: [
@@ -68,6 +69,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/userbot"
+        ),
+        .executableTarget(
+            name: "soak",
+            dependencies: [
+                "TestDC", "MTProto", "TLSchema", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/soak"
         ),
         .executableTarget(
             name: "testdc",

@@ -3,7 +3,8 @@
 #   1. the committed generated code is what `tlgen` produces from schema/;
 #   2. the command-line tools behave (exit codes, round trips);
 #   3. a real Telethon client completes the key exchange and calls against our test DC;
-#   4. the Swift test suite.
+#   4. the Swift test suite;
+#   5. a bounded fault-injection soak (the full one: swift run -c release soak mtproto).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,3 +32,7 @@ fi
 
 echo "== swift test"
 swift test
+
+echo "== soak (bounded): RPCs through a misbehaving test DC"
+swift build --product soak
+"$(swift build --show-bin-path)/soak" mtproto --calls 2000

@@ -60,6 +60,8 @@ public struct FaultPlan: Sendable {
     public var clockSkew: Int32 = 0
     /// Send every outgoing packet twice.
     public var duplicatePackets: Bool = false
+    /// Send outgoing packets out of order (each one after the next).
+    public var reorderPackets: Bool = false
     /// Answer the next connection's first packet with this transport error code and close.
     public var transportErrorOnce: Int32?
     /// rpc_errors to answer instead of running the handler: constructor id → (code, message, times).

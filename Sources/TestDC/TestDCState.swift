@@ -35,6 +35,8 @@ actor TestDCState {
     private var connections: [UInt64: AsyncStream<ConnectionOutput>.Continuation] = [:]
     private var messagesPerConnection: [UInt64: Int] = [:]
     private var nextConnection: UInt64 = 1
+    /// With `FaultPlan.reorderPackets`: the packet waiting to be sent after the next one.
+    private var heldBack: [UInt64: [UInt8]] = [:]
     /// PFS: temporary key id → the permanent key id it is bound to, per DC.
     private var bindings: [Int: [Int64: Int64]] = [:]
     /// Which user each permanent key is logged in as (the same user may be on several DCs).
@@ -74,6 +76,7 @@ actor TestDCState {
 
     func unregister(connection id: UInt64) {
         connections[id] = nil
+        heldBack[id] = nil
         messagesPerConnection[id] = nil
         for dcSessions in sessions.values {
             for box in dcSessions.values where box.connection == id {
@@ -147,6 +150,10 @@ actor TestDCState {
             box.session.salt = salt
             box.session.acceptedSalts = [salt]
         }
+        // What waited for this session (answers from before a drop) goes out first, as a server
+        // sends its queue when the client is back; acks for this packet's calls wait until the
+        // calls have been carried out (a dropped call must not look received).
+        flush(box, dc: dc)
         let calls: [ServerSession.Call]
         do {
             calls = try box.session.receive(packet, now: now)
@@ -240,10 +247,30 @@ actor TestDCState {
     private func flush(_ box: SessionBox, dc: Int) {
         guard let connection = box.connection, let outbox = connections[connection] else { return }
         let now: Double = Date().timeIntervalSince1970 + Double(faults[dc]?.clockSkew ?? 0)
+        let reorder: Bool = faults[dc]?.reorderPackets == true
         while let packet = box.session.nextPacket(now: now) {
-            outbox.yield(.packet(packet))
+            if reorder {
+                // Hold each packet back until the next one has gone out (or a moment has passed).
+                if let held = heldBack.removeValue(forKey: connection) {
+                    outbox.yield(.packet(packet))
+                    outbox.yield(.packet(held))
+                } else {
+                    heldBack[connection] = packet
+                    Task { [weak self] in
+                        try? await Task.sleep(for: .milliseconds(20))
+                        await self?.releaseHeldBack(connection)
+                    }
+                }
+            } else {
+                outbox.yield(.packet(packet))
+            }
             if faults[dc]?.duplicatePackets == true { outbox.yield(.packet(packet)) }
         }
+    }
+
+    private func releaseHeldBack(_ connection: UInt64) {
+        guard let held = heldBack.removeValue(forKey: connection) else { return }
+        connections[connection]?.yield(.packet(held))
     }
 
     /// Pushes a content-related message to sessions (of one key, or all).

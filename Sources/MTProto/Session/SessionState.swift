@@ -16,6 +16,9 @@ public struct SessionState: Sendable {
         var contentRelated: Bool
         /// The msg_id it was last sent with (nil: queued, not sent on the current connection).
         var messageID: Int64?
+        /// Earlier msg_ids of the same request in this session: after a reconnect the server may
+        /// still answer one of them, and that answer completes the request (the last few are kept).
+        var earlierMessageIDs: [Int64] = []
         /// The container it travelled in, if any.
         var containerID: Int64?
         /// The server acknowledged receiving it: wait for the answer, do not resend on reconnect.
@@ -93,7 +96,7 @@ public struct SessionState: Sendable {
     /// Forgets a request (cancelled or timed out locally); a late answer is ignored.
     public mutating func cancel(_ token: RequestToken) {
         guard let p = pending.removeValue(forKey: token) else { return }
-        if let id = p.messageID { byMessageID[id] = nil }
+        forgetMessageIDs(of: p)
         queue.removeAll { $0 == token }
     }
 
@@ -142,7 +145,7 @@ public struct SessionState: Sendable {
             if !items.isEmpty && size + body.count > Self.maximumContainerBytes { break }
             queue.removeFirst()
             let id: Int64 = messageIDs.next(now: now, timeOffset: timeOffset)
-            if let old = p.messageID { byMessageID[old] = nil }
+            retire(&p)
             p.messageID = id
             p.sends += 1
             p.acknowledged = false
@@ -166,12 +169,26 @@ public struct SessionState: Sendable {
             sender: .client, entropy: entropy)
     }
 
+    /// Keeps the msg_id a request was last sent with among its earlier ones (at most 8 are kept).
+    private mutating func retire(_ p: inout Pending) {
+        guard let old = p.messageID else { return }
+        p.earlierMessageIDs.append(old)
+        if p.earlierMessageIDs.count > 8 {
+            byMessageID[p.earlierMessageIDs.removeFirst()] = nil
+        }
+    }
+
+    private mutating func forgetMessageIDs(of p: Pending) {
+        if let id = p.messageID { byMessageID[id] = nil }
+        for id in p.earlierMessageIDs { byMessageID[id] = nil }
+    }
+
     /// A message built for its own msg_id, sent outside any container.
     private mutating func standalonePacket(_ token: RequestToken, now: Double) -> [UInt8]? {
         guard var p = pending[token], let build = p.build else { return nil }
         queue.removeFirst()
         let id: Int64 = messageIDs.next(now: now, timeOffset: timeOffset)
-        if let old = p.messageID { byMessageID[old] = nil }
+        retire(&p)
         p.messageID = id
         p.containerID = nil
         p.sends += 1
@@ -202,7 +219,11 @@ public struct SessionState: Sendable {
         acks.removeAll()
         byMessageID.removeAll()
         queue = pending.keys.sorted()
-        for token in queue { pending[token]?.messageID = nil; pending[token]?.acknowledged = false }
+        for token in queue {
+            pending[token]?.messageID = nil
+            pending[token]?.earlierMessageIDs.removeAll()
+            pending[token]?.acknowledged = false
+        }
     }
 
     private mutating func resend(_ token: RequestToken, events: inout [SessionEvent]) {
@@ -364,6 +385,7 @@ public struct SessionState: Sendable {
 
     private mutating func deliver(requestID: Int64, event: (RequestToken) -> SessionEvent, events: inout [SessionEvent]) {
         guard let token = byMessageID[requestID] else { return }
+        if let p = pending[token] { forgetMessageIDs(of: p) }
         byMessageID[requestID] = nil
         pending[token] = nil
         events.append(event(token))
