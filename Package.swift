@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "TestDC",
             dependencies: [
-                "MTProto", "TLSchema", .product(name: "NIOCore", package: "swift-nio"),
+                "MTProto", "TLSchema", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "soak",
             dependencies: [
-                "TestDC", "MTProto", "TLSchema", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TestDC", "MTProto", "TLSchema", "Bot", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/soak"

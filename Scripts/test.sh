@@ -4,7 +4,7 @@
 #   2. the command-line tools behave (exit codes, round trips);
 #   3. a real Telethon client completes the key exchange and calls against our test DC;
 #   4. the Swift test suite;
-#   5. a bounded fault-injection soak (the full one: swift run -c release soak mtproto).
+#   5. bounded fault-injection soaks (the full ones: swift run soak mtproto; swift run soak bot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +33,8 @@ fi
 echo "== swift test"
 swift test
 
-echo "== soak (bounded): RPCs through a misbehaving test DC"
+echo "== soak (bounded): RPCs through a misbehaving test DC; a userbot process killed and restarted"
 swift build --product soak
+swift build --product userbot
 "$(swift build --show-bin-path)/soak" mtproto --calls 2000
+"$(swift build --show-bin-path)/soak" bot --messages 200 --users 20 --kills 2

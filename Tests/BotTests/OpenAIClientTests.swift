@@ -1,5 +1,6 @@
 import Bot
 import Foundation
+import TestDC
 import Testing
 
 /// The real URLSession client against a local OpenAI-compatible server.

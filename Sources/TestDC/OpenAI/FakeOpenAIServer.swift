@@ -4,17 +4,19 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// An OpenAI-compatible chat-completions server on loopback for the tests: the real HTTP client
-/// talks to it. It records every request and answers from a script (status codes, Retry-After,
-/// delays), falling back to an echo of the last user message.
-final class FakeOpenAIServer: Sendable {
-    struct Request: Sendable, Equatable {
-        var authorization: String?
-        var model: String
-        var messages: [[String: String]]
+/// An OpenAI-compatible chat-completions server on loopback for tests, the soak and local trials:
+/// the real HTTP client talks to it. It records every request and answers from a script (status
+/// codes with `Retry-After`) or a failure rule, falling back to `echo: <last message>`.
+public final class FakeOpenAIServer: Sendable {
+    /// One request as received.
+    public struct Request: Sendable, Equatable {
+        public var authorization: String?
+        public var model: String
+        public var messages: [[String: String]]
     }
 
-    enum Scripted: Sendable {
+    /// A scripted answer.
+    public enum Scripted: Sendable {
         case status(Int, retryAfter: Int? = nil)
         case reply(String)
     }
@@ -23,22 +25,31 @@ final class FakeOpenAIServer: Sendable {
         var requests: [Request] = []
         var script: [Scripted] = []
         var alwaysFailWith: Int? = nil
+        var rule: (@Sendable (Int) -> Scripted?)? = nil
     }
 
     private let state: NIOLockedValueBox<State> = NIOLockedValueBox(State())
     private let channel: NIOLockedValueBox<(any Channel)?> = NIOLockedValueBox(nil)
     private let boundPort: NIOLockedValueBox<Int> = NIOLockedValueBox(0)
-    var port: Int { boundPort.withLockedValue { $0 } }
+    /// The port it listens on.
+    public var port: Int { boundPort.withLockedValue { $0 } }
 
-    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
-    var requests: [Request] { state.withLockedValue { $0.requests } }
+    public init() {}
+
+    /// `http://127.0.0.1:PORT/v1`, for `OPENAI_BASE_URL`.
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
+    /// Every request so far.
+    public var requests: [Request] { state.withLockedValue { $0.requests } }
 
     /// Answers the next requests in this order before falling back to echoing.
-    func script(_ steps: [Scripted]) { state.withLockedValue { $0.script += steps } }
+    public func script(_ steps: [Scripted]) { state.withLockedValue { $0.script += steps } }
     /// Every request fails with `status` (nil: back to normal).
-    func failAlways(_ status: Int?) { state.withLockedValue { $0.alwaysFailWith = status } }
+    public func failAlways(_ status: Int?) { state.withLockedValue { $0.alwaysFailWith = status } }
+    /// A rule by request number (1-based): a scripted answer, or nil for the echo.
+    public func failWhen(_ rule: @escaping @Sendable (Int) -> Scripted?) { state.withLockedValue { $0.rule = rule } }
 
-    func start() async throws {
+    /// Listens on a free loopback port.
+    public func start() async throws {
         let bound: any Channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { (child: any Channel) -> EventLoopFuture<Void> in
@@ -51,7 +62,7 @@ final class FakeOpenAIServer: Sendable {
         channel.withLockedValue { $0 = bound }
     }
 
-    func stop() async {
+    public func stop() async {
         let bound: (any Channel)? = channel.withLockedValue { $0 }
         try? await bound?.close()
     }
@@ -67,7 +78,8 @@ final class FakeOpenAIServer: Sendable {
         let step: Scripted? = state.withLockedValue { (s: inout State) -> Scripted? in
             s.requests.append(Request(authorization: authorization, model: parsed.model, messages: parsed.messages))
             if let status = s.alwaysFailWith { return .status(status) }
-            return s.script.isEmpty ? nil : s.script.removeFirst()
+            if !s.script.isEmpty { return s.script.removeFirst() }
+            return s.rule?(s.requests.count)
         }
         let echo: String = "echo: " + (parsed.messages.last?["content"] ?? "")
         switch step {
@@ -81,7 +93,7 @@ final class FakeOpenAIServer: Sendable {
         }
     }
 
-    static func completion(_ text: String) -> String {
+    private static func completion(_ text: String) -> String {
         let data: Data = try! JSONSerialization.data(withJSONObject: ["choices": [["message": ["role": "assistant", "content": text]]]])
         return String(decoding: data, as: UTF8.self)
     }
