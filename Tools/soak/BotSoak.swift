@@ -7,7 +7,7 @@ import TestDC
 import TLSchema
 
 /// The `userbot` executable as a child process against the simulated Telegram and a fake OpenAI
-/// server that answers 429 and 500 now and then, with FLOOD_WAITs on `sendMessage`, killed with
+/// server that answers 429 and 5xx now and then (never more often than the bot retries), with FLOOD_WAITs on `sendMessage`, killed with
 /// SIGKILL and restarted while messages keep coming. Passed: a person whose messages were each
 /// answered exactly once, in order, with their memory intact; dumps must all be valid JSON.
 struct BotSoak: AsyncParsableCommand {
@@ -32,7 +32,8 @@ struct BotSoak: AsyncParsableCommand {
         let quiet: Logger = Logger(label: "soak", factory: { _ in SwiftLogNoOpLogHandler() })
         let folder: URL = FileManager.default.temporaryDirectory.appendingPathComponent("soak-bot-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        var keepFolder: Bool = false
+        defer { if !keepFolder { try? FileManager.default.removeItem(at: folder) } }
         let server: TestDataCentre = TestDataCentre(dcs: [1, 2], logger: quiet)
         try await server.start()
         let telegram: SimulatedTelegram = SimulatedTelegram(server: server)
@@ -41,9 +42,12 @@ struct BotSoak: AsyncParsableCommand {
         for i in 1 ... users { await telegram.add(TestAccount(userID: 2000 + Int64(i), phone: "1555100\(1000 + i)", firstName: "P\(i)")) }
         let openAI: FakeOpenAIServer = FakeOpenAIServer()
         try await openAI.start()
-        openAI.failWhen { (n: Int) -> FakeOpenAIServer.Scripted? in
-            if n % 13 == 0 { return .status(429, retryAfter: 0) }
-            if n % 17 == 0 { return .status(500) }
+        // Transient failures the bot's retries must get through: a message's first attempt fails
+        // now and then (429 with Retry-After, or 500), its second sometimes too.
+        openAI.failWhen { (n: Int, attempt: Int) -> FakeOpenAIServer.Scripted? in
+            if attempt == 1 && n % 13 == 0 { return .status(429, retryAfter: 0) }
+            if attempt == 1 && n % 17 == 0 { return .status(500) }
+            if attempt == 2 && n % 5 == 0 { return .status(503) }
             return nil
         }
         var plan: FaultPlan = FaultPlan()
@@ -136,7 +140,11 @@ struct BotSoak: AsyncParsableCommand {
         session.close()
         await openAI.stop()
         await server.stop()
-        if failed > 0 { throw ExitCode(1) }
+        if failed > 0 {
+            keepFolder = true
+            print("  the session, logs and each run's output are kept in \(folder.path)")
+            throw ExitCode(1)
+        }
     }
 
     static func launch(_ path: String, _ arguments: [String], _ environment: [String: String], log: URL) throws -> Process {

@@ -25,7 +25,8 @@ public final class FakeOpenAIServer: Sendable {
         var requests: [Request] = []
         var script: [Scripted] = []
         var alwaysFailWith: Int? = nil
-        var rule: (@Sendable (Int) -> Scripted?)? = nil
+        var rule: (@Sendable (_ request: Int, _ attempt: Int) -> Scripted?)? = nil
+        var attempts: [String: Int] = [:]
     }
 
     private let state: NIOLockedValueBox<State> = NIOLockedValueBox(State())
@@ -45,8 +46,11 @@ public final class FakeOpenAIServer: Sendable {
     public func script(_ steps: [Scripted]) { state.withLockedValue { $0.script += steps } }
     /// Every request fails with `status` (nil: back to normal).
     public func failAlways(_ status: Int?) { state.withLockedValue { $0.alwaysFailWith = status } }
-    /// A rule by request number (1-based): a scripted answer, or nil for the echo.
-    public func failWhen(_ rule: @escaping @Sendable (Int) -> Scripted?) { state.withLockedValue { $0.rule = rule } }
+    /// A rule by request number (1-based, all requests) and attempt (1-based, requests with the
+    /// same last message): a scripted answer, or nil for the echo.
+    public func failWhen(_ rule: @escaping @Sendable (_ request: Int, _ attempt: Int) -> Scripted?) {
+        state.withLockedValue { $0.rule = rule }
+    }
 
     /// Listens on a free loopback port.
     public func start() async throws {
@@ -79,7 +83,9 @@ public final class FakeOpenAIServer: Sendable {
             s.requests.append(Request(authorization: authorization, model: parsed.model, messages: parsed.messages))
             if let status = s.alwaysFailWith { return .status(status) }
             if !s.script.isEmpty { return s.script.removeFirst() }
-            return s.rule?(s.requests.count)
+            let last: String = parsed.messages.last?["content"] ?? ""
+            s.attempts[last, default: 0] += 1
+            return s.rule?(s.requests.count, s.attempts[last]!)
         }
         let echo: String = "echo: " + (parsed.messages.last?["content"] ?? "")
         switch step {
