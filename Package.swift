@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "mtbench", targets: ["mtbench"]),
         .executable(name: "testdc", targets: ["testdc"]),
         .executable(name: "soak", targets: ["soak"]),
+        .executable(name: "mtproto-example", targets: ["MTProtoExample"]),
         .executable(name: "userbot", targets: ["userbot"]),
     ],
     dependencies: [
@@ -70,6 +71,8 @@ let package = Package(
             ],
             path: "Tools/userbot"
         ),
+        // The README's library example, built (and run against testdc) by the test command.
+        .executableTarget(name: "MTProtoExample", dependencies: ["MTProto", "TLSchema"], path: "Examples/MTProtoExample"),
         .executableTarget(
             name: "soak",
             dependencies: [

@@ -112,7 +112,22 @@ kill -TERM $botpid
 wait $botpid || { kill $tgpid; fail "userbot run did not exit 0 on SIGTERM"; }
 grep -q "the bot stopped" "$tmp/run.txt" || fail "userbot run did not stop cleanly"
 grep -q "sk-cli-secret\|0123456789abcdef0123456789abcdef\|cli pass" "$tmp/run.txt" "$tmp/login.txt" && fail "a secret reached the terminal"
+# The README's library example, against the same simulated Telegram (code, then the 2FA password).
+swift build --product mtproto-example >/dev/null
+out=$(EXAMPLE_SERVER="127.0.0.1:$tgport" EXAMPLE_DC=2 EXAMPLE_RSA_KEY="$tmp/tg.pem" EXAMPLE_API_ID=1 \
+  EXAMPLE_API_HASH=0123456789abcdef0123456789abcdef EXAMPLE_PHONE=15550001000 EXAMPLE_CODE=12345 EXAMPLE_PASSWORD="cli pass" \
+  EXAMPLE_LISTEN_SECONDS=0 "$bin/mtproto-example" 2>/dev/null) || { kill $tgpid; fail "mtproto-example failed: $out"; }
+echo "$out" | grep -q "^logged in as Test (1000)$" || fail "mtproto-example did not log in: $out"
+echo "$out" | grep -q "^sent: updateShortSentMessage" || fail "mtproto-example did not send: $out"
 kill -TERM $tgpid; wait $tgpid || true
 unset TG_API_ID TG_API_HASH TG_PHONE TG_SERVER TG_DC TG_RSA_KEY TG_SESSION OPENAI_API_KEY USERBOT_LOG_DIR
 
-echo "cli-checks: 16 passed, 0 failed"
+# The README shows the example's code: the same text.
+python3 - <<'PY' || fail "README's library example differs from Examples/MTProtoExample/main.swift"
+import re, sys
+readme = open("README.md").read()
+block = re.search(r"<!-- example:begin -->\n```swift\n(.*?)```\n<!-- example:end -->", readme, re.S)
+sys.exit(0 if block and block.group(1) == open("Examples/MTProtoExample/main.swift").read() else 1)
+PY
+
+echo "cli-checks: 18 passed, 0 failed"

@@ -245,17 +245,24 @@ public actor SimulatedTelegram {
         guard let me = context.userID, let call = context.function as? Api.functions.messages.SendMessage else {
             return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
         }
-        guard case .inputPeerUser(let peer) = call.peer, accounts[peer.userId] != nil,
-              peer.accessHash == accessHash(of: peer.userId, for: me) else { return .error(code: 400, message: "PEER_ID_INVALID") }
+        let target: Int64
+        switch call.peer {
+        case .inputPeerSelf:
+            target = me
+        case .inputPeerUser(let peer) where accounts[peer.userId] != nil && peer.accessHash == accessHash(of: peer.userId, for: me):
+            target = peer.userId
+        default:
+            return .error(code: 400, message: "PEER_ID_INVALID")
+        }
         guard !call.message.isEmpty else { return .error(code: 400, message: "MESSAGE_EMPTY") }
         if sentRandomIDs[me, default: []].contains(call.randomId) { return .error(code: 400, message: "RANDOM_ID_DUPLICATE") }
         sentRandomIDs[me, default: []].insert(call.randomId)
         var replyTo: Int32? = nil
         if case .inputReplyToMessage(let r)? = call.replyTo { replyTo = r.replyToMsgId }
         let now: Int32 = Int32(Date().timeIntervalSince1970)
-        let (id, pts): (Int32, Int32) = append(owner: me, peer: peer.userId, sender: me, text: call.message, hasMedia: false, replyTo: replyTo, date: now)
-        _ = append(owner: peer.userId, peer: me, sender: me, text: call.message, hasMedia: false, replyTo: nil, date: now)
-        log.append(SimulatedMessage(id: id, from: me, to: peer.userId, text: call.message, replyTo: replyTo, randomID: call.randomId, hasMedia: false, date: now))
+        let (id, pts): (Int32, Int32) = append(owner: me, peer: target, sender: me, text: call.message, hasMedia: false, replyTo: replyTo, date: now)
+        if target != me { _ = append(owner: target, peer: me, sender: me, text: call.message, hasMedia: false, replyTo: nil, date: now) }
+        log.append(SimulatedMessage(id: id, from: me, to: target, text: call.message, replyTo: replyTo, randomID: call.randomId, hasMedia: false, date: now))
         return .value(Api.Updates.updateShortSentMessage(Api.Updates.UpdateShortSentMessage(out: true, id: id, pts: pts, ptsCount: 1, date: now)))
     }
 
