@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "TLSchema", targets: ["TLSchema"]),
         .library(name: "MTProto", targets: ["MTProto"]),
         .library(name: "Bot", targets: ["Bot"]),
+        .library(name: "TLGenCore", targets: ["TLGenCore"]),
         .executable(name: "tlgen", targets: ["tlgen"]),
         .executable(name: "tldump", targets: ["tldump"]),
         .executable(name: "mtbench", targets: ["mtbench"]),
