@@ -1,3 +1,4 @@
+import Foundation
 @testable import TLGenCore
 import Testing
 
@@ -55,6 +56,9 @@ import Testing
         Case(name: "unknown generic", text: "a#1 x:List<int> = A;", line: 1, column: 7,
              message: "unknown generic type 'List' (only Vector and vector take an argument)"),
         Case(name: "non-utf8-ish byte", text: "a#1 x:int = A;\u{7f}", line: 1, column: 15, message: "unexpected character"),
+        // Found by Scripts/fuzz.sh (FuzzSchemaParser): the generator used to trap on it.
+        Case(name: "bare fieldless constructor of a sum type", text: "a#1 = T;\nb#2 x:int = T;\nc#3 y:a = U;", line: 3, column: 7,
+             message: "bare 'a' has no fields and 'T' has other constructors: use 'T' instead"),
     ]
 
     @Test(arguments: cases)
@@ -86,6 +90,18 @@ import Testing
             } catch {
                 #expect(error.location.line >= 1)
             }
+        }
+    }
+}
+
+/// Inputs that once crashed a fuzz target, kept as regression tests.
+struct FuzzRegressionTests {
+    @Test func theSchemaParserCrashInputNowGivesAnError() throws {
+        let url: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fuzz-crash-bare-fieldless.tl")
+        let text: String = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+        // Either the reader refuses it, or the generator accepts what the reader accepted: never a trap.
+        if let schema = try? SchemaReader.read(text: text, file: "fuzz.tl", layer: 1) {
+            _ = try? SwiftGenerator().generate([GeneratorInput(namespace: "Fuzz", sourceName: "fuzz.tl", schema: schema)])
         }
     }
 }

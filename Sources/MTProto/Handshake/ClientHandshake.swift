@@ -164,7 +164,7 @@ public struct ClientHandshake: Sendable {
         } catch {
             throw HandshakeError.invalidDHParameters(error)
         }
-        timeOffset = inner.serverTime - Int32(now.rounded(.down))
+        timeOffset = Int32(clamping: Int64(inner.serverTime) - Int64(now.rounded(.down)))
         var context: DHContext = DHContext(
             authKey: AuthKey(bytes: [UInt8](repeating: 0, count: 256))!, g: inner.g, prime: inner.dhPrime, gA: inner.gA,
             timeOffset: timeOffset, tmpKey: tmpKey, tmpIV: tmpIV, retries: 0)
@@ -208,7 +208,7 @@ public struct ClientHandshake: Sendable {
                 throw HandshakeError.newNonceHashMismatch
             }
             state = .finished
-            let expiresAt: Int32? = temporaryKeyLifetime.map { Int32(now.rounded(.down)) + context.timeOffset + $0 }
+            let expiresAt: Int32? = temporaryKeyLifetime.map { Int32(clamping: Int64(now.rounded(.down)) + Int64(context.timeOffset) + Int64($0)) }
             return .done(HandshakeResult(
                 authKey: context.authKey, serverSalt: HandshakeKDF.initialSalt(newNonce: newNonce, serverNonce: serverNonce.bytes),
                 timeOffset: context.timeOffset, expiresAt: expiresAt))

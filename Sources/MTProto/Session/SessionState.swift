@@ -354,7 +354,7 @@ public struct SessionState: Sendable {
             deliver(requestID: pong.msgId, event: { .result($0, body) }, events: &events)
         case 0xae50_0895:  // future_salts
             let salts: MT.FutureSalts = try MT.FutureSalts(from: &reader)
-            let serverNow: Int32 = Int32(now.rounded(.down)) + timeOffset
+            let serverNow: Int32 = Int32(clamping: Int64(now.rounded(.down)) + Int64(timeOffset))
             if let current = salts.salts.first(where: { $0.validSince <= serverNow && serverNow < $0.validUntil }) {
                 salt = current.salt
                 events.append(.parametersChanged)
@@ -419,7 +419,8 @@ public struct SessionState: Sendable {
         switch code {
         case 16, 17:
             // Our clock is off: take the server's time from the msg_id carrying the notice.
-            timeOffset = Int32(carrierID >> 32) - Int32(now.rounded(.down))
+            // Clamped: the carrier's time is the server's word, and no value of it may trap here.
+            timeOffset = Int32(clamping: (carrierID >> 32) - Int64(now.rounded(.down)))
             timeSynchronised = true
             messageIDs.reset()
             events.append(.parametersChanged)

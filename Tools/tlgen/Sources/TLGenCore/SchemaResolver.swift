@@ -158,7 +158,7 @@ struct SchemaResolver {
                     }
                     return .bare(constructor: constructors[0])
                 }
-                if constructorsByName[n] != nil { return .bare(constructor: n) }
+                if constructorsByName[n] != nil { return try bareConstructor(n, at: inner.location) }
                 throw SchemaError(inner.location, "unknown type '\(n)'")
             default:
                 throw SchemaError(location, "expected a type name after '%'")
@@ -174,8 +174,18 @@ struct SchemaResolver {
                 throw SchemaError(location, "type variable '\(name)' can only be used as '!\(name)' or as the result")
             }
             if typeNames.contains(name) { return .boxed(name) }
-            if constructorsByName[name] != nil { return .bare(constructor: name) }
+            if constructorsByName[name] != nil { return try bareConstructor(name, at: location) }
             throw SchemaError(location, "unknown type '\(name)'")
         }
+    }
+
+    /// A bare use of a constructor. One without fields whose type has other constructors carries
+    /// no data and has no Swift type of its own: refused (found by fuzzing the generator).
+    private func bareConstructor(_ name: String, at location: SourceLocation) throws(SchemaError) -> TLType {
+        if let declaration = constructorsByName[name], declaration.fields.isEmpty, case .name(let type, _) = declaration.result,
+           (constructorsByType[type]?.count ?? 0) > 1 {
+            throw SchemaError(location, "bare '\(name)' has no fields and '\(type)' has other constructors: use '\(type)' instead")
+        }
+        return .bare(constructor: name)
     }
 }
