@@ -24,4 +24,28 @@ struct FuzzRegressionTests {
         // The notice was applied (the clock is now taken from the server), without trapping.
         #expect(session.timeSynchronised)
     }
+
+    /// Fuzzing with fixed randomness hung RSA_PAD, which retried the same temporary key forever;
+    /// the loop is bounded now and broken randomness is a typed error.
+    @Test func rsaPadGivesUpOnRandomnessThatNeverChanges() {
+        struct Constant: EntropySource {
+            var byte: UInt8
+            func randomBytes(count: Int) -> [UInt8] { [UInt8](repeating: byte, count: count) }
+        }
+        var refused: Int = 0
+        for byte in 0 ... 255 {
+            let outcome: Result<[UInt8], RSAPad.Failure> = Result { () throws(RSAPad.Failure) -> [UInt8] in
+                try RSAPad.encrypt([1, 2, 3], key: TelegramKeys.production[0], entropy: Constant(byte: UInt8(byte)))
+            }
+            switch outcome {
+            case .failure(let failure):
+                #expect(failure == .noSuitableTemporaryKey)
+                refused += 1
+            case .success(let bytes):
+                #expect(bytes.count == 256)
+            }
+        }
+        // Without the bound, the first of these would loop forever.
+        #expect(refused > 0)
+    }
 }

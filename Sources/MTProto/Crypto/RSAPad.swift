@@ -3,6 +3,9 @@ public enum RSAPad {
     public enum Failure: Error, Equatable, Sendable {
         /// The data is longer than the 144 bytes RSA_PAD can carry.
         case dataTooLong(Int)
+        /// 64 temporary keys in a row gave a value above the modulus: the randomness is broken
+        /// (with a working generator each attempt succeeds with probability above 1/2).
+        case noSuitableTemporaryKey
     }
 
     /// Encrypts `data` (≤ 144 bytes) for `key`; randomness (padding, temporary AES keys) from `entropy`.
@@ -11,7 +14,7 @@ public enum RSAPad {
         let dataWithPadding: [UInt8] = data + entropy.randomBytes(count: 192 - data.count)
         let reversed: [UInt8] = dataWithPadding.reversed()
         let modulus: BigNumber = BigNumber(bytes: key.modulus)
-        while true {
+        for _ in 0 ..< 64 {
             let tempKey: [UInt8] = entropy.randomBytes(count: 32)
             let dataWithHash: [UInt8] = reversed + Hash.sha256(tempKey, dataWithPadding)
             let aesEncrypted: [UInt8] = AESIGE.encrypt(dataWithHash, key: tempKey, iv: [UInt8](repeating: 0, count: 32))
@@ -24,5 +27,6 @@ public enum RSAPad {
                 return key.encryptRaw(keyAESEncrypted)
             }
         }
+        throw Failure.noSuitableTemporaryKey
     }
 }

@@ -121,10 +121,11 @@ public struct ClientHandshake: Sendable {
                 pq: res.pq, p: minimalBytes(p), q: minimalBytes(q), nonce: nonce, serverNonce: res.serverNonce,
                 newNonce: TLInt256(bytes: newNonce)!, dc: dcID))
         }
-        let encrypted: [UInt8]
-        do {
-            encrypted = try RSAPad.encrypt(inner.serializedData(), key: key, entropy: entropy)
-        } catch {
+        let padded: Result<[UInt8], RSAPad.Failure> = Result { () throws(RSAPad.Failure) -> [UInt8] in
+            try RSAPad.encrypt(inner.serializedData(), key: key, entropy: entropy)
+        }
+        guard case .success(let encrypted) = padded else {
+            if case .failure(.noSuitableTemporaryKey) = padded { throw HandshakeError.brokenRandomness }
             throw HandshakeError.innerDataTooLong
         }
         let request: MT.functions.ReqDHParams = MT.functions.ReqDHParams(

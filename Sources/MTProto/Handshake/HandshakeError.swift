@@ -19,6 +19,8 @@ public enum HandshakeError: Error, Equatable, Sendable, CustomStringConvertible 
     case pqNotFactorizable
     /// RSA_PAD refused the inner data.
     case innerDataTooLong
+    /// RSA_PAD found no usable temporary key: the entropy source returns the same bytes.
+    case brokenRandomness
     /// `encrypted_answer` length is not a multiple of 16 (or too short).
     case invalidEncryptedAnswerLength(Int)
     /// SHA1 of the decrypted answer does not match.
@@ -46,6 +48,7 @@ public enum HandshakeError: Error, Equatable, Sendable, CustomStringConvertible 
         case .unknownFingerprints(let f): return "no known RSA key among fingerprints \(f)"
         case .pqNotFactorizable: return "pq could not be factorised"
         case .innerDataTooLong: return "p_q_inner_data longer than RSA_PAD allows"
+        case .brokenRandomness: return "the random number source keeps returning the same bytes"
         case .invalidEncryptedAnswerLength(let n): return "encrypted_answer of \(n) bytes"
         case .answerHashMismatch: return "SHA1 of the server's DH answer does not match"
         case .answerPaddingTooLong(let n): return "\(n) bytes of padding after the DH answer"
