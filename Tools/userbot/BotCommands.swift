@@ -15,12 +15,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             let configuration: BotConfiguration = try options.load(for: .run)
-            let logger: Logger = BotLogging.logger(
-                label: "userbot", logDirectory: URL(fileURLWithPath: configuration.logDirectory),
-                redactor: SecretRedactor(configuration.secrets))
-            let session: BotSession = try await BotSession(
-                path: configuration.sessionPath, clientConfiguration: try configuration.clientConfiguration(),
-                floodSleepThreshold: configuration.floodSleepThreshold, logger: logger)
+            let (session, logger): (BotSession, Logger) = try await openSession(configuration)
             guard session.isLoggedIn else {
                 await session.close()
                 throw BotError.notLoggedIn
@@ -35,6 +30,16 @@ struct RunCommand: AsyncParsableCommand {
             await session.close()
         }
     }
+}
+
+/// The logger (console and errors.log, secrets redacted) and the session file a command works on.
+func openSession(_ configuration: BotConfiguration) async throws -> (BotSession, Logger) {
+    let logger: Logger = BotLogging.logger(
+        label: "userbot", logDirectory: URL(fileURLWithPath: configuration.logDirectory), redactor: SecretRedactor(configuration.secrets))
+    let session: BotSession = try await BotSession(
+        path: configuration.sessionPath, clientConfiguration: try configuration.clientConfiguration(),
+        floodSleepThreshold: configuration.floodSleepThreshold, logger: logger)
+    return (session, logger)
 }
 
 /// Builds the bot on an open session.
@@ -73,12 +78,7 @@ struct LoginCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             let configuration: BotConfiguration = try options.load(for: .login)
-            let logger: Logger = BotLogging.logger(
-                label: "userbot", logDirectory: URL(fileURLWithPath: configuration.logDirectory),
-                redactor: SecretRedactor(configuration.secrets))
-            let session: BotSession = try await BotSession(
-                path: configuration.sessionPath, clientConfiguration: try configuration.clientConfiguration(),
-                floodSleepThreshold: configuration.floodSleepThreshold, logger: logger)
+            let (session, _): (BotSession, Logger) = try await openSession(configuration)
             defer { Task { await session.close() } }
             let flow: LoginFlow = LoginFlow(
                 apiID: configuration.apiID ?? 0, apiHash: configuration.apiHash ?? "", phone: configuration.phone ?? "",
@@ -100,12 +100,7 @@ struct LogoutCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             let configuration: BotConfiguration = try options.load(for: .logout)
-            let logger: Logger = BotLogging.logger(
-                label: "userbot", logDirectory: URL(fileURLWithPath: configuration.logDirectory),
-                redactor: SecretRedactor(configuration.secrets))
-            let session: BotSession = try await BotSession(
-                path: configuration.sessionPath, clientConfiguration: try configuration.clientConfiguration(),
-                floodSleepThreshold: configuration.floodSleepThreshold, logger: logger)
+            let (session, _): (BotSession, Logger) = try await openSession(configuration)
             try await session.logout()
             await session.close()
             print("Logged out.")
