@@ -76,6 +76,7 @@ struct SchemaResolver {
             let combinator: TLCombinator = try resolveDeclaration(d)
             if d.isFunction { functions.append(combinator) } else { constructors.append(combinator) }
         }
+        try InlineCycleCheck(constructors: constructors).check()
         return TLSchema(constructors: constructors, functions: functions, layer: nil, warnings: warnings)
     }
 

@@ -154,16 +154,15 @@ struct SymbolTable {
         }
     }
 
-    /// The fewest bytes one value of `type` takes on the wire.
-    func minimumWireSize(_ type: TLType, visiting: Set<String> = []) -> Int {
+    /// The fewest bytes one value of `type` takes on the wire. Terminates because the reader
+    /// refuses bare constructors that contain themselves (``InlineCycleCheck``).
+    func minimumWireSize(_ type: TLType) -> Int {
         if case .bare(let constructor) = type, let info = constructors[constructor] {
-            // A bare constructor that contains itself (directly or not) counts 0 on the way back.
-            if visiting.contains(constructor) { return 0 }
             var total: Int = 0
             for f in info.combinator.fields {
                 switch f.kind {
                 case .flagsWord: total += 4
-                case .plain(let t): total += minimumWireSize(t, visiting: visiting.union([constructor]))
+                case .plain(let t): total += minimumWireSize(t)
                 case .conditional: break
                 }
             }
