@@ -27,6 +27,14 @@ struct ContextTests {
         #expect(due == [10, 20])
     }
 
+    @Test func limitsBelowOneCountAsOneInsteadOfTrapping() {
+        var memory: ContextMemory = ContextMemory(limit: -3, dumpEvery: 0)
+        let first: Bool = memory.addExchange(userID: 1, Exchange(user: "q1", assistant: "a1", datetime: Date()))
+        let second: Bool = memory.addExchange(userID: 1, Exchange(user: "q2", assistant: "a2", datetime: Date()))
+        #expect(first && second)
+        #expect(memory.messagesForOpenAI(userID: 1) == [ChatMessage(role: "user", content: "q2"), ChatMessage(role: "assistant", content: "a2")])
+    }
+
     @Test func theDumpHasTheSeedsShapeWithISO8601Datetimes() throws {
         var memory: ContextMemory = ContextMemory()
         memory.addExchange(userID: 42, Exchange(user: "hi", assistant: "hello", datetime: Date(timeIntervalSince1970: 1_735_689_600), username: "ann"))

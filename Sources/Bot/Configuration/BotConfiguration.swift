@@ -5,28 +5,47 @@ import MTProto
 /// environment, and command-line flags. Keys are the environment variable names; see
 /// `config.example.env` for each one's meaning.
 public struct BotConfiguration: Sendable {
+    /// `TG_API_ID`: the app's id from my.telegram.org (a positive integer); every command needs it.
     public var apiID: Int32?
     /// Secret.
     public var apiHash: String?
+    /// `TG_PHONE`: the account's number, kept as digits only (`+`, spaces and dashes removed when parsed).
     public var phone: String?
     /// Secret.
     public var password: String?
     /// Secret.
     public var code: String?
+    /// `TG_SESSION`: the session file (auth keys, update state, peers, memory), created with mode 0600.
     public var sessionPath: String = "userbot.session"
+    /// `TG_SERVER`: another server (for example a local `testdc`) used as DC ``dc`` instead of Telegram's
+    /// address; when set it is the only DC the client knows.
     public var server: (host: String, port: Int)?
+    /// `TG_DC`: the id (1–5) of the DC to start with; picks Telegram's address for it, or names ``server``.
     public var dc: Int = 2
+    /// `TG_RSA_KEY`: a PEM file with the server's RSA public key (checked readable when parsed); nil uses
+    /// Telegram's built-in keys for production or the test servers.
     public var rsaKeyPath: String?
+    /// `TG_TRANSPORT`: the TCP framing; `obfuscated` selects padded intermediate and sets ``obfuscated``.
     public var transport: TransportKind = .intermediate
+    /// Set by `TG_TRANSPORT=obfuscated`: the connection is obfuscated (straight to the DC, no proxy secret).
     public var obfuscated: Bool = false
+    /// `TG_TEST_DC`: Telegram's test servers (their addresses and RSA keys) instead of production.
     public var testServers: Bool = false
     /// Secret.
     public var openAIKey: String?
+    /// `OPENAI_MODEL`: the model name sent in every chat-completions request.
     public var openAIModel: String = "gpt-4o-mini"
+    /// `OPENAI_BASE_URL`: the API root (http or https only), so any OpenAI-compatible server can be used;
+    /// `chat/completions` is appended to it.
     public var openAIBaseURL: URL = URL(string: "https://api.openai.com/v1")!
+    /// `OPENAI_SYSTEM_PROMPT`: sent first in every request when set.
     public var systemPrompt: String?
+    /// `USERBOT_LOG_DIR`: the folder of `errors.log` (error level and above); relative to the working directory.
     public var logDirectory: String = "logs"
+    /// `USERBOT_DUMP_DIR`: the folder the context dumps (`context_YYYYMMDD_HHMMSS.json`) are written to.
     public var dumpDirectory: String = "dumps"
+    /// `USERBOT_FLOOD_SLEEP_THRESHOLD`: `FLOOD_WAIT`s up to this many seconds are waited out; longer ones
+    /// fail the call.
     public var floodSleepThreshold: Int = 60
 
     /// Every key the loader knows.
@@ -42,6 +61,7 @@ public struct BotConfiguration: Sendable {
     /// The secrets this configuration holds, for the log redactor.
     public var secrets: [String?] { [apiHash, password, code, openAIKey] }
 
+    /// Every setting at its default and nothing read or checked; ``parse(_:for:)`` builds a checked one.
     public init() {}
 
     /// What a command needs.
@@ -151,6 +171,7 @@ public struct BotConfiguration: Sendable {
 
 /// Everything wrong with a configuration, one line per problem.
 public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// One message per problem, each naming its key (missing required keys first); values are never quoted.
     public var problems: [String]
 
     public var description: String {
@@ -160,6 +181,7 @@ public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConver
 
 /// `KEY=value` files: one setting per line, `#` comments, optional single or double quotes.
 public enum ConfigurationFile {
+    /// Why a configuration file was refused. Values are never quoted; an unknown key is cut to 64 characters.
     public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
         case unreadable(String)
         case malformedLine(Int)

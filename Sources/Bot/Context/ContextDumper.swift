@@ -4,8 +4,10 @@ import Foundation
 /// reader never sees half a dump; a dump never replaces an earlier one of the same second (a
 /// `_2`, `_3`, … suffix is added). The folder is created on first use.
 public struct ContextDumper: Sendable {
+    /// The folder dumps go to (`USERBOT_DUMP_DIR`); created, with its parents, by the first write.
     public let directory: URL
 
+    /// Touches nothing on disk until the first ``write(_:at:)``.
     public init(directory: URL) {
         self.directory = directory
     }

@@ -8,19 +8,22 @@ public struct ContextMemory: Sendable, Equatable {
     public let limit: Int
     /// A dump is due after this many stored exchanges (counted across all users).
     public let dumpEvery: Int
+    /// Each user's exchanges by user id, oldest first, at most ``limit`` per user.
     public private(set) var exchanges: [Int64: [Exchange]] = [:]
     /// Exchanges stored since the beginning (persisted, so dumps keep their rhythm across restarts).
     public private(set) var storedCount: Int64 = 0
 
+    /// An empty memory. A `limit` or `dumpEvery` below 1 counts as 1 (a dump is due when the stored
+    /// count is a multiple of `dumpEvery`).
     public init(limit: Int = 10, dumpEvery: Int = 10) {
-        self.limit = limit
-        self.dumpEvery = dumpEvery
+        self.limit = max(1, limit)
+        self.dumpEvery = max(1, dumpEvery)
     }
 
     /// Restores a saved memory.
     public init(limit: Int = 10, dumpEvery: Int = 10, exchanges: [Int64: [Exchange]], storedCount: Int64) {
         self.init(limit: limit, dumpEvery: dumpEvery)
-        self.exchanges = exchanges.mapValues { Array($0.suffix(limit)) }
+        self.exchanges = exchanges.mapValues { Array($0.suffix(self.limit)) }
         self.storedCount = storedCount
     }
 

@@ -34,6 +34,8 @@ public struct SecretRedactor: Sendable {
         self.secrets = secrets.compactMap { $0 }.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
     }
 
+    /// `text` with every occurrence of a known secret replaced by `[redacted]`, longest secrets first
+    /// (so a secret that contains a shorter one is removed whole).
     public func redact(_ text: String) -> String {
         var out: String = text
         for secret in secrets where out.contains(secret) { out = out.replacingOccurrences(of: secret, with: "[redacted]") }
@@ -43,21 +45,27 @@ public struct SecretRedactor: Sendable {
 
 /// Timestamped lines on standard error.
 public struct ConsoleLogHandler: LogHandler {
+    /// Metadata added to every line of this handler; an event's own metadata wins on a clash.
     public var metadata: Logger.Metadata = [:]
+    /// Events below this level are dropped; ``BotLogging`` sets it to the console level (`info` by default).
     public var logLevel: Logger.Level = .info
     private let label: String
     private let redactor: SecretRedactor
 
+    /// `label` starts each line after the level; every line passes through `redactor` before it is printed.
     public init(label: String, redactor: SecretRedactor) {
         self.label = label
         self.redactor = redactor
     }
 
+    /// One entry of ``metadata``, as `Logger`'s `subscript(metadataKey:)` reads and sets it.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Writes one redacted line (ISO 8601 time, level, label, message, sorted `key=value` metadata) to
+    /// standard error when `event` is at or above ``logLevel``.
     public func log(event: LogEvent) {
         guard event.level >= logLevel else { return }
         let line: String = ErrorFileLogHandler.format(event: event, label: label, metadata: metadata)
@@ -69,9 +77,11 @@ public struct ConsoleLogHandler: LogHandler {
 public struct ErrorFileLogHandler: LogHandler {
     /// The file, shared by every logger of one bot (appends are serialised).
     public final class Sink: Sendable {
+        /// The log file, normally `<logDirectory>/errors.log`; opened for appending (mode 0600) for each line.
         public let path: URL
         private let lock: NSLock = NSLock()
 
+        /// Creates nothing yet: the folder and the file are made when the first line is appended.
         public init(path: URL) {
             self.path = path
         }
@@ -88,6 +98,7 @@ public struct ErrorFileLogHandler: LogHandler {
         }
     }
 
+    /// Metadata added to every line of this handler; an event's own metadata wins on a clash.
     public var metadata: Logger.Metadata = [:]
     /// Always `error`: the file receives error and critical lines only.
     public var logLevel: Logger.Level {
@@ -99,17 +110,20 @@ public struct ErrorFileLogHandler: LogHandler {
     private let sink: Sink
     private let redactor: SecretRedactor
 
+    /// `sink` is the file shared by every handler of one logger; lines pass through `redactor` first.
     public init(label: String, sink: Sink, redactor: SecretRedactor) {
         self.label = label
         self.sink = sink
         self.redactor = redactor
     }
 
+    /// One entry of ``metadata``, as `Logger`'s `subscript(metadataKey:)` reads and sets it.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Appends the redacted line to the sink when `event` is `error` or `critical`; other levels are ignored.
     public func log(event: LogEvent) {
         guard event.level >= .error else { return }
         sink.append(redactor.redact(Self.format(event: event, label: label, metadata: metadata)))

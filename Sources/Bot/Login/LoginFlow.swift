@@ -45,17 +45,23 @@ public enum LoginError: Error, Equatable, Sendable, CustomStringConvertible {
 /// `PHONE_MIGRATE` is followed by the client. Wrong codes and passwords are asked again up to
 /// `maximumAttempts` times.
 public struct LoginFlow: Sendable {
+    /// `api_id` from my.telegram.org, sent in `auth.sendCode`.
     public var apiID: Int32
     /// Secret: sent in `auth.sendCode` only.
     public var apiHash: String
+    /// The account's number, sent in `auth.sendCode` and `auth.signIn` and named in log lines and errors.
     public var phone: String
     /// A code given in the configuration (`TG_CODE`): used for the first attempt.
     public var code: String?
     /// A password given in the configuration (`TG_PASSWORD`): used for the first attempt.
     public var password: String?
+    /// Asked for a code or password when none was configured or the configured one was wrong.
     public var prompter: any LoginPrompter
+    /// How many codes, and separately how many passwords, are tried before ``LoginError/wrongCode`` or
+    /// ``LoginError/wrongPassword``; a stale SRP challenge fetched again does not count.
     public var maximumAttempts: Int = 3
 
+    /// `code` and `password` (from the configuration, or nil) serve the first attempt only; later ones ask `prompter`.
     public init(apiID: Int32, apiHash: String, phone: String, code: String?, password: String?, prompter: any LoginPrompter) {
         self.apiID = apiID
         self.apiHash = apiHash

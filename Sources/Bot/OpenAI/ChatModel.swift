@@ -7,8 +7,10 @@ public protocol ChatModel: Sendable {
 /// The demo's stand-in when no OpenAI key is configured: clearly labelled, deterministic, and
 /// aware of the conversation so the memory can be seen working.
 public struct OfflineChatModel: ChatModel {
+    /// The stand-in needs no settings and keeps no state.
     public init() {}
 
+    /// Quotes the last `user` message and says how many earlier ones it saw; never throws, needs no network.
     public func reply(to messages: [ChatMessage]) async throws -> String {
         let last: String = messages.last(where: { $0.role == "user" })?.content ?? ""
         let earlier: Int = messages.filter { $0.role == "user" }.count - 1

@@ -7,6 +7,7 @@ import FoundationNetworking
 public struct OpenAIConfiguration: Sendable {
     /// Secret: sent only in the `Authorization` header, never logged or put in an error.
     public var apiKey: String
+    /// The model name sent in every request (`OPENAI_MODEL`; `gpt-4o-mini` by default).
     public var model: String
     /// `https://api.openai.com/v1` or any OpenAI-compatible server.
     public var baseURL: URL
@@ -15,9 +16,12 @@ public struct OpenAIConfiguration: Sendable {
     /// Attempts per reply (429, 5xx, network errors and timeouts are retried).
     public var maximumAttempts: Int
     /// Backoff: the first delay and the cap (exponential, with jitter; `Retry-After` wins when longer).
+    /// The wait before the second attempt; each later one doubles it, up to ``maximumDelay``.
     public var initialDelay: Duration
+    /// The cap on that backoff (before jitter); a longer `Retry-After` (up to 600 seconds) still wins.
     public var maximumDelay: Duration
 
+    /// Defaults: 60-second timeout, 4 attempts, backoff from 1 second up to 30 seconds.
     public init(
         apiKey: String, model: String = "gpt-4o-mini", baseURL: URL = URL(string: "https://api.openai.com/v1")!,
         timeout: Duration = .seconds(60), maximumAttempts: Int = 4, initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(30)
@@ -64,10 +68,13 @@ public enum OpenAIError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// `POST {baseURL}/chat/completions` on URLSession (libcurl on Linux), with timeouts and retries.
 public struct OpenAIChatModel: ChatModel {
+    /// The settings this client was made with (the API key among them: never log it).
     public let configuration: OpenAIConfiguration
     private let session: URLSession
     private let sleep: @Sendable (Duration) async throws -> Void
 
+    /// Uses an ephemeral `URLSession` with the configured timeout. `sleep` waits between attempts; tests
+    /// pass one that returns at once or records the delays.
     public init(configuration: OpenAIConfiguration, sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
         self.configuration = configuration
         let settings: URLSessionConfiguration = URLSessionConfiguration.ephemeral
@@ -105,6 +112,9 @@ public struct OpenAIChatModel: ChatModel {
         case fail(OpenAIError)
     }
 
+    /// Posts `messages` and returns the first choice's content. Throws ``OpenAIError``: at once for 401,
+    /// 403, 404, other 4xx and a 2xx without a message; after every attempt for 429, 5xx, network errors
+    /// and timeouts. Also throws whatever `sleep` throws (cancellation) during a backoff.
     public func reply(to messages: [ChatMessage]) async throws -> String {
         var request: URLRequest = URLRequest(url: configuration.baseURL.appendingPathComponent("chat/completions"))
         request.httpMethod = "POST"

@@ -9,14 +9,20 @@ public enum PeerKind: Int, Sendable, Equatable, Hashable {
 
 /// A peer with what is needed to address it.
 public struct StoredPeer: Sendable, Equatable {
+    /// Which id space `id` belongs to (users, basic groups and channels overlap).
     public var kind: PeerKind
+    /// The user, basic group or channel id within its kind.
     public var id: Int64
+    /// The access hash used to address the peer; 0 for basic groups, which need none.
     public var accessHash: Int64
     /// From a `min` constructor: the hash is only good for profile photos.
     public var isMin: Bool
+    /// The public username (without `@`), if any; a `min` constructor may update it.
     public var username: String?
+    /// A user's phone number when Telegram shares it with the account; nil for groups and channels.
     public var phone: String?
 
+    /// `accessHash` 0 and `isMin` false for a basic group; `username` and `phone` may be left out.
     public init(kind: PeerKind, id: Int64, accessHash: Int64, isMin: Bool, username: String? = nil, phone: String? = nil) {
         self.kind = kind
         self.id = id
@@ -37,6 +43,7 @@ public struct PeerCache: Sendable {
         var id: Int64
     }
 
+    /// Starts from the peers saved earlier (``BotStorage/peers()``), taken as they are, without the `min` merge rules.
     public init(_ stored: [StoredPeer] = []) {
         for peer in stored { peers[PeerKey(kind: peer.kind, id: peer.id)] = peer }
     }

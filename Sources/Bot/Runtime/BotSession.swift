@@ -6,7 +6,9 @@ import TLSchema
 /// A session file opened for the bot: the client (resuming keys and home DC), the bot's tables,
 /// and the login and logout steps.
 public final class BotSession: Sendable {
+    /// The bot's tables in this session file; its ``BotStorage/session`` is the storage the client uses too.
     public let storage: BotStorage
+    /// The client on this session's keys; ``login(_:)`` and ``logout()`` connect it, ``close()`` closes it.
     public let client: MTProtoClient
     private let logger: Logger
 

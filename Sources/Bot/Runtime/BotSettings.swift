@@ -16,6 +16,8 @@ public struct BotSettings: Sendable {
     /// Fetch the difference when nothing arrived for this long (api-flows §7.5).
     public var idleDifferenceInterval: Duration = .seconds(15 * 60)
 
+    /// The other settings start at their defaults: 10 exchanges, 4096 characters, a 10-second grace
+    /// period and a difference after 15 idle minutes.
     public init(systemPrompt: String? = nil, dumpDirectory: URL) {
         self.systemPrompt = systemPrompt
         self.dumpDirectory = dumpDirectory

@@ -37,6 +37,7 @@ public actor Userbot {
     public nonisolated let events: AsyncStream<BotEvent>
     private let eventsContinuation: AsyncStream<BotEvent>.Continuation
 
+    /// Only keeps its parts and creates ``events``; nothing connects or runs until ``start()``.
     public init(client: MTProtoClient, storage: BotStorage, context: ContextStore, model: any ChatModel, settings: BotSettings, logger: Logger) {
         self.client = client
         self.storage = storage

@@ -5,8 +5,11 @@ import MTProto
 /// the context memory and the replies not yet sent. Each change that must survive a crash
 /// together with another is written in one transaction.
 public final class BotStorage: Sendable {
+    /// The session file these tables live in, shared with the client (its auth keys are in the same file).
     public let session: SQLiteSessionStorage
 
+    /// Creates the bot's tables in `session` where missing (existing rows are kept); throws when SQLite
+    /// fails, for example on a closed or read-only file.
     public init(session: SQLiteSessionStorage) throws(SessionStorageError) {
         self.session = session
         for sql in [
@@ -191,19 +194,25 @@ public final class BotStorage: Sendable {
     /// The logged-in user's id.
     public func selfUserID() throws(SessionStorageError) -> Int64? { try value("self_user_id") }
 
+    /// Remembers the logged-in user's id (after a login); ``forgetAccount()`` clears it.
     public func setSelfUserID(_ id: Int64) throws(SessionStorageError) { try setValue("self_user_id", id) }
 }
 
 /// A message accepted for a reply: queued durably until the reply is sent and the exchange stored.
 public struct PendingReply: Sendable, Equatable {
+    /// The sender, who is answered in private; replies are sent one at a time per user.
     public var userID: Int64
+    /// The id of the incoming message, which the reply quotes; with ``userID`` it keys the queue.
     public var messageID: Int32
+    /// The incoming message's text, sent to the model as the last `user` message.
     public var text: String
     /// The random_id of the reply: fixed when the message is accepted, so a resend after a crash is
     /// recognised by Telegram (`RANDOM_ID_DUPLICATE`) instead of posting the reply twice.
     public var randomID: Int64
+    /// When the bot accepted the message; after a restart the queue is resumed in this order.
     public var received: Date
 
+    /// A newly accepted message takes a fresh random `randomID`; one loaded from storage keeps its stored one.
     public init(userID: Int64, messageID: Int32, text: String, randomID: Int64, received: Date) {
         self.userID = userID
         self.messageID = messageID

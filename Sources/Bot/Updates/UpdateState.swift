@@ -3,12 +3,18 @@ import TLSchema
 /// The account's update state (api-flows §7.1): the common box (`pts`), the secondary box
 /// (`qts`), `date`, `seq`, and one pts per channel seen.
 public struct UpdateState: Sendable, Equatable {
+    /// The common box: position of the last applied message event (new messages, edits, deletions).
     public var pts: Int32
+    /// The secondary box: position of the last applied secret-chat or bot update.
     public var qts: Int32
+    /// The server's unix time (seconds) of this state; sent with `updates.getDifference`.
     public var date: Int32
+    /// Sequence number of the last applied `updates`/`updatesCombined` container.
     public var seq: Int32
+    /// The pts of each channel seen, by channel id (every channel has a box of its own).
     public var channels: [Int64: Int32]
 
+    /// A state as stored (see ``BotStorage/updateState()``); no channel pts unless given.
     public init(pts: Int32, qts: Int32, date: Int32, seq: Int32, channels: [Int64: Int32] = [:]) {
         self.pts = pts
         self.qts = qts
@@ -25,24 +31,32 @@ public struct UpdateState: Sendable, Equatable {
 
 /// A new message as the bot sees it, from any of the forms Telegram delivers one in.
 public struct NewMessage: Sendable, Equatable {
+    /// Where the message was posted: a private chat (the other user's id), a basic group, or a channel
+    /// (supergroups included), each by its id.
     public enum Chat: Sendable, Equatable, Hashable {
         case user(Int64)
         case group(Int64)
         case channel(Int64)
     }
 
+    /// The message id: counted per account in private chats and basic groups, per channel in channels.
     public var id: Int32
+    /// Where it was posted; a private chat is named by the other user's id, for outgoing messages too.
     public var chat: Chat
     /// The sender's user id, when it is a user.
     public var senderID: Int64?
+    /// Sent by this account (from any of its sessions), not received.
     public var isOutgoing: Bool
     /// The text, or the caption of a media message.
     public var text: String
+    /// Carries media (photo, document, …); never set for short updates, which carry text only.
     public var hasMedia: Bool
     /// A service message (joins, pins, calls, …).
     public var isService: Bool
+    /// When the message was sent: unix time in seconds.
     public var date: Int32
 
+    /// A message from already extracted fields (short updates); ``init(_:)`` converts a full `Message`.
     public init(id: Int32, chat: Chat, senderID: Int64?, isOutgoing: Bool, text: String, hasMedia: Bool, isService: Bool, date: Int32) {
         self.id = id
         self.chat = chat

@@ -20,6 +20,7 @@ public enum UpdatesAction: Sendable {
 /// updates, `updates`/`updatesCombined` seq checks, gap buffering with a short wait, and the
 /// differences. Time is passed in; nothing here does I/O.
 public struct UpdatesEngine: Sendable {
+    /// The state after everything applied so far; persist it when an action says ``UpdatesAction/stateChanged``.
     public private(set) var state: UpdateState
     /// The logged-in user (sender of outgoing short messages).
     public let selfID: Int64
@@ -41,6 +42,7 @@ public struct UpdatesEngine: Sendable {
     /// server computed the difference before that update, one more round picks it up.
     private var droppedWhileFetching: Bool = false
 
+    /// Starts from a stored (or freshly fetched) state, with nothing buffered and no difference in progress.
     public init(state: UpdateState, selfID: Int64) {
         self.state = state
         self.selfID = selfID

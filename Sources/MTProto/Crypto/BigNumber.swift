@@ -60,6 +60,7 @@ public final class BigNumber: @unchecked Sendable, Comparable, CustomStringConve
     /// The number of significant bits.
     public var bitCount: Int { Int(BN_num_bits(bn)) }
 
+    /// True for 0 (the DH and SRP checks refuse a zero `B`, `A` or `u`).
     public var isZero: Bool { BN_is_zero(bn) == 1 }
 
     private static func result(_ body: (OpaquePointer, OpaquePointer) -> Int32) -> BigNumber {
@@ -134,6 +135,7 @@ public final class BigNumber: @unchecked Sendable, Comparable, CustomStringConve
     }
 
     public static func == (lhs: BigNumber, rhs: BigNumber) -> Bool { BN_cmp(lhs.bn, rhs.bn) == 0 }
+    /// Numeric order (OpenSSL's `BN_cmp`), for range checks such as `B < p`.
     public static func < (lhs: BigNumber, rhs: BigNumber) -> Bool { BN_cmp(lhs.bn, rhs.bn) < 0 }
 
     public var description: String { "BigNumber(\(bitCount) bits)" }

@@ -100,6 +100,7 @@ public protocol EntropySource: Sendable {
 }
 
 extension EntropySource {
+    /// The default: copies ``randomBytes(count:)`` into `buffer` (one call per message).
     public func fillPadding(_ buffer: UnsafeMutableRawBufferPointer) {
         guard buffer.count > 0 else { return }
         let bytes: [UInt8] = randomBytes(count: buffer.count)
@@ -109,8 +110,11 @@ extension EntropySource {
 
 /// OpenSSL's `RAND_bytes` (seeded by the operating system).
 public struct SystemEntropy: EntropySource {
+    /// Needs no setup: OpenSSL seeds its generator from the operating system.
     public init() {}
 
+    /// `count` bytes straight from `RAND_bytes` (never the padding pool), for keys and nonces; stops the
+    /// process if the generator fails rather than continue without randomness.
     public func randomBytes(count: Int) -> [UInt8] {
         var out: [UInt8] = [UInt8](repeating: 0, count: count)
         if count > 0 {

@@ -1,5 +1,6 @@
 /// RSA_PAD, the padding Telegram requires for `p_q_inner_data` (auth-key notes §5).
 public enum RSAPad {
+    /// Why ``encrypt(_:key:entropy:)`` produced nothing.
     public enum Failure: Error, Equatable, Sendable {
         /// The data is longer than the 144 bytes RSA_PAD can carry.
         case dataTooLong(Int)

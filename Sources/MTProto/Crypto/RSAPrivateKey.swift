@@ -4,6 +4,7 @@ import Foundation
 /// An RSA key pair for the in-process test data centre (Telegram's own private keys are, of course,
 /// not available): generated with OpenSSL, used for raw decryption of the key-exchange inner data.
 public struct RSAPrivateKey: Sendable {
+    /// The public half: its fingerprint goes into `resPQ`; clients of the test DC are given it (as PEM) to encrypt with.
     public let publicKey: RSAPublicKey
     /// The private exponent (big-endian). Secret.
     let privateExponent: [UInt8]

@@ -8,6 +8,7 @@ public struct RSAPublicKey: Sendable, Equatable {
     /// Public exponent, minimal big-endian bytes.
     public let exponent: [UInt8]
 
+    /// Big-endian bytes; leading zero bytes are dropped, so equal keys compare equal and share a fingerprint.
     public init(modulus: [UInt8], exponent: [UInt8]) {
         self.modulus = Array(modulus.drop(while: { $0 == 0 }))
         self.exponent = Array(exponent.drop(while: { $0 == 0 }))

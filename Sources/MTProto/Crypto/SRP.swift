@@ -4,13 +4,20 @@
 public enum SRP {
     /// What `account.getPassword` returned (current_algo's salts, g and p; srp_B and srp_id).
     public struct Parameters: Sendable, Equatable {
+        /// The algorithm's `salt1`: salts the inner `SH` round and the PBKDF2 step of the password hash.
         public var salt1: [UInt8]
+        /// The algorithm's `salt2`: salts the outer `SH` rounds of the password hash.
         public var salt2: [UInt8]
+        /// The group generator; checked against `p` (2 to 7, with the quadratic-residue rule) before use.
         public var g: Int32
+        /// The group's 2048-bit safe prime, big-endian; checked before use (Telegram's known prime passes at once).
         public var p: [UInt8]
+        /// The server's public value `B`, big-endian (248–256 bytes); single-use, so fetched again for every attempt.
         public var srpB: [UInt8]
+        /// Names the server's challenge (`srp_id`); copied into the ``Answer``. Single-use like `srpB`.
         public var srpID: Int64
 
+        /// The values as `account.getPassword` returned them; nothing is checked until ``SRP/answer(password:parameters:entropy:)``.
         public init(salt1: [UInt8], salt2: [UInt8], g: Int32, p: [UInt8], srpB: [UInt8], srpID: Int64) {
             self.salt1 = salt1
             self.salt2 = salt2
@@ -23,12 +30,16 @@ public enum SRP {
 
     /// `inputCheckPasswordSRP` values.
     public struct Answer: Sendable, Equatable, CustomStringConvertible {
+        /// The `srp_id` of the ``Parameters`` answered, so the server finds its challenge.
         public var srpID: Int64
+        /// The client's public value `g^a mod p`: 256 bytes, big-endian.
         public var A: [UInt8]
+        /// The 32-byte proof that the password is known: `H(H(p) xor H(g) | H(salt1) | H(salt2) | A | B | K)`, H = SHA-256.
         public var M1: [UInt8]
         public var description: String { "SRP.Answer(srpID: \(srpID))" }
     }
 
+    /// Why the server's SRP parameters were refused; nothing should be sent for that challenge.
     public enum Failure: Error, Equatable, Sendable {
         /// p or g failed the Diffie–Hellman checks.
         case invalidGroup(DHParameters.Failure)

@@ -22,6 +22,7 @@ public struct AuthKey: Sendable, Equatable, CustomStringConvertible {
 
 /// What a completed key exchange produced.
 public struct HandshakeResult: Sendable, Equatable, CustomStringConvertible {
+    /// The new key: permanent, or temporary when ``expiresAt`` is set.
     public var authKey: AuthKey
     /// The first server salt: `new_nonce[0..<8] XOR server_nonce[0..<8]`.
     public var serverSalt: Int64

@@ -44,6 +44,8 @@ public struct ClientHandshake: Sendable {
     private var messageIDs: MessageIDGenerator = MessageIDGenerator()
     private var timeOffset: Int32 = 0
 
+    /// `keys` are the RSA keys to trust (the first one the server lists in `resPQ` is used); a
+    /// `temporaryKeyLifetime` makes a temporary (PFS) key; `entropy` supplies nonces, exponents and padding.
     public init(dcID: Int32, keys: [RSAPublicKey], temporaryKeyLifetime: Int32? = nil, entropy: any EntropySource = SystemEntropy()) {
         self.dcID = dcID
         self.keys = keys

@@ -1,15 +1,21 @@
 /// The server side of the SRP two-factor check (api-flows notes §6), for the test DC: it keeps the
 /// verifier `v = g^x mod p` (never the password), issues `srp_B` challenges and checks `M1`.
 public struct SRPVerifier: Sendable {
+    /// The account's `salt1`, given to clients in `account.password` and used for the verifier.
     public let salt1: [UInt8]
+    /// The account's `salt2`, given to clients in `account.password` and used for the verifier.
     public let salt2: [UInt8]
+    /// The group generator, given to clients with ``p``.
     public let g: Int32
+    /// The group's 2048-bit prime, big-endian, given to clients with ``g``.
     public let p: [UInt8]
     private let verifier: BigNumber
 
     /// A challenge: what `account.password` carries (`srp_id`, `srp_B`) and the secret `b`.
     public struct Challenge: Sendable {
+        /// A random id naming this challenge (`srp_id`); the client sends it back with its answer.
         public let srpID: Int64
+        /// `B = k·v + g^b mod p`: 256 bytes, big-endian (`srp_B`).
         public let srpB: [UInt8]
         let b: BigNumber
     }

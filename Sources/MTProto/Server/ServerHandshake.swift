@@ -4,6 +4,7 @@ import TLSchema
 /// ``ClientHandshake``. Accepts RSA_PAD and, so that Telethon 1.45 can connect, the older
 /// `SHA1(data) ‖ data ‖ padding` RSA encryption of `req_DH_params`.
 public struct ServerHandshake: Sendable {
+    /// What to send after a client packet.
     public enum Step: Sendable, Equatable {
         /// Send this unencrypted message.
         case send([UInt8])
@@ -11,6 +12,7 @@ public struct ServerHandshake: Sendable {
         case done(HandshakeResult, send: [UInt8])
     }
 
+    /// Why a client packet was refused; after any of them the handshake is over and the connection should close.
     public enum Failure: Error, Equatable, Sendable {
         case malformed(String)
         case nonceMismatch
@@ -36,6 +38,8 @@ public struct ServerHandshake: Sendable {
     /// The DC ids the server accepts in `p_q_inner_data_dc` (nil: any).
     public var acceptedDCs: Set<Int32>?
 
+    /// `key` is offered by fingerprint in `resPQ` and decrypts `req_DH_params`; `entropy` supplies the
+    /// server nonce, p and q, the DH exponent and padding.
     public init(key: RSAPrivateKey, entropy: any EntropySource = SystemEntropy()) {
         self.key = key
         self.entropy = entropy
@@ -48,6 +52,9 @@ public struct ServerHandshake: Sendable {
         return PlainMessage.encode(messageID: id, body: body)
     }
 
+    /// Handles the client's next unencrypted packet (`req_pq_multi`, `req_DH_params`, `set_client_DH_params`)
+    /// and returns the answer. `now` is unix time in seconds (plus ``clockSkew`` for `server_time` and msg_ids).
+    /// Any failure, or a packet after the end, throws ``Failure`` and ends the handshake.
     public mutating func receive(_ packet: [UInt8], now: Double) throws(Failure) -> Step {
         let body: [UInt8]
         do {

@@ -18,8 +18,13 @@ public struct ServerSession: Sendable {
         var contentRelated: Bool
     }
 
+    /// Encrypts and decrypts this session's packets with its auth key.
     public let envelope: Envelope
+    /// The client's session_id, from its first packet (nil before). A packet with another id starts a new
+    /// session: the queues are cleared and `new_session_created` is sent.
     public private(set) var sessionID: Int64?
+    /// The current server salt: encrypts outgoing messages and is announced in `new_session_created`,
+    /// `bad_server_salt` and future salts. Changing it does not change ``acceptedSalts``.
     public var salt: Int64
     private let entropy: any EntropySource
     private var lastMessageID: Int64 = 0
@@ -34,6 +39,7 @@ public struct ServerSession: Sendable {
     /// Salts the client may use (the current one and the previous, as Telegram accepts for a while).
     public var acceptedSalts: Set<Int64>
 
+    /// `authKey` and `salt` come from the finished ``ServerHandshake``; `salt` is the only accepted salt at first.
     public init(authKey: AuthKey, salt: Int64, entropy: any EntropySource = SystemEntropy()) {
         self.envelope = Envelope(authKey: authKey)
         self.salt = salt

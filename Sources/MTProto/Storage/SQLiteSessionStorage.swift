@@ -7,6 +7,7 @@ import Foundation
 /// their own tables in the same file through ``execute(_:_:)`` and ``rows(_:_:)``.
 public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
     // The connection is only used under `lock`.
+    /// The session file's path as given to the initialiser; named in errors such as ``SessionStorageError/inUse(path:)``.
     public let path: String
     private let lock: NSLock = NSLock()
     private var database: OpaquePointer?
@@ -102,6 +103,8 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
         if sqlite3_step(statement) != SQLITE_DONE { throw SessionStorageError.database(message()) }
     }
 
+    /// Every row of `auth_keys`, by DC id (with `expiresAt` nil: only permanent keys are stored). Throws
+    /// ``SessionStorageError/corrupt(_:)`` for a key that is not 256 bytes.
     public func authKeys() throws -> [Int: HandshakeResult] {
         try withStatement("SELECT dc, key, salt, time_offset FROM auth_keys") { (s: OpaquePointer) throws(SessionStorageError) -> [Int: HandshakeResult] in
             var out: [Int: HandshakeResult] = [:]
@@ -120,6 +123,7 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
         }
     }
 
+    /// Stores the key with its salt and time offset, replacing the DC's previous one; `expiresAt` is not kept.
     public func saveAuthKey(_ key: HandshakeResult, dc: Int) throws {
         try withStatement("INSERT OR REPLACE INTO auth_keys (dc, key, salt, time_offset) VALUES (?, ?, ?, ?)") { (s: OpaquePointer) throws(SessionStorageError) in
             sqlite3_bind_int64(s, 1, Int64(dc))
@@ -132,6 +136,7 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
         }
     }
 
+    /// Deletes the DC's row of `auth_keys`; no error if there is none.
     public func removeAuthKey(dc: Int) throws {
         try withStatement("DELETE FROM auth_keys WHERE dc = ?") { (s: OpaquePointer) throws(SessionStorageError) in
             sqlite3_bind_int64(s, 1, Int64(dc))
@@ -139,12 +144,14 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
         }
     }
 
+    /// The `home_dc` setting, or nil before ``setHomeDataCentre(_:)`` was first called.
     public func homeDataCentre() throws -> Int? {
         try withStatement("SELECT value FROM settings WHERE name = 'home_dc'") { (s: OpaquePointer) throws(SessionStorageError) -> Int? in
             sqlite3_step(s) == SQLITE_ROW ? Int(sqlite3_column_int64(s, 0)) : nil
         }
     }
 
+    /// Stores the `home_dc` setting, replacing the previous one.
     public func setHomeDataCentre(_ dc: Int) throws {
         try withStatement("INSERT OR REPLACE INTO settings (name, value) VALUES ('home_dc', ?)") { (s: OpaquePointer) throws(SessionStorageError) in
             sqlite3_bind_int64(s, 1, Int64(dc))
@@ -152,6 +159,7 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
         }
     }
 
+    /// The stored DC addresses ordered by DC id; rows with values of the wrong type are skipped.
     public func dataCentres() throws -> [DataCentre] {
         try rows("SELECT dc, host, port FROM dc_options ORDER BY dc").compactMap { (row: [SQLiteValue]) -> DataCentre? in
             guard let dc = row[0].integer, let host = row[1].text, let port = row[2].integer else { return nil }
@@ -159,6 +167,7 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
         }
     }
 
+    /// Replaces every stored DC address with `dcs`, in one transaction.
     public func saveDataCentres(_ dcs: [DataCentre]) throws {
         try transaction([("DELETE FROM dc_options", [])] + dcs.map { (dc: DataCentre) -> (sql: String, values: [SQLiteValue]) in
             ("INSERT INTO dc_options (dc, host, port) VALUES (?, ?, ?)", [.integer(Int64(dc.id)), .text(dc.host), .integer(Int64(dc.port))])

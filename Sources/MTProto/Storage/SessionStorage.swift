@@ -21,6 +21,7 @@ public protocol SessionStorage: Sendable {
 extension SessionStorage {
     /// Storages that keep no addresses learn them again on every start.
     public func dataCentres() throws -> [DataCentre] { [] }
+    /// Storages that keep no addresses drop them.
     public func saveDataCentres(_ dcs: [DataCentre]) throws {}
 }
 

@@ -7,6 +7,7 @@ public struct Obfuscation: Sendable, Equatable {
     /// The DC id written into the init header for a proxy (+10000 for test DCs, negative for media DCs).
     public var dcID: Int16?
 
+    /// With no proxy secret and no DC id, the connection is obfuscated straight to a DC.
     public init(proxySecret: [UInt8]? = nil, dcID: Int16? = nil) {
         self.proxySecret = proxySecret
         self.dcID = dcID
@@ -26,6 +27,7 @@ public struct Obfuscation: Sendable, Equatable {
 /// packets; give packets, get bytes to send.
 public struct TransportCodec: @unchecked Sendable {
     // The AES-CTR states are classes owned by this codec alone; the codec belongs to one connection.
+    /// The framing chosen when the codec was made; it never changes.
     public let kind: TransportKind
     private var framer: Framer
     private var encryptor: AESCTR?

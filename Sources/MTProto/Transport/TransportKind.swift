@@ -47,6 +47,8 @@ public enum TransportError: Error, Equatable, Sendable, CustomStringConvertible 
         case reconnect
     }
 
+    /// What to do about this error: −404, −429 and −444 from the server have their own reaction, anything
+    /// else is ``Reaction/reconnect``.
     public var reaction: Reaction {
         switch self {
         case .server(-404): return .forgetKeyAndRedoExchange

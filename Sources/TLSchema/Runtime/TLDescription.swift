@@ -20,6 +20,7 @@ public struct TLDescriber: Sendable {
     /// Byte strings longer than this are shown shortened, with their length.
     public var maximumBytesShown: Int
 
+    /// `maximumBytesShown` is the cut-off for byte strings (``TLSerializable/tlDescription`` uses 32).
     public init(maximumBytesShown: Int) {
         self.maximumBytesShown = maximumBytesShown
     }

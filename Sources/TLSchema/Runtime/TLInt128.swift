@@ -5,6 +5,7 @@ public struct TLInt128: Hashable, Sendable, CustomStringConvertible {
     /// Bytes 8–15 read as a little-endian integer.
     public var high: UInt64
 
+    /// From the two halves as read from the wire (bytes 0–7 and 8–15, each little-endian).
     public init(low: UInt64, high: UInt64) {
         self.low = low
         self.high = high
@@ -33,6 +34,7 @@ public struct TLInt256: Hashable, Sendable, CustomStringConvertible {
     /// The four 8-byte groups in wire order, each read as a little-endian integer.
     public var words: (UInt64, UInt64, UInt64, UInt64)
 
+    /// From the four 8-byte groups in wire order, each read as a little-endian integer.
     public init(words: (UInt64, UInt64, UInt64, UInt64)) {
         self.words = words
     }

@@ -29,11 +29,15 @@ public protocol TLConstructor: Sendable {
 public protocol TLBoxedConstructor: TLConstructor, TLObject {}
 
 extension TLBoxedConstructor {
+    /// Writes ``TLConstructor/constructorID`` followed by the bare fields.
     public func serialize(to writer: inout TLWriter) {
         writer.writeUInt32(Self.constructorID)
         serializeBare(to: &writer)
     }
 
+    /// Reads and checks the constructor id, then the fields. Throws ``TLDecodingError/unknownConstructor(id:expectedType:offset:)``
+    /// for another id, ``TLDecodingError/nestingTooDeep(offset:limit:)`` past ``TLReader/maximumDepth``, and
+    /// whatever reading the fields throws.
     public init(from reader: inout TLReader) throws(TLDecodingError) {
         try reader.expectConstructor(Self.constructorID, typeName: Self.tlName)
         try reader.enterNested()

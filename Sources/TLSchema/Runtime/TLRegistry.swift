@@ -44,14 +44,18 @@ public struct TLAnyObject: TLObject {
     /// The decoded value.
     public var value: any TLSerializable
 
+    /// Wraps an already decoded (or newly built) value, for sending in an `Object` slot.
     public init(_ value: any TLSerializable) {
         self.value = value
     }
 
+    /// Decodes any boxed constructor or function of the generated schemas (see ``TLRegistry/decodeObject(from:)``);
+    /// throws for unknown ids and for bare vectors, whose element type the wire does not carry.
     public init(from reader: inout TLReader) throws(TLDecodingError) {
         value = try TLRegistry.decodeObject(from: &reader)
     }
 
+    /// Writes the wrapped value's own boxed form; `TLAnyObject` adds nothing.
     public func serialize(to writer: inout TLWriter) {
         value.serialize(to: &writer)
     }
@@ -61,34 +65,44 @@ public struct TLAnyObject: TLObject {
 /// query is not known statically, as a server or a dump tool must. Its result is decoded as an
 /// `Object`, so bare results (`Vector<long>`) of a wrapped unknown query cannot be decoded this way.
 public struct TLAnyFunction: TLFunction {
+    /// The answer of an unknown query, decoded as any boxed `Object`.
     public typealias Result = TLAnyObject
 
     /// The decoded function.
     public var function: any TLFunction
 
+    /// Wraps a function for sending or describing; the wrapper adds nothing on the wire.
     public init(_ function: any TLFunction) {
         self.function = function
     }
 
+    /// 0, a placeholder: the id on the wire is the wrapped function's own.
     public static var constructorID: UInt32 { 0 }
+    /// `function`, a placeholder name (used in error messages); the wrapped function keeps its own name.
     public static var tlName: String { "function" }
 
+    /// The same as ``init(from:)``: a wrapped query is always boxed, so its id is read here too.
     public init(bareFrom reader: inout TLReader) throws(TLDecodingError) {
         function = try TLRegistry.decodeFunction(from: &reader)
     }
 
+    /// Decodes any function of the generated schemas by its id; throws
+    /// ``TLDecodingError/unknownConstructor(id:expectedType:offset:)`` for any other id.
     public init(from reader: inout TLReader) throws(TLDecodingError) {
         function = try TLRegistry.decodeFunction(from: &reader)
     }
 
+    /// Writes the wrapped function boxed (its id included): a query inside a wrapper is always boxed.
     public func serializeBare(to writer: inout TLWriter) {
         function.serialize(to: &writer)
     }
 
+    /// Writes the wrapped function's boxed form, with no id of the wrapper's own.
     public func serialize(to writer: inout TLWriter) {
         function.serialize(to: &writer)
     }
 
+    /// Reads the answer as any boxed `Object`; a bare result (`Vector<long>`) throws instead.
     public static func decodeResult(from reader: inout TLReader) throws(TLDecodingError) -> TLAnyObject {
         try TLAnyObject(from: &reader)
     }
