@@ -18,6 +18,10 @@ import TLSchema
 /// With perfect forward secrecy (on by default, see ``ClientConfiguration/temporaryKeyLifetime``)
 /// the permanent key only signs `auth.bindTempAuthKey`; all traffic uses a temporary key, renewed
 /// before it expires once the calls in flight have been answered.
+///
+/// The actor runs on one event loop of its group, the one its connections use: bytes read from the
+/// socket reach the session, and packets reach the socket, without a thread hop. Session writes to
+/// the storage run in order on a queue of their own, so the event loop never blocks on the disk.
 public actor MTProtoClient {
     /// Updates pushed by the server. After a gap the server cannot describe (a new session), an
     /// `updatesTooLong` is delivered: fetch the difference.
@@ -30,14 +34,25 @@ public actor MTProtoClient {
     private let entropy: any EntropySource
     private let logger: Logger
     private let group: any EventLoopGroup
+    /// The event loop this actor and its connections run on.
+    private nonisolated let eventLoop: any EventLoop
+    /// Session writes, in order, off the event loop.
+    private nonisolated let storageQueue: DispatchQueue = DispatchQueue(label: "mtproto.session-storage")
+
+    /// The client's executor: its event loop.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
 
     private var keys: [Int: HandshakeResult] = [:]
     private let storage: (any SessionStorage)?
     private var session: SessionState?
     private var handshake: ClientHandshake?
     private var codec: TransportCodec?
-    private var writer: AsyncStream<[UInt8]>.Continuation?
+    private var channel: (any Channel)?
     private var closeConnection: (@Sendable () -> Void)?
+    /// Packets were written to the channel since its last flush.
+    private var hasUnflushedWrites: Bool = false
+    /// Why the current connection is ending, when the client ended it (reported by its connection loop).
+    private var connectionError: (any Error)?
     private var connectionTask: Task<Void, Never>?
     private var lastReceived: ContinuousClock.Instant = .now
     private var connectionGeneration: Int = 0
@@ -132,6 +147,7 @@ public actor MTProtoClient {
         self.entropy = entropy
         self.logger = logger
         self.group = eventLoopGroup
+        self.eventLoop = eventLoopGroup.next()
         (updates, updatesContinuation) = AsyncStream<Api.Updates>.makeStream(bufferingPolicy: .unbounded)
     }
 
@@ -156,13 +172,23 @@ public actor MTProtoClient {
             eventLoopGroup: eventLoopGroup)
     }
 
-    /// Saves to the storage; a failure is logged and does not stop the client.
-    private func persist(_ action: (any SessionStorage) throws -> Void) {
+    /// Saves to the storage on the storage queue (in order); a failure is logged and does not stop the client.
+    private func persist(_ action: @escaping @Sendable (any SessionStorage) throws -> Void) {
         guard let storage else { return }
-        do {
-            try action(storage)
-        } catch {
-            logger.error("could not save the session: \(error)")
+        let logger: Logger = self.logger
+        storageQueue.async {
+            do {
+                try action(storage)
+            } catch {
+                logger.error("could not save the session: \(error)")
+            }
+        }
+    }
+
+    /// Waits until every session write queued so far has been made.
+    private nonisolated func storageWritesFinished() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            storageQueue.async { done.resume() }
         }
     }
 
@@ -192,7 +218,6 @@ public actor MTProtoClient {
     public func close() async {
         isClosed = true
         connectionTask?.cancel()
-        writer?.finish()
         closeConnection?()
         let pending: [Call] = Array(calls.values)
         calls.removeAll()
@@ -211,6 +236,7 @@ public actor MTProtoClient {
             if let client = try? await other.value { await client.close() }
         }
         if let task = connectionTask { await task.value }
+        await storageWritesFinished()
     }
 
     private func startConnectionLoop() {
@@ -246,56 +272,56 @@ public actor MTProtoClient {
     /// One TCP connection, from connect to close. Returns the error that ended it.
     private nonisolated func runOneConnection() async -> (any Error)? {
         let dc: DataCentre = await configuration.dataCentre
+        let channel: any Channel
         do {
-            let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer> = try await ClientBootstrap(group: group)
+            channel = try await ClientBootstrap(group: eventLoop)
                 .connectTimeout(.seconds(10))
                 .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-                .connect(host: dc.host, port: dc.port) { (channel: any Channel) in
+                .channelInitializer { (channel: any Channel) in
                     channel.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(client: self))
                     }
                 }
-            try await channel.executeThenClose { inbound, outbound in
-                let (frames, frameWriter): (AsyncStream<[UInt8]>, AsyncStream<[UInt8]>.Continuation) = AsyncStream<[UInt8]>.makeStream()
-                try await withThrowingTaskGroup(of: Void.self) { (tasks: inout ThrowingTaskGroup<Void, any Error>) in
-                    tasks.addTask {
-                        for await frame in frames {
-                            try await outbound.write(ByteBuffer(bytes: frame))
-                        }
-                    }
-                    tasks.addTask {
-                        try await self.keepAlive()
-                    }
-                    tasks.addTask {
-                        try await self.watchTemporaryKey()
-                    }
-                    let underlying: any Channel = channel.channel
-                    await self.connectionOpened(writer: frameWriter, close: { underlying.close(promise: nil) })
-                    for try await buffer in inbound {
-                        try await self.received(Array(buffer.readableBytesView))
-                    }
-                    frameWriter.finish()
-                    tasks.cancelAll()
-                    throw ConnectionClosedByPeer()
-                }
-            }
-            return nil
+                .connect(host: dc.host, port: dc.port).get()
         } catch {
             return error
         }
+        await withTaskGroup(of: Void.self) { (tasks: inout TaskGroup<Void>) in
+            tasks.addTask { await self.keepAlive() }
+            tasks.addTask { await self.watchTemporaryKey() }
+            try? await channel.closeFuture.get()
+            tasks.cancelAll()
+        }
+        return await takeConnectionError()
     }
 
     private struct ConnectionClosedByPeer: Error {}
     private struct HalfOpenConnection: Error {}
 
+    /// Ends the current connection because of `error` (reported when its loop comes round).
+    private func endConnection(_ error: any Error) {
+        if connectionError == nil { connectionError = error }
+        closeConnection?()
+    }
+
+    private func takeConnectionError() -> any Error {
+        let error: any Error = connectionError ?? ConnectionClosedByPeer()
+        connectionError = nil
+        return error
+    }
+
     /// Pings on schedule; ends the connection when nothing has arrived for two intervals.
-    private func keepAlive() async throws {
+    private func keepAlive() async {
         let interval: Duration = configuration.pingInterval
         while true {
-            try await Task.sleep(for: interval)
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
             if ContinuousClock.now - lastReceived > interval * 2 {
                 logger.warning("no data for two ping intervals: reconnecting")
-                throw HalfOpenConnection()
+                return endConnection(HalfOpenConnection())
             }
             guard isReady, !isRenewing, session != nil else { continue }
             let delay: Int32 = Int32(interval.components.seconds * 5 / 4 + 1)
@@ -305,16 +331,36 @@ public actor MTProtoClient {
         }
     }
 
-    private func connectionOpened(writer frameWriter: AsyncStream<[UInt8]>.Continuation, close: @escaping @Sendable () -> Void) {
+    /// Called by the connection's handler once TCP is connected.
+    func connectionOpened(_ opened: any Channel) {
         connectionGeneration += 1
-        writer = frameWriter
-        closeConnection = close
+        channel = opened
+        closeConnection = { opened.close(promise: nil) }
+        connectionError = nil
         lastReceived = .now
         var newCodec: TransportCodec = TransportCodec(clientKind: configuration.transport, obfuscation: configuration.obfuscation, entropy: entropy)
         let preamble: [UInt8] = newCodec.takePreamble()
         codec = newCodec
-        if !preamble.isEmpty { frameWriter.yield(preamble) }
+        if !preamble.isEmpty {
+            opened.write(ByteBuffer(bytes: preamble), promise: nil)
+            hasUnflushedWrites = true
+        }
         startSession()
+        flush()
+    }
+
+    /// Called by the connection's handler when the socket reports an error (the handler closes it).
+    func connectionFailed(_ error: any Error) {
+        if connectionError == nil { connectionError = error }
+    }
+
+    /// Called by the connection's handler with the bytes read from the socket.
+    func connectionRead(_ bytes: [UInt8]) {
+        do {
+            try received(bytes)
+        } catch {
+            endConnection(error)
+        }
     }
 
     /// Starts the session on the current connection: a key exchange first when a key is missing;
@@ -357,8 +403,9 @@ public actor MTProtoClient {
         let wasReady: Bool = isReady || isRenewing
         isReady = false
         isRenewing = false
-        writer = nil
+        channel = nil
         closeConnection = nil
+        hasUnflushedWrites = false
         codec = nil
         handshake = nil
         discardConnectionCalls()
@@ -422,16 +469,23 @@ public actor MTProtoClient {
     // The session and codec are mutated in place (`session!.…`): copying them out and back would
     // copy their tables on every packet.
 
+    /// Frames `packet` and writes it to the channel; ``flush()`` sends it.
     private func send(_ packet: [UInt8]) {
-        guard codec != nil, let writer else { return }
+        guard codec != nil, let channel else { return }
         let framed: [UInt8] = codec!.encode(packet)
-        writer.yield(framed)
+        channel.write(ByteBuffer(bytes: framed), promise: nil)
+        hasUnflushedWrites = true
     }
 
+    /// Writes every packet the session has ready, then flushes the channel once.
     private func flush() {
         let time: Double = now
         while let packet = session?.nextPacket(now: time) {
             send(packet)
+        }
+        if hasUnflushedWrites {
+            hasUnflushedWrites = false
+            channel?.flush()
         }
     }
 
@@ -536,7 +590,8 @@ public actor MTProtoClient {
                 stored.timeOffset = current.timeOffset
                 keys[configuration.dataCentre.id] = stored
                 let dc: Int = configuration.dataCentre.id
-                persist { try $0.saveAuthKey(stored, dc: dc) }
+                let saved: HandshakeResult = stored
+                persist { try $0.saveAuthKey(saved, dc: dc) }
             }
         }
     }
@@ -617,11 +672,10 @@ public actor MTProtoClient {
     /// Switches to a new temporary key once three quarters of its lifetime have passed: new calls
     /// wait, and the switch happens when the calls in flight are answered (or at the deadline),
     /// so no call is sent twice.
-    private func watchTemporaryKey() async throws {
+    private func watchTemporaryKey() async {
         guard let lifetime = configuration.temporaryKeyLifetime else { return }
         let tick: Duration = min(.seconds(1), lifetime / 16)
-        while true {
-            try await Task.sleep(for: tick)
+        while (try? await Task.sleep(for: tick)) != nil {
             checkTemporaryKeyRenewal()
         }
     }
@@ -968,10 +1022,10 @@ public actor MTProtoClient {
                     state.drainScheduled = true
                     return true
                 }
-                if schedule { Task { await self.drainSubmissions() } }
+                if schedule { eventLoop.execute { self.assumeIsolated { $0.drainSubmissions() } } }
             }
         } onCancel: {
-            Task { await self.abandon(id, with: CancellationError()) }
+            eventLoop.execute { self.assumeIsolated { $0.abandon(id, with: CancellationError()) } }
         }
     }
 }

@@ -1,0 +1,30 @@
+import NIOCore
+
+/// The channel handler of a client connection. It runs on the client's event loop, which is also
+/// the client actor's executor, so it hands bytes to the actor synchronously (no task, no hop).
+final class ClientConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let client: MTProtoClient
+
+    init(client: MTProtoClient) {
+        self.client = client
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let channel: any Channel = context.channel
+        client.assumeIsolated { $0.connectionOpened(channel) }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer: ByteBuffer = unwrapInboundIn(data)
+        let bytes: [UInt8] = Array(buffer.readableBytesView)
+        client.assumeIsolated { $0.connectionRead(bytes) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        client.assumeIsolated { $0.connectionFailed(error) }
+        context.close(promise: nil)
+    }
+}
