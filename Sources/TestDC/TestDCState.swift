@@ -3,13 +3,6 @@ import Logging
 import MTProto
 import TLSchema
 
-/// What a connection task should send or do.
-enum ConnectionOutput: Sendable {
-    case packet([UInt8])
-    case transportError(Int32)
-    case close
-}
-
 /// The shared state of the test DCs: keys, sessions, handlers, faults, and the connections that
 /// currently carry each session.
 actor TestDCState {
@@ -32,7 +25,7 @@ actor TestDCState {
     private var handlers: [UInt32: MethodHandler] = [:]
     private var faults: [Int: FaultPlan] = [:]
     private var counts: [UInt32: Int] = [:]
-    private var connections: [UInt64: AsyncStream<ConnectionOutput>.Continuation] = [:]
+    private var connections: [UInt64: ServerOutbox] = [:]
     private var messagesPerConnection: [UInt64: Int] = [:]
     private var nextConnection: UInt64 = 1
     /// With `FaultPlan.reorderPackets`: the packet waiting to be sent after the next one.
@@ -67,7 +60,7 @@ actor TestDCState {
 
     func faultPlan(dc: Int) -> FaultPlan { faults[dc] ?? FaultPlan() }
 
-    func register(connection: AsyncStream<ConnectionOutput>.Continuation) -> UInt64 {
+    func register(connection: ServerOutbox) -> UInt64 {
         let id: UInt64 = nextConnection
         nextConnection += 1
         connections[id] = connection
@@ -87,10 +80,7 @@ actor TestDCState {
     }
 
     func closeAllConnections() {
-        for c in connections.values {
-            c.yield(.close)
-            c.finish()
-        }
+        for c in connections.values { c.close() }
         connections.removeAll()
     }
 
@@ -132,7 +122,7 @@ actor TestDCState {
         let clock: Double = Date().timeIntervalSince1970 + Double(faults[dc]?.clockSkew ?? 0)
         if let expiresAt = keys[dc]?[keyID]?.expiresAt, Double(expiresAt) < clock { dropKey(keyID, dc: dc) }
         guard let key = keys[dc]?[keyID] else {
-            connections[connection]?.yield(.transportError(-404))
+            connections[connection]?.sendTransportError(-404)
             return
         }
         let box: SessionBox
@@ -169,7 +159,7 @@ actor TestDCState {
                 messagesPerConnection[connection] = 0
                 box.connection = nil
                 box.session.connectionLost()
-                connections[connection]?.yield(.close)
+                connections[connection]?.close()
                 return
             }
             await answer(call, box: box, dc: dc, authKeyID: keyID)
@@ -248,12 +238,14 @@ actor TestDCState {
         guard let connection = box.connection, let outbox = connections[connection] else { return }
         let now: Double = Date().timeIntervalSince1970 + Double(faults[dc]?.clockSkew ?? 0)
         let reorder: Bool = faults[dc]?.reorderPackets == true
+        let duplicate: Bool = faults[dc]?.duplicatePackets == true
+        var out: [[UInt8]] = []
         while let packet = box.session.nextPacket(now: now) {
             if reorder {
                 // Hold each packet back until the next one has gone out (or a moment has passed).
                 if let held = heldBack.removeValue(forKey: connection) {
-                    outbox.yield(.packet(packet))
-                    outbox.yield(.packet(held))
+                    out.append(packet)
+                    out.append(held)
                 } else {
                     heldBack[connection] = packet
                     Task { [weak self] in
@@ -262,15 +254,16 @@ actor TestDCState {
                     }
                 }
             } else {
-                outbox.yield(.packet(packet))
+                out.append(packet)
             }
-            if faults[dc]?.duplicatePackets == true { outbox.yield(.packet(packet)) }
+            if duplicate { out.append(packet) }
         }
+        outbox.send(out)
     }
 
     private func releaseHeldBack(_ connection: UInt64) {
         guard let held = heldBack.removeValue(forKey: connection) else { return }
-        connections[connection]?.yield(.packet(held))
+        connections[connection]?.send([held])
     }
 
     /// Pushes a content-related message to sessions (of one key, or all).

@@ -29,28 +29,20 @@ public final class TestDataCentre: Sendable {
         for (index, dc) in state.dcs.enumerated() {
             let port: Int = basePort == 0 ? 0 : basePort + index
             let state: TestDCState = self.state
-            let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never> = try await ServerBootstrap(group: group)
+            let server: any Channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-                .bind(host: "127.0.0.1", port: port) { (channel: any Channel) in
+                .childChannelInitializer { (channel: any Channel) in
                     channel.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        let (inbound, continuation): (AsyncStream<[UInt8]>, AsyncStream<[UInt8]>.Continuation) = AsyncStream<[UInt8]>.makeStream()
+                        try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(inbound: continuation))
+                        Task { await ServerConnection(dc: dc, state: state).run(channel, inbound: inbound) }
                     }
                 }
-            let boundPort: Int = server.channel.localAddress?.port ?? 0
+                .bind(host: "127.0.0.1", port: port).get()
+            let boundPort: Int = server.localAddress?.port ?? 0
             await state.setPort(boundPort, for: dc)
-            channels.withLockedValue { $0[dc] = server.channel }
-            Task {
-                try? await server.executeThenClose { inbound in
-                    try await withThrowingDiscardingTaskGroup { (group: inout ThrowingDiscardingTaskGroup<any Error>) in
-                        for try await connection in inbound {
-                            group.addTask {
-                                await ServerConnection(dc: dc, state: state).run(connection)
-                            }
-                        }
-                    }
-                }
-            }
+            channels.withLockedValue { $0[dc] = server }
         }
     }
 

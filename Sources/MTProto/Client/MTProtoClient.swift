@@ -61,11 +61,25 @@ public actor MTProtoClient {
     private var readyWaiters: [CheckedContinuation<Void, any Error>] = []
     private var lastConnectionError: (any Error)?
 
+    /// Who waits for a call's answer: an `invoke` (resumed directly, no closure per call) or the
+    /// client itself (binding, initConnection, keep-alive pings).
+    private enum Completion {
+        case caller(UnsafeContinuation<[UInt8], any Error>)
+        case client(@Sendable (Result<[UInt8], any Error>) -> Void)
+
+        func callAsFunction(_ result: Result<[UInt8], any Error>) {
+            switch self {
+            case .caller(let continuation): continuation.resume(with: result)
+            case .client(let handler): handler(result)
+            }
+        }
+    }
+
     private struct Call {
         var body: [UInt8]
         var contentRelated: Bool
         var token: RequestToken?
-        var complete: @Sendable (Result<[UInt8], any Error>) -> Void
+        var completion: Completion
         /// For the PFS binding: the body is built for the msg_id and session it is sent with.
         var build: (@Sendable (Int64, Int64) -> [UInt8])? = nil
         /// Part of setting up one connection (binding, initConnection): dropped with it.
@@ -108,7 +122,6 @@ public actor MTProtoClient {
     /// actor takes them in one batch, so a call costs no actor hop of its own and its answer
     /// resumes the caller directly.
     private struct Shared {
-        var nextCallID: UInt64 = 1
         var submissions: [Submission] = []
         var drainScheduled: Bool = false
         var floodWaitPolicy: FloodWaitPolicy = FloodWaitPolicy()
@@ -123,10 +136,11 @@ public actor MTProtoClient {
         var body: [UInt8]
         var contentRelated: Bool
         var deadline: ContinuousClock.Instant
-        var continuation: CheckedContinuation<[UInt8], any Error>
+        var continuation: UnsafeContinuation<[UInt8], any Error>
     }
 
     private nonisolated let shared: Mutex<Shared> = Mutex(Shared())
+    private nonisolated let nextCallID: Atomic<UInt64> = Atomic(1)
     private nonisolated let defaultTimeout: Duration
 
     /// How flood waits are handled (see ``FloodWaitPolicy``).
@@ -223,7 +237,7 @@ public actor MTProtoClient {
         calls.removeAll()
         waiting.removeAll()
         tokenToCall.removeAll()
-        for call in pending { call.complete(.failure(MTProtoClientError.closed)) }
+        for call in pending { call.completion(.failure(MTProtoClientError.closed)) }
         for waiter in readyWaiters { waiter.resume(throwing: MTProtoClientError.closed) }
         readyWaiters.removeAll()
         updatesContinuation.finish()
@@ -598,7 +612,7 @@ public actor MTProtoClient {
 
     private func complete(token: RequestToken, with result: Result<[UInt8], any Error>) {
         guard let id = tokenToCall.removeValue(forKey: token), let call = calls.removeValue(forKey: id) else { return }
-        call.complete(result)
+        call.completion(result)
     }
 
     // MARK: Calls
@@ -614,7 +628,7 @@ public actor MTProtoClient {
         let id: UInt64 = allocateCallID()
         calls[id] = Call(
             body: [], contentRelated: true, token: nil,
-            complete: { [weak self] result in
+            completion: .client { [weak self] result in
                 Task { await self?.bindingAnswered(result, generation: generation) }
             },
             build: { (messageID: Int64, sessionID: Int64) -> [UInt8] in
@@ -706,7 +720,7 @@ public actor MTProtoClient {
         let id: UInt64 = allocateCallID()
         calls[id] = Call(
             body: query.serializedBytes(), contentRelated: true, token: nil,
-            complete: { [weak self] result in
+            completion: .client { [weak self] result in
                 Task { await self?.initConnectionAnswered(result, generation: generation) }
             },
             connectionScoped: true)
@@ -753,31 +767,30 @@ public actor MTProtoClient {
     }
 
     private func enqueueInSession(_ id: UInt64) {
-        guard session != nil, var call = calls[id] else {
+        guard session != nil, let index = calls.index(forKey: id) else {
             if calls[id] != nil && !waiting.contains(id) { waiting.append(id) }
             return
         }
         let token: RequestToken
-        if let build = call.build {
+        if let build = calls.values[index].build {
             token = session!.enqueue(building: build)
         } else {
-            token = session!.enqueue(call.body, contentRelated: call.contentRelated)
+            token = session!.enqueue(calls.values[index].body, contentRelated: calls.values[index].contentRelated)
         }
-        call.token = token
-        calls[id] = call
+        calls.values[index].token = token
         tokenToCall[token] = id
     }
 
     @discardableResult
     private func register(body: [UInt8], contentRelated: Bool, complete: @escaping @Sendable (Result<[UInt8], any Error>) -> Void) -> UInt64 {
         let id: UInt64 = allocateCallID()
-        calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, complete: complete)
+        calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, completion: .client(complete))
         if isReady && !isRenewing { enqueueInSession(id) } else { waiting.append(id) }
         return id
     }
 
     private func register(
-        id: UInt64, body: [UInt8], contentRelated: Bool, deadline: ContinuousClock.Instant, continuation: CheckedContinuation<[UInt8], any Error>
+        id: UInt64, body: [UInt8], contentRelated: Bool, deadline: ContinuousClock.Instant, continuation: UnsafeContinuation<[UInt8], any Error>
     ) {
         if cancelledBeforeRegistration.remove(id) != nil {
             continuation.resume(throwing: CancellationError())
@@ -787,7 +800,7 @@ public actor MTProtoClient {
             continuation.resume(throwing: MTProtoClientError.closed)
             return
         }
-        calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, complete: { continuation.resume(with: $0) }, deadline: deadline)
+        calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, completion: .caller(continuation), deadline: deadline)
         scheduleTimeoutSweep(at: deadline)
         if isReady && !isRenewing { enqueueInSession(id) } else { waiting.append(id) }
     }
@@ -851,18 +864,18 @@ public actor MTProtoClient {
             tokenToCall[token] = nil
             session?.cancel(token)
         }
-        call.complete(.failure(error))
+        call.completion(.failure(error))
     }
 
     private func migrate(to dc: Int, retrying id: UInt64, token: RequestToken) {
         tokenToCall[token] = nil
         calls[id]?.token = nil
         if isAuxiliary {
-            if let call = calls.removeValue(forKey: id) { call.complete(.failure(RPCError(code: 303, message: "NETWORK_MIGRATE_\(dc)"))) }
+            if let call = calls.removeValue(forKey: id) { call.completion(.failure(RPCError(code: 303, message: "NETWORK_MIGRATE_\(dc)"))) }
             return
         }
         guard let target = configuration.knownDataCentres.first(where: { $0.id == dc }) else {
-            if let call = calls.removeValue(forKey: id) { call.complete(.failure(MTProtoClientError.unknownDataCentre(dc))) }
+            if let call = calls.removeValue(forKey: id) { call.completion(.failure(MTProtoClientError.unknownDataCentre(dc))) }
             return
         }
         logger.info("migrating the home DC to \(target)")
@@ -884,11 +897,7 @@ public actor MTProtoClient {
     }
 
     private nonisolated func allocateCallID() -> UInt64 {
-        shared.withLock { (state: inout Shared) -> UInt64 in
-            let id: UInt64 = state.nextCallID
-            state.nextCallID += 1
-            return id
-        }
+        nextCallID.wrappingAdd(1, ordering: .relaxed).oldValue
     }
 
     /// Changes how flood waits are handled.
@@ -904,7 +913,9 @@ public actor MTProtoClient {
         let body: [UInt8] = function.serializedBytes()
         var retries: Int = 0
         while true {
-            let (due, policy): (ContinuousClock.Instant?, FloodWaitPolicy) = shared.withLock { ($0.floodDue[F.constructorID], $0.floodWaitPolicy) }
+            let (due, policy): (ContinuousClock.Instant?, FloodWaitPolicy) = shared.withLock { (state: inout Shared) in
+                (state.floodDue.isEmpty ? nil : state.floodDue[F.constructorID], state.floodWaitPolicy)
+            }
             if let due {
                 let remaining: Duration = due - ContinuousClock.now
                 if remaining > .zero {
@@ -1013,7 +1024,7 @@ public actor MTProtoClient {
         let id: UInt64 = allocateCallID()
         let deadline: ContinuousClock.Instant = .now + (timeout ?? defaultTimeout)
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8], any Error>) in
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<[UInt8], any Error>) in
                 let submission: Submission = Submission(
                     id: id, body: body, contentRelated: contentRelated, deadline: deadline, continuation: continuation)
                 let schedule: Bool = shared.withLock { (state: inout Shared) -> Bool in
