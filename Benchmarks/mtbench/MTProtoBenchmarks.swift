@@ -125,7 +125,7 @@ enum MTProtoBenchmarks {
         let total: Int = Int(ProcessInfo.processInfo.environment["MTBENCH_PINGS"] ?? "") ?? 10_000
         let inFlight: Int = 100
         // One untimed round first (as the Telethon script warms up): threads, buffers and caches settle.
-        _ = try await pingRound(client, total: total, inFlight: inFlight)
+        _ = try await pingRound(client, total: Int(ProcessInfo.processInfo.environment["MTBENCH_WARMUP"] ?? "") ?? total, inFlight: inFlight)
         let start: ContinuousClock.Instant = clock.now
         var latencies: [Double] = try await pingRound(client, total: total, inFlight: inFlight)
         let elapsed: Double = (clock.now - start).seconds

@@ -1,10 +1,12 @@
 import Foundation
 import Logging
 import MTProto
+import NIOCore
 import TLSchema
 
 /// The shared state of the test DCs: keys, sessions, handlers, faults, and the connections that
-/// currently carry each session.
+/// currently carry each session. It runs on the DCs' event loop, so connection handlers call it
+/// synchronously.
 actor TestDCState {
     /// One session and the connection it last arrived on.
     final class SessionBox {
@@ -37,7 +39,15 @@ actor TestDCState {
     /// Authorizations exported for another DC: id → (user, target DC, token bytes).
     private var exports: [Int64: (user: Int64, dc: Int, bytes: [UInt8])] = [:]
 
-    init(dcs: [Int], rsaKey: RSAPrivateKey, logger: Logger) {
+    /// The event loop every DC's connections run on; the actor's executor.
+    nonisolated let eventLoop: any EventLoop
+    nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
+    /// Packets of a connection that wait while an asynchronous handler answers an earlier call
+    /// (an entry exists, possibly empty, while such a handler runs).
+    private var backlog: [UInt64: [(packet: [UInt8], dc: Int)]] = [:]
+
+    init(dcs: [Int], rsaKey: RSAPrivateKey, logger: Logger, eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
         self.dcs = dcs
         self.rsaKey = rsaKey
         self.logger = logger
@@ -70,6 +80,7 @@ actor TestDCState {
     func unregister(connection id: UInt64) {
         connections[id] = nil
         heldBack[id] = nil
+        backlog[id] = nil
         messagesPerConnection[id] = nil
         for dcSessions in sessions.values {
             for box in dcSessions.values where box.connection == id {
@@ -115,15 +126,38 @@ actor TestDCState {
     /// The user a permanent key is logged in as.
     func userID(authKeyID: Int64, dc: Int) -> Int64? { authorizations[dc]?[authKeyID] }
 
-    /// Handles one encrypted packet that arrived on `connection`.
-    func received(_ packet: [UInt8], dc: Int, connection: UInt64) async {
-        guard packet.count >= 8 else { return }
+    /// Handles one encrypted packet that arrived on `connection`. Calls are answered in order;
+    /// while an asynchronous handler runs, the connection's later packets wait behind it.
+    func received(_ packet: [UInt8], dc: Int, connection: UInt64) {
+        if backlog[connection] != nil {
+            backlog[connection]!.append((packet, dc))
+            return
+        }
+        if process(packet, dc: dc, connection: connection) { drainBacklog(connection) }
+    }
+
+    /// Handles the packets that waited behind an asynchronous handler, until one waits again.
+    private func drainBacklog(_ connection: UInt64) {
+        while let queued = backlog[connection] {
+            guard let next = queued.first else {
+                backlog[connection] = nil
+                return
+            }
+            backlog[connection]!.removeFirst()
+            if !process(next.packet, dc: next.dc, connection: connection) { return }
+        }
+    }
+
+    /// Decrypts a packet and answers its calls; false when an asynchronous handler took over
+    /// (it finishes the packet and drains the backlog).
+    private func process(_ packet: [UInt8], dc: Int, connection: UInt64) -> Bool {
+        guard packet.count >= 8 else { return true }
         let keyID: Int64 = packet[0 ..< 8].enumerated().reduce(Int64(0)) { $0 | Int64($1.element) << (8 * Int64($1.offset)) }
         let clock: Double = Date().timeIntervalSince1970 + Double(faults[dc]?.clockSkew ?? 0)
         if let expiresAt = keys[dc]?[keyID]?.expiresAt, Double(expiresAt) < clock { dropKey(keyID, dc: dc) }
         guard let key = keys[dc]?[keyID] else {
             connections[connection]?.sendTransportError(-404)
-            return
+            return true
         }
         let box: SessionBox
         if let existing = sessions[dc]?[keyID] {
@@ -149,9 +183,15 @@ actor TestDCState {
             calls = try box.session.receive(packet, now: now)
         } catch {
             logger.debug("dropped a client packet: \(error)")
-            return
+            return true
         }
-        for call in calls {
+        return answer(calls[...], box: box, dc: dc, authKeyID: keyID, connection: connection)
+    }
+
+    /// Answers `calls` in order, then sends what the session has; false when an asynchronous
+    /// handler took over the rest.
+    private func answer(_ calls: ArraySlice<ServerSession.Call>, box: SessionBox, dc: Int, authKeyID: Int64, connection: UInt64) -> Bool {
+        for (index, call) in zip(calls.indices, calls) {
             messagesPerConnection[connection, default: 0] += 1
             if let limit = faults[dc]?.dropConnectionAfterMessages, messagesPerConnection[connection, default: 0] > limit {
                 // Drop the connection mid-packet: answers not yet sent wait in the session, calls not
@@ -160,18 +200,36 @@ actor TestDCState {
                 box.connection = nil
                 box.session.connectionLost()
                 connections[connection]?.close()
-                return
+                return true
             }
-            await answer(call, box: box, dc: dc, authKeyID: keyID)
+            if let (handler, context) = answer(call, box: box, dc: dc, authKeyID: authKeyID) {
+                if backlog[connection] == nil { backlog[connection] = [] }
+                let rest: ArraySlice<ServerSession.Call> = calls[(index + 1)...]
+                Task {
+                    let outcome: HandlerOutcome = await handler(context)
+                    self.reply(outcome, to: call.messageID, box: box)
+                    if self.answer(rest, box: box, dc: dc, authKeyID: authKeyID, connection: connection) { self.drainBacklog(connection) }
+                }
+                return false
+            }
         }
         flush(box, dc: dc)
+        return true
     }
 
-    private func answer(_ call: ServerSession.Call, box: SessionBox, dc: Int, authKeyID: Int64) async {
+    private func reply(_ outcome: HandlerOutcome, to messageID: Int64, box: SessionBox) {
+        switch outcome {
+        case .result(let bytes): box.session.reply(to: messageID, result: bytes)
+        case .error(let code, let message): box.session.replyError(to: messageID, code: code, message: message)
+        }
+    }
+
+    /// Answers one call, or returns the registered handler that must answer it (asynchronously).
+    private func answer(_ call: ServerSession.Call, box: SessionBox, dc: Int, authKeyID: Int64) -> (MethodHandler, HandlerContext)? {
         var reader: TLReader = TLReader(call.body)
         guard var function = try? TLRegistry.decodeFunction(from: &reader) else {
             box.session.replyError(to: call.messageID, code: 400, message: "INPUT_METHOD_INVALID")
-            return
+            return nil
         }
         var layer: Int32? = nil
         while true {
@@ -196,42 +254,37 @@ actor TestDCState {
         if let bind = function as? Api.functions.auth.BindTempAuthKey {
             counts[id, default: 0] += 1
             bindTemporaryKey(bind, box: box, dc: dc, temporaryKeyID: authKeyID, messageID: call.messageID)
-            return
+            return nil
         }
         guard let permanentKeyID else {
             if !(function is Api.functions.help.GetConfig || function is Api.functions.help.GetNearestDc) {
                 box.session.replyError(to: call.messageID, code: 401, message: "AUTH_KEY_PERM_EMPTY")
-                return
+                return nil
             }
             box.session.reply(to: call.messageID, result: config(thisDC: dc).serializedData())
-            return
+            return nil
         }
         if (faults[dc]?.rejectMessageIDsTimes ?? 0) > 0 {
             faults[dc]?.rejectMessageIDsTimes -= 1
             box.session.reject(messageID: call.messageID, code: 16)
-            return
+            return nil
         }
         if let planned = faults[dc]?.rpcErrors[id], planned.times > 0 {
             faults[dc]?.rpcErrors[id]?.times -= 1
             box.session.replyError(to: call.messageID, code: planned.code, message: planned.message)
-            return
+            return nil
         }
         counts[id, default: 0] += 1
-        let outcome: HandlerOutcome
         if let handler = handlers[id] {
             let context: HandlerContext = HandlerContext(
                 dc: dc, authKeyID: permanentKeyID, userID: authorizations[dc]?[permanentKeyID], function: function, layer: layer,
                 messageID: call.messageID)
-            outcome = await handler(context)
-        } else if let builtIn = builtInAnswer(function, dc: dc, authKeyID: permanentKeyID, messageID: call.messageID) {
-            outcome = builtIn
-        } else {
-            outcome = .error(code: 400, message: "METHOD_NOT_IMPLEMENTED")
+            return (handler, context)
         }
-        switch outcome {
-        case .result(let bytes): box.session.reply(to: call.messageID, result: bytes)
-        case .error(let code, let message): box.session.replyError(to: call.messageID, code: code, message: message)
-        }
+        let outcome: HandlerOutcome =
+            builtInAnswer(function, dc: dc, authKeyID: permanentKeyID, messageID: call.messageID) ?? .error(code: 400, message: "METHOD_NOT_IMPLEMENTED")
+        reply(outcome, to: call.messageID, box: box)
+        return nil
     }
 
     private func flush(_ box: SessionBox, dc: Int) {

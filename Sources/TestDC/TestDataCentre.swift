@@ -13,15 +13,14 @@ public final class TestDataCentre: Sendable {
     /// The server's RSA key (clients need its public part).
     public let rsaKey: RSAPrivateKey
     private let state: TestDCState
-    private let group: any EventLoopGroup
     private let channels: NIOLockedValueBox<[Int: any Channel]> = NIOLockedValueBox([:])
 
-    /// `dcs` are the DC ids to serve, each on its own port.
+    /// `dcs` are the DC ids to serve, each on its own port. Every DC and connection runs on one event
+    /// loop of `eventLoopGroup`, which is also where the shared state lives.
     public init(dcs: [Int] = [1, 2], rsaKey: RSAPrivateKey? = nil, logger: Logger = Logger(label: "testdc"),
                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.rsaKey = rsaKey ?? RSAPrivateKey.generate()
-        self.group = eventLoopGroup
-        self.state = TestDCState(dcs: dcs, rsaKey: self.rsaKey, logger: logger)
+        self.state = TestDCState(dcs: dcs, rsaKey: self.rsaKey, logger: logger, eventLoop: eventLoopGroup.next())
     }
 
     /// Starts listening on 127.0.0.1 (port 0: any free port; `basePort` + index otherwise).
@@ -29,14 +28,13 @@ public final class TestDataCentre: Sendable {
         for (index, dc) in state.dcs.enumerated() {
             let port: Int = basePort == 0 ? 0 : basePort + index
             let state: TestDCState = self.state
-            let server: any Channel = try await ServerBootstrap(group: group)
+            // Every DC and connection runs on the state's event loop, so handlers call it synchronously.
+            let server: any Channel = try await ServerBootstrap(group: state.eventLoop)
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { (channel: any Channel) in
                     channel.eventLoop.makeCompletedFuture {
-                        let (inbound, continuation): (AsyncStream<[UInt8]>, AsyncStream<[UInt8]>.Continuation) = AsyncStream<[UInt8]>.makeStream()
-                        try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(inbound: continuation))
-                        Task { await ServerConnection(dc: dc, state: state).run(channel, inbound: inbound) }
+                        try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(dc: dc, state: state))
                     }
                 }
                 .bind(host: "127.0.0.1", port: port).get()
