@@ -12,7 +12,8 @@ if arguments.contains("--help") || arguments.contains("-h") {
           --only GROUP  run one group: tl, crypto, envelope, pq, network, bot
           --testdc PATH run the network figures against this testdc executable in its own
                         process (as the Telethon reference is measured)
-        MTBENCH_PINGS=N overrides the 10,000 pings (for profiling only; report the default).
+        MTBENCH_PINGS=N overrides the 10,000 timed pings and MTBENCH_WARMUP=N the 100,000 untimed
+        pings before them (for profiling only; report the defaults).
         """)
     exit(0)
 }

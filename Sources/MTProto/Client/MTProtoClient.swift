@@ -44,9 +44,9 @@ public actor MTProtoClient {
 
     private var keys: [Int: HandshakeResult] = [:]
     private let storage: (any SessionStorage)?
-    private var session: SessionState?
+    private var session: Mutable<SessionState>?
     private var handshake: ClientHandshake?
-    private var codec: TransportCodec?
+    private var codec: Mutable<TransportCodec>?
     private var channel: (any Channel)?
     private var closeConnection: (@Sendable () -> Void)?
     /// Packets were written to the channel since its last flush.
@@ -354,7 +354,7 @@ public actor MTProtoClient {
         lastReceived = .now
         var newCodec: TransportCodec = TransportCodec(clientKind: configuration.transport, obfuscation: configuration.obfuscation, entropy: entropy)
         let preamble: [UInt8] = newCodec.takePreamble()
-        codec = newCodec
+        codec = Mutable(newCodec)
         if !preamble.isEmpty {
             opened.write(ByteBuffer(bytes: preamble), promise: nil)
             hasUnflushedWrites = true
@@ -398,8 +398,8 @@ public actor MTProtoClient {
         }
     }
 
-    private func makeSession(_ key: HandshakeResult) -> SessionState {
-        SessionState(authKey: key.authKey, salt: key.serverSalt, timeOffset: key.timeOffset, entropy: entropy)
+    private func makeSession(_ key: HandshakeResult) -> Mutable<SessionState> {
+        Mutable(SessionState(authKey: key.authKey, salt: key.serverSalt, timeOffset: key.timeOffset, entropy: entropy))
     }
 
     private func startExchange(temporary: Bool) {
@@ -423,7 +423,7 @@ public actor MTProtoClient {
         codec = nil
         handshake = nil
         discardConnectionCalls()
-        session?.connectionLost()
+        session?.value.connectionLost()
         if let error {
             lastConnectionError = error
             logger.info("connection to \(configuration.dataCentre) ended: \(error)")
@@ -473,20 +473,20 @@ public actor MTProtoClient {
             calls[id] = nil
             if let token = call.token {
                 tokenToCall[token] = nil
-                session?.cancel(token)
+                session?.value.cancel(token)
             }
         }
     }
 
     // MARK: Bytes in and out
 
-    // The session and codec are mutated in place (`session!.…`): copying them out and back would
-    // copy their tables on every packet.
+    // The session and codec live in boxes and are mutated in place (`session!.value.…`): reading a
+    // struct stored in an actor copies it, which for the session means every one of its tables.
 
     /// Frames `packet` and writes it to the channel; ``flush()`` sends it.
     private func send(_ packet: [UInt8]) {
         guard codec != nil, let channel else { return }
-        let framed: [UInt8] = codec!.encode(packet)
+        let framed: [UInt8] = codec!.value.encode(packet)
         channel.write(ByteBuffer(bytes: framed), promise: nil)
         hasUnflushedWrites = true
     }
@@ -494,7 +494,7 @@ public actor MTProtoClient {
     /// Writes every packet the session has ready, then flushes the channel once.
     private func flush() {
         let time: Double = now
-        while let packet = session?.nextPacket(now: time) {
+        while let packet = session?.value.nextPacket(now: time) {
             send(packet)
         }
         if hasUnflushedWrites {
@@ -508,7 +508,7 @@ public actor MTProtoClient {
         guard codec != nil else { return }
         let events: [TransportEvent]
         do {
-            events = try codec!.decode(bytes)
+            events = try codec!.value.decode(bytes)
         } catch {
             throw MTProtoClientError.transport(error)
         }
@@ -560,7 +560,7 @@ public actor MTProtoClient {
         guard session != nil else { return }
         let events: [SessionEvent]
         do {
-            events = try session!.receive(packet, now: now)
+            events = try session!.value.receive(packet, now: now)
         } catch {
             logger.debug("dropped a packet: \(error)")
             return
@@ -596,12 +596,12 @@ public actor MTProtoClient {
             updatesContinuation.yield(.updatesTooLong)
         case .parametersChanged:
             let dc: Int = configuration.dataCentre.id
-            if let current = session, let temporary = temporaryKeys[dc], current.envelope.authKey == temporary.result.authKey {
-                temporaryKeys[dc]?.result.serverSalt = current.salt
-                temporaryKeys[dc]?.result.timeOffset = current.timeOffset
+            if let current = session, let temporary = temporaryKeys[dc], current.value.envelope.authKey == temporary.result.authKey {
+                temporaryKeys[dc]?.result.serverSalt = current.value.salt
+                temporaryKeys[dc]?.result.timeOffset = current.value.timeOffset
             } else if let current = session, var stored = keys[configuration.dataCentre.id] {
-                stored.serverSalt = current.salt
-                stored.timeOffset = current.timeOffset
+                stored.serverSalt = current.value.salt
+                stored.timeOffset = current.value.timeOffset
                 keys[configuration.dataCentre.id] = stored
                 let dc: Int = configuration.dataCentre.id
                 let saved: HandshakeResult = stored
@@ -702,7 +702,7 @@ public actor MTProtoClient {
             isRenewing = true
             logger.info("the temporary key of \(configuration.dataCentre) expires soon: switching to a new one")
         }
-        if (session?.pendingCount ?? 0) == 0 || instant >= temporary.deadline {
+        if (session?.value.pendingCount ?? 0) == 0 || instant >= temporary.deadline {
             discardTemporaryKey()
             closeConnection?()
         }
@@ -773,9 +773,9 @@ public actor MTProtoClient {
         }
         let token: RequestToken
         if let build = calls.values[index].build {
-            token = session!.enqueue(building: build)
+            token = session!.value.enqueue(building: build)
         } else {
-            token = session!.enqueue(calls.values[index].body, contentRelated: calls.values[index].contentRelated)
+            token = session!.value.enqueue(calls.values[index].body, contentRelated: calls.values[index].contentRelated)
         }
         calls.values[index].token = token
         tokenToCall[token] = id
@@ -862,7 +862,7 @@ public actor MTProtoClient {
         waiting.removeAll { $0 == id }
         if let token = call.token {
             tokenToCall[token] = nil
-            session?.cancel(token)
+            session?.value.cancel(token)
         }
         call.completion(.failure(error))
     }

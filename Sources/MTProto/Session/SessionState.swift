@@ -134,34 +134,38 @@ public struct SessionState: Sendable {
                 id: messageIDs.next(now: now, timeOffset: timeOffset), seqNo: nextSeqNo(contentRelated: extra.contentRelated), body: extra.body))
             size += extra.body.count
         }
-        var sentTokens: [RequestToken] = []
-        while let token = queue.first, items.count < Self.maximumContainerMessages {
-            guard var p = pending[token] else {
-                queue.removeFirst()
+        // Requests are updated in place through their dictionary index (no copy of each request),
+        // and the queue loses the taken prefix once (not one shift per request).
+        var sent: [Dictionary<RequestToken, Pending>.Index] = []
+        var taken: Int = 0
+        while taken < queue.count, items.count < Self.maximumContainerMessages {
+            let token: RequestToken = queue[taken]
+            guard let index = pending.index(forKey: token) else {
+                taken += 1
                 continue
             }
-            if p.build != nil { break }
-            let body: [UInt8] = maybeGzip(p.body)
+            if pending.values[index].build != nil { break }
+            let body: [UInt8] = maybeGzip(pending.values[index].body)
             if !items.isEmpty && size + body.count > Self.maximumContainerBytes { break }
-            queue.removeFirst()
+            taken += 1
             let id: Int64 = messageIDs.next(now: now, timeOffset: timeOffset)
-            retire(&p)
-            p.messageID = id
-            p.sends += 1
-            p.acknowledged = false
-            pending[token] = p
+            retire(at: index)
+            pending.values[index].messageID = id
+            pending.values[index].sends += 1
+            pending.values[index].acknowledged = false
             byMessageID[id] = token
-            sentTokens.append(token)
-            items.append(OutgoingMessage(id: id, seqNo: nextSeqNo(contentRelated: p.contentRelated), body: body))
+            sent.append(index)
+            items.append(OutgoingMessage(id: id, seqNo: nextSeqNo(contentRelated: pending.values[index].contentRelated), body: body))
             size += body.count
         }
+        queue.removeFirst(taken)
         guard !items.isEmpty else { return nil }
         let message: OutgoingMessage
         if items.count == 1 {
             message = items[0]
         } else {
             let containerID: Int64 = messageIDs.next(now: now, timeOffset: timeOffset)
-            for token in sentTokens { pending[token]?.containerID = containerID }
+            for index in sent { pending.values[index].containerID = containerID }
             message = OutgoingMessage(id: containerID, seqNo: nextSeqNo(contentRelated: false), body: ContainerEncoding.encode(items))
         }
         return envelope.encrypt(
@@ -170,11 +174,11 @@ public struct SessionState: Sendable {
     }
 
     /// Keeps the msg_id a request was last sent with among its earlier ones (at most 8 are kept).
-    private mutating func retire(_ p: inout Pending) {
-        guard let old = p.messageID else { return }
-        p.earlierMessageIDs.append(old)
-        if p.earlierMessageIDs.count > 8 {
-            byMessageID[p.earlierMessageIDs.removeFirst()] = nil
+    private mutating func retire(at index: Dictionary<RequestToken, Pending>.Index) {
+        guard let old = pending.values[index].messageID else { return }
+        pending.values[index].earlierMessageIDs.append(old)
+        if pending.values[index].earlierMessageIDs.count > 8 {
+            byMessageID[pending.values[index].earlierMessageIDs.removeFirst()] = nil
         }
     }
 
@@ -185,15 +189,14 @@ public struct SessionState: Sendable {
 
     /// A message built for its own msg_id, sent outside any container.
     private mutating func standalonePacket(_ token: RequestToken, now: Double) -> [UInt8]? {
-        guard var p = pending[token], let build = p.build else { return nil }
+        guard let index = pending.index(forKey: token), let build = pending.values[index].build else { return nil }
         queue.removeFirst()
         let id: Int64 = messageIDs.next(now: now, timeOffset: timeOffset)
-        retire(&p)
-        p.messageID = id
-        p.containerID = nil
-        p.sends += 1
-        p.acknowledged = false
-        pending[token] = p
+        retire(at: index)
+        pending.values[index].messageID = id
+        pending.values[index].containerID = nil
+        pending.values[index].sends += 1
+        pending.values[index].acknowledged = false
         byMessageID[id] = token
         return envelope.encrypt(
             salt: salt, sessionID: sessionID, messageID: id, seqNo: nextSeqNo(contentRelated: true), body: build(id, sessionID),
@@ -385,9 +388,8 @@ public struct SessionState: Sendable {
 
     private mutating func deliver(requestID: Int64, event: (RequestToken) -> SessionEvent, events: inout [SessionEvent]) {
         guard let token = byMessageID[requestID] else { return }
-        if let p = pending[token] { forgetMessageIDs(of: p) }
+        if let p = pending.removeValue(forKey: token) { forgetMessageIDs(of: p) }
         byMessageID[requestID] = nil
-        pending[token] = nil
         events.append(event(token))
     }
 
