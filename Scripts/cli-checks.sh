@@ -130,4 +130,10 @@ block = re.search(r"<!-- example:begin -->\n```swift\n(.*?)```\n<!-- example:end
 sys.exit(0 if block and block.group(1) == open("Examples/MTProtoExample/main.swift").read() else 1)
 PY
 
-echo "cli-checks: 18 passed, 0 failed"
+# The doc-comment check notices an undocumented public declaration (and a protocol requirement).
+mkdir -p "$tmp/docs"
+printf '/// Documented.\npublic struct A {\n    public var x: Int\n}\n/// Documented.\npublic protocol P {\n    func f()\n}\n' > "$tmp/docs/A.swift"
+misses=$(python3 Scripts/check_doc_comments.py "$tmp/docs" 2>/dev/null) && fail "check_doc_comments.py accepted an undocumented property"
+[ "$(echo "$misses" | wc -l)" = 2 ] || fail "check_doc_comments.py should list 2 misses: $misses"
+
+echo "cli-checks: 19 passed, 0 failed"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (the README's, and what .ci/run runs):
-#   1. the committed generated code is what `tlgen` produces from schema/;
+#   1. the committed generated code is what `tlgen` produces from schema/, and every public
+#      declaration of MTProto, TLSchema's runtime and Bot has a doc comment;
 #   2. the command-line tools behave (exit codes, round trips);
 #   3. a real Telethon client completes the key exchange and calls against our test DC;
 #   4. the Swift test suite;
@@ -17,6 +18,9 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
   untracked=$(git ls-files --others --exclude-standard -- Sources/TLSchema/Generated)
   if [ -n "$untracked" ]; then echo "tlgen produced files that are not committed: $untracked"; exit 1; fi
 fi
+
+echo "== doc comments on the public API"
+python3 Scripts/check_doc_comments.py
 
 echo "== command-line checks"
 Scripts/cli-checks.sh

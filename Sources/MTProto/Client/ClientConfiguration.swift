@@ -1,9 +1,13 @@
 /// Where and how a client connects.
 public struct DataCentre: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// The DC number (1–5 on Telegram's servers); sent +10000 on the test servers.
     public var id: Int
+    /// An IPv4 address or a host name to connect to.
     public var host: String
+    /// The TCP port (443 on Telegram's servers).
     public var port: Int
 
+    /// A DC at `host:port`; the address is not checked until the client connects.
     public init(id: Int, host: String, port: Int) {
         self.id = id
         self.host = host
@@ -36,22 +40,32 @@ public struct ClientConfiguration: Sendable {
     public var isTestServer: Bool
     /// RSA keys the server may name in `resPQ`.
     public var rsaKeys: [RSAPublicKey]
+    /// The TCP framing (intermediate by default; padded intermediate is the usual choice with obfuscation).
     public var transport: TransportKind
+    /// Obfuscated2 around the framing (and an MTProxy secret when connecting through a proxy); nil: plain.
     public var obfuscation: Obfuscation?
     /// `api_id` from my.telegram.org (sent in `initConnection`).
     public var apiID: Int32
+    /// `device_model` of `initConnection`: shown in the account's list of active sessions.
     public var deviceModel: String
+    /// `system_version` of `initConnection`, e.g. the operating system.
     public var systemVersion: String
+    /// `app_version` of `initConnection`.
     public var appVersion: String
+    /// `system_lang_code` of `initConnection`: the device's language (ISO 639-1).
     public var systemLanguageCode: String
+    /// `lang_pack` of `initConnection`: the localization pack name (empty for none).
     public var languagePack: String
+    /// `lang_code` of `initConnection`: the language of the localization pack (ISO 639-1).
     public var languageCode: String
     /// Per-call timeout when the caller gives none.
     public var defaultTimeout: Duration
     /// How often to send `ping_delay_disconnect` (the server closes the connection after 1.25×).
     public var pingInterval: Duration
-    /// Reconnect delays: the first, and the cap of the exponential backoff (with jitter).
+    /// The first reconnect delay; it doubles with each failed attempt, and each delay is scaled by a
+    /// random factor between 0.5 and 1 (jitter).
     public var reconnectDelay: Duration
+    /// The cap of the exponential reconnect backoff; after a transport −429 the delay is at least half of it.
     public var maximumReconnectDelay: Duration
     /// Perfect forward secrecy: the lifetime of the temporary keys that carry all traffic, each
     /// bound to the permanent key with `auth.bindTempAuthKey`. On by default (one day); nil turns
@@ -59,6 +73,8 @@ public struct ClientConfiguration: Sendable {
     /// three quarters of the lifetime have passed; temporary keys are kept in memory only.
     public var temporaryKeyLifetime: Duration?
 
+    /// A configuration with the defaults above. `knownDataCentres` and `rsaKeys` default to
+    /// Telegram's production or test lists, according to `isTestServer`.
     public init(
         dataCentre: DataCentre, knownDataCentres: [DataCentre]? = nil, isTestServer: Bool = false, rsaKeys: [RSAPublicKey]? = nil,
         transport: TransportKind = .intermediate, obfuscation: Obfuscation? = nil, apiID: Int32,

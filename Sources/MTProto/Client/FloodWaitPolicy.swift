@@ -7,6 +7,7 @@ public struct FloodWaitPolicy: Sendable {
     /// How many times one call is retried after a wait.
     public var maximumRetries: Int
 
+    /// A policy that sleeps through waits up to `sleepThreshold` and retries a call at most `maximumRetries` times.
     public init(sleepThreshold: Duration = .seconds(60), maximumRetries: Int = 3) {
         self.sleepThreshold = sleepThreshold
         self.maximumRetries = maximumRetries

@@ -28,6 +28,7 @@ public actor MTProtoClient {
     public nonisolated let updates: AsyncStream<Api.Updates>
     private let updatesContinuation: AsyncStream<Api.Updates>.Continuation
 
+    /// The configuration in use: the home DC and the known DC addresses change as the client learns them.
     public private(set) var configuration: ClientConfiguration
     /// The last `help.getConfig` answer (fetched with `initConnection` on every connection).
     public private(set) var serverConfig: Api.Config?

@@ -9,9 +9,13 @@ public enum Sender: Sendable {
 
 /// One decrypted MTProto 2.0 message, before session-level checks.
 public struct DecryptedMessage: Sendable, Equatable {
+    /// The server salt the sender used (checked by the session, not here).
     public var salt: Int64
+    /// The session the message belongs to.
     public var sessionID: Int64
+    /// The sender's msg_id (time-based; parity and window are checked by the session).
     public var messageID: Int64
+    /// The sender's seq_no (odd for content-related messages).
     public var seqNo: Int32
     /// The message body: one boxed object (an RPC call or result, a service message or a container).
     public var body: [UInt8]
@@ -30,9 +34,11 @@ public enum EnvelopeError: Error, Equatable, Sendable {
 
 /// MTProto 2.0 encryption and decryption for one auth key (messages notes §2–§3).
 public struct Envelope: Sendable {
+    /// The key messages are encrypted with; its id is the first 8 bytes of every packet.
     public let authKey: AuthKey
     private let keyIDBytes: [UInt8]
 
+    /// An envelope for `authKey`.
     public init(authKey: AuthKey) {
         self.authKey = authKey
         self.keyIDBytes = authKey.id.littleEndianBytes

@@ -31,6 +31,7 @@ public enum PlainMessage {
 public struct MessageIDGenerator: Sendable {
     private var last: Int64 = 0
 
+    /// A generator that has issued no id yet.
     public init() {}
 
     /// The next id for local time `now` (seconds) corrected by `timeOffset` (server − local, seconds).

@@ -29,9 +29,13 @@ public struct SessionState: Sendable {
         var build: (@Sendable (_ messageID: Int64, _ sessionID: Int64) -> [UInt8])?
     }
 
+    /// Encrypts and decrypts with the session's auth key.
     public let envelope: Envelope
+    /// The random session id; replaced when the server requires a new session (bad_msg 32/33).
     public private(set) var sessionID: Int64
+    /// The server salt sent in every message; updated from `bad_server_salt` and future salts.
     public private(set) var salt: Int64
+    /// Server time minus local time, in seconds; corrected from server msg_ids (bad_msg 16/17).
     public private(set) var timeOffset: Int32
     /// Whether `timeOffset` has been confirmed by the server (enables the time-window check).
     public private(set) var timeSynchronised: Bool
@@ -52,6 +56,7 @@ public struct SessionState: Sendable {
     static let maximumContainerBytes: Int = 1 << 20
     static let maximumSends: Int = 20
 
+    /// A new session on `authKey`; `sessionID` nil draws a random one from `entropy`.
     public init(
         authKey: AuthKey, salt: Int64, timeOffset: Int32, timeSynchronised: Bool = true, sessionID: Int64? = nil,
         entropy: any EntropySource = SystemEntropy()
