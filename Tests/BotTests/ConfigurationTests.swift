@@ -32,18 +32,21 @@ struct ConfigurationTests {
     @Test func everyProblemIsNamedAtOnceAndNoSecretIsEchoed() {
         let values: [String: String] = [
             "TG_API_HASH": "not-a-hash-secret", "TG_DC": "9", "TG_TRANSPORT": "carrier-pigeon", "USERBOT_FLOOD_SLEEP_THRESHOLD": "-1",
-            "OPENAI_BASE_URL": "ftp://x",
+            "OPENAI_BASE_URL": "ftp://x", "OPENAI_TIMEOUT": "0",
         ]
         guard case .failure(let error) = BotConfiguration.parse(values, for: .run) else {
             Issue.record("accepted an invalid configuration")
             return
         }
         let text: String = error.description
-        for key in ["TG_API_ID is required", "OPENAI_API_KEY is required", "TG_API_HASH", "TG_DC", "TG_TRANSPORT", "USERBOT_FLOOD_SLEEP_THRESHOLD", "OPENAI_BASE_URL"] {
+        for key in [
+            "TG_API_ID is required", "OPENAI_API_KEY is required", "TG_API_HASH", "TG_DC", "TG_TRANSPORT", "USERBOT_FLOOD_SLEEP_THRESHOLD", "OPENAI_BASE_URL",
+            "OPENAI_TIMEOUT",
+        ] {
             #expect(text.contains(key), "\(key) missing from \(text)")
         }
         #expect(!text.contains("not-a-hash-secret"))
-        #expect(error.problems.count == 7)
+        #expect(error.problems.count == 8)
     }
 
     @Test func loginNeedsThePhoneAndLogoutOnlyTheAPIID() {

@@ -37,6 +37,22 @@ import Testing
         #expect(ContinuousClock.now - start >= .seconds(1))  // Retry-After: 1 was honoured
     }
 
+    @Test func aRequestWithoutAnswerTimesOutAndIsRetried() async throws {
+        let server: FakeOpenAIServer = FakeOpenAIServer()
+        try await server.start()
+        defer { Task { await server.stop() } }
+        server.script([.stall, .reply("after the timeout")])
+        let model: OpenAIChatModel = OpenAIChatModel(configuration: OpenAIConfiguration(
+            apiKey: "sk-test-secret", model: "gpt-test", baseURL: server.baseURL, timeout: .seconds(1), maximumAttempts: 2,
+            initialDelay: .milliseconds(10), maximumDelay: .milliseconds(50)))
+        let start: ContinuousClock.Instant = .now
+        let answer: String = try await model.reply(to: [ChatMessage(role: "user", content: "x")])
+        #expect(answer == "after the timeout")
+        #expect(server.requests.count == 2)
+        #expect(server.stalledRequests == 1)
+        #expect(ContinuousClock.now - start >= .seconds(1))
+    }
+
     @Test func clientErrorsAreNotRetriedAndSayWhatIsWrong() async throws {
         let server: FakeOpenAIServer = FakeOpenAIServer()
         try await server.start()

@@ -43,8 +43,10 @@ struct BotSoak: AsyncParsableCommand {
         let openAI: FakeOpenAIServer = FakeOpenAIServer()
         try await openAI.start()
         // Transient failures the bot's retries must get through: a message's first attempt fails
-        // now and then (429 with Retry-After, or 500), its second sometimes too.
+        // now and then (429 with Retry-After, 500, or no answer until the 1 s timeout), its second
+        // sometimes too.
         openAI.failWhen { (n: Int, attempt: Int) -> FakeOpenAIServer.Scripted? in
+            if attempt == 1 && n % 19 == 0 { return .stall }
             if attempt == 1 && n % 13 == 0 { return .status(429, retryAfter: 0) }
             if attempt == 1 && n % 17 == 0 { return .status(500) }
             if attempt == 2 && n % 5 == 0 { return .status(503) }
@@ -64,7 +66,7 @@ struct BotSoak: AsyncParsableCommand {
             "TG_API_ID": "1", "TG_API_HASH": "0123456789abcdef0123456789abcdef", "TG_PHONE": "+15550001000", "TG_CODE": telegram.loginCode,
             "TG_SERVER": "127.0.0.1:\(dc.port)", "TG_DC": String(dc.id), "TG_RSA_KEY": keyFile.path,
             "TG_SESSION": folder.appendingPathComponent("soak.session").path, "OPENAI_API_KEY": "sk-soak",
-            "OPENAI_BASE_URL": openAI.baseURL.absoluteString, "USERBOT_LOG_DIR": folder.appendingPathComponent("logs").path,
+            "OPENAI_BASE_URL": openAI.baseURL.absoluteString, "OPENAI_TIMEOUT": "1", "USERBOT_LOG_DIR": folder.appendingPathComponent("logs").path,
             "USERBOT_DUMP_DIR": folder.appendingPathComponent("dumps").path,
         ]) { $1 }
         guard try Self.runToEnd(executable, ["login"], environment) == 0 else { throw ValidationError("userbot login failed") }
@@ -133,7 +135,7 @@ struct BotSoak: AsyncParsableCommand {
         }
         let failed: Int = sent.count - passed + badDumps + (cleanExit ? 0 : 1)
         print("bot soak: \(passed) passed, \(failed) failed (\(messages) messages from \(sent.count) people, \(replies.count) replies, "
-            + "\(restarts) SIGKILL restarts, \(openAI.requests.count) OpenAI requests incl. 429/500 retries, \(dumpNames.count) dumps, "
+            + "\(restarts) SIGKILL restarts, \(openAI.requests.count) OpenAI requests (\(openAI.stalledRequests) timed out) incl. 429/500/timeout retries, \(dumpNames.count) dumps, "
             + "\(badDumps) invalid, clean SIGTERM exit \(cleanExit), "
             + "\(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)) s)")
         for line in problems { print("  \(line)") }

@@ -21,7 +21,8 @@ struct RunCommand: AsyncParsableCommand {
                 throw BotError.notLoggedIn
             }
             let model: OpenAIChatModel = OpenAIChatModel(configuration: OpenAIConfiguration(
-                apiKey: configuration.openAIKey ?? "", model: configuration.openAIModel, baseURL: configuration.openAIBaseURL))
+                apiKey: configuration.openAIKey ?? "", model: configuration.openAIModel, baseURL: configuration.openAIBaseURL,
+                timeout: .seconds(configuration.openAITimeout)))
             let bot: Userbot = try await makeBot(session: session, configuration: configuration, model: model, logger: logger)
             try await bot.start()
             await waitForTerminationSignal()

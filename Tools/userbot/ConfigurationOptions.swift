@@ -40,6 +40,9 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(name: .customLong("system-prompt"), help: "OPENAI_SYSTEM_PROMPT.")
     var systemPrompt: String?
 
+    @Option(name: .customLong("openai-timeout"), help: "OPENAI_TIMEOUT in seconds per request (default 60).")
+    var openAITimeout: String?
+
     @Option(name: .customLong("log-dir"), help: "USERBOT_LOG_DIR (default logs).")
     var logDirectory: String?
 
@@ -63,7 +66,7 @@ struct ConfigurationOptions: ParsableArguments {
         let flags: [String: String?] = [
             "TG_API_ID": apiID, "TG_PHONE": phone, "TG_SESSION": session, "TG_SERVER": server, "TG_DC": dc, "TG_RSA_KEY": rsaKey,
             "TG_TRANSPORT": transport, "TG_TEST_DC": testDC ? "true" : nil, "OPENAI_MODEL": openAIModel, "OPENAI_BASE_URL": openAIBaseURL,
-            "OPENAI_SYSTEM_PROMPT": systemPrompt, "USERBOT_LOG_DIR": logDirectory, "USERBOT_DUMP_DIR": dumpDirectory,
+            "OPENAI_SYSTEM_PROMPT": systemPrompt, "OPENAI_TIMEOUT": openAITimeout, "USERBOT_LOG_DIR": logDirectory, "USERBOT_DUMP_DIR": dumpDirectory,
             "USERBOT_FLOOD_SLEEP_THRESHOLD": floodSleepThreshold,
         ]
         for (key, value) in flags { if let value { values[key] = value } }

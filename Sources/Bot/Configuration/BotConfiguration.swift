@@ -40,6 +40,9 @@ public struct BotConfiguration: Sendable {
     public var openAIBaseURL: URL = URL(string: "https://api.openai.com/v1")!
     /// `OPENAI_SYSTEM_PROMPT`: sent first in every request when set.
     public var systemPrompt: String?
+    /// `OPENAI_TIMEOUT`: seconds without an answer before one OpenAI request is given up and retried
+    /// (1 to 600; default 60).
+    public var openAITimeout: Int = 60
     /// `USERBOT_LOG_DIR`: the folder of `errors.log` (error level and above); relative to the working directory.
     public var logDirectory: String = "logs"
     /// `USERBOT_DUMP_DIR`: the folder the context dumps (`context_YYYYMMDD_HHMMSS.json`) are written to.
@@ -51,7 +54,7 @@ public struct BotConfiguration: Sendable {
     /// Every key the loader knows.
     public static let keys: [String] = [
         "TG_API_ID", "TG_API_HASH", "TG_PHONE", "TG_PASSWORD", "TG_CODE", "TG_SESSION", "TG_SERVER", "TG_DC", "TG_RSA_KEY",
-        "TG_TRANSPORT", "TG_TEST_DC", "OPENAI_API_KEY", "OPENAI_MODEL", "OPENAI_BASE_URL", "OPENAI_SYSTEM_PROMPT",
+        "TG_TRANSPORT", "TG_TEST_DC", "OPENAI_API_KEY", "OPENAI_MODEL", "OPENAI_BASE_URL", "OPENAI_SYSTEM_PROMPT", "OPENAI_TIMEOUT",
         "USERBOT_LOG_DIR", "USERBOT_DUMP_DIR", "USERBOT_FLOOD_SLEEP_THRESHOLD",
     ]
 
@@ -139,6 +142,9 @@ public struct BotConfiguration: Sendable {
             }
         }
         c.systemPrompt = value("OPENAI_SYSTEM_PROMPT")
+        if let v = value("OPENAI_TIMEOUT") {
+            if let s = Int(v), (1 ... 600).contains(s) { c.openAITimeout = s } else { problems.append("OPENAI_TIMEOUT must be a number of seconds from 1 to 600") }
+        }
         if let v = value("USERBOT_LOG_DIR") { c.logDirectory = v }
         if let v = value("USERBOT_DUMP_DIR") { c.dumpDirectory = v }
         if let v = value("USERBOT_FLOOD_SLEEP_THRESHOLD") {

@@ -17,8 +17,12 @@ public final class FakeOpenAIServer: Sendable {
 
     /// A scripted answer.
     public enum Scripted: Sendable {
+        /// An error status, with a `Retry-After` header (seconds) when given.
         case status(Int, retryAfter: Int? = nil)
+        /// A completion with this text.
         case reply(String)
+        /// No answer at all: the connection stays open until the client gives up (its timeout).
+        case stall
     }
 
     private struct State {
@@ -27,6 +31,7 @@ public final class FakeOpenAIServer: Sendable {
         var alwaysFailWith: Int? = nil
         var rule: (@Sendable (_ request: Int, _ attempt: Int) -> Scripted?)? = nil
         var attempts: [String: Int] = [:]
+        var stalled: Int = 0
     }
 
     private let state: NIOLockedValueBox<State> = NIOLockedValueBox(State())
@@ -41,6 +46,8 @@ public final class FakeOpenAIServer: Sendable {
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
     /// Every request so far.
     public var requests: [Request] { state.withLockedValue { $0.requests } }
+    /// How many requests were left without an answer (``Scripted/stall``).
+    public var stalledRequests: Int { state.withLockedValue { $0.stalled } }
 
     /// Answers the next requests in this order before falling back to echoing.
     public func script(_ steps: [Scripted]) { state.withLockedValue { $0.script += steps } }
@@ -71,7 +78,8 @@ public final class FakeOpenAIServer: Sendable {
         try? await bound?.close()
     }
 
-    fileprivate func answer(body: Data, authorization: String?) -> (status: Int, headers: [(String, String)], body: String) {
+    /// The answer to one request; nil for ``Scripted/stall``.
+    fileprivate func answer(body: Data, authorization: String?) -> (status: Int, headers: [(String, String)], body: String)? {
         struct Body: Decodable {
             var model: String
             var messages: [[String: String]]
@@ -82,10 +90,16 @@ public final class FakeOpenAIServer: Sendable {
         let step: Scripted? = state.withLockedValue { (s: inout State) -> Scripted? in
             s.requests.append(Request(authorization: authorization, model: parsed.model, messages: parsed.messages))
             if let status = s.alwaysFailWith { return .status(status) }
-            if !s.script.isEmpty { return s.script.removeFirst() }
-            let last: String = parsed.messages.last?["content"] ?? ""
-            s.attempts[last, default: 0] += 1
-            return s.rule?(s.requests.count, s.attempts[last]!)
+            let step: Scripted?
+            if !s.script.isEmpty {
+                step = s.script.removeFirst()
+            } else {
+                let last: String = parsed.messages.last?["content"] ?? ""
+                s.attempts[last, default: 0] += 1
+                step = s.rule?(s.requests.count, s.attempts[last]!)
+            }
+            if case .stall? = step { s.stalled += 1 }
+            return step
         }
         let echo: String = "echo: " + (parsed.messages.last?["content"] ?? "")
         switch step {
@@ -94,6 +108,8 @@ public final class FakeOpenAIServer: Sendable {
             return (code, headers, #"{"error": {"message": "scripted failure"}}"#)
         case .reply(let text)?:
             return (200, [], Self.completion(text))
+        case .stall?:
+            return nil
         case nil:
             return (200, [], Self.completion(echo))
         }
@@ -124,7 +140,7 @@ public final class FakeOpenAIServer: Sendable {
                 body.writeBuffer(&chunk)
             case .end:
                 let bytes: Data = Data(body.readableBytesView)
-                let answer = server.answer(body: bytes, authorization: head?.headers.first(name: "Authorization"))
+                guard let answer = server.answer(body: bytes, authorization: head?.headers.first(name: "Authorization")) else { return }
                 var headers: HTTPHeaders = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(answer.body.utf8.count))])
                 for (name, value) in answer.headers { headers.add(name: name, value: value) }
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: answer.status), headers: headers))), promise: nil)
