@@ -1,5 +1,6 @@
 @testable import Bot
 import Foundation
+import Logging
 import MTProto
 import Testing
 
@@ -7,6 +8,33 @@ struct BotStorageTests {
     static func open() throws -> (BotStorage, String) {
         let path: String = FileManager.default.temporaryDirectory.appendingPathComponent("bot-\(UUID().uuidString).session").path
         return (try BotStorage(session: try SQLiteSessionStorage(path: path)), path)
+    }
+
+    @Test func aDumpThatACrashPreventedIsWrittenOnTheNextStart() async throws {
+        let (storage, path): (BotStorage, String) = try Self.open()
+        let folder: URL = FileManager.default.temporaryDirectory.appendingPathComponent("dumps-\(UUID().uuidString)")
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            try? FileManager.default.removeItem(at: folder)
+        }
+        func dumpCount() -> Int { ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".json") }.count }
+        let context: ContextStore = ContextStore(
+            memory: try storage.contextMemory(limit: 10, dumpEvery: 2), storage: storage, dumper: ContextDumper(directory: folder), logger: Logger(label: "test"))
+        try await context.addExchange(userID: 1, userMessage: "q1", assistantMessage: "a1")
+        try await context.addExchange(userID: 1, userMessage: "q2", assistantMessage: "a2")
+        #expect(dumpCount() == 1)
+        await context.writeMissedDump()
+        #expect(dumpCount() == 1)  // nothing missed
+        // Killed after the fourth exchange was stored, before its dump was written:
+        let exchanges: [Exchange] = await context.snapshot.exchanges[1] ?? []
+        try storage.commit(exchanges: exchanges + exchanges, userID: 1, storedCount: 4, completing: nil)
+        let restarted: ContextStore = ContextStore(
+            memory: try storage.contextMemory(limit: 10, dumpEvery: 2), storage: storage, dumper: ContextDumper(directory: folder), logger: Logger(label: "test"))
+        await restarted.writeMissedDump()
+        #expect(dumpCount() == 2)
+        await restarted.writeMissedDump()
+        #expect(dumpCount() == 2)
+        #expect(try storage.dumpedExchangeCount() == 4)
     }
 
     @Test func queuedRepliesAndTheMemorySurviveReopening() throws {

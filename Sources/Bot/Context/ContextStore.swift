@@ -4,7 +4,8 @@ import MTProto
 
 /// The context memory with its persistence and dumps: an exchange is written to the session file
 /// together with the completion of its reply; every `dumpEvery` stored exchanges the whole memory
-/// is dumped to JSON.
+/// is dumped to JSON. The count at the last dump is stored too, so a dump that a crash prevented
+/// is written on the next start (``writeMissedDump()``).
 public actor ContextStore {
     private var memory: ContextMemory
     private let storage: BotStorage?
@@ -38,13 +39,30 @@ public actor ContextStore {
             userID: userID, Exchange(user: userMessage, assistant: assistantMessage, datetime: Date(), username: username, phone: phone))
         try storage?.commit(exchanges: updated.exchanges[userID] ?? [], userID: userID, storedCount: updated.storedCount, completing: reply)
         memory = updated
-        if dumpDue, let dumper {
-            do {
-                let file: URL = try dumper.write(try memory.dumpJSON())
-                logger.info("context dumped to \(file.path)")
-            } catch {
-                logger.error("could not write the context dump: \(error)")
-            }
+        if dumpDue { dump() }
+    }
+
+    /// Writes the dump that was due when the process last stopped, if it was not written (the
+    /// process was killed between storing an exchange and writing the dump, or the write failed).
+    public func writeMissedDump() {
+        guard let storage, dumper != nil, let dumped = try? storage.dumpedExchangeCount() else { return }
+        let every: Int64 = Int64(memory.dumpEvery)
+        if memory.storedCount / every > dumped / every { dump() }
+    }
+
+    private func dump() {
+        guard let dumper else { return }
+        do {
+            let file: URL = try dumper.write(try memory.dumpJSON())
+            logger.info("context dumped to \(file.path)")
+        } catch {
+            logger.error("could not write the context dump: \(error)")
+            return
+        }
+        do {
+            try storage?.setDumpedExchangeCount(memory.storedCount)
+        } catch {
+            logger.error("could not record the context dump: \(error)")
         }
     }
 }

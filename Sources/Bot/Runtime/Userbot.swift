@@ -60,6 +60,7 @@ public actor Userbot {
         } catch let error as RPCError where error.code == 401 {
             throw BotError.sessionRevoked(error.message)
         }
+        await context.writeMissedDump()
         peers = PeerCache(try storage.peers())
         lastHandled = try storage.lastHandled()
         let state: UpdateState

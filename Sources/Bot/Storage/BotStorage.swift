@@ -149,6 +149,16 @@ public final class BotStorage: Sendable {
         return ContextMemory(limit: limit, dumpEvery: dumpEvery, exchanges: exchanges, storedCount: try value("stored_exchanges") ?? 0)
     }
 
+    /// The stored-exchange count at which the last dump was written (0: none yet).
+    public func dumpedExchangeCount() throws(SessionStorageError) -> Int64 {
+        try value("dumped_exchanges") ?? 0
+    }
+
+    /// Records that a dump was written when `count` exchanges had been stored.
+    public func setDumpedExchangeCount(_ count: Int64) throws(SessionStorageError) {
+        try setValue("dumped_exchanges", count)
+    }
+
     /// Stores a user's exchanges (after a reply was sent) and removes its pending reply, together.
     public func commit(exchanges: [Exchange], userID: Int64, storedCount: Int64, completing reply: PendingReply?) throws(SessionStorageError) {
         var statements: [(sql: String, values: [SQLiteValue])] = [("DELETE FROM exchanges WHERE user_id = ?", [.integer(userID)])]
