@@ -79,6 +79,7 @@ public actor MTProtoClient {
     private struct Call {
         var body: [UInt8]
         var contentRelated: Bool
+        /// The call's id while it is queued or sent in the current session (its token there); nil while waiting.
         var token: RequestToken?
         var completion: Completion
         /// For the PFS binding: the body is built for the msg_id and session it is sent with.
@@ -117,7 +118,6 @@ public actor MTProtoClient {
 
     private var calls: [UInt64: Call] = [:]
     private var waiting: [UInt64] = []
-    private var tokenToCall: [RequestToken: UInt64] = [:]
     private var cancelledBeforeRegistration: Set<UInt64> = []
     /// What `invoke` reads and writes without entering the actor: new calls wait here until the
     /// actor takes them in one batch, so a call costs no actor hop of its own and its answer
@@ -136,7 +136,8 @@ public actor MTProtoClient {
         var id: UInt64
         var body: [UInt8]
         var contentRelated: Bool
-        var deadline: ContinuousClock.Instant
+        /// Counted from when the client takes the call in (one clock reading per batch, not per call).
+        var timeout: Duration
         var continuation: UnsafeContinuation<[UInt8], any Error>
     }
 
@@ -237,7 +238,6 @@ public actor MTProtoClient {
         let pending: [Call] = Array(calls.values)
         calls.removeAll()
         waiting.removeAll()
-        tokenToCall.removeAll()
         for call in pending { call.completion(.failure(MTProtoClientError.closed)) }
         for waiter in readyWaiters { waiter.resume(throwing: MTProtoClientError.closed) }
         readyWaiters.removeAll()
@@ -472,10 +472,7 @@ public actor MTProtoClient {
     private func discardConnectionCalls() {
         for (id, call) in calls where call.connectionScoped {
             calls[id] = nil
-            if let token = call.token {
-                tokenToCall[token] = nil
-                session?.value.cancel(token)
-            }
+            if let token = call.token { session?.value.cancel(token) }
         }
     }
 
@@ -575,13 +572,12 @@ public actor MTProtoClient {
             complete(token: token, with: .success(body))
         case .rpcError(let token, let error):
             if error.code == 303, ["PHONE_MIGRATE", "USER_MIGRATE", "NETWORK_MIGRATE"].contains(error.name), let dc = error.value,
-               let id = tokenToCall[token] {
-                migrate(to: dc, retrying: id, token: token)
+               let id = callSent(as: token) {
+                migrate(to: dc, retrying: id)
             } else if error.code == 401, error.name == "AUTH_KEY_PERM_EMPTY", configuration.temporaryKeyLifetime != nil,
-                      let id = tokenToCall[token] {
+                      let id = callSent(as: token) {
                 // The server lost the binding: bind a new temporary key and send the call again
                 // (a connection's own setup call is simply made again on the next connection).
-                tokenToCall[token] = nil
                 calls[id]?.token = nil
                 logger.info("the temporary key is no longer bound: binding a new one")
                 discardTemporaryKey()
@@ -612,8 +608,14 @@ public actor MTProtoClient {
     }
 
     private func complete(token: RequestToken, with result: Result<[UInt8], any Error>) {
-        guard let id = tokenToCall.removeValue(forKey: token), let call = calls.removeValue(forKey: id) else { return }
-        call.completion(result)
+        guard let index = calls.index(forKey: token), calls.values[index].token == token else { return }
+        calls.remove(at: index).value.completion(result)
+    }
+
+    /// The call sent in the current session under `token` (a call's token is its id).
+    private func callSent(as token: RequestToken) -> UInt64? {
+        guard let index = calls.index(forKey: token), calls.values[index].token == token else { return nil }
+        return token
     }
 
     // MARK: Calls
@@ -772,14 +774,13 @@ public actor MTProtoClient {
             if calls[id] != nil && !waiting.contains(id) { waiting.append(id) }
             return
         }
-        let token: RequestToken
+        // The call's id is its token in the session.
         if let build = calls.values[index].build {
-            token = session!.value.enqueue(building: build)
+            session!.value.enqueue(token: id, building: build)
         } else {
-            token = session!.value.enqueue(calls.values[index].body, contentRelated: calls.values[index].contentRelated)
+            session!.value.enqueue(calls.values[index].body, contentRelated: calls.values[index].contentRelated, token: id)
         }
-        calls.values[index].token = token
-        tokenToCall[token] = id
+        calls.values[index].token = id
     }
 
     @discardableResult
@@ -793,7 +794,7 @@ public actor MTProtoClient {
     private func register(
         id: UInt64, body: [UInt8], contentRelated: Bool, deadline: ContinuousClock.Instant, continuation: UnsafeContinuation<[UInt8], any Error>
     ) {
-        if cancelledBeforeRegistration.remove(id) != nil {
+        if !cancelledBeforeRegistration.isEmpty, cancelledBeforeRegistration.remove(id) != nil {
             continuation.resume(throwing: CancellationError())
             return
         }
@@ -815,8 +816,9 @@ public actor MTProtoClient {
             state.drainScheduled = false
             return taken
         }
+        let taken: ContinuousClock.Instant = .now
         for s in batch {
-            register(id: s.id, body: s.body, contentRelated: s.contentRelated, deadline: s.deadline, continuation: s.continuation)
+            register(id: s.id, body: s.body, contentRelated: s.contentRelated, deadline: taken + s.timeout, continuation: s.continuation)
         }
         flush()
         if connectionTask == nil && !isClosed { startConnectionLoop() }
@@ -861,15 +863,11 @@ public actor MTProtoClient {
             return
         }
         waiting.removeAll { $0 == id }
-        if let token = call.token {
-            tokenToCall[token] = nil
-            session?.value.cancel(token)
-        }
+        if let token = call.token { session?.value.cancel(token) }
         call.completion(.failure(error))
     }
 
-    private func migrate(to dc: Int, retrying id: UInt64, token: RequestToken) {
-        tokenToCall[token] = nil
+    private func migrate(to dc: Int, retrying id: UInt64) {
         calls[id]?.token = nil
         if isAuxiliary {
             if let call = calls.removeValue(forKey: id) { call.completion(.failure(RPCError(code: 303, message: "NETWORK_MIGRATE_\(dc)"))) }
@@ -890,7 +888,6 @@ public actor MTProtoClient {
     private func dropSession() {
         discardConnectionCalls()
         session = nil
-        tokenToCall.removeAll()
         for key in calls.keys.sorted() where !waiting.contains(key) {
             calls[key]?.token = nil
             waiting.append(key)
@@ -1017,17 +1014,20 @@ public actor MTProtoClient {
 
     /// MTProto service calls are not content-related (they take even seq_nos).
     static func isServiceFunction(_ id: UInt32) -> Bool {
-        [0x7abe_77ec, 0xf342_7b8c, 0xb921_bd04, 0xe751_2126, 0xd143_5160, 0x58e4_a740].contains(id)
+        switch id {
+        case 0x7abe_77ec, 0xf342_7b8c, 0xb921_bd04, 0xe751_2126, 0xd143_5160, 0x58e4_a740: return true
+        default: return false
+        }
     }
 
     /// Sends an already serialized function and returns the raw result.
     public nonisolated func invokeRaw(_ body: [UInt8], contentRelated: Bool = true, timeout: Duration? = nil) async throws -> [UInt8] {
         let id: UInt64 = allocateCallID()
-        let deadline: ContinuousClock.Instant = .now + (timeout ?? defaultTimeout)
+        let timeout: Duration = timeout ?? defaultTimeout
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<[UInt8], any Error>) in
                 let submission: Submission = Submission(
-                    id: id, body: body, contentRelated: contentRelated, deadline: deadline, continuation: continuation)
+                    id: id, body: body, contentRelated: contentRelated, timeout: timeout, continuation: continuation)
                 let schedule: Bool = shared.withLock { (state: inout Shared) -> Bool in
                     state.submissions.append(submission)
                     if state.drainScheduled { return false }

@@ -82,9 +82,16 @@ public struct SessionState: Sendable {
     public mutating func enqueue(_ body: [UInt8], contentRelated: Bool) -> RequestToken {
         let token: RequestToken = nextToken
         nextToken += 1
+        enqueue(body, contentRelated: contentRelated, token: token)
+        return token
+    }
+
+    /// Queues a call under a token the caller chose (an id of its own, so it needs no second table
+    /// to find its call). Tokens must be unique among the session's requests: do not mix with the
+    /// variants that return a token.
+    public mutating func enqueue(_ body: [UInt8], contentRelated: Bool, token: RequestToken) {
         pending[token] = Pending(token: token, body: body, contentRelated: contentRelated)
         queue.append(token)
-        return token
     }
 
     /// Queues a content-related request whose body is built from the msg_id and session id it is
@@ -93,9 +100,14 @@ public struct SessionState: Sendable {
     public mutating func enqueue(building build: @escaping @Sendable (_ messageID: Int64, _ sessionID: Int64) -> [UInt8]) -> RequestToken {
         let token: RequestToken = nextToken
         nextToken += 1
+        enqueue(token: token, building: build)
+        return token
+    }
+
+    /// ``enqueue(building:)`` under a token the caller chose (see ``enqueue(_:contentRelated:token:)``).
+    public mutating func enqueue(token: RequestToken, building build: @escaping @Sendable (_ messageID: Int64, _ sessionID: Int64) -> [UInt8]) {
         pending[token] = Pending(token: token, body: [], contentRelated: true, build: build)
         queue.append(token)
-        return token
     }
 
     /// Forgets a request (cancelled or timed out locally); a late answer is ignored.
