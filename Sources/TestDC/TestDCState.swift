@@ -153,8 +153,8 @@ actor TestDCState {
     private func process(_ packet: [UInt8], dc: Int, connection: UInt64) -> Bool {
         guard packet.count >= 8 else { return true }
         let keyID: Int64 = packet[0 ..< 8].enumerated().reduce(Int64(0)) { $0 | Int64($1.element) << (8 * Int64($1.offset)) }
-        let clock: Double = Date().timeIntervalSince1970 + Double(faults[dc]?.clockSkew ?? 0)
-        if let expiresAt = keys[dc]?[keyID]?.expiresAt, Double(expiresAt) < clock { dropKey(keyID, dc: dc) }
+        let now: Double = Date().timeIntervalSince1970 + Double(faults[dc]?.clockSkew ?? 0)
+        if let expiresAt = keys[dc]?[keyID]?.expiresAt, Double(expiresAt) < now { dropKey(keyID, dc: dc) }
         guard let key = keys[dc]?[keyID] else {
             connections[connection]?.sendTransportError(-404)
             return true
@@ -167,7 +167,6 @@ actor TestDCState {
             sessions[dc, default: [:]][keyID] = box
         }
         box.connection = connection
-        let now: Double = Date().timeIntervalSince1970 + Double(faults[dc]?.clockSkew ?? 0)
         if (faults[dc]?.rotateSaltTimes ?? 0) > 0 {
             faults[dc]?.rotateSaltTimes -= 1
             let salt: Int64 = Int64.random(in: Int64.min ... Int64.max)
@@ -191,9 +190,10 @@ actor TestDCState {
     /// Answers `calls` in order, then sends what the session has; false when an asynchronous
     /// handler took over the rest.
     private func answer(_ calls: ArraySlice<ServerSession.Call>, box: SessionBox, dc: Int, authKeyID: Int64, connection: UInt64) -> Bool {
+        let dropAfter: Int? = faults[dc]?.dropConnectionAfterMessages
         for (index, call) in zip(calls.indices, calls) {
             messagesPerConnection[connection, default: 0] += 1
-            if let limit = faults[dc]?.dropConnectionAfterMessages, messagesPerConnection[connection, default: 0] > limit {
+            if let limit = dropAfter, messagesPerConnection[connection, default: 0] > limit {
                 // Drop the connection mid-packet: answers not yet sent wait in the session, calls not
                 // yet answered are lost and must be resent by the client.
                 messagesPerConnection[connection] = 0
@@ -232,7 +232,9 @@ actor TestDCState {
             return nil
         }
         var layer: Int32? = nil
-        while true {
+        // Unwrap invokeWithLayer, initConnection, invokeWithoutUpdates, invokeAfterMsg(s); the id
+        // is checked first so that a plain call costs no dynamic cast.
+        while Self.wrapperIDs.contains(type(of: function).constructorID) {
             if let wrapper = function as? Api.functions.InvokeWithLayer<TLAnyFunction> {
                 layer = wrapper.layer
                 function = wrapper.query.function
@@ -250,8 +252,9 @@ actor TestDCState {
         }
         let id: UInt32 = type(of: function).constructorID
         let isTemporary: Bool = keys[dc]?[authKeyID]?.expiresAt != nil
+        let plan: FaultPlan? = faults[dc]
         let permanentKeyID: Int64? = isTemporary ? bindings[dc]?[authKeyID] : authKeyID
-        if let bind = function as? Api.functions.auth.BindTempAuthKey {
+        if id == Api.functions.auth.BindTempAuthKey.constructorID, let bind = function as? Api.functions.auth.BindTempAuthKey {
             counts[id, default: 0] += 1
             bindTemporaryKey(bind, box: box, dc: dc, temporaryKeyID: authKeyID, messageID: call.messageID)
             return nil
@@ -264,12 +267,12 @@ actor TestDCState {
             box.session.reply(to: call.messageID, result: config(thisDC: dc).serializedData())
             return nil
         }
-        if (faults[dc]?.rejectMessageIDsTimes ?? 0) > 0 {
+        if (plan?.rejectMessageIDsTimes ?? 0) > 0 {
             faults[dc]?.rejectMessageIDsTimes -= 1
             box.session.reject(messageID: call.messageID, code: 16)
             return nil
         }
-        if let planned = faults[dc]?.rpcErrors[id], planned.times > 0 {
+        if let planned = plan?.rpcErrors[id], planned.times > 0 {
             faults[dc]?.rpcErrors[id]?.times -= 1
             box.session.replyError(to: call.messageID, code: planned.code, message: planned.message)
             return nil
@@ -286,6 +289,14 @@ actor TestDCState {
         reply(outcome, to: call.messageID, box: box)
         return nil
     }
+
+    /// Constructor ids of the API's wrapper functions (invokeWithLayer, initConnection,
+    /// invokeWithoutUpdates, invokeAfterMsg, invokeAfterMsgs).
+    private static let wrapperIDs: Set<UInt32> = [
+        Api.functions.InvokeWithLayer<TLAnyFunction>.constructorID, Api.functions.InitConnection<TLAnyFunction>.constructorID,
+        Api.functions.InvokeWithoutUpdates<TLAnyFunction>.constructorID, Api.functions.InvokeAfterMsg<TLAnyFunction>.constructorID,
+        Api.functions.InvokeAfterMsgs<TLAnyFunction>.constructorID,
+    ]
 
     private func flush(_ box: SessionBox, dc: Int) {
         guard let connection = box.connection, let outbox = connections[connection] else { return }
