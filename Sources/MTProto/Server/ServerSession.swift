@@ -101,9 +101,17 @@ public struct ServerSession: Sendable {
         switch constructor {
         case 0x73f1_f8dc:
             guard depth == 0 else { return }
-            let container: MT.MessageContainer = try MT.MessageContainer(from: &reader)
-            for inner in container.messages {
-                try process(id: inner.msgId, seqNo: inner.seqno, body: inner.body.value.serializedData(), now: now, calls: &calls, depth: 1)
+            // Each item's body is taken as raw bytes (decoding it as an object only to encode it
+            // again would cost more than the rest of a small call).
+            _ = try reader.readUInt32()
+            let count: Int = try reader.readBareVectorCount(minimumElementSize: 16)
+            for _ in 0 ..< count {
+                let innerID: Int64 = try reader.readInt64()
+                let innerSeq: Int32 = try reader.readInt32()
+                let length: Int32 = try reader.readInt32()
+                guard length >= 0, length % 4 == 0 else { throw TLDecodingError.invalidLength(offset: reader.offset, length: Int(length)) }
+                let innerBody: [UInt8] = try reader.readRaw(count: Int(length))
+                try process(id: innerID, seqNo: innerSeq, body: innerBody, now: now, calls: &calls, depth: 1)
             }
         case TLBuiltinID.gzipPacked:
             let packed: MT.GzipPacked = try MT.GzipPacked(from: &reader)
@@ -181,8 +189,8 @@ public struct ServerSession: Sendable {
             acks.removeAll()
             items.append(OutgoingMessage(id: nextMessageID(now: now, answer: false), seqNo: contentMessages * 2, body: body))
         }
-        while !queue.isEmpty && items.count < 100 {
-            let item: Outgoing = queue.removeFirst()
+        let taken: Int = min(queue.count, 100 - items.count)
+        for item in queue.prefix(taken) {
             let isAnswer: Bool = item.body.count >= 4 && item.body[0] == 0x01 && item.body[1] == 0x6d && item.body[2] == 0x5c && item.body[3] == 0xf3
             let id: Int64 = nextMessageID(now: now, answer: isAnswer)
             let seqNo: Int32
@@ -195,6 +203,7 @@ public struct ServerSession: Sendable {
             }
             items.append(OutgoingMessage(id: id, seqNo: seqNo, body: item.body))
         }
+        queue.removeFirst(taken)
         guard !items.isEmpty else { return nil }
         let message: OutgoingMessage
         if items.count == 1 {
