@@ -103,15 +103,9 @@ public struct ServerSession: Sendable {
             guard depth == 0 else { return }
             // Each item's body is taken as raw bytes (decoding it as an object only to encode it
             // again would cost more than the rest of a small call).
-            _ = try reader.readUInt32()
-            let count: Int = try reader.readBareVectorCount(minimumElementSize: 16)
-            for _ in 0 ..< count {
-                let innerID: Int64 = try reader.readInt64()
-                let innerSeq: Int32 = try reader.readInt32()
-                let length: Int32 = try reader.readInt32()
-                guard length >= 0, length % 4 == 0 else { throw TLDecodingError.invalidLength(offset: reader.offset, length: Int(length)) }
-                let innerBody: [UInt8] = try reader.readRaw(count: Int(length))
-                try process(id: innerID, seqNo: innerSeq, body: innerBody, now: now, calls: &calls, depth: 1)
+            var items: ContainerItems = try ContainerItems(&reader)
+            while let item = try items.next(&reader) {
+                try process(id: item.id, seqNo: item.seqNo, body: item.body, now: now, calls: &calls, depth: 1)
             }
         case TLBuiltinID.gzipPacked:
             let packed: MT.GzipPacked = try MT.GzipPacked(from: &reader)

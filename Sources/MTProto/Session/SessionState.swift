@@ -317,16 +317,10 @@ public struct SessionState: Sendable {
         switch constructor {
         case 0x73f1_f8dc:  // msg_container
             guard depth == 0 else { throw ReceiveError.malformedBody("nested container") }
-            _ = try reader.readUInt32()
-            let count: Int = try reader.readBareVectorCount(minimumElementSize: 16)
-            for _ in 0 ..< count {
-                let innerID: Int64 = try reader.readInt64()
-                let innerSeq: Int32 = try reader.readInt32()
-                let length: Int32 = try reader.readInt32()
-                guard length >= 0, length % 4 == 0 else { throw ReceiveError.malformedBody("container item length \(length)") }
-                let innerBody: [UInt8] = try reader.readRaw(count: Int(length))
+            var items: ContainerItems = try ContainerItems(&reader)
+            while let item = try items.next(&reader) {
                 let outcome: Result<Void, ReceiveError> = Result { () throws(ReceiveError) -> Void in
-                    try process(id: innerID, seqNo: innerSeq, body: innerBody, now: now, events: &events, depth: depth + 1)
+                    try process(id: item.id, seqNo: item.seqNo, body: item.body, now: now, events: &events, depth: depth + 1)
                 }
                 if case .failure(let error) = outcome {
                     // A duplicate or mistimed message inside a container is skipped alone.
