@@ -37,6 +37,23 @@ struct BotStorageTests {
         #expect(try storage.dumpedExchangeCount() == 4)
     }
 
+    @Test func aSessionFileFromBeforeKeptAnswersGainsTheColumn() throws {
+        let path: String = FileManager.default.temporaryDirectory.appendingPathComponent("old-\(UUID().uuidString).session").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let old: SQLiteSessionStorage = try SQLiteSessionStorage(path: path)
+        try old.execute("""
+            CREATE TABLE pending_replies (user_id INTEGER NOT NULL, message_id INTEGER NOT NULL,
+                text TEXT NOT NULL, random_id INTEGER NOT NULL, received REAL NOT NULL, PRIMARY KEY (user_id, message_id))
+            """)
+        try old.execute("INSERT INTO pending_replies VALUES (5, 9, 'hi', -42, 1735689600.0)")
+        let storage: BotStorage = try BotStorage(session: old)
+        let queued: PendingReply = try #require(try storage.pendingReplies().first)
+        #expect(queued.answer == nil)
+        try storage.saveAnswer("hello", for: queued)
+        #expect(try storage.pendingReplies().map(\.answer) == ["hello"])
+        old.close()
+    }
+
     @Test func queuedRepliesAndTheMemorySurviveReopening() throws {
         let (storage, path): (BotStorage, String) = try Self.open()
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }

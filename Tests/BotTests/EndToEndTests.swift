@@ -249,6 +249,36 @@ import Testing
         await harness.stop()
     }
 
+    /// Killed after the model answered, before the reply was sent (or before Telegram's answer
+    /// arrived): the kept answer goes out, with the same random_id, and the model is not asked again.
+    @Test func anAnswerKeptBeforeACrashIsSentAsItWas() async throws {
+        let harness: H = try await H.start()
+        var session: BotSession = try await harness.login()
+        var bot: Userbot = try await harness.startBot(session, model: StuckModel())
+        var events: AsyncStream<BotEvent>.Iterator = bot.events.makeAsyncIterator()
+        let id: Int32 = await harness.telegram.deliver(from: H.person(1), to: H.botID, text: "what did you say?")
+        _ = await events.next()  // received
+        await bot.stop()
+        let pending: PendingReply = try #require(try session.storage.pendingReplies().first)
+        try session.storage.saveAnswer("the answer from before the crash", for: pending)
+        await session.close()
+        session = try await harness.openSession()
+        #expect(try session.storage.pendingReplies().map(\.answer) == ["the answer from before the crash"])
+        let requestsBefore: Int = harness.openAI.requests.count
+        bot = try await harness.startBot(session)
+        let replies: [SimulatedMessage] = await harness.waitForReplies(1)
+        #expect(replies.map(\.replyTo) == [id])
+        #expect(replies.map(\.text) == ["the answer from before the crash"])
+        #expect(harness.openAI.requests.count == requestsBefore)
+        try await Task.sleep(for: .milliseconds(200))
+        let stored: [Exchange] = try session.storage.contextMemory(limit: 10, dumpEvery: 10).exchanges[H.person(1)] ?? []
+        #expect(stored.map(\.assistant) == ["the answer from before the crash"])
+        #expect(try session.storage.pendingReplies().isEmpty)
+        await bot.stop()
+        await session.close()
+        await harness.stop()
+    }
+
     @Test func aPtsGapIsHealedByGetDifference() async throws {
         let harness: H = try await H.start()
         let session: BotSession = try await harness.login()

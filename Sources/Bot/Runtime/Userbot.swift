@@ -239,34 +239,19 @@ public actor Userbot {
     }
 
     private func process(_ reply: PendingReply) async {
-        var request: [ChatMessage] = []
-        if let prompt = settings.systemPrompt, !prompt.isEmpty { request.append(ChatMessage(role: "system", content: prompt)) }
-        request += await context.messagesForOpenAI(userID: reply.userID)
-        request.append(ChatMessage(role: "user", content: reply.text))
         let peer: Api.InputPeer? = peers.inputUser(reply.userID)
-        let typing: Task<Void, Never>? = peer.map { (target: Api.InputPeer) -> Task<Void, Never> in
-            Task { [client] in
-                while !Task.isCancelled {
-                    _ = try? await client.invoke(Api.functions.messages.SetTyping(peer: target, action: .sendMessageTypingAction))
-                    try? await Task.sleep(for: .seconds(5))
-                }
-            }
-        }
-        let answer: String
-        do {
-            answer = try await model.reply(to: request)
-            typing?.cancel()
-        } catch {
-            typing?.cancel()
-            if error is CancellationError || Task.isCancelled { return }  // stays queued for the next start
-            fail(reply, "no answer from the model: \(error)")
-            return
+        let text: String
+        if let kept = reply.answer {
+            // Answered before a crash (and perhaps sent): the same text again, with the same random_id.
+            text = kept
+        } else {
+            guard let answered = await answer(reply, peer: peer) else { return }
+            text = answered
         }
         guard let peer else {
             fail(reply, "user \(reply.userID) cannot be addressed (no access hash known)")
             return
         }
-        let text: String = Self.prefix(answer, utf16Length: settings.maximumReplyLength)
         switch await send(text.isEmpty ? "…" : text, for: reply, to: peer) {
         case .sent: break
         case .stopped: return  // stays queued for the next start
@@ -283,6 +268,41 @@ public actor Userbot {
             logger.error("the reply to user \(reply.userID) was sent but could not be stored: \(error)")
         }
         eventsContinuation.yield(.replied(userID: reply.userID, messageID: reply.messageID, text: text))
+    }
+
+    /// Asks the model (a typing action shows meanwhile) and keeps the answer with the queued
+    /// message; nil when there is none (the reply failed, or stays queued because the bot stops).
+    private func answer(_ reply: PendingReply, peer: Api.InputPeer?) async -> String? {
+        var request: [ChatMessage] = []
+        if let prompt = settings.systemPrompt, !prompt.isEmpty { request.append(ChatMessage(role: "system", content: prompt)) }
+        request += await context.messagesForOpenAI(userID: reply.userID)
+        request.append(ChatMessage(role: "user", content: reply.text))
+        let typing: Task<Void, Never>? = peer.map { (target: Api.InputPeer) -> Task<Void, Never> in
+            Task { [client] in
+                while !Task.isCancelled {
+                    _ = try? await client.invoke(Api.functions.messages.SetTyping(peer: target, action: .sendMessageTypingAction))
+                    try? await Task.sleep(for: .seconds(5))
+                }
+            }
+        }
+        let answer: String
+        do {
+            answer = try await model.reply(to: request)
+            typing?.cancel()
+        } catch {
+            typing?.cancel()
+            if error is CancellationError || Task.isCancelled { return nil }  // stays queued for the next start
+            fail(reply, "no answer from the model: \(error)")
+            return nil
+        }
+        let text: String = Self.prefix(answer, utf16Length: settings.maximumReplyLength)
+        do {
+            try storage.saveAnswer(text, for: reply)
+        } catch {
+            // Not fatal: after a crash the model would be asked again (the random_id still prevents a double post).
+            logger.error("could not keep the answer to message \(reply.messageID): \(error)")
+        }
+        return text
     }
 
     private enum SendOutcome {

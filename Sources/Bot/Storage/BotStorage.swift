@@ -26,11 +26,15 @@ public final class BotStorage: Sendable {
             "CREATE TABLE IF NOT EXISTS last_handled (user_id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL)",
             """
             CREATE TABLE IF NOT EXISTS pending_replies (user_id INTEGER NOT NULL, message_id INTEGER NOT NULL,
-                text TEXT NOT NULL, random_id INTEGER NOT NULL, received REAL NOT NULL, PRIMARY KEY (user_id, message_id))
+                text TEXT NOT NULL, random_id INTEGER NOT NULL, received REAL NOT NULL, answer TEXT,
+                PRIMARY KEY (user_id, message_id))
             """,
         ] {
             try session.execute(sql)
         }
+        // Session files from before the answer was kept with its queued message.
+        let columns: [String] = try session.rows("PRAGMA table_info(pending_replies)").compactMap { $0.count > 1 ? $0[1].text : nil }
+        if !columns.contains("answer") { try session.execute("ALTER TABLE pending_replies ADD COLUMN answer TEXT") }
     }
 
     // MARK: Values
@@ -118,14 +122,23 @@ public final class BotStorage: Sendable {
 
     /// Replies accepted but not yet sent and stored, oldest first.
     public func pendingReplies() throws(SessionStorageError) -> [PendingReply] {
-        try session.rows("SELECT user_id, message_id, text, random_id, received FROM pending_replies ORDER BY received, message_id").compactMap {
-            (row: [SQLiteValue]) -> PendingReply? in
+        try session.rows(
+            "SELECT user_id, message_id, text, random_id, received, answer FROM pending_replies ORDER BY received, message_id"
+        ).compactMap { (row: [SQLiteValue]) -> PendingReply? in
             guard let user = row[0].integer, let message = row[1].integer, let text = row[2].text, let random = row[3].integer,
                   let received = row[4].number else { return nil }
             return PendingReply(
                 userID: user, messageID: Int32(truncatingIfNeeded: message), text: text, randomID: random,
-                received: Date(timeIntervalSince1970: received))
+                received: Date(timeIntervalSince1970: received), answer: row[5].text)
         }
+    }
+
+    /// Keeps the answer of a queued reply before it is sent: after a crash the same text is sent
+    /// again with the same random_id (and stored), instead of a new answer from the model.
+    public func saveAnswer(_ answer: String, for reply: PendingReply) throws(SessionStorageError) {
+        try session.execute(
+            "UPDATE pending_replies SET answer = ? WHERE user_id = ? AND message_id = ?",
+            [.text(answer), .integer(reply.userID), .integer(Int64(reply.messageID))])
     }
 
     /// Drops a reply that will not be sent (the model failed after its retries).
@@ -221,13 +234,17 @@ public struct PendingReply: Sendable, Equatable {
     public var randomID: Int64
     /// When the bot accepted the message; after a restart the queue is resumed in this order.
     public var received: Date
+    /// The answer, once the model gave it and before it is sent (``BotStorage/saveAnswer(_:for:)``);
+    /// a reply resumed after a crash sends this text rather than asking the model again.
+    public var answer: String?
 
     /// A newly accepted message takes a fresh random `randomID`; one loaded from storage keeps its stored one.
-    public init(userID: Int64, messageID: Int32, text: String, randomID: Int64, received: Date) {
+    public init(userID: Int64, messageID: Int32, text: String, randomID: Int64, received: Date, answer: String? = nil) {
         self.userID = userID
         self.messageID = messageID
         self.text = text
         self.randomID = randomID
         self.received = received
+        self.answer = answer
     }
 }
