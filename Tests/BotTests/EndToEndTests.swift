@@ -231,16 +231,12 @@ import Testing
     @Test func aReplyInFlightAtAStopIsAnsweredAfterTheRestart() async throws {
         let harness: H = try await H.start()
         var session: BotSession = try await harness.login()
-        var bot: Userbot = try await harness.startBot(session, model: StuckModel())
-        var events: AsyncStream<BotEvent>.Iterator = bot.events.makeAsyncIterator()
-        let id: Int32 = await harness.telegram.deliver(from: H.person(1), to: H.botID, text: "are you there?")
-        _ = await events.next()  // received
-        await bot.stop()  // the grace period passes, the model call is cancelled
+        let id: Int32 = try await harness.queueOneMessageAndStop(session, text: "are you there?")
         await session.close()
         #expect(await harness.telegram.messages(from: H.botID).isEmpty)
         session = try await harness.openSession()
         #expect(try session.storage.pendingReplies().map(\.messageID) == [id])
-        bot = try await harness.startBot(session)
+        let bot: Userbot = try await harness.startBot(session)
         let replies: [SimulatedMessage] = await harness.waitForReplies(1)
         #expect(replies.map(\.replyTo) == [id])
         #expect(replies.map(\.text) == ["echo: are you there?"])
@@ -254,18 +250,14 @@ import Testing
     @Test func anAnswerKeptBeforeACrashIsSentAsItWas() async throws {
         let harness: H = try await H.start()
         var session: BotSession = try await harness.login()
-        var bot: Userbot = try await harness.startBot(session, model: StuckModel())
-        var events: AsyncStream<BotEvent>.Iterator = bot.events.makeAsyncIterator()
-        let id: Int32 = await harness.telegram.deliver(from: H.person(1), to: H.botID, text: "what did you say?")
-        _ = await events.next()  // received
-        await bot.stop()
+        let id: Int32 = try await harness.queueOneMessageAndStop(session, text: "what did you say?")
         let pending: PendingReply = try #require(try session.storage.pendingReplies().first)
         try session.storage.saveAnswer("the answer from before the crash", for: pending)
         await session.close()
         session = try await harness.openSession()
         #expect(try session.storage.pendingReplies().map(\.answer) == ["the answer from before the crash"])
         let requestsBefore: Int = harness.openAI.requests.count
-        bot = try await harness.startBot(session)
+        let bot: Userbot = try await harness.startBot(session)
         let replies: [SimulatedMessage] = await harness.waitForReplies(1)
         #expect(replies.map(\.replyTo) == [id])
         #expect(replies.map(\.text) == ["the answer from before the crash"])

@@ -103,6 +103,18 @@ final class BotHarness: Sendable {
     }
 
     /// Waits until `count` replies were sent by the bot (or the timeout passes).
+    /// Starts a bot whose model never answers, delivers one message from person 1, and stops the bot
+    /// once the message is queued (the grace period passes, the model call is cancelled): the
+    /// message stays in the queue.
+    func queueOneMessageAndStop(_ session: BotSession, text: String) async throws -> Int32 {
+        let bot: Userbot = try await startBot(session, model: StuckModel())
+        var events: AsyncStream<BotEvent>.Iterator = bot.events.makeAsyncIterator()
+        let id: Int32 = await telegram.deliver(from: Self.person(1), to: Self.botID, text: text)
+        _ = await events.next()  // received
+        await bot.stop()
+        return id
+    }
+
     func waitForReplies(_ count: Int, timeout: Duration = .seconds(20)) async -> [SimulatedMessage] {
         let deadline: ContinuousClock.Instant = .now + timeout
         while ContinuousClock.now < deadline {
