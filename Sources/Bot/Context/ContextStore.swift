@@ -5,7 +5,7 @@ import MTProto
 /// The context memory with its persistence and dumps: an exchange is written to the session file
 /// together with the completion of its reply; every `dumpEvery` stored exchanges the whole memory
 /// is dumped to JSON. The count at the last dump is stored too, so a dump that a crash prevented
-/// is written on the next start (``writeMissedDump()``).
+/// is written on the next start (``writeMissedDump()``): never lost, at worst written twice.
 public actor ContextStore {
     private var memory: ContextMemory
     private let storage: BotStorage?
