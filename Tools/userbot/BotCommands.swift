@@ -15,22 +15,32 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             let configuration: BotConfiguration = try options.load(for: .run)
-            let (session, logger): (BotSession, Logger) = try await openSession(configuration)
-            guard session.isLoggedIn else {
-                await session.close()
-                throw BotError.notLoggedIn
+            try await withSession(configuration) { (session: BotSession, logger: Logger) in
+                guard session.isLoggedIn else { throw BotError.notLoggedIn }
+                let model: OpenAIChatModel = OpenAIChatModel(configuration: OpenAIConfiguration(
+                    apiKey: configuration.openAIKey ?? "", model: configuration.openAIModel, baseURL: configuration.openAIBaseURL,
+                    timeout: .seconds(configuration.openAITimeout)))
+                let bot: Userbot = try await makeBot(session: session, configuration: configuration, model: model, logger: logger)
+                try await bot.start()
+                await waitForTerminationSignal()
+                logger.info("stopping: finishing the replies in flight")
+                await bot.stop()
             }
-            let model: OpenAIChatModel = OpenAIChatModel(configuration: OpenAIConfiguration(
-                apiKey: configuration.openAIKey ?? "", model: configuration.openAIModel, baseURL: configuration.openAIBaseURL,
-                timeout: .seconds(configuration.openAITimeout)))
-            let bot: Userbot = try await makeBot(session: session, configuration: configuration, model: model, logger: logger)
-            try await bot.start()
-            await waitForTerminationSignal()
-            logger.info("stopping: finishing the replies in flight")
-            await bot.stop()
-            await session.close()
         }
     }
+}
+
+/// Opens the session file, runs `body`, and closes the session on every path: its pending writes
+/// are flushed, and no close is left running when the process exits (that could crash it).
+func withSession(_ configuration: BotConfiguration, _ body: (BotSession, Logger) async throws -> Void) async throws {
+    let (session, logger): (BotSession, Logger) = try await openSession(configuration)
+    do {
+        try await body(session, logger)
+    } catch {
+        await session.close()
+        throw error
+    }
+    await session.close()
 }
 
 /// The logger (console and errors.log, secrets redacted) and the session file a command works on.
@@ -79,13 +89,12 @@ struct LoginCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             let configuration: BotConfiguration = try options.load(for: .login)
-            let (session, _): (BotSession, Logger) = try await openSession(configuration)
-            defer { Task { await session.close() } }
-            let flow: LoginFlow = LoginFlow(
-                apiID: configuration.apiID ?? 0, apiHash: configuration.apiHash ?? "", phone: configuration.phone ?? "",
-                code: configuration.code, password: configuration.password, prompter: TerminalPrompter())
-            try await session.login(flow)
-            await session.close()
+            try await withSession(configuration) { (session: BotSession, _: Logger) in
+                let flow: LoginFlow = LoginFlow(
+                    apiID: configuration.apiID ?? 0, apiHash: configuration.apiHash ?? "", phone: configuration.phone ?? "",
+                    code: configuration.code, password: configuration.password, prompter: TerminalPrompter())
+                try await session.login(flow)
+            }
             print("Logged in. Start the bot with: userbot run")
         }
     }
@@ -101,9 +110,7 @@ struct LogoutCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             let configuration: BotConfiguration = try options.load(for: .logout)
-            let (session, _): (BotSession, Logger) = try await openSession(configuration)
-            try await session.logout()
-            await session.close()
+            try await withSession(configuration) { (session: BotSession, _: Logger) in try await session.logout() }
             print("Logged out.")
         }
     }

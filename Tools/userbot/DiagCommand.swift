@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bot
 import Foundation
 import Logging
 import MTProto
@@ -18,7 +19,7 @@ struct DiagCommand: AsyncParsableCommand {
     @Option(name: .long, help: "HOST:PORT of the server (default: the DC's production or test address).")
     var server: String?
 
-    @Option(name: .long, help: "The DC id.")
+    @Option(name: .long, help: "The DC id (1 to 5).")
     var dc: Int = 2
 
     @Option(name: .customLong("rsa-key"), help: "A PEM file with the server's RSA public key (default: Telegram's keys).")
@@ -52,39 +53,32 @@ struct DiagCommand: AsyncParsableCommand {
     }
 
     private func diagnose() async throws -> String {
-        let kind: TransportKind
-        var obfuscation: Obfuscation? = nil
-        switch transport {
-        case "abridged": kind = .abridged
-        case "intermediate": kind = .intermediate
-        case "padded": kind = .paddedIntermediate
-        case "full": kind = .full
-        case "obfuscated":
-            kind = .paddedIntermediate
-            obfuscation = Obfuscation()
-        default: throw ValidationError("unknown transport '\(transport)'")
+        // The same checks and defaults as the bot's TG_SERVER, TG_DC, TG_RSA_KEY, TG_TRANSPORT, TG_TEST_DC.
+        var values: [String: String] = ["TG_DC": String(dc), "TG_TRANSPORT": transport]
+        values["TG_SERVER"] = server
+        values["TG_RSA_KEY"] = rsaKey
+        if testDC { values["TG_TEST_DC"] = "true" }
+        let settings: BotConfiguration
+        switch BotConfiguration.parse(values, for: .diagnostics) {
+        case .success(let parsed): settings = parsed
+        case .failure(let error): throw ValidationError(error.description)
         }
-        let defaults: [DataCentre] = testDC ? DataCentre.test : DataCentre.production
-        var target: DataCentre
-        if let server {
-            guard let colon = server.lastIndex(of: ":"), let port = Int(server[server.index(after: colon)...]) else {
-                throw ValidationError("--server must be HOST:PORT")
-            }
-            target = DataCentre(id: dc, host: String(server[..<colon]), port: port)
-        } else {
-            guard let known = defaults.first(where: { $0.id == dc }) else { throw ValidationError("unknown DC \(dc)") }
-            target = known
-        }
-        var keys: [RSAPublicKey]? = nil
-        if let rsaKey {
-            keys = [try RSAPublicKey(pem: try String(contentsOfFile: rsaKey, encoding: .utf8))]
-        }
-        target.id = dc
-        let configuration: ClientConfiguration = ClientConfiguration(
-            dataCentre: target, isTestServer: testDC, rsaKeys: keys, transport: kind, obfuscation: obfuscation, apiID: 0,
-            deviceModel: "userbot diag", defaultTimeout: .seconds(timeout))
+        var configuration: ClientConfiguration = try settings.clientConfiguration()
+        configuration.deviceModel = "userbot diag"
+        configuration.defaultTimeout = .seconds(timeout)
         let client: MTProtoClient = MTProtoClient(configuration: configuration)
-        defer { Task { await client.close() } }
+        // Closed on every path before the process exits (a close left running at exit can crash it).
+        do {
+            let line: String = try await measure(client)
+            await client.close()
+            return line
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+
+    private func measure(_ client: MTProtoClient) async throws -> String {
         let clock: ContinuousClock = ContinuousClock()
         let start: ContinuousClock.Instant = clock.now
         try await withTimeout(.seconds(timeout)) { try await client.connect() }
@@ -98,7 +92,6 @@ struct DiagCommand: AsyncParsableCommand {
         rtts.sort()
         let config: Api.Config? = await client.serverConfig
         let offset: Int32 = await client.authKeys[dc]?.timeOffset ?? 0
-        await client.close()
         return "{\"ok\": true, \"handshake_ms\": \(String(format: "%.1f", Self.milliseconds(handshake))), "
             + "\"rtt_ms\": \(String(format: "%.2f", rtts[rtts.count / 2])), \"layer\": \(Api.layer), "
             + "\"dc\": \(config.map { Int($0.thisDc) } ?? dc), \"time_offset_s\": \(offset)}"

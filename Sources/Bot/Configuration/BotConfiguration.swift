@@ -75,6 +75,8 @@ public struct BotConfiguration: Sendable {
         case login
         /// `logout`: the Telegram api_id.
         case logout
+        /// `diag`: only where to connect (nothing is required).
+        case diagnostics
     }
 
     /// Reads `values` (file, environment and flags already merged). Every problem is reported at
@@ -155,6 +157,7 @@ public struct BotConfiguration: Sendable {
         case .run: required = ["TG_API_ID", "TG_API_HASH", "OPENAI_API_KEY"]
         case .login: required = ["TG_API_ID", "TG_API_HASH", "TG_PHONE"]
         case .logout: required = ["TG_API_ID"]
+        case .diagnostics: required = []
         }
         // A key given with a bad value is reported once, by its own check above.
         problems = required.filter { value($0) == nil }.map { "\($0) is required" } + problems

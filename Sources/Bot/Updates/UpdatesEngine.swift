@@ -30,10 +30,11 @@ public struct UpdatesEngine: Sendable {
     /// (the difference contains them).
     public private(set) var isFetchingDifference: Bool = false
 
+    /// An update of the common box that arrived after a gap: applied when the gap closes.
     private struct Buffered: Sendable {
         var pts: Int32
         var count: Int32
-        var update: Api.Update
+        var payload: CommonPayload
     }
 
     private var buffered: [Buffered] = []
@@ -191,12 +192,7 @@ public struct UpdatesEngine: Sendable {
         } else if state.pts + count > pts {
             return  // already applied
         } else {
-            switch update {
-            case .none: buffered.append(Buffered(pts: pts, count: count, update: .updateNewMessage(Api.Update.UpdateNewMessage(
-                message: .messageEmpty(Api.Message.MessageEmpty(id: 0)), pts: pts, ptsCount: count))))
-            case .update(let u): buffered.append(Buffered(pts: pts, count: count, update: u))
-            case .short(let message): buffered.append(Buffered(pts: pts, count: count, update: Self.wrap(message)))
-            }
+            buffered.append(Buffered(pts: pts, count: count, payload: update))
             if gapDeadline == nil { gapDeadline = now + gapTimeout }
         }
     }
@@ -210,26 +206,13 @@ public struct UpdatesEngine: Sendable {
         }
     }
 
-    /// A short message kept in the gap buffer as an `updateNewMessage`.
-    private static func wrap(_ m: NewMessage) -> Api.Update {
-        let peer: Api.Peer
-        switch m.chat {
-        case .user(let id): peer = .peerUser(Api.Peer.PeerUser(userId: id))
-        case .group(let id): peer = .peerChat(Api.Peer.PeerChat(chatId: id))
-        case .channel(let id): peer = .peerChannel(Api.Peer.PeerChannel(channelId: id))
-        }
-        let from: Api.Peer? = m.senderID.map { .peerUser(Api.Peer.PeerUser(userId: $0)) }
-        let message: Api.Message = .message(Api.Message.Message(out: m.isOutgoing, id: m.id, fromId: from, peerId: peer, date: m.date, message: m.text))
-        return .updateNewMessage(Api.Update.UpdateNewMessage(message: message, pts: 0, ptsCount: 0))
-    }
-
     /// Applies buffered updates that became contiguous; the gap closes when the buffer empties.
     private mutating func drainBuffer(actions: inout [UpdatesAction]) {
         while let index = buffered.firstIndex(where: { state.pts + $0.count >= $0.pts }) {
             let next: Buffered = buffered.remove(at: index)
             guard state.pts + next.count == next.pts else { continue }  // a duplicate
             state.pts = next.pts
-            if case .updateNewMessage(let n) = next.update, let message = NewMessage(n.message) { actions.append(.newMessage(message)) }
+            deliver(next.payload, actions: &actions)
         }
         if buffered.isEmpty { gapDeadline = nil }
     }
