@@ -10,9 +10,19 @@ seconds="${1:-600}"; shift || true
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(FuzzTLDecode FuzzTransport FuzzEnvelope FuzzHandshake FuzzSchemaParser FuzzConfigFile)
 flags=(-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld)
-swift build "${flags[@]}" >/dev/null || { echo "fuzz build failed"; swift build "${flags[@]}" 2>&1 | tail -20; exit 1; }
-bin=$(swift build "${flags[@]}" --show-bin-path)
 mkdir -p Work/crashes
+if ! swift build "${flags[@]}" > Work/build.log 2>&1; then
+  # SwiftPM keeps a stale plan for the path dependency after a file of the main package is renamed
+  # ("missing inputs"): start the fuzz build over once.
+  if grep -q "missing inputs" Work/build.log; then
+    echo "stale fuzz build folder: rebuilding from scratch"
+    rm -rf .build
+    swift build "${flags[@]}" > Work/build.log 2>&1 || { echo "fuzz build failed"; tail -20 Work/build.log; exit 1; }
+  else
+    echo "fuzz build failed"; tail -20 Work/build.log; exit 1
+  fi
+fi
+bin=$(swift build "${flags[@]}" --show-bin-path)
 status=0
 for target in "${targets[@]}"; do
   mkdir -p "Work/$target"

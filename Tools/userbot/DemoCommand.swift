@@ -59,50 +59,58 @@ struct DemoCommand: AsyncParsableCommand {
             dataCentre: dcs[1], knownDataCentres: dcs, rsaKeys: [server.rsaKey.publicKey], apiID: 1, deviceModel: "userbot demo")
         let session: BotSession = try await BotSession(
             path: folder.appendingPathComponent("demo.session").path, clientConfiguration: client, floodSleepThreshold: 60, logger: logger)
-        print("Logging the demo account in (code \(telegram.loginCode), then its two-factor password over SRP)…")
-        try await session.login(LoginFlow(
-            apiID: 1, apiHash: "00000000000000000000000000000000", phone: "15550000000", code: telegram.loginCode,
-            password: "demo password", prompter: TerminalPrompter()))
+        // The session and the servers are closed on every path before the process exits.
+        let answered: Int
+        do {
+            print("Logging the demo account in (code \(telegram.loginCode), then its two-factor password over SRP)…")
+            try await session.login(LoginFlow(
+                apiID: 1, apiHash: "00000000000000000000000000000000", phone: "15550000000", code: telegram.loginCode,
+                password: "demo password", prompter: TerminalPrompter()))
 
-        let model: any ChatModel
-        if let key = configuration.openAIKey {
-            print("Replies come from OpenAI (\(configuration.openAIModel)).")
-            model = OpenAIChatModel(configuration: OpenAIConfiguration(apiKey: key, model: configuration.openAIModel, baseURL: configuration.openAIBaseURL))
-        } else {
-            print("OPENAI_API_KEY is not set: replies come from the OFFLINE STAND-IN model, not from OpenAI.")
-            model = OfflineChatModel()
-        }
-        let bot: Userbot = try await makeBot(session: session, configuration: configuration, model: model, logger: logger)
-        let printer: Task<Int, Never> = Task {
-            var replied: Int = 0
-            for await event in bot.events {
-                switch event {
-                case .received(let user, _, let text):
-                    print("\(Self.name(user, people)) → bot: \(text)")
-                case .replied(let user, _, let text):
-                    print("bot → \(Self.name(user, people)): \(text)")
-                    replied += 1
-                case .failed(let user, _, let reason):
-                    print("bot could not answer \(Self.name(user, people)): \(reason)")
-                    replied += 1
-                }
-                if replied == Self.script.count { break }
+            let model: any ChatModel
+            if let key = configuration.openAIKey {
+                print("Replies come from OpenAI (\(configuration.openAIModel)).")
+                model = OpenAIChatModel(configuration: OpenAIConfiguration(apiKey: key, model: configuration.openAIModel, baseURL: configuration.openAIBaseURL))
+            } else {
+                print("OPENAI_API_KEY is not set: replies come from the OFFLINE STAND-IN model, not from OpenAI.")
+                model = OfflineChatModel()
             }
-            return replied
+            let bot: Userbot = try await makeBot(session: session, configuration: configuration, model: model, logger: logger)
+            let printer: Task<Int, Never> = Task {
+                var replied: Int = 0
+                for await event in bot.events {
+                    switch event {
+                    case .received(let user, _, let text):
+                        print("\(Self.name(user, people)) → bot: \(text)")
+                    case .replied(let user, _, let text):
+                        print("bot → \(Self.name(user, people)): \(text)")
+                        replied += 1
+                    case .failed(let user, _, let reason):
+                        print("bot could not answer \(Self.name(user, people)): \(reason)")
+                        replied += 1
+                    }
+                    if replied == Self.script.count { break }
+                }
+                return replied
+            }
+            try await bot.start()
+            print("The bot is running. The conversation:\n")
+            for line in Self.script {
+                await telegram.deliver(from: people[line.person]!.id, to: botID, text: line.text)
+                try await Task.sleep(for: .milliseconds(150))
+            }
+            let done: Task<Void, Never> = Task {
+                try? await Task.sleep(for: .seconds(120))
+                printer.cancel()
+            }
+            answered = await printer.value
+            done.cancel()
+            await bot.stop()
+        } catch {
+            await session.close()
+            await server.stop()
+            throw error
         }
-        try await bot.start()
-        print("The bot is running. The conversation:\n")
-        for line in Self.script {
-            await telegram.deliver(from: people[line.person]!.id, to: botID, text: line.text)
-            try await Task.sleep(for: .milliseconds(150))
-        }
-        let done: Task<Void, Never> = Task {
-            try? await Task.sleep(for: .seconds(120))
-            printer.cancel()
-        }
-        let answered: Int = await printer.value
-        done.cancel()
-        await bot.stop()
         await session.close()
         await server.stop()
         print("\nDone: \(answered) of \(Self.script.count) messages answered. Errors (if any): \(configuration.logDirectory)/errors.log; "
