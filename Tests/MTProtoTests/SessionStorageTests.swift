@@ -47,6 +47,34 @@ import Testing
         #expect(throws: SessionStorageError.self) { _ = try SQLiteSessionStorage(path: "/nonexistent-dir/x.session") }
     }
 
+    /// Storage writes run off the event loop, but a new permanent key is stored before it carries
+    /// any call: when `connect()` returns, the key is saved even if saving is slow.
+    @Test func aNewPermanentKeyIsStoredBeforeTheConnectionIsReady() async throws {
+        final class SlowStorage: SessionStorage, @unchecked Sendable {
+            private let lock: NSLock = NSLock()
+            private var keys: [Int: HandshakeResult] = [:]
+            var saved: [Int: HandshakeResult] { lock.withLock { keys } }
+            func authKeys() throws -> [Int: HandshakeResult] { saved }
+            func saveAuthKey(_ key: HandshakeResult, dc: Int) throws {
+                Thread.sleep(forTimeInterval: 0.3)
+                lock.withLock { keys[dc] = key }
+            }
+            func removeAuthKey(dc: Int) throws { lock.withLock { keys[dc] = nil } }
+            func homeDataCentre() throws -> Int? { nil }
+            func setHomeDataCentre(_ dc: Int) throws {}
+        }
+        let server: TestDataCentre = try await ClientIntegrationTests.startDC()
+        let storage: SlowStorage = SlowStorage()
+        let dc: DataCentre = (await server.dataCentres)[0]
+        let client: MTProtoClient = try MTProtoClient(
+            configuration: ClientConfiguration(dataCentre: dc, knownDataCentres: [dc], rsaKeys: [ClientIntegrationTests.serverKey.publicKey], apiID: 1),
+            storage: storage)
+        try await client.connect()
+        #expect(storage.saved[dc.id]?.authKey == (await client.authKeys[dc.id])?.authKey)
+        await client.close()
+        await server.stop()
+    }
+
     @Test func aRestartedClientReusesItsKeyAndHomeDC() async throws {
         let path: String = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }

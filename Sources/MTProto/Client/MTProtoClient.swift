@@ -549,8 +549,25 @@ public actor MTProtoClient {
                 permanentKeyCreated[dc] = .now
                 persist { try $0.saveAuthKey(result, dc: dc) }
                 logger.debug("auth key created for \(configuration.dataCentre)")
+                // A new permanent key is on disk before it carries any call (a login on a key that
+                // a crash then loses would be lost with it); the event loop does not wait meanwhile.
+                let generation: Int = connectionGeneration
+                return afterStorageWrites { (client: isolated MTProtoClient) in
+                    guard client.connectionGeneration == generation, client.channel != nil else { return }
+                    client.startSession()
+                    client.flush()
+                }
             }
             startSession()
+        }
+    }
+
+    /// Runs `then` on the client once every session write queued so far has been made.
+    private func afterStorageWrites(_ then: @escaping @Sendable (isolated MTProtoClient) -> Void) {
+        guard storage != nil else { return then(self) }
+        let loop: any EventLoop = eventLoop
+        storageQueue.async {
+            loop.execute { self.assumeIsolated { then($0) } }
         }
     }
 
