@@ -98,6 +98,30 @@ import Testing
         await server.stop()
     }
 
+    /// A call made while the client waits to reconnect must not take the resent calls out of the
+    /// session's queue with it (they used to be marked sent into no connection and time out).
+    @Test func aCallMadeBetweenConnectionsDoesNotStrandTheResentOnes() async throws {
+        let server: TestDataCentre = try await Self.startDC()
+        let all: [DataCentre] = await server.dataCentres
+        let client: MTProtoClient = MTProtoClient(configuration: ClientConfiguration(
+            dataCentre: all[0], knownDataCentres: all, rsaKeys: [Self.serverKey.publicKey], apiID: 1, defaultTimeout: .seconds(3),
+            reconnectDelay: .milliseconds(600), maximumReconnectDelay: .milliseconds(600), temporaryKeyLifetime: nil))
+        try await client.connect()
+        var plan: FaultPlan = FaultPlan()
+        plan.dropConnectionAfterMessages = 0
+        await server.setFaults(plan)
+        let first: Task<Int32, any Error> = Task { try await client.invoke(Api.functions.help.GetNearestDc()).thisDc }
+        try await Task.sleep(for: .milliseconds(200))  // dropped; the client waits 300–600 ms to reconnect
+        await server.setFaults(FaultPlan())
+        let second: Int32 = try await client.invoke(Api.functions.help.GetNearestDc()).thisDc
+        #expect(second == 1)
+        #expect(try await first.value == 1)
+        let connections: Int = await server.acceptedConnections
+        #expect(connections == 2, "\(connections) connections")
+        await client.close()
+        await server.stop()
+    }
+
     @Test func saltRotationClockCorrectionAndForgottenKeys() async throws {
         let server: TestDataCentre = try await Self.startDC()
         let client: MTProtoClient = await Self.client(server)

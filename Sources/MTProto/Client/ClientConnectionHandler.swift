@@ -20,11 +20,13 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer: ByteBuffer = unwrapInboundIn(data)
         let bytes: [UInt8] = Array(buffer.readableBytesView)
-        client.assumeIsolated { $0.connectionRead(bytes) }
+        let channel: any Channel = context.channel
+        client.assumeIsolated { $0.connectionRead(bytes, from: channel) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        client.assumeIsolated { $0.connectionFailed(error) }
+        let channel: any Channel = context.channel
+        client.assumeIsolated { $0.connectionFailed(error, on: channel) }
         context.close(promise: nil)
     }
 }

@@ -52,6 +52,10 @@ public actor MTProtoClient {
     private var closeConnection: (@Sendable () -> Void)?
     /// Packets were written to the channel since its last flush.
     private var hasUnflushedWrites: Bool = false
+    /// DCs whose new permanent key is still being written to the storage.
+    private var keyWritesPending: Set<Int> = []
+    /// The current connection waits for such a write before its session starts.
+    private var sessionWaitsForKeyWrite: Bool = false
     /// Why the current connection is ending, when the client ended it (reported by its connection loop).
     private var connectionError: (any Error)?
     private var connectionTask: Task<Void, Never>?
@@ -277,11 +281,16 @@ public actor MTProtoClient {
     }
 
     private func backoff(attempt: Int) -> Duration {
-        let base: Double = Double(configuration.reconnectDelay.components.attoseconds) / 1e18 + Double(configuration.reconnectDelay.components.seconds)
-        let cap: Double = Double(configuration.maximumReconnectDelay.components.seconds)
+        // Both in seconds with their fractions (a cap below one second used to count as zero).
+        let base: Double = Self.seconds(configuration.reconnectDelay)
+        let cap: Double = Self.seconds(configuration.maximumReconnectDelay)
         let raw: Double = min(cap, base * pow(2, Double(min(attempt, 16))))
         let jitter: Double = 0.5 + Double(entropy.randomBytes(count: 1)[0]) / 510.0
         return .milliseconds(Int(raw * jitter * 1000))
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// One TCP connection, from connect to close. Returns the error that ended it.
@@ -304,7 +313,12 @@ public actor MTProtoClient {
         await withTaskGroup(of: Void.self) { (tasks: inout TaskGroup<Void>) in
             tasks.addTask { await self.keepAlive() }
             tasks.addTask { await self.watchTemporaryKey() }
-            try? await channel.closeFuture.get()
+            // A close() that raced with the connect closes the channel through the cancellation.
+            try? await withTaskCancellationHandler {
+                try await channel.closeFuture.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
             tasks.cancelAll()
         }
         return await takeConnectionError()
@@ -348,6 +362,8 @@ public actor MTProtoClient {
 
     /// Called by the connection's handler once TCP is connected.
     func connectionOpened(_ opened: any Channel) {
+        // After close(), or a second channel of one connect (happy eyeballs): not ours to use.
+        guard !isClosed, channel == nil else { return opened.close(promise: nil) }
         connectionGeneration += 1
         channel = opened
         closeConnection = { opened.close(promise: nil) }
@@ -365,12 +381,14 @@ public actor MTProtoClient {
     }
 
     /// Called by the connection's handler when the socket reports an error (the handler closes it).
-    func connectionFailed(_ error: any Error) {
+    func connectionFailed(_ error: any Error, on failed: any Channel) {
+        guard failed === channel else { return }
         if connectionError == nil { connectionError = error }
     }
 
     /// Called by the connection's handler with the bytes read from the socket.
-    func connectionRead(_ bytes: [UInt8]) {
+    func connectionRead(_ bytes: [UInt8], from reader: any Channel) {
+        guard reader === channel else { return }
         do {
             try received(bytes)
         } catch {
@@ -383,6 +401,11 @@ public actor MTProtoClient {
     private func startSession() {
         let dc: Int = configuration.dataCentre.id
         guard let permanent = keys[dc] else { return startExchange(temporary: false) }
+        if keyWritesPending.contains(dc) {
+            // A new permanent key carries no call before it is on disk; the write's callback resumes.
+            sessionWaitsForKeyWrite = true
+            return
+        }
         guard configuration.temporaryKeyLifetime != nil else {
             if session == nil { session = makeSession(permanent) }
             return sendInitConnection()
@@ -421,6 +444,7 @@ public actor MTProtoClient {
         channel = nil
         closeConnection = nil
         hasUnflushedWrites = false
+        sessionWaitsForKeyWrite = false
         codec = nil
         handshake = nil
         discardConnectionCalls()
@@ -491,6 +515,8 @@ public actor MTProtoClient {
 
     /// Writes every packet the session has ready, then flushes the channel once.
     private func flush() {
+        // Without a connection the session keeps its queue (taking packets out would mark them sent).
+        guard channel != nil, codec != nil else { return }
         let time: Double = now
         while let packet = session?.value.nextPacket(now: time) {
             send(packet)
@@ -550,12 +576,18 @@ public actor MTProtoClient {
                 persist { try $0.saveAuthKey(result, dc: dc) }
                 logger.debug("auth key created for \(configuration.dataCentre)")
                 // A new permanent key is on disk before it carries any call (a login on a key that
-                // a crash then loses would be lost with it); the event loop does not wait meanwhile.
-                let generation: Int = connectionGeneration
-                return afterStorageWrites { (client: isolated MTProtoClient) in
-                    guard client.connectionGeneration == generation, client.channel != nil else { return }
-                    client.startSession()
-                    client.flush()
+                // a crash then loses would be lost with it), on this connection or the next; the
+                // event loop does not wait meanwhile.
+                if storage != nil {
+                    keyWritesPending.insert(dc)
+                    afterStorageWrites { (client: isolated MTProtoClient) in
+                        client.keyWritesPending.remove(dc)
+                        guard client.sessionWaitsForKeyWrite else { return }
+                        client.sessionWaitsForKeyWrite = false
+                        guard !client.isClosed, client.channel != nil else { return }
+                        client.startSession()
+                        client.flush()
+                    }
                 }
             }
             startSession()
@@ -564,7 +596,6 @@ public actor MTProtoClient {
 
     /// Runs `then` on the client once every session write queued so far has been made.
     private func afterStorageWrites(_ then: @escaping @Sendable (isolated MTProtoClient) -> Void) {
-        guard storage != nil else { return then(self) }
         let loop: any EventLoop = eventLoop
         storageQueue.async {
             loop.execute { self.assumeIsolated { then($0) } }
