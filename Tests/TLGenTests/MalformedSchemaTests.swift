@@ -132,6 +132,19 @@ struct RecursiveTypeTests {
         }
     }
 
+    /// Bare fields that fan out (each level holds the one below twice) are sized and zeroed once per
+    /// constructor, not once per path (2^60 paths here), and the sizes do not overflow.
+    @Test func fanOutChainsGenerateQuickly() throws {
+        var text: String = "a0#1 x:int = A0;\n"
+        for level in 1 ... 60 {
+            text += "a\(level)#\(String(level + 1, radix: 16)) x:%A\(level - 1) y:%A\(level - 1) = A\(level);\n"
+        }
+        text += "holder#ff flags:# items:Vector<%A60> maybe:flags.0?A60 other:flags.0?int = Holder;\n"
+        let schema: TLSchema = try SchemaReader.read(text: text, file: "fan.tl", layer: 1)
+        let files = try SwiftGenerator().generate([GeneratorInput(namespace: "Fan", sourceName: "fan.tl", schema: schema)])
+        #expect(!files.isEmpty)
+    }
+
     @Test(arguments: [
         "node#1 children:Vector<Node> = Node;",
         "leaf#1 = Tree;\nbranch#2 left:Tree right:Tree = Tree;",

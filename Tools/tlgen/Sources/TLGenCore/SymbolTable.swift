@@ -62,6 +62,13 @@ struct SymbolTable {
     private(set) var objectConstructors: [TLCombinator] = []
     private(set) var namespaces: [String] = []
     private(set) var functionNamespaces: [String] = []
+    /// Minimum wire sizes of bare constructors, computed once each: a schema whose bare fields fan
+    /// out (`aN x:%aN-1 y:%aN-1`) would otherwise take exponential time.
+    private let bareSizes: BareSizeCache = BareSizeCache()
+
+    private final class BareSizeCache {
+        var sizes: [String: Int] = [:]
+    }
 
     init(root: String, schema: TLSchema) {
         self.root = root
@@ -154,20 +161,22 @@ struct SymbolTable {
         }
     }
 
-    /// The fewest bytes one value of `type` takes on the wire. Terminates because the reader
-    /// refuses bare constructors that contain themselves (``InlineCycleCheck``).
+    /// The fewest bytes one value of `type` takes on the wire, capped at 2^30 (it only bounds vector
+    /// counts). Terminates because the reader refuses bare constructors that contain themselves
+    /// (``InlineCycleCheck``); each constructor is computed once.
     func minimumWireSize(_ type: TLType) -> Int {
-        if case .bare(let constructor) = type, let info = constructors[constructor] {
-            var total: Int = 0
-            for f in info.combinator.fields {
-                switch f.kind {
-                case .flagsWord: total += 4
-                case .plain(let t): total += minimumWireSize(t)
-                case .conditional: break
-                }
+        guard case .bare(let constructor) = type, let info = constructors[constructor] else { return type.minimumWireSize }
+        if let known = bareSizes.sizes[constructor] { return known }
+        var total: Int = 0
+        for f in info.combinator.fields {
+            switch f.kind {
+            case .flagsWord: total += 4
+            case .plain(let t): total += minimumWireSize(t)
+            case .conditional: break
             }
-            return total
+            total = min(total, 1 << 30)
         }
-        return type.minimumWireSize
+        bareSizes.sizes[constructor] = total
+        return total
     }
 }

@@ -7,6 +7,9 @@ struct ZeroValues {
     /// For every type that can have a zero value, the constructor chosen for it.
     func chooseConstructors() -> [String: TLCombinator] {
         var chosen: [String: TLCombinator] = [:]
+        // Answers for bare constructors, valid until `chosen` grows (each is computed once per
+        // round, not once per path: fan-out schemas would take exponential time).
+        var memo: [String: Bool] = [:]
         var changed: Bool = true
         while changed {
             changed = false
@@ -17,8 +20,9 @@ struct ZeroValues {
                 case .singleStruct(let c): list = [c]
                 case .sumEnum(let cs): list = cs
                 }
-                for c in list where isZeroable(c, known: chosen) {
+                for c in list where isZeroable(c, known: chosen, memo: &memo) {
                     chosen[t] = c
+                    memo.removeAll()
                     changed = true
                     break
                 }
@@ -27,21 +31,24 @@ struct ZeroValues {
         return chosen
     }
 
-    private func isZeroable(_ c: TLCombinator, known: [String: TLCombinator]) -> Bool {
+    private func isZeroable(_ c: TLCombinator, known: [String: TLCombinator], memo: inout [String: Bool]) -> Bool {
         for f in c.fields {
-            if case .plain(let t) = f.kind, !isZeroable(t, known: known) { return false }
+            if case .plain(let t) = f.kind, !isZeroable(t, known: known, memo: &memo) { return false }
         }
         return true
     }
 
     /// Terminates because the reader refuses bare constructors that contain themselves (``InlineCycleCheck``).
-    private func isZeroable(_ t: TLType, known: [String: TLCombinator]) -> Bool {
+    private func isZeroable(_ t: TLType, known: [String: TLCombinator], memo: inout [String: Bool]) -> Bool {
         switch t {
         case .object, .generic: return false
         case .boxed(let name): return known[name] != nil
         case .bare(let constructor):
+            if let answer = memo[constructor] { return answer }
             guard let c = symbols.constructors[constructor]?.combinator else { return false }
-            return isZeroable(c, known: known)
+            let answer: Bool = isZeroable(c, known: known, memo: &memo)
+            memo[constructor] = answer
+            return answer
         default: return true
         }
     }
