@@ -4,31 +4,24 @@
 // package never builds with fuzzing instrumentation.
 import PackageDescription
 
+/// One libFuzzer executable: `Sources/<name>`, built on FuzzSupport and products of the main package.
+func fuzzTarget(_ name: String, _ products: [String]) -> Target {
+    .executableTarget(
+        name: name, dependencies: ["FuzzSupport"] + products.map { .product(name: $0, package: "SwiftMTProto") },
+        path: "Sources/\(name)")
+}
+
 let package = Package(
     name: "SwiftMTProtoFuzz",
     dependencies: [.package(name: "SwiftMTProto", path: "..")],
     targets: [
         .target(name: "FuzzSupport", path: "Sources/FuzzSupport"),
-        .executableTarget(
-            name: "FuzzTLDecode", dependencies: ["FuzzSupport", .product(name: "TLSchema", package: "SwiftMTProto")],
-            path: "Sources/FuzzTLDecode"),
-        .executableTarget(
-            name: "FuzzTransport", dependencies: ["FuzzSupport", .product(name: "MTProto", package: "SwiftMTProto")],
-            path: "Sources/FuzzTransport"),
-        .executableTarget(
-            name: "FuzzEnvelope",
-            dependencies: ["FuzzSupport", .product(name: "MTProto", package: "SwiftMTProto"), .product(name: "TLSchema", package: "SwiftMTProto")],
-            path: "Sources/FuzzEnvelope"),
-        .executableTarget(
-            name: "FuzzHandshake",
-            dependencies: ["FuzzSupport", .product(name: "MTProto", package: "SwiftMTProto"), .product(name: "TLSchema", package: "SwiftMTProto")],
-            path: "Sources/FuzzHandshake"),
-        .executableTarget(
-            name: "FuzzSchemaParser", dependencies: ["FuzzSupport", .product(name: "TLGenCore", package: "SwiftMTProto")],
-            path: "Sources/FuzzSchemaParser"),
-        .executableTarget(
-            name: "FuzzConfigFile", dependencies: ["FuzzSupport", .product(name: "Bot", package: "SwiftMTProto")],
-            path: "Sources/FuzzConfigFile"),
+        fuzzTarget("FuzzTLDecode", ["TLSchema"]),
+        fuzzTarget("FuzzTransport", ["MTProto"]),
+        fuzzTarget("FuzzEnvelope", ["MTProto", "TLSchema"]),
+        fuzzTarget("FuzzHandshake", ["MTProto", "TLSchema"]),
+        fuzzTarget("FuzzSchemaParser", ["TLGenCore"]),
+        fuzzTarget("FuzzConfigFile", ["Bot"]),
     ],
     swiftLanguageModes: [.v6]
 )
