@@ -63,13 +63,12 @@ enum BotBenchmarks {
             apiID: 1, apiHash: "00000000000000000000000000000000", phone: "15550000000", code: telegram.loginCode, password: nil,
             prompter: NoPrompter()))
         let dumps: URL = folder.appendingPathComponent("dumps")
-        let context: ContextStore = ContextStore(
-            memory: ContextMemory(), storage: session.storage, dumper: ContextDumper(directory: dumps), logger: quiet)
+        let context: ContextStore = try ContextStore(storage: session.storage, dumper: ContextDumper(directory: dumps), logger: quiet)
         let bot: Userbot = Userbot(
             client: session.client, storage: session.storage, context: context, model: InstantModel(),
             settings: BotSettings(dumpDirectory: dumps), logger: quiet)
+        var events: AsyncStream<BotEvent>.Iterator = await bot.events().makeAsyncIterator()
         try await bot.start()
-        var events: AsyncStream<BotEvent>.Iterator = bot.events.makeAsyncIterator()
         var latencies: [Double] = []
         let clock: ContinuousClock = ContinuousClock()
         for i in 0 ..< 300 {

@@ -18,21 +18,25 @@ struct BotStorageTests {
             try? FileManager.default.removeItem(at: folder)
         }
         func dumpCount() -> Int { ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".json") }.count }
-        let context: ContextStore = ContextStore(
-            memory: try storage.contextMemory(limit: 10, dumpEvery: 2), storage: storage, dumper: ContextDumper(directory: folder), logger: Logger(label: "test"))
+        let context: ContextStore = try ContextStore(
+            storage: storage, dumper: ContextDumper(directory: folder), logger: Logger(label: "test"), dumpEvery: 2)
         try await context.addExchange(userID: 1, userMessage: "q1", assistantMessage: "a1")
         try await context.addExchange(userID: 1, userMessage: "q2", assistantMessage: "a2")
+        await context.dumpsWritten()
         #expect(dumpCount() == 1)
         await context.writeMissedDump()
+        await context.dumpsWritten()
         #expect(dumpCount() == 1)  // nothing missed
         // Killed after the fourth exchange was stored, before its dump was written:
-        let exchanges: [Exchange] = await context.snapshot.exchanges[1] ?? []
-        try storage.commit(exchanges: exchanges + exchanges, userID: 1, storedCount: 4, completing: nil)
-        let restarted: ContextStore = ContextStore(
-            memory: try storage.contextMemory(limit: 10, dumpEvery: 2), storage: storage, dumper: ContextDumper(directory: folder), logger: Logger(label: "test"))
+        let exchanges: [Exchange] = try await context.exchanges(of: 1)
+        try storage.commit(exchanges: exchanges + exchanges, userID: 1, storedCount: 4, completing: [])
+        let restarted: ContextStore = try ContextStore(
+            storage: storage, dumper: ContextDumper(directory: folder), logger: Logger(label: "test"), dumpEvery: 2)
         await restarted.writeMissedDump()
+        await restarted.dumpsWritten()
         #expect(dumpCount() == 2)
         await restarted.writeMissedDump()
+        await restarted.dumpsWritten()
         #expect(dumpCount() == 2)
         #expect(try storage.dumpedExchangeCount() == 4)
     }
@@ -61,7 +65,7 @@ struct BotStorageTests {
         let reply: PendingReply = PendingReply(userID: 5, messageID: 9, text: "hi", randomID: -42, received: received)
         try storage.commit(state: UpdateState(pts: 3, qts: 0, date: 1, seq: 2, channels: [77: 8]), newReplies: [reply])
         let exchange: Exchange = Exchange(user: "q", assistant: "a", datetime: received, username: "ann")
-        try storage.commit(exchanges: [exchange], userID: 6, storedCount: 1, completing: nil)
+        try storage.commit(exchanges: [exchange], userID: 6, storedCount: 1, completing: [])
         storage.session.close()
 
         let reopened: BotStorage = try BotStorage(session: try SQLiteSessionStorage(path: path))
@@ -72,7 +76,7 @@ struct BotStorageTests {
         #expect(memory.exchanges[6] == [exchange])
         #expect(memory.storedCount == 1)
         // Completing the reply removes it from the queue in the same transaction.
-        try reopened.commit(exchanges: [exchange, exchange], userID: 5, storedCount: 3, completing: reply)
+        try reopened.commit(exchanges: [exchange, exchange], userID: 5, storedCount: 3, completing: [reply])
         #expect(try reopened.pendingReplies().isEmpty)
     }
 

@@ -187,7 +187,7 @@ import Testing
         let session: BotSession = try await harness.login()
         let bot: Userbot = try await harness.startBot(session, attempts: 2)
         harness.openAI.failAlways(500)
-        var events: AsyncStream<BotEvent>.Iterator = bot.events.makeAsyncIterator()
+        var events: AsyncStream<BotEvent>.Iterator = await bot.events().makeAsyncIterator()
         let failed: Int32 = await harness.telegram.deliver(from: H.person(1), to: H.botID, text: "anyone there?")
         var failure: BotEvent? = nil
         while let event = await events.next() {

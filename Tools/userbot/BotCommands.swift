@@ -22,9 +22,10 @@ struct RunCommand: AsyncParsableCommand {
                     timeout: .seconds(configuration.openAITimeout)))
                 let bot: Userbot = try await makeBot(session: session, configuration: configuration, model: model, logger: logger)
                 try await bot.start()
-                await waitForTerminationSignal()
-                logger.info("stopping: finishing the replies in flight")
+                let lost: BotError? = await untilSignalOrAccountLost(bot)
+                if lost == nil { logger.info("stopping: finishing the replies in flight") }
                 await bot.stop()
+                if let lost { throw lost }
             }
         }
     }
@@ -56,15 +57,29 @@ func openSession(_ configuration: BotConfiguration) async throws -> (BotSession,
 /// Builds the bot on an open session.
 func makeBot(session: BotSession, configuration: BotConfiguration, model: any ChatModel, logger: Logger) async throws -> Userbot {
     let dumps: URL = URL(fileURLWithPath: configuration.dumpDirectory)
-    let context: ContextStore = ContextStore(
-        memory: try session.storage.contextMemory(limit: 10, dumpEvery: 10), storage: session.storage,
-        dumper: ContextDumper(directory: dumps), logger: logger)
+    let context: ContextStore = try ContextStore(
+        storage: session.storage, dumper: ContextDumper(directory: dumps, keep: configuration.dumpKeep), logger: logger,
+        recentPeople: configuration.recentPeople)
     return Userbot(
-        client: session.client, storage: session.storage, context: context, model: model,
-        settings: BotSettings(systemPrompt: configuration.systemPrompt, dumpDirectory: dumps), logger: logger)
+        client: session.client, storage: session.storage, context: context, model: model, settings: configuration.botSettings(), logger: logger)
 }
 
-/// Returns at the first SIGINT or SIGTERM.
+/// Returns nil at the first SIGINT or SIGTERM, or the reason when Telegram stops accepting the session.
+func untilSignalOrAccountLost(_ bot: Userbot) async -> BotError? {
+    let (stream, continuation): (AsyncStream<BotError?>, AsyncStream<BotError?>.Continuation) = AsyncStream<BotError?>.makeStream()
+    let signals: Task<Void, Never> = Task {
+        await waitForTerminationSignal()
+        continuation.yield(nil)
+    }
+    // Not awaited: after a signal, `bot.stop()` ends this wait.
+    Task { continuation.yield(await bot.untilAccountLost()) }
+    var first: AsyncStream<BotError?>.Iterator = stream.makeAsyncIterator()
+    let reason: BotError? = await first.next() ?? nil
+    signals.cancel()
+    return reason
+}
+
+/// Returns at the first SIGINT or SIGTERM (or when the calling task is cancelled).
 func waitForTerminationSignal() async {
     let (stream, continuation): (AsyncStream<Int32>, AsyncStream<Int32>.Continuation) = AsyncStream<Int32>.makeStream()
     var sources: [any DispatchSourceSignal] = []

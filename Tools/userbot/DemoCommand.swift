@@ -76,17 +76,18 @@ struct DemoCommand: AsyncParsableCommand {
                 model = OfflineChatModel()
             }
             let bot: Userbot = try await makeBot(session: session, configuration: configuration, model: model, logger: logger)
+            let events: AsyncStream<BotEvent> = await bot.events()
             let printer: Task<Int, Never> = Task {
                 var replied: Int = 0
-                for await event in bot.events {
+                for await event in events {
                     switch event {
                     case .received(let user, _, let text):
                         print("\(Self.name(user, people)) → bot: \(text)")
                     case .replied(let user, _, let text):
                         print("bot → \(Self.name(user, people)): \(text)")
                         replied += 1
-                    case .failed(let user, _, let reason):
-                        print("bot could not answer \(Self.name(user, people)): \(reason)")
+                    case .failed(let user, _, let reason), .skipped(let user, _, let reason):
+                        print("bot did not answer \(Self.name(user, people)): \(reason)")
                         replied += 1
                     }
                     if replied == Self.script.count { break }

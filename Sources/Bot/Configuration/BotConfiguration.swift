@@ -50,12 +50,34 @@ public struct BotConfiguration: Sendable {
     /// `USERBOT_FLOOD_SLEEP_THRESHOLD`: `FLOOD_WAIT`s up to this many seconds are waited out; longer ones
     /// fail the call.
     public var floodSleepThreshold: Int = 60
+    /// `USERBOT_REPLY_TO` and `USERBOT_DENY`: who gets an answer (`everyone`, `contacts`, `mutual`, or a
+    /// comma-separated list of user ids and @usernames; the deny list likewise).
+    public var replyPolicy: ReplyPolicy = ReplyPolicy()
+    /// `USERBOT_BURSTS`: `each` (every message its own reply) or `together` (one reply per burst).
+    public var bursts: BurstMode = .each
+    /// `USERBOT_PERSON_HOURLY_LIMIT`: model calls per person in any rolling hour (1 or more).
+    public var personHourlyLimit: Int = 30
+    /// `USERBOT_CONCURRENCY`: model calls at once across people (1 to 64).
+    public var concurrency: Int = 4
+    /// `USERBOT_DAILY_LIMIT`: model calls per UTC day overall (0: no limit).
+    public var dailyLimit: Int = 500
+    /// `USERBOT_MAX_PROMPT_CHARS`: characters of content per model request (1,000 or more).
+    public var maximumPromptCharacters: Int = 24_000
+    /// `USERBOT_MAX_AGE`: messages older than this are not answered (`90m`, `24h`, `2d` or seconds).
+    public var maximumAge: Duration = .seconds(24 * 3600)
+    /// `USERBOT_DUMP_KEEP`: how many context dumps are kept (the newest; 1 or more).
+    public var dumpKeep: Int = 100
+    /// `USERBOT_RECENT_PEOPLE`: how many people's memory stays in RAM (the others are read from the
+    /// session file when they write; 1 or more).
+    public var recentPeople: Int = 1000
 
     /// Every key the loader knows.
     public static let keys: [String] = [
         "TG_API_ID", "TG_API_HASH", "TG_PHONE", "TG_PASSWORD", "TG_CODE", "TG_SESSION", "TG_SERVER", "TG_DC", "TG_RSA_KEY",
         "TG_TRANSPORT", "TG_TEST_DC", "OPENAI_API_KEY", "OPENAI_MODEL", "OPENAI_BASE_URL", "OPENAI_SYSTEM_PROMPT", "OPENAI_TIMEOUT",
-        "USERBOT_LOG_DIR", "USERBOT_DUMP_DIR", "USERBOT_FLOOD_SLEEP_THRESHOLD",
+        "USERBOT_LOG_DIR", "USERBOT_DUMP_DIR", "USERBOT_FLOOD_SLEEP_THRESHOLD", "USERBOT_REPLY_TO", "USERBOT_DENY", "USERBOT_BURSTS",
+        "USERBOT_PERSON_HOURLY_LIMIT", "USERBOT_CONCURRENCY", "USERBOT_DAILY_LIMIT", "USERBOT_MAX_PROMPT_CHARS", "USERBOT_MAX_AGE",
+        "USERBOT_DUMP_KEEP", "USERBOT_RECENT_PEOPLE",
     ]
 
     /// Keys whose values are secret (never echoed; redacted from logs).
@@ -152,6 +174,7 @@ public struct BotConfiguration: Sendable {
         if let v = value("USERBOT_FLOOD_SLEEP_THRESHOLD") {
             if let s = Int(v), s >= 0 { c.floodSleepThreshold = s } else { problems.append("USERBOT_FLOOD_SLEEP_THRESHOLD must be a number of seconds (0 or more)") }
         }
+        parseBotSettings(value, into: &c, problems: &problems)
         let required: [String]
         switch requirement {
         case .run: required = ["TG_API_ID", "TG_API_HASH", "OPENAI_API_KEY"]
@@ -162,6 +185,77 @@ public struct BotConfiguration: Sendable {
         // A key given with a bad value is reported once, by its own check above.
         problems = required.filter { value($0) == nil }.map { "\($0) is required" } + problems
         return problems.isEmpty ? .success(c) : .failure(ConfigurationError(problems: problems))
+    }
+
+    /// The reply policy, limits and retention keys (`USERBOT_REPLY_TO` … `USERBOT_RECENT_PEOPLE`).
+    private static func parseBotSettings(_ value: (String) -> String?, into c: inout BotConfiguration, problems: inout [String]) {
+        func people(_ key: String) -> [ReplyPolicy.Person]? {
+            guard let v = value(key) else { return [] }
+            let items: [String] = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let parsed: [ReplyPolicy.Person] = items.compactMap { ReplyPolicy.Person($0) }
+            guard parsed.count == items.count else {
+                problems.append("\(key) must list user ids or @usernames, separated by commas")
+                return nil
+            }
+            return parsed
+        }
+        if let v = value("USERBOT_REPLY_TO") {
+            switch v.lowercased() {
+            case "everyone": c.replyPolicy.audience = .everyone
+            case "contacts": c.replyPolicy.audience = .contacts
+            case "mutual": c.replyPolicy.audience = .mutualContacts
+            default:
+                if let list = people("USERBOT_REPLY_TO") { c.replyPolicy.audience = .only(list) }
+            }
+        }
+        if let list = people("USERBOT_DENY") { c.replyPolicy.deny = list }
+        if let v = value("USERBOT_BURSTS") {
+            if let mode = BurstMode(rawValue: v.lowercased()) { c.bursts = mode } else { problems.append("USERBOT_BURSTS must be each or together") }
+        }
+        func integer(_ key: String, _ range: ClosedRange<Int>, _ what: String, _ apply: (Int) -> Void) {
+            guard let v = value(key) else { return }
+            if let n = Int(v.replacingOccurrences(of: "_", with: "")), range.contains(n) { apply(n) } else { problems.append("\(key) must be \(what)") }
+        }
+        integer("USERBOT_PERSON_HOURLY_LIMIT", 1 ... 100_000, "a number of model calls (1 or more)") { c.personHourlyLimit = $0 }
+        integer("USERBOT_CONCURRENCY", 1 ... 64, "a number of model calls at once from 1 to 64") { c.concurrency = $0 }
+        integer("USERBOT_DAILY_LIMIT", 0 ... 10_000_000, "a number of model calls (0 for no limit)") { c.dailyLimit = $0 }
+        integer("USERBOT_MAX_PROMPT_CHARS", 1_000 ... 10_000_000, "a number of characters (1000 or more)") { c.maximumPromptCharacters = $0 }
+        integer("USERBOT_DUMP_KEEP", 1 ... 1_000_000, "a number of dumps (1 or more)") { c.dumpKeep = $0 }
+        integer("USERBOT_RECENT_PEOPLE", 1 ... 10_000_000, "a number of people (1 or more)") { c.recentPeople = $0 }
+        if let v = value("USERBOT_MAX_AGE") {
+            if let age = parseDuration(v), age > .zero { c.maximumAge = age } else {
+                problems.append("USERBOT_MAX_AGE must be a duration such as 90m, 24h, 2d or a number of seconds")
+            }
+        }
+        if let prompt = c.systemPrompt, prompt.count >= c.maximumPromptCharacters / 2 {
+            problems.append("OPENAI_SYSTEM_PROMPT must be shorter than half of USERBOT_MAX_PROMPT_CHARS")
+        }
+    }
+
+    /// `90s`, `90m`, `24h`, `2d`, or a plain number of seconds.
+    static func parseDuration(_ text: String) -> Duration? {
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        var digits: Substring = Substring(text.lowercased())
+        var unit: Int64 = 1
+        if let last = digits.last, let scale = units[last] {
+            unit = scale
+            digits = digits.dropLast()
+        }
+        guard let n = Int64(digits), n >= 0, n <= Int64.max / unit / 2 else { return nil }
+        return .seconds(n * unit)
+    }
+
+    /// The bot's behaviour settings for this configuration (everything but connecting).
+    public func botSettings() -> BotSettings {
+        var settings: BotSettings = BotSettings(systemPrompt: systemPrompt, dumpDirectory: URL(fileURLWithPath: dumpDirectory))
+        settings.replyPolicy = replyPolicy
+        settings.bursts = bursts
+        settings.personHourlyLimit = personHourlyLimit
+        settings.concurrency = concurrency
+        settings.dailyLimit = dailyLimit
+        settings.maximumPromptCharacters = maximumPromptCharacters
+        settings.maximumAge = maximumAge
+        return settings
     }
 
     /// The client settings for this configuration.

@@ -38,6 +38,17 @@ public struct ContextMemory: Sendable, Equatable {
         return storedCount % Int64(dumpEvery) == 0
     }
 
+    /// Puts a person's exchanges read from storage in memory (at most ``limit``, the newest); the
+    /// stored count is unchanged.
+    public mutating func restore(userID: Int64, _ list: [Exchange]) {
+        exchanges[userID] = Array(list.suffix(limit))
+    }
+
+    /// Drops a person from memory (their exchanges stay in storage); the stored count is unchanged.
+    public mutating func forget(userID: Int64) {
+        exchanges[userID] = nil
+    }
+
     /// The user's stored exchanges as alternating user/assistant messages, oldest first.
     public func messagesForOpenAI(userID: Int64) -> [ChatMessage] {
         (exchanges[userID] ?? []).flatMap { (exchange: Exchange) -> [ChatMessage] in

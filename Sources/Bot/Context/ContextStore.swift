@@ -2,67 +2,126 @@ import Foundation
 import Logging
 import MTProto
 
-/// The context memory with its persistence and dumps: an exchange is written to the session file
-/// together with the completion of its reply; every `dumpEvery` stored exchanges the whole memory
-/// is dumped to JSON. The count at the last dump is stored too, so a dump that a crash prevented
-/// is written on the next start (``writeMissedDump()``): never lost, at worst written twice.
+/// The context memory with its persistence and dumps. The session file is the source: only the
+/// people who wrote recently are kept in RAM (``recentPeople``, least recently used dropped first),
+/// anyone else is read from the file when they write. An exchange is written together with the
+/// completion of its reply; every `dumpEvery` stored exchanges the whole store is dumped to JSON,
+/// streamed from the session file by a background task, off the path that answers people. The
+/// count at the last dump is stored, so a dump that a crash prevented is written on the next start
+/// (``writeMissedDump()``): never lost, at worst written twice.
 public actor ContextStore {
+    /// How many people's exchanges stay in RAM (ignored without storage: then everything stays).
+    public let recentPeople: Int
+
+    /// The people in RAM, with the 10-pair rule and the global count that makes dumps due.
     private var memory: ContextMemory
     private let storage: BotStorage?
     private let dumper: ContextDumper?
     private let logger: Logger
+    private var lastUse: [Int64: UInt64] = [:]
+    private var useCounter: UInt64 = 0
+    private var dumpTask: Task<Void, Never>?
+    private var dumpAgain: Bool = false
 
-    /// `storage` nil keeps the memory in this process only; `dumper` nil writes no dumps.
-    public init(memory: ContextMemory, storage: BotStorage?, dumper: ContextDumper?, logger: Logger) {
-        self.memory = memory
+    /// `storage` nil keeps the memory in this process only; `dumper` nil writes no dumps. A `limit`
+    /// (exchanges per person) or `dumpEvery` below 1 counts as 1.
+    public init(
+        storage: BotStorage?, dumper: ContextDumper?, logger: Logger, limit: Int = 10, dumpEvery: Int = 10, recentPeople: Int = 1000
+    ) throws {
         self.storage = storage
         self.dumper = dumper
         self.logger = logger
+        self.recentPeople = max(1, recentPeople)
+        memory = ContextMemory(limit: limit, dumpEvery: dumpEvery, exchanges: [:], storedCount: try storage?.storedExchangeCount() ?? 0)
     }
 
-    /// The seed's `messagesForOpenAI(userId)`: stored pairs, oldest first.
-    public func messagesForOpenAI(userID: Int64) -> [ChatMessage] {
-        memory.messagesForOpenAI(userID: userID)
+    /// The seed's `messagesForOpenAI(userId)`: stored pairs, oldest first, alternating user/assistant.
+    public func messagesForOpenAI(userID: Int64) throws -> [ChatMessage] {
+        try load(userID)
+        return memory.messagesForOpenAI(userID: userID)
     }
 
-    /// The whole memory (tests and dumps).
-    public var snapshot: ContextMemory { memory }
+    /// A person's stored exchanges, oldest first (from RAM, or read from the session file).
+    public func exchanges(of userID: Int64) throws -> [Exchange] {
+        try load(userID)
+        return memory.exchanges[userID] ?? []
+    }
 
-    /// The seed's `addExchange`: stores the pair (durably, and completing `reply` in the same
-    /// transaction) and dumps the memory when a dump is due.
+    /// How many people's exchanges are in RAM now.
+    public var peopleInMemory: Int { memory.exchanges.count }
+
+    /// Exchanges stored since the beginning (persisted, so dumps keep their rhythm across restarts).
+    public var exchangeCount: Int64 { memory.storedCount }
+
+    /// The seed's `addExchange`: stores the pair (durably, completing `replies` in the same
+    /// transaction; `replyID` is the sent reply's id) and starts a dump when one is due.
     public func addExchange(
         userID: Int64, userMessage: String, assistantMessage: String, username: String? = nil, phone: String? = nil,
-        completing reply: PendingReply? = nil
+        completing replies: [PendingReply] = [], replyID: Int32? = nil
     ) throws {
+        try load(userID)
         var updated: ContextMemory = memory
         let dumpDue: Bool = updated.addExchange(
             userID: userID, Exchange(user: userMessage, assistant: assistantMessage, datetime: Date(), username: username, phone: phone))
-        try storage?.commit(exchanges: updated.exchanges[userID] ?? [], userID: userID, storedCount: updated.storedCount, completing: reply)
+        try storage?.commit(
+            exchanges: updated.exchanges[userID] ?? [], userID: userID, storedCount: updated.storedCount, completing: replies, replyID: replyID)
         memory = updated
-        if dumpDue { dump() }
+        if dumpDue { startDump() }
     }
 
-    /// Writes the dump that was due when the process last stopped, if it was not written (the
+    /// Starts the dump that was due when the process last stopped, if it was not written (the
     /// process was killed between storing an exchange and writing the dump, or the write failed).
     public func writeMissedDump() {
         guard let storage, dumper != nil, let dumped = try? storage.dumpedExchangeCount() else { return }
         let every: Int64 = Int64(memory.dumpEvery)
-        if memory.storedCount / every > dumped / every { dump() }
+        if memory.storedCount / every > dumped / every { startDump() }
     }
 
-    private func dump() {
+    /// Waits for the dump being written, if any (a stop, and tests).
+    public func dumpsWritten() async {
+        while let task = dumpTask { await task.value }
+    }
+
+    /// Makes `userID` the most recently used person, reading their exchanges from the session file
+    /// when they are not in RAM, and drops the least recently used person beyond ``recentPeople``.
+    private func load(_ userID: Int64) throws {
+        useCounter += 1
+        lastUse[userID] = useCounter
+        guard memory.exchanges[userID] == nil, let storage else { return }
+        memory.restore(userID: userID, try storage.exchanges(of: userID))
+        guard memory.exchanges.count > recentPeople, let oldest = lastUse.min(by: { $0.value < $1.value })?.key else { return }
+        memory.forget(userID: oldest)
+        lastUse[oldest] = nil
+    }
+
+    private func startDump() {
         guard let dumper else { return }
-        do {
-            let file: URL = try dumper.write(try memory.dumpJSON())
-            logger.info("context dumped to \(file.path)")
-        } catch {
-            logger.error("could not write the context dump: \(error)")
+        if dumpTask != nil {
+            dumpAgain = true
             return
         }
-        do {
-            try storage?.setDumpedExchangeCount(memory.storedCount)
-        } catch {
-            logger.error("could not record the context dump: \(error)")
+        let count: Int64 = memory.storedCount
+        let inMemory: ContextMemory? = storage == nil ? memory : nil
+        let source: BotStorage? = storage
+        let log: Logger = logger
+        dumpTask = Task.detached(priority: .background) { [weak self] in
+            do {
+                let file: URL
+                if let source { file = try dumper.write(from: source) } else { file = try dumper.write(try (inMemory ?? ContextMemory()).dumpJSON()) }
+                log.info("context dumped to \(file.path)")
+                try source?.setDumpedExchangeCount(count)
+            } catch {
+                log.error("could not write the context dump: \(error)")
+            }
+            await self?.dumpFinished()
+        }
+    }
+
+    private func dumpFinished() {
+        dumpTask = nil
+        if dumpAgain {
+            dumpAgain = false
+            startDump()
         }
     }
 }

@@ -21,15 +21,63 @@ public struct StoredPeer: Sendable, Equatable {
     public var username: String?
     /// A user's phone number when Telegram shares it with the account; nil for groups and channels.
     public var phone: String?
+    /// What Telegram says about a user (bot, scam, contact, …), as of the newest `user` seen; empty for chats.
+    public var flags: PeerFlags
 
-    /// `accessHash` 0 and `isMin` false for a basic group; `username` and `phone` may be left out.
-    public init(kind: PeerKind, id: Int64, accessHash: Int64, isMin: Bool, username: String? = nil, phone: String? = nil) {
+    /// `accessHash` 0 and `isMin` false for a basic group; `username`, `phone` and `flags` may be left out.
+    public init(
+        kind: PeerKind, id: Int64, accessHash: Int64, isMin: Bool, username: String? = nil, phone: String? = nil, flags: PeerFlags = []
+    ) {
         self.kind = kind
         self.id = id
         self.accessHash = accessHash
         self.isMin = isMin
         self.username = username
         self.phone = phone
+        self.flags = flags
+    }
+}
+
+/// The flags of a Telegram `user` that decide whether the bot may answer it.
+public struct PeerFlags: OptionSet, Sendable, Hashable {
+    /// The stored bit pattern (the `flags` column of the peers table).
+    public let rawValue: Int64
+
+    /// Flags from their stored bit pattern; unknown bits are kept as they are.
+    public init(rawValue: Int64) { self.rawValue = rawValue }
+
+    /// A bot account.
+    public static let bot: PeerFlags = PeerFlags(rawValue: 1 << 0)
+    /// An official Telegram support account.
+    public static let support: PeerFlags = PeerFlags(rawValue: 1 << 1)
+    /// Marked as a scam by Telegram.
+    public static let scam: PeerFlags = PeerFlags(rawValue: 1 << 2)
+    /// Marked as impersonating someone by Telegram.
+    public static let fake: PeerFlags = PeerFlags(rawValue: 1 << 3)
+    /// A deleted account.
+    public static let deleted: PeerFlags = PeerFlags(rawValue: 1 << 4)
+    /// In the account's contacts.
+    public static let contact: PeerFlags = PeerFlags(rawValue: 1 << 5)
+    /// In the account's contacts, and the account is in theirs.
+    public static let mutualContact: PeerFlags = PeerFlags(rawValue: 1 << 6)
+    /// Verified by Telegram.
+    public static let verified: PeerFlags = PeerFlags(rawValue: 1 << 7)
+
+    /// The flags that describe who the user is (a `min` user carries these reliably; contact flags it may not).
+    static let identity: PeerFlags = [.bot, .support, .scam, .fake, .deleted, .verified]
+
+    /// The flags a `user` constructor carries.
+    public init(_ user: Api.User.User) {
+        var flags: PeerFlags = []
+        if user.bot { flags.insert(.bot) }
+        if user.support { flags.insert(.support) }
+        if user.scam { flags.insert(.scam) }
+        if user.fake { flags.insert(.fake) }
+        if user.deleted { flags.insert(.deleted) }
+        if user.contact { flags.insert(.contact) }
+        if user.mutualContact { flags.insert(.mutualContact) }
+        if user.verified { flags.insert(.verified) }
+        self = flags
     }
 }
 
@@ -61,8 +109,14 @@ public struct PeerCache: Sendable {
     public mutating func learn(users: [Api.User], chats: [Api.Chat]) -> [StoredPeer] {
         var changed: [StoredPeer] = []
         for user in users {
-            guard case .user(let u) = user, let hash = u.accessHash else { continue }
-            merge(StoredPeer(kind: .user, id: u.id, accessHash: hash, isMin: u.min, username: u.username, phone: u.phone), into: &changed)
+            guard case .user(let u) = user else { continue }
+            // Without an access hash (deleted accounts, some service users) the user cannot be
+            // addressed, but its flags still count: kept like a `min` user.
+            merge(
+                StoredPeer(
+                    kind: .user, id: u.id, accessHash: u.accessHash ?? 0, isMin: u.min || u.accessHash == nil, username: u.username,
+                    phone: u.phone, flags: PeerFlags(u)),
+                into: &changed)
         }
         for chat in chats {
             switch chat {
@@ -83,9 +137,11 @@ public struct PeerCache: Sendable {
         var merged: StoredPeer = incoming
         if let existing = peers[key] {
             if incoming.isMin && !existing.isMin {
-                // Keep the full hash; a min constructor may still carry a newer username.
+                // Keep the full hash; a min constructor may still carry a newer username and who
+                // the user is (bot, scam, …), but not reliably the contact flags.
                 merged = existing
                 merged.username = incoming.username ?? existing.username
+                merged.flags = existing.flags.subtracting(PeerFlags.identity).union(incoming.flags.intersection(PeerFlags.identity))
             } else {
                 merged.username = incoming.username ?? existing.username
                 merged.phone = incoming.phone ?? existing.phone

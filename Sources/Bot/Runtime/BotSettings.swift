@@ -1,4 +1,5 @@
 import Foundation
+import MTProto
 
 /// How the bot behaves (everything not about connecting).
 public struct BotSettings: Sendable {
@@ -15,13 +16,39 @@ public struct BotSettings: Sendable {
     public var stopGracePeriod: Duration = .seconds(10)
     /// Fetch the difference when nothing arrived for this long (api-flows §7.5).
     public var idleDifferenceInterval: Duration = .seconds(15 * 60)
+    /// Who gets an answer (`USERBOT_REPLY_TO`, `USERBOT_DENY`).
+    public var replyPolicy: ReplyPolicy = ReplyPolicy()
+    /// One reply per message, or one per burst (`USERBOT_BURSTS`).
+    public var bursts: BurstMode = .each
+    /// Model calls per person in any rolling hour (`USERBOT_PERSON_HOURLY_LIMIT`).
+    public var personHourlyLimit: Int = 30
+    /// Model calls at once across people (`USERBOT_CONCURRENCY`).
+    public var concurrency: Int = 4
+    /// Model calls per UTC day overall; 0 for no limit (`USERBOT_DAILY_LIMIT`).
+    public var dailyLimit: Int = 500
+    /// Characters of content per model request (`USERBOT_MAX_PROMPT_CHARS`).
+    public var maximumPromptCharacters: Int = 24_000
+    /// Messages older than this are not answered (`USERBOT_MAX_AGE`).
+    public var maximumAge: Duration = .seconds(24 * 3600)
+    /// The longest wait between two attempts at `updates.getDifference` after failures (flood waits
+    /// the server asks for are waited out in full).
+    public var maximumDifferenceRetryDelay: Duration = .seconds(60)
 
     /// The other settings start at their defaults: 10 exchanges, 4096 characters, a 10-second grace
-    /// period and a difference after 15 idle minutes.
+    /// period, a difference after 15 idle minutes, and the limits documented in `config.example.env`.
     public init(systemPrompt: String? = nil, dumpDirectory: URL) {
         self.systemPrompt = systemPrompt
         self.dumpDirectory = dumpDirectory
     }
+}
+
+/// How messages of one person that arrive while the bot is answering them are answered.
+public enum BurstMode: String, Sendable, Equatable {
+    /// Every message gets its own reply, in order (the original plan).
+    case each
+    /// The messages that arrived meanwhile get one reply together (one model call, quoting the last;
+    /// the stored exchange holds their texts joined by newlines).
+    case together
 }
 
 /// Why the bot could not start or stopped.
@@ -34,7 +61,17 @@ public enum BotError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notLoggedIn: return "this session is not logged in: run `userbot login` first"
-        case .sessionRevoked(let why): return "Telegram no longer accepts this session (\(why)): run `userbot login` again"
+        case .sessionRevoked(let why):
+            return "the session was revoked or expired (\(why)): run `userbot login`; the messages waiting for a reply are kept"
         }
+    }
+
+    /// The RPC errors that mean the account is gone from this session: any 401 but a login step's,
+    /// and `AUTH_KEY_DUPLICATED` (406). Nil for any other error.
+    public static func accountLost(_ error: any Error) -> BotError? {
+        guard let rpc = error as? RPCError else { return nil }
+        if rpc.code == 401 && rpc.name != "SESSION_PASSWORD_NEEDED" { return .sessionRevoked(rpc.name) }
+        if rpc.code == 406 && rpc.name == "AUTH_KEY_DUPLICATED" { return .sessionRevoked(rpc.name) }
+        return nil
     }
 }

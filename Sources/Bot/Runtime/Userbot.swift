@@ -4,40 +4,58 @@ import MTProto
 import TLSchema
 
 /// The userbot: takes updates from the client through the ``UpdatesEngine``, queues every incoming
-/// private text message durably, and answers each with the chat model, as a reply, one at a time
-/// per person (different people in parallel), remembering the last exchanges per person.
+/// private text message it may answer durably, and answers each with the chat model, as a reply,
+/// one at a time per person (different people in parallel, at most ``BotSettings/concurrency``
+/// model calls at once), remembering the last exchanges per person.
 ///
-/// Exactly once: a message is queued in the same transaction that moves the stored pts past it,
-/// and leaves the queue in the same transaction that stores its exchange; its reply's random_id is
-/// fixed when queued, so a resend after a crash is deduplicated by Telegram. Message ids at or
-/// below the last one accepted per person are never queued again.
+/// Exactly once: a message is queued (or recorded as skipped, with the reason) in the same
+/// transaction that moves the stored pts past it, and leaves the queue in the same transaction that
+/// stores its exchange; its reply's random_id is fixed when queued, so a resend after a crash is
+/// deduplicated by Telegram. Message ids at or below the last one accepted per person are never
+/// queued again. Who is answered is ``BotSettings/replyPolicy``'s decision; what it may cost, the
+/// limits of ``BotSettings``.
 public actor Userbot {
-    /// Service notifications (login codes); never answered.
-    static let serviceUserIDs: Set<Int64> = [777_000]
+    let client: MTProtoClient
+    let storage: BotStorage
+    let context: ContextStore
+    let model: any ChatModel
+    let settings: BotSettings
+    let logger: Logger
+    let entropy: any EntropySource = SystemEntropy()
 
-    private let client: MTProtoClient
-    private let storage: BotStorage
-    private let context: ContextStore
-    private let model: any ChatModel
-    private let settings: BotSettings
-    private let logger: Logger
-    private let entropy: any EntropySource = SystemEntropy()
+    var engine: UpdatesEngine?
+    /// The update state as last stored: what the engine goes back to when a commit fails.
+    var storedState: UpdateState?
+    var peers: PeerCache = PeerCache()
+    var lastHandled: [Int64: Int32] = [:]
+    var queues: [Int64: [PendingReply]] = [:]
+    var workers: [Int64: Task<Void, Never>] = [:]
+    var updatesTask: Task<Void, Never>?
+    var tickTask: Task<Void, Never>?
+    var differenceTask: Task<Void, Never>?
+    /// `differenceTooLong` was answered: the dialogs are read once the difference is done.
+    var dialogRecoveryDue: Bool = false
+    var lastActivity: ContinuousClock.Instant = .now
+    var isStopping: Bool = false
 
-    private var engine: UpdatesEngine?
-    private var peers: PeerCache = PeerCache()
-    private var lastHandled: [Int64: Int32] = [:]
-    private var queues: [Int64: [PendingReply]] = [:]
-    private var workers: [Int64: Task<Void, Never>] = [:]
-    private var updatesTask: Task<Void, Never>?
-    private var tickTask: Task<Void, Never>?
-    private var lastActivity: ContinuousClock.Instant = .now
-    private var isStopping: Bool = false
+    /// The highest message id per private chat the owner wrote (from any device) or read: messages
+    /// at or below it are not answered. Only kept for people with queued messages.
+    var ownerActivity: [Int64: Int32] = [:]
+    /// The bot's own recent replies per person (not the owner writing).
+    var botReplies: [Int64: Set<Int32>] = [:]
+    var limits: ModelCallLimits = ModelCallLimits(personHourly: 30, daily: 500, now: 0)
+    var modelCallsRunning: Int = 0
+    var modelCallWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Limit warnings already logged, by person and window, so each is logged once.
+    var limitWarnings: Set<String> = []
+    /// People whose refusal by the reply policy was logged (once per person and run).
+    var refusalsLogged: Set<Int64> = []
 
-    /// What the bot did (received, replied, failed), in order.
-    public nonisolated let events: AsyncStream<BotEvent>
-    private let eventsContinuation: AsyncStream<BotEvent>.Continuation
+    var accountLost: BotError?
+    var accountLostWaiters: [CheckedContinuation<BotError?, Never>] = []
+    var eventsContinuation: AsyncStream<BotEvent>.Continuation?
 
-    /// Only keeps its parts and creates ``events``; nothing connects or runs until ``start()``.
+    /// Only keeps its parts; nothing connects or runs until ``start()``.
     public init(client: MTProtoClient, storage: BotStorage, context: ContextStore, model: any ChatModel, settings: BotSettings, logger: Logger) {
         self.client = client
         self.storage = storage
@@ -45,24 +63,44 @@ public actor Userbot {
         self.model = model
         self.settings = settings
         self.logger = logger
-        (events, eventsContinuation) = AsyncStream<BotEvent>.makeStream(bufferingPolicy: .unbounded)
+    }
+
+    /// What the bot does (received, replied, skipped, failed), in order, from now on. Nothing is
+    /// recorded while nobody asked: a bot run without a front end holds no stream. The stream keeps
+    /// the newest `bufferingNewest` events a slow reader has not taken (older ones are dropped);
+    /// asking again ends the previous stream.
+    public func events(bufferingNewest: Int = 1000) -> AsyncStream<BotEvent> {
+        eventsContinuation?.finish()
+        let (stream, continuation): (AsyncStream<BotEvent>, AsyncStream<BotEvent>.Continuation) =
+            AsyncStream<BotEvent>.makeStream(bufferingPolicy: .bufferingNewest(max(1, bufferingNewest)))
+        eventsContinuation = continuation
+        return stream
+    }
+
+    func emit(_ event: BotEvent) {
+        eventsContinuation?.yield(event)
     }
 
     // MARK: Start and stop
 
     /// Connects, checks the login, loads the state (or fetches it on the first run), resumes the
-    /// queued replies and catches up with what happened while the bot was down.
+    /// queued replies and starts catching up with what happened while the bot was down.
     public func start() async throws {
         guard let me = try storage.selfUserID() else { throw BotError.notLoggedIn }
         try await client.connect()
         do {
             _ = try await client.invoke(Api.functions.users.GetUsers(id: [.inputUserSelf]))
-        } catch let error as RPCError where error.code == 401 {
-            throw BotError.sessionRevoked(error.message)
+        } catch {
+            if let lost = BotError.accountLost(error) { throw lost }
+            throw error
         }
         await context.writeMissedDump()
+        let now: Double = Date().timeIntervalSince1970
         peers = PeerCache(try storage.peers())
         lastHandled = try storage.lastHandled()
+        botReplies = try storage.botReplies()
+        limits = ModelCallLimits(
+            personHourly: settings.personHourlyLimit, daily: settings.dailyLimit, calls: try storage.recentModelCalls(now: now), now: now)
         let state: UpdateState
         if let stored = try storage.updateState() {
             state = stored
@@ -70,7 +108,8 @@ public actor Userbot {
             state = UpdateState(try await client.invoke(Api.functions.updates.GetState()))
             try storage.commit(state: state, newReplies: [])
         }
-        engine = UpdatesEngine(state: state, selfID: me)
+        storedState = state
+        var fresh: UpdatesEngine = UpdatesEngine(state: state, selfID: me)
         let queued: [PendingReply] = try storage.pendingReplies()
         let stream: AsyncStream<Api.Updates> = client.updates
         updatesTask = Task { [weak self] in
@@ -86,7 +125,9 @@ public actor Userbot {
             }
         }
         for reply in queued { enqueue(reply) }
-        if engine?.beginDifference() == true { await fetchDifference() }
+        let catchUp: Bool = fresh.beginDifference()
+        engine = fresh
+        if catchUp { startDifference() }
         logger.info("the bot is running as user \(me)")
     }
 
@@ -96,6 +137,11 @@ public actor Userbot {
         isStopping = true
         updatesTask?.cancel()
         tickTask?.cancel()
+        differenceTask?.cancel()
+        // Calls waiting for a model slot give up (their messages stay queued).
+        modelCallsRunning += modelCallWaiters.count
+        for waiter in modelCallWaiters { waiter.resume() }
+        modelCallWaiters.removeAll()
         let running: [Task<Void, Never>] = Array(workers.values)
         let grace: Duration = settings.stopGracePeriod
         await withTaskGroup(of: Void.self) { (group: inout TaskGroup<Void>) in
@@ -109,14 +155,41 @@ public actor Userbot {
             await group.next()
             group.cancelAll()
         }
-        eventsContinuation.finish()
+        await context.dumpsWritten()
+        eventsContinuation?.finish()
+        for waiter in accountLostWaiters { waiter.resume(returning: accountLost) }
+        accountLostWaiters.removeAll()
         await client.close()
         logger.info("the bot stopped")
     }
 
+    /// Returns when Telegram no longer accepts the session (revoked from another device, expired,
+    /// the account deactivated): the bot has stopped taking updates and answering, with the
+    /// messages waiting for a reply kept for the next login. Returns nil when ``stop()`` ran first.
+    public func untilAccountLost() async -> BotError? {
+        if let accountLost { return accountLost }
+        if isStopping { return nil }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<BotError?, Never>) in
+            accountLostWaiters.append(continuation)
+        }
+    }
+
+    /// Whether `error` says the account is gone; if so, the bot stops answering (once) and whoever
+    /// waits in ``untilAccountLost()`` is told.
+    func checkAccountLost(_ error: any Error) -> Bool {
+        guard let lost = BotError.accountLost(error) else { return false }
+        guard accountLost == nil else { return true }
+        accountLost = lost
+        isStopping = true
+        logger.error("\(lost)")
+        for waiter in accountLostWaiters { waiter.resume(returning: lost) }
+        accountLostWaiters.removeAll()
+        return true
+    }
+
     // MARK: Updates
 
-    private func received(_ updates: Api.Updates) async {
+    func received(_ updates: Api.Updates) async {
         guard !isStopping, var current = engine else { return }
         let cache: PeerCache = peers
         let actions: [UpdatesAction] = current.handle(updates, now: Date().timeIntervalSince1970) { cache.inputUser($0) != nil }
@@ -135,13 +208,16 @@ public actor Userbot {
         if !actions.isEmpty { await perform(actions) }
     }
 
-    /// Carries out the engine's actions: peers first, then the state and new replies in one
-    /// transaction, then the replies are started and differences fetched.
-    private func perform(_ actions: [UpdatesAction]) async {
-        var replies: [PendingReply] = []
-        let handledBefore: [Int64: Int32] = lastHandled
+    /// Carries out the engine's actions: peers first, then the owner's activity (outgoing messages,
+    /// read receipts), then the state and the accepted and skipped messages in one transaction; then
+    /// the replies are started and differences fetched. Returns false when the commit failed (the
+    /// engine is back at the stored state, so nothing is skipped once writes succeed again).
+    @discardableResult
+    func perform(_ actions: [UpdatesAction]) async -> Bool {
+        var incoming: [NewMessage] = []
         var changed: Bool = false
         var fetch: Bool = false
+        var recover: Bool = false
         var channels: [(Int64, Int32?)] = []
         for action in actions {
             switch action {
@@ -149,61 +225,127 @@ public actor Userbot {
                 let learned: [StoredPeer] = peers.learn(users: users, chats: chats)
                 do { try storage.save(peers: learned) } catch { logger.error("could not save peers: \(error)") }
             case .newMessage(let message):
-                if let reply = accept(message) { replies.append(reply) }
+                if message.isOutgoing { noteOwnerWrote(message) } else { incoming.append(message) }
+            case .readInbox(let chat, let maxID):
+                if case .user(let peer) = chat { noteOwnerActivity(peer, maxID) }
             case .stateChanged:
                 changed = true
             case .fetchDifference:
                 fetch = true
+            case .recoverFromDialogs:
+                recover = true
             case .fetchChannelDifference(let channel, let pts):
                 channels.append((channel, pts))
             }
         }
         if changed { lastActivity = .now }
-        if (changed || !replies.isEmpty), let state = engine?.state {
+        let handledBefore: [Int64: Int32] = lastHandled
+        var (replies, skipped): ([PendingReply], [SkippedMessage]) = accept(incoming)
+        if changed || !replies.isEmpty || !skipped.isEmpty, let state = engine?.state {
             do {
-                try storage.commit(state: state, newReplies: replies)
+                try storage.commit(state: state, newReplies: replies, skipped: skipped)
+                storedState = state
             } catch {
-                // Not queued durably: leave these messages to the difference after the next start
-                // rather than answer them now and risk answering them again then.
-                logger.error("could not save the update state; \(replies.count) message(s) wait for the next start: \(error)")
+                // Not stored: the engine goes back to what is, and the messages come again with the
+                // next difference (a later update shows the gap).
+                logger.error("could not save the update state; \(replies.count + skipped.count) message(s) wait for the next difference: \(error)")
                 lastHandled = handledBefore
+                if let storedState { engine?.restore(storedState, retryAt: Date().timeIntervalSince1970 + 5) }
                 replies.removeAll()
+                skipped.removeAll()
+                return false
             }
         }
+        for message in skipped { emit(.skipped(userID: message.userID, messageID: message.messageID, reason: message.reason)) }
         for reply in replies {
-            eventsContinuation.yield(.received(userID: reply.userID, messageID: reply.messageID, text: reply.text))
+            emit(.received(userID: reply.userID, messageID: reply.messageID, text: reply.text))
             enqueue(reply)
         }
         for (channel, pts) in channels { acceptChannelPts(channel, pts) }
-        if fetch { await fetchDifference() }
+        if recover { startDifference(recoveringDialogs: true) } else if fetch { startDifference() }
+        return true
     }
 
-    /// Only incoming private messages with text (a caption counts) from a person get a reply.
-    private func accept(_ message: NewMessage) -> PendingReply? {
-        guard case .user(let peer) = message.chat, !message.isOutgoing, !message.isService, let sender = message.senderID,
-              sender == peer, sender != engine?.selfID, !Self.serviceUserIDs.contains(sender),
-              !message.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
-              message.id > lastHandled[sender] ?? 0 else { return nil }
-        lastHandled[sender] = message.id
-        return PendingReply(userID: sender, messageID: message.id, text: message.text, randomID: entropy.randomInt64(), received: Date())
-    }
-
-    /// Fetches differences until the state is current.
-    private func fetchDifference() async {
-        while !isStopping, let request = engine?.differenceRequest() {
-            let difference: Api.updates.Difference
-            do {
-                difference = try await client.invoke(request)
-            } catch {
-                engine?.differenceFailed()
-                logger.warning("getDifference failed (retried on the next gap or tick): \(error)")
-                return
+    /// Decides for each incoming message: queued for a reply, skipped with a reason, or not for the
+    /// bot at all (groups, channels, service messages, no text, already handled).
+    private func accept(_ messages: [NewMessage]) -> ([PendingReply], [SkippedMessage]) {
+        var replies: [PendingReply] = []
+        var skipped: [SkippedMessage] = []
+        var stale: Int = 0
+        var answeredByOwner: Int = 0
+        let now: Date = Date()
+        let oldest: Double = now.timeIntervalSince1970 - Self.seconds(settings.maximumAge)
+        for message in messages {
+            guard case .user(let peer) = message.chat, !message.isService, let sender = message.senderID, sender == peer,
+                  !message.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+                  message.id > lastHandled[sender] ?? 0, let me = engine?.selfID else { continue }
+            lastHandled[sender] = message.id
+            func skip(_ reason: String) { skipped.append(SkippedMessage(userID: sender, messageID: message.id, reason: reason)) }
+            if let refusal = settings.replyPolicy.refusal(userID: sender, peer: peers.peer(.user, sender), selfID: me) {
+                logRefusal(sender, refusal)
+                skip(refusal.description)
+            } else if Double(message.date) < oldest {
+                stale += 1
+                skip("older than USERBOT_MAX_AGE")
+            } else if ownerActivity[sender] ?? 0 >= message.id {
+                answeredByOwner += 1
+                skip("the owner wrote in the chat or read it first")
+            } else if let limit = queueLimit(for: sender, now: now.timeIntervalSince1970) {
+                warnLimit(sender, limit, now: now.timeIntervalSince1970)
+                skip(limit.description)
+            } else {
+                replies.append(PendingReply(userID: sender, messageID: message.id, text: message.text, randomID: entropy.randomInt64(), received: now))
             }
-            guard !isStopping, var current = engine else { return }
-            let (actions, more): ([UpdatesAction], Bool) = current.apply(difference: difference)
-            engine = current
-            await perform(actions)
-            if !more { return }
+        }
+        if stale > 0 { logger.info("not answering \(stale) message(s) older than USERBOT_MAX_AGE (\(settings.maximumAge))") }
+        if answeredByOwner > 0 { logger.info("not answering \(answeredByOwner) message(s) the owner answered or read first") }
+        let busy: Set<Int64> = Set(queues.keys).union(replies.map(\.userID))
+        ownerActivity = ownerActivity.filter { busy.contains($0.key) }
+        return (replies, skipped)
+    }
+
+    /// A person's durable queue is bounded: a message beyond what the hourly limit still allows
+    /// (calls made in the last hour plus messages queued) is skipped rather than kept.
+    private func queueLimit(for user: Int64, now: Double) -> ModelCallLimits.Limit? {
+        let queued: Int = queues[user]?.count ?? 0
+        guard limits.callsInLastHour(of: user, now: now) + queued >= settings.personHourlyLimit else { return nil }
+        return .personHourly(settings.personHourlyLimit)
+    }
+
+    /// An outgoing message in a private chat: the owner wrote there (from the phone, say), unless it
+    /// is one of the bot's own replies (one it sent, or the kept answer of a queued message, resent
+    /// after a crash).
+    private func noteOwnerWrote(_ message: NewMessage) {
+        guard case .user(let peer) = message.chat else { return }
+        if botReplies[peer]?.contains(message.id) == true { return }
+        if let quoted = message.replyToID, queues[peer]?.contains(where: { $0.messageID == quoted && $0.answer == message.text }) == true { return }
+        noteOwnerActivity(peer, message.id)
+    }
+
+    private func noteOwnerActivity(_ peer: Int64, _ id: Int32) {
+        ownerActivity[peer] = max(ownerActivity[peer] ?? 0, id)
+    }
+
+    private func logRefusal(_ user: Int64, _ refusal: ReplyPolicy.Refusal) {
+        if refusalsLogged.count > 10_000 { refusalsLogged.removeAll() }
+        guard refusalsLogged.insert(user).inserted else { return }
+        logger.info("not answering user \(user): \(refusal)")
+    }
+
+    /// Logs a limit once per person and window (the rolling hour, or the UTC day) at warning level;
+    /// the daily limit also gets one line in errors.log the first time it is reached each day.
+    func warnLimit(_ user: Int64, _ limit: ModelCallLimits.Limit, now: Double) {
+        if limitWarnings.count > 100_000 { limitWarnings.removeAll() }
+        switch limit {
+        case .personHourly:
+            let window: Int64 = Int64(limits.hourlyWindowEnd(of: user) ?? now)
+            guard limitWarnings.insert("hour:\(user):\(window)").inserted else { return }
+            logger.warning("not answering user \(user) until the hour is over: \(limit)")
+        case .daily:
+            let day: Int64 = limits.currentDay()
+            if limitWarnings.insert("day:\(day)").inserted { logger.error("\(limit): no more model calls until 00:00 UTC") }
+            guard limitWarnings.insert("day:\(day):\(user)").inserted else { return }
+            logger.warning("not answering user \(user) today: \(limit)")
         }
     }
 
@@ -213,152 +355,15 @@ public actor Userbot {
         guard let pts, let state = engine?.state else { return }
         engine?.setChannelPts(channel, max(pts, state.channels[channel] ?? 0))
         guard let updated = engine?.state else { return }
-        do { try storage.commit(state: updated, newReplies: []) } catch { logger.error("could not save the update state: \(error)") }
-    }
-
-    // MARK: Replies
-
-    private func enqueue(_ reply: PendingReply) {
-        // While stopping, a new reply stays in the session file's queue for the next start.
-        guard !isStopping else { return }
-        queues[reply.userID, default: []].append(reply)
-        guard workers[reply.userID] == nil else { return }
-        let user: Int64 = reply.userID
-        workers[user] = Task { [weak self] in await self?.work(user) }
-    }
-
-    /// One person's replies, in arrival order.
-    private func work(_ user: Int64) async {
-        while let next = queues[user]?.first {
-            if Task.isCancelled { break }
-            await process(next)
-            queues[user]?.removeFirst()
-        }
-        queues[user] = nil
-        workers[user] = nil
-    }
-
-    private func process(_ reply: PendingReply) async {
-        let peer: Api.InputPeer? = peers.inputUser(reply.userID)
-        let text: String
-        if let kept = reply.answer {
-            // Answered before a crash (and perhaps sent): the same text again, with the same random_id.
-            text = kept
-        } else {
-            guard let answered = await answer(reply, peer: peer) else { return }
-            text = answered
-        }
-        guard let peer else {
-            fail(reply, "user \(reply.userID) cannot be addressed (no access hash known)")
-            return
-        }
-        switch await send(text.isEmpty ? "…" : text, for: reply, to: peer) {
-        case .sent: break
-        case .stopped: return  // stays queued for the next start
-        case .failed(let reason):
-            fail(reply, reason)
-            return
-        }
-        let known: StoredPeer? = peers.peer(.user, reply.userID)
         do {
-            try await context.addExchange(
-                userID: reply.userID, userMessage: reply.text, assistantMessage: text, username: known?.username, phone: known?.phone,
-                completing: reply)
+            try storage.commit(state: updated, newReplies: [])
+            storedState = updated
         } catch {
-            logger.error("the reply to user \(reply.userID) was sent but could not be stored: \(error)")
-        }
-        eventsContinuation.yield(.replied(userID: reply.userID, messageID: reply.messageID, text: text))
-    }
-
-    /// Asks the model (a typing action shows meanwhile) and keeps the answer with the queued
-    /// message; nil when there is none (the reply failed, or stays queued because the bot stops).
-    private func answer(_ reply: PendingReply, peer: Api.InputPeer?) async -> String? {
-        var request: [ChatMessage] = []
-        if let prompt = settings.systemPrompt, !prompt.isEmpty { request.append(ChatMessage(role: "system", content: prompt)) }
-        request += await context.messagesForOpenAI(userID: reply.userID)
-        request.append(ChatMessage(role: "user", content: reply.text))
-        let typing: Task<Void, Never>? = peer.map { (target: Api.InputPeer) -> Task<Void, Never> in
-            Task { [client] in
-                while !Task.isCancelled {
-                    _ = try? await client.invoke(Api.functions.messages.SetTyping(peer: target, action: .sendMessageTypingAction))
-                    try? await Task.sleep(for: .seconds(5))
-                }
-            }
-        }
-        let answer: String
-        do {
-            answer = try await model.reply(to: request)
-            typing?.cancel()
-        } catch {
-            typing?.cancel()
-            if error is CancellationError || Task.isCancelled { return nil }  // stays queued for the next start
-            fail(reply, "no answer from the model: \(error)")
-            return nil
-        }
-        let text: String = Self.prefix(answer, utf16Length: settings.maximumReplyLength)
-        do {
-            try storage.saveAnswer(text, for: reply)
-        } catch {
-            // Not fatal: after a crash the model would be asked again (the random_id still prevents a double post).
-            logger.error("could not keep the answer to message \(reply.messageID): \(error)")
-        }
-        return text
-    }
-
-    private enum SendOutcome {
-        case sent
-        case stopped
-        case failed(String)
-    }
-
-    /// Sends the reply. Errors that may pass (timeouts, lost connections, server errors, long flood
-    /// waits) are retried with backoff and the same random_id, so Telegram deduplicates a resend;
-    /// errors about the message or the peer (`PEER_ID_INVALID`, `USER_IS_BLOCKED`, …) are final.
-    private func send(_ text: String, for reply: PendingReply, to peer: Api.InputPeer) async -> SendOutcome {
-        var delay: Duration = .seconds(1)
-        while true {
-            do {
-                let result: Api.Updates = try await client.invoke(Api.functions.messages.SendMessage(
-                    peer: peer, replyTo: .inputReplyToMessage(Api.InputReplyTo.InputReplyToMessage(replyToMsgId: reply.messageID)),
-                    message: text, randomId: reply.randomID))
-                await received(result)
-                return .sent
-            } catch let error as RPCError where error.name == "RANDOM_ID_DUPLICATE" {
-                logger.info("the reply to message \(reply.messageID) was already sent before a restart")
-                return .sent
-            } catch let error as RPCError where (400 ..< 420).contains(error.code) {
-                return .failed("could not send the reply: \(error)")
-            } catch {
-                if error is CancellationError || Task.isCancelled || isStopping { return .stopped }
-                if case MTProtoClientError.closed? = error as? MTProtoClientError { return .stopped }
-                logger.warning("sending the reply to message \(reply.messageID) failed (\(error)); retrying in \(delay)")
-                do { try await Task.sleep(for: delay) } catch { return .stopped }
-                delay = min(delay * 2, .seconds(60))
-            }
+            logger.error("could not save the update state: \(error)")
         }
     }
 
-    /// The longest prefix of `text` within `utf16Length` UTF-16 units (Telegram's unit), cut on a
-    /// character boundary.
-    static func prefix(_ text: String, utf16Length: Int) -> String {
-        guard text.utf16.count > utf16Length else { return text }
-        var count: Int = 0
-        var end: String.Index = text.startIndex
-        for index in text.indices {
-            let width: Int = text[index].utf16.count
-            if count + width > utf16Length { break }
-            count += width
-            end = text.index(after: index)
-        }
-        return String(text[..<end])
-    }
-
-    /// Logs the failure to errors.log and drops the reply; nothing is stored. The person gets no
-    /// answer: an apology from an account that normally answers in its owner's voice would be more
-    /// confusing than silence, and the message stays unread-looking for the owner to handle.
-    private func fail(_ reply: PendingReply, _ reason: String) {
-        logger.error("no reply to message \(reply.messageID) of user \(reply.userID): \(reason)")
-        do { try storage.dropReply(reply) } catch { logger.error("could not drop the reply: \(error)") }
-        eventsContinuation.yield(.failed(userID: reply.userID, messageID: reply.messageID, reason: reason))
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

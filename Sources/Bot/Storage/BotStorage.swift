@@ -17,7 +17,7 @@ public final class BotStorage: Sendable {
             "CREATE TABLE IF NOT EXISTS channel_pts (channel INTEGER PRIMARY KEY, pts INTEGER NOT NULL)",
             """
             CREATE TABLE IF NOT EXISTS peers (kind INTEGER NOT NULL, id INTEGER NOT NULL, access_hash INTEGER NOT NULL,
-                is_min INTEGER NOT NULL, username TEXT, phone TEXT, PRIMARY KEY (kind, id))
+                is_min INTEGER NOT NULL, username TEXT, phone TEXT, flags INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, id))
             """,
             """
             CREATE TABLE IF NOT EXISTS exchanges (user_id INTEGER NOT NULL, position INTEGER NOT NULL, user TEXT NOT NULL,
@@ -29,12 +29,24 @@ public final class BotStorage: Sendable {
                 text TEXT NOT NULL, random_id INTEGER NOT NULL, received REAL NOT NULL, answer TEXT,
                 PRIMARY KEY (user_id, message_id))
             """,
+            "CREATE TABLE IF NOT EXISTS model_calls (user_id INTEGER NOT NULL, at REAL NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS model_calls_at ON model_calls (at)",
+            """
+            CREATE TABLE IF NOT EXISTS skipped_messages (user_id INTEGER NOT NULL, message_id INTEGER NOT NULL, reason TEXT NOT NULL,
+                at REAL NOT NULL, PRIMARY KEY (user_id, message_id))
+            """,
+            "CREATE TABLE IF NOT EXISTS bot_replies (user_id INTEGER NOT NULL, message_id INTEGER NOT NULL, PRIMARY KEY (user_id, message_id))",
         ] {
             try session.execute(sql)
         }
-        // Session files from before the answer was kept with its queued message.
-        let columns: [String] = try session.rows("PRAGMA table_info(pending_replies)").compactMap { $0.count > 1 ? $0[1].text : nil }
-        if !columns.contains("answer") { try session.execute("ALTER TABLE pending_replies ADD COLUMN answer TEXT") }
+        // Session files from before the answer was kept with its queued message, and before peer flags.
+        try addColumnIfMissing(table: "pending_replies", column: "answer", definition: "TEXT")
+        try addColumnIfMissing(table: "peers", column: "flags", definition: "INTEGER NOT NULL DEFAULT 0")
+    }
+
+    private func addColumnIfMissing(table: String, column: String, definition: String) throws(SessionStorageError) {
+        let columns: [String] = try session.rows("PRAGMA table_info(\(table))").compactMap { $0.count > 1 ? $0[1].text : nil }
+        if !columns.contains(column) { try session.execute("ALTER TABLE \(table) ADD COLUMN \(column) \(definition)") }
     }
 
     // MARK: Values
@@ -89,32 +101,41 @@ public final class BotStorage: Sendable {
     }
 
     /// Saves the update state and queues the replies it made due, in one transaction: a message is
-    /// never both past the stored pts and missing from the queue.
-    public func commit(state: UpdateState, newReplies: [PendingReply]) throws(SessionStorageError) {
+    /// never both past the stored pts and missing from the queue (or from the skipped messages, with
+    /// the reason it gets no answer).
+    public func commit(state: UpdateState, newReplies: [PendingReply], skipped: [SkippedMessage] = []) throws(SessionStorageError) {
         var statements: [(sql: String, values: [SQLiteValue])] = Self.saveStatements(state)
+        for message in skipped {
+            statements.append(Self.skipStatement(message))
+            statements.append(Self.lastHandledStatement(userID: message.userID, messageID: message.messageID))
+        }
         for reply in newReplies {
             statements.append((
                 "INSERT OR IGNORE INTO pending_replies (user_id, message_id, text, random_id, received) VALUES (?, ?, ?, ?, ?)",
                 [.integer(reply.userID), .integer(Int64(reply.messageID)), .text(reply.text), .integer(reply.randomID),
                  .real(reply.received.timeIntervalSince1970)]
             ))
-            statements.append((
-                """
-                INSERT INTO last_handled (user_id, message_id) VALUES (?, ?)
-                ON CONFLICT(user_id) DO UPDATE SET message_id = max(message_id, excluded.message_id)
-                """,
-                [.integer(reply.userID), .integer(Int64(reply.messageID))]
-            ))
+            statements.append(Self.lastHandledStatement(userID: reply.userID, messageID: reply.messageID))
         }
         try session.transaction(statements)
+    }
+
+    static func lastHandledStatement(userID: Int64, messageID: Int32) -> (sql: String, values: [SQLiteValue]) {
+        (
+            """
+            INSERT INTO last_handled (user_id, message_id) VALUES (?, ?)
+            ON CONFLICT(user_id) DO UPDATE SET message_id = max(message_id, excluded.message_id)
+            """,
+            [.integer(userID), .integer(Int64(messageID))]
+        )
     }
 
     /// Forgets the update state and everything tied to the account (logout).
     public func forgetAccount() throws(SessionStorageError) {
         try session.transaction([
             ("DELETE FROM bot_values", []), ("DELETE FROM channel_pts", []), ("DELETE FROM peers", []),
-            ("DELETE FROM pending_replies", []),
-            ("DELETE FROM last_handled", []),
+            ("DELETE FROM pending_replies", []), ("DELETE FROM last_handled", []), ("DELETE FROM skipped_messages", []),
+            ("DELETE FROM bot_replies", []),
         ])
     }
 
@@ -141,25 +162,107 @@ public final class BotStorage: Sendable {
             [.text(answer), .integer(reply.userID), .integer(Int64(reply.messageID))])
     }
 
-    /// Drops a reply that will not be sent (the model failed after its retries).
-    public func dropReply(_ reply: PendingReply) throws(SessionStorageError) {
-        try session.execute(
-            "DELETE FROM pending_replies WHERE user_id = ? AND message_id = ?", [.integer(reply.userID), .integer(Int64(reply.messageID))])
+    /// Takes replies that will not be sent out of the queue and records why (the model failed after
+    /// its retries, a limit, the owner answered first, …), in one transaction.
+    public func skip(_ replies: [PendingReply], reason: String) throws(SessionStorageError) {
+        var statements: [(sql: String, values: [SQLiteValue])] = []
+        for reply in replies {
+            statements.append(("DELETE FROM pending_replies WHERE user_id = ? AND message_id = ?", [.integer(reply.userID), .integer(Int64(reply.messageID))]))
+            statements.append(Self.skipStatement(SkippedMessage(userID: reply.userID, messageID: reply.messageID, reason: reason)))
+        }
+        try session.transaction(statements)
+    }
+
+    static func skipStatement(_ message: SkippedMessage) -> (sql: String, values: [SQLiteValue]) {
+        (
+            "INSERT OR REPLACE INTO skipped_messages (user_id, message_id, reason, at) VALUES (?, ?, ?, ?)",
+            [.integer(message.userID), .integer(Int64(message.messageID)), .text(message.reason), .real(Date().timeIntervalSince1970)]
+        )
+    }
+
+    /// Messages that got no answer, with the reason, newest first (kept for a week).
+    public func skippedMessages() throws(SessionStorageError) -> [SkippedMessage] {
+        try session.rows("SELECT user_id, message_id, reason FROM skipped_messages ORDER BY at DESC").compactMap { (row: [SQLiteValue]) -> SkippedMessage? in
+            guard let user = row[0].integer, let message = row[1].integer, let reason = row[2].text else { return nil }
+            return SkippedMessage(userID: user, messageID: Int32(truncatingIfNeeded: message), reason: reason)
+        }
+    }
+
+    // MARK: Model calls
+
+    /// Records a model call (the limits count it whether or not it succeeds).
+    public func recordModelCall(userID: Int64, at time: Double) throws(SessionStorageError) {
+        try session.execute("INSERT INTO model_calls (user_id, at) VALUES (?, ?)", [.integer(userID), .real(time)])
+    }
+
+    /// The model calls of the last day, and drops older records (of calls and of skipped messages).
+    public func recentModelCalls(now: Double) throws(SessionStorageError) -> [(userID: Int64, at: Double)] {
+        try session.transaction([
+            ("DELETE FROM model_calls WHERE at < ?", [.real(now - 86_400)]),
+            ("DELETE FROM skipped_messages WHERE at < ?", [.real(now - 7 * 86_400)]),
+        ])
+        return try session.rows("SELECT user_id, at FROM model_calls").compactMap { (row: [SQLiteValue]) -> (userID: Int64, at: Double)? in
+            guard let user = row[0].integer, let at = row[1].number else { return nil }
+            return (user, at)
+        }
+    }
+
+    /// The ids of the bot's own recent replies per user (the newest 20 each), so they are not
+    /// mistaken for the owner writing from another device.
+    public func botReplies() throws(SessionStorageError) -> [Int64: Set<Int32>] {
+        var out: [Int64: Set<Int32>] = [:]
+        for row in try session.rows("SELECT user_id, message_id FROM bot_replies") {
+            if let user = row[0].integer, let id = row[1].integer { out[user, default: []].insert(Int32(truncatingIfNeeded: id)) }
+        }
+        return out
     }
 
     // MARK: Context memory
 
-    /// The stored memory.
-    public func contextMemory(limit: Int, dumpEvery: Int) throws(SessionStorageError) -> ContextMemory {
+    /// The whole stored memory at once (inspection and tests; the bot reads one person at a time).
+    public func contextMemory(limit: Int, dumpEvery: Int) throws -> ContextMemory {
         var exchanges: [Int64: [Exchange]] = [:]
-        for row in try session.rows(
-            "SELECT user_id, user, assistant, datetime, username, phone FROM exchanges ORDER BY user_id, position") {
-            guard let user = row[0].integer, let text = row[1].text, let answer = row[2].text else { continue }
-            let seconds: Double = row[3].number ?? row[3].text.flatMap { Double($0) } ?? 0
-            exchanges[user, default: []].append(Exchange(
-                user: text, assistant: answer, datetime: Date(timeIntervalSince1970: seconds), username: row[4].text, phone: row[5].text))
+        try forEachExchange { (user: Int64, exchange: Exchange) in exchanges[user, default: []].append(exchange) }
+        return ContextMemory(limit: limit, dumpEvery: dumpEvery, exchanges: exchanges, storedCount: try storedExchangeCount())
+    }
+
+    /// Exchanges stored since the beginning (every stored pair counts, also those dropped since).
+    public func storedExchangeCount() throws(SessionStorageError) -> Int64 {
+        try value("stored_exchanges") ?? 0
+    }
+
+    /// One person's stored exchanges, oldest first.
+    public func exchanges(of userID: Int64) throws(SessionStorageError) -> [Exchange] {
+        try session.rows(
+            "SELECT user, assistant, datetime, username, phone FROM exchanges WHERE user_id = ? ORDER BY position", [.integer(userID)]
+        ).compactMap { (row: [SQLiteValue]) -> Exchange? in Self.exchange(row, from: 0) }
+    }
+
+    /// Calls `body` with every stored exchange, by user id then oldest first, reading `pageSize` rows
+    /// at a time (so a dump of any size holds one page in memory and the file lock only briefly).
+    public func forEachExchange(pageSize: Int = 500, _ body: (Int64, Exchange) throws -> Void) throws {
+        var after: (user: Int64, position: Int64) = (Int64.min, -1)
+        while true {
+            let rows: [[SQLiteValue]] = try session.rows(
+                """
+                SELECT user_id, position, user, assistant, datetime, username, phone FROM exchanges
+                WHERE (user_id, position) > (?, ?) ORDER BY user_id, position LIMIT ?
+                """,
+                [.integer(after.user), .integer(after.position), .integer(Int64(max(1, pageSize)))])
+            for row in rows {
+                guard let user = row[0].integer, let position = row[1].integer else { continue }
+                after = (user, position)
+                if let exchange = Self.exchange(row, from: 2) { try body(user, exchange) }
+            }
+            if rows.count < max(1, pageSize) { return }
         }
-        return ContextMemory(limit: limit, dumpEvery: dumpEvery, exchanges: exchanges, storedCount: try value("stored_exchanges") ?? 0)
+    }
+
+    private static func exchange(_ row: [SQLiteValue], from column: Int) -> Exchange? {
+        guard row.count >= column + 5, let text = row[column].text, let answer = row[column + 1].text else { return nil }
+        let seconds: Double = row[column + 2].number ?? row[column + 2].text.flatMap { Double($0) } ?? 0
+        return Exchange(
+            user: text, assistant: answer, datetime: Date(timeIntervalSince1970: seconds), username: row[column + 3].text, phone: row[column + 4].text)
     }
 
     /// The stored-exchange count at which the last dump was written (0: none yet).
@@ -172,8 +275,11 @@ public final class BotStorage: Sendable {
         try setValue("dumped_exchanges", count)
     }
 
-    /// Stores a user's exchanges (after a reply was sent) and removes its pending reply, together.
-    public func commit(exchanges: [Exchange], userID: Int64, storedCount: Int64, completing reply: PendingReply?) throws(SessionStorageError) {
+    /// Stores a user's exchanges (after a reply was sent) and removes its pending replies, together;
+    /// `replyID` is the sent reply's message id, remembered as the bot's own.
+    public func commit(
+        exchanges: [Exchange], userID: Int64, storedCount: Int64, completing replies: [PendingReply], replyID: Int32? = nil
+    ) throws(SessionStorageError) {
         var statements: [(sql: String, values: [SQLiteValue])] = [("DELETE FROM exchanges WHERE user_id = ?", [.integer(userID)])]
         for (position, exchange) in exchanges.enumerated() {
             statements.append((
@@ -184,9 +290,18 @@ public final class BotStorage: Sendable {
             ))
         }
         statements.append(Self.setValue("stored_exchanges", storedCount))
-        if let reply {
+        for reply in replies {
             statements.append((
                 "DELETE FROM pending_replies WHERE user_id = ? AND message_id = ?", [.integer(reply.userID), .integer(Int64(reply.messageID))]))
+        }
+        if let replyID {
+            statements.append(("INSERT OR IGNORE INTO bot_replies (user_id, message_id) VALUES (?, ?)", [.integer(userID), .integer(Int64(replyID))]))
+            statements.append((
+                """
+                DELETE FROM bot_replies WHERE user_id = ? AND message_id NOT IN
+                    (SELECT message_id FROM bot_replies WHERE user_id = ? ORDER BY message_id DESC LIMIT 20)
+                """,
+                [.integer(userID), .integer(userID)]))
         }
         try session.transaction(statements)
     }
@@ -195,10 +310,12 @@ public final class BotStorage: Sendable {
 
     /// Every stored peer.
     public func peers() throws(SessionStorageError) -> [StoredPeer] {
-        try session.rows("SELECT kind, id, access_hash, is_min, username, phone FROM peers").compactMap { (row: [SQLiteValue]) -> StoredPeer? in
+        try session.rows("SELECT kind, id, access_hash, is_min, username, phone, flags FROM peers").compactMap { (row: [SQLiteValue]) -> StoredPeer? in
             guard let kind = row[0].integer.flatMap({ PeerKind(rawValue: Int($0)) }), let id = row[1].integer, let hash = row[2].integer,
                   let isMin = row[3].integer else { return nil }
-            return StoredPeer(kind: kind, id: id, accessHash: hash, isMin: isMin != 0, username: row[4].text, phone: row[5].text)
+            return StoredPeer(
+                kind: kind, id: id, accessHash: hash, isMin: isMin != 0, username: row[4].text, phone: row[5].text,
+                flags: PeerFlags(rawValue: row[6].integer ?? 0))
         }
     }
 
@@ -206,9 +323,9 @@ public final class BotStorage: Sendable {
     public func save(peers: [StoredPeer]) throws(SessionStorageError) {
         guard !peers.isEmpty else { return }
         try session.transaction(peers.map { (peer: StoredPeer) -> (sql: String, values: [SQLiteValue]) in
-            ("INSERT OR REPLACE INTO peers (kind, id, access_hash, is_min, username, phone) VALUES (?, ?, ?, ?, ?, ?)",
+            ("INSERT OR REPLACE INTO peers (kind, id, access_hash, is_min, username, phone, flags) VALUES (?, ?, ?, ?, ?, ?, ?)",
              [.integer(Int64(peer.kind.rawValue)), .integer(peer.id), .integer(peer.accessHash), .integer(peer.isMin ? 1 : 0),
-              peer.username.map { .text($0) } ?? .null, peer.phone.map { .text($0) } ?? .null])
+              peer.username.map { .text($0) } ?? .null, peer.phone.map { .text($0) } ?? .null, .integer(peer.flags.rawValue)])
         })
     }
 
@@ -219,6 +336,23 @@ public final class BotStorage: Sendable {
 
     /// Remembers the logged-in user's id (after a login); ``forgetAccount()`` clears it.
     public func setSelfUserID(_ id: Int64) throws(SessionStorageError) { try setValue("self_user_id", id) }
+}
+
+/// A message that gets no answer, and why (kept a week in the session file, and logged).
+public struct SkippedMessage: Sendable, Equatable {
+    /// The sender.
+    public var userID: Int64
+    /// The message's id in the private chat.
+    public var messageID: Int32
+    /// Why it gets no answer, as logged.
+    public var reason: String
+
+    /// A skipped message with the reason it gets no answer.
+    public init(userID: Int64, messageID: Int32, reason: String) {
+        self.userID = userID
+        self.messageID = messageID
+        self.reason = reason
+    }
 }
 
 /// A message accepted for a reply: queued durably until the reply is sent and the exchange stored.

@@ -55,9 +55,14 @@ public struct NewMessage: Sendable, Equatable {
     public var isService: Bool
     /// When the message was sent: unix time in seconds.
     public var date: Int32
+    /// The id of the message this one replies to, if any (same chat).
+    public var replyToID: Int32?
 
     /// A message from already extracted fields (short updates); ``init(_:)`` converts a full `Message`.
-    public init(id: Int32, chat: Chat, senderID: Int64?, isOutgoing: Bool, text: String, hasMedia: Bool, isService: Bool, date: Int32) {
+    public init(
+        id: Int32, chat: Chat, senderID: Int64?, isOutgoing: Bool, text: String, hasMedia: Bool, isService: Bool, date: Int32,
+        replyToID: Int32? = nil
+    ) {
         self.id = id
         self.chat = chat
         self.senderID = senderID
@@ -66,6 +71,7 @@ public struct NewMessage: Sendable, Equatable {
         self.hasMedia = hasMedia
         self.isService = isService
         self.date = date
+        self.replyToID = replyToID
     }
 
     /// Converts a `Message`; nil for `messageEmpty`.
@@ -77,7 +83,7 @@ public struct NewMessage: Sendable, Equatable {
             if case .peerUser(let p)? = m.fromId { sender = p.userId } else if m.fromId == nil, case .user(let id) = chat, !m.out { sender = id }
             self.init(
                 id: m.id, chat: chat, senderID: sender, isOutgoing: m.out, text: m.message, hasMedia: m.media != nil, isService: false,
-                date: m.date)
+                date: m.date, replyToID: UpdatesEngine.replyToID(m.replyTo))
         case .messageService(let m):
             var sender: Int64? = nil
             if case .peerUser(let p)? = m.fromId { sender = p.userId }

@@ -12,6 +12,11 @@ public enum UpdatesAction: Sendable {
     /// A channel's pts jumped (to `pts`, when known): fetch its difference, or accept the new pts
     /// with ``UpdatesEngine/setChannelPts(_:_:)`` when its messages are not needed.
     case fetchChannelDifference(channelID: Int64, pts: Int32?)
+    /// Messages of a chat up to `maxID` were read (by the account, on any of its devices).
+    case readInbox(chat: NewMessage.Chat, maxID: Int32)
+    /// The server answered `updates.differenceTooLong`: the messages between the old state and the
+    /// new one are not in any difference. Fetch them from the dialogs and their history.
+    case recoverFromDialogs
     /// The state moved: persist it (together with the replies its messages made due).
     case stateChanged
 }
@@ -66,12 +71,12 @@ public struct UpdatesEngine: Sendable {
             }
             let message: NewMessage = NewMessage(
                 id: m.id, chat: .user(m.userId), senderID: m.out ? selfID : m.userId, isOutgoing: m.out, text: m.message, hasMedia: false,
-                isService: false, date: m.date)
+                isService: false, date: m.date, replyToID: Self.replyToID(m.replyTo))
             applyCommon(pts: m.pts, count: m.ptsCount, update: .short(message), now: now, actions: &actions)
         case .updateShortChatMessage(let m):
             let message: NewMessage = NewMessage(
                 id: m.id, chat: .group(m.chatId), senderID: m.fromId, isOutgoing: m.out, text: m.message, hasMedia: false, isService: false,
-                date: m.date)
+                date: m.date, replyToID: Self.replyToID(m.replyTo))
             applyCommon(pts: m.pts, count: m.ptsCount, update: .short(message), now: now, actions: &actions)
         case .updateShortSentMessage(let m):
             applyCommon(pts: m.pts, count: m.ptsCount, update: .none, now: now, actions: &actions)
@@ -146,7 +151,7 @@ public struct UpdatesEngine: Sendable {
         case .updateNewMessage(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .update(update), now: now, actions: &actions)
         case .updateEditMessage(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .none, now: now, actions: &actions)
         case .updateDeleteMessages(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .none, now: now, actions: &actions)
-        case .updateReadHistoryInbox(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .none, now: now, actions: &actions)
+        case .updateReadHistoryInbox(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .update(update), now: now, actions: &actions)
         case .updateReadHistoryOutbox(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .none, now: now, actions: &actions)
         case .updateReadMessagesContents(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .none, now: now, actions: &actions)
         case .updateWebPage(let u): applyCommon(pts: u.pts, count: u.ptsCount, update: .none, now: now, actions: &actions)
@@ -201,9 +206,25 @@ public struct UpdatesEngine: Sendable {
         switch update {
         case .none: return
         case .short(let message): actions.append(.newMessage(message))
-        case .update(let u):
-            if case .updateNewMessage(let n) = u, let message = NewMessage(n.message) { actions.append(.newMessage(message)) }
+        case .update(let u): Self.deliver(u, actions: &actions)
         }
+    }
+
+    /// The new message or read receipt a common-box update carries.
+    private static func deliver(_ update: Api.Update, actions: inout [UpdatesAction]) {
+        switch update {
+        case .updateNewMessage(let n):
+            if let message = NewMessage(n.message) { actions.append(.newMessage(message)) }
+        case .updateReadHistoryInbox(let r):
+            actions.append(.readInbox(chat: NewMessage.chat(r.peer), maxID: r.maxId))
+        default:
+            return
+        }
+    }
+
+    static func replyToID(_ header: Api.MessageReplyHeader?) -> Int32? {
+        if case .messageReplyHeader(let h)? = header { return h.replyToMsgId }
+        return nil
     }
 
     /// Applies buffered updates that became contiguous; the gap closes when the buffer empties.
@@ -243,9 +264,11 @@ public struct UpdatesEngine: Sendable {
 
     // MARK: Differences
 
-    /// The `updates.getDifference` call for the current state.
+    /// The `updates.getDifference` call for the current state. No `pts_total_limit`: with one, the
+    /// server answers `differenceTooLong` past it (read receipts, edits and deletions count too) and
+    /// the messages in between are in no difference; without one it answers in slices.
     public func differenceRequest() -> Api.functions.updates.GetDifference {
-        Api.functions.updates.GetDifference(pts: state.pts, ptsTotalLimit: 1000, date: max(state.date, 1), qts: state.qts)
+        Api.functions.updates.GetDifference(pts: state.pts, date: max(state.date, 1), qts: state.qts)
     }
 
     /// Applies a difference. Returns the actions and whether another call is needed (a slice, or
@@ -266,6 +289,7 @@ public struct UpdatesEngine: Sendable {
             more = true
         case .differenceTooLong(let d):
             state.pts = d.pts
+            actions.append(.recoverFromDialogs)
             more = true
         }
         if !more && droppedWhileFetching {
@@ -301,8 +325,8 @@ public struct UpdatesEngine: Sendable {
         }
         for update in others {
             switch update {
-            case .updateNewMessage(let u):
-                if let m = NewMessage(u.message) { actions.append(.newMessage(m)) }
+            case .updateNewMessage, .updateReadHistoryInbox:
+                Self.deliver(update, actions: &actions)
             case .updateChannelTooLong(let u):
                 actions.append(.fetchChannelDifference(channelID: u.channelId, pts: u.pts))
             case .updateNewChannelMessage(let u):
@@ -311,6 +335,15 @@ public struct UpdatesEngine: Sendable {
                 continue
             }
         }
+    }
+
+    /// Goes back to a stored state after the driver failed to store a newer one: buffered updates
+    /// are dropped and a difference is due at `retryAt` (a tick then asks for it), so what came
+    /// after the stored state arrives again and nothing is skipped.
+    public mutating func restore(_ stored: UpdateState, retryAt: Double) {
+        state = stored
+        buffered.removeAll()
+        gapDeadline = retryAt
     }
 
     /// Sets a channel's pts (after its difference, or when it cannot be fetched).

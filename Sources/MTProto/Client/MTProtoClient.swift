@@ -23,8 +23,10 @@ import TLSchema
 /// socket reach the session, and packets reach the socket, without a thread hop. Session writes to
 /// the storage run in order on a queue of their own, so the event loop never blocks on the disk.
 public actor MTProtoClient {
-    /// Updates pushed by the server. After a gap the server cannot describe (a new session), an
-    /// `updatesTooLong` is delivered: fetch the difference.
+    /// Updates pushed by the server. An `updatesTooLong` is delivered whenever updates may have been
+    /// missed: after a gap the server cannot describe (a new session), after every reconnect (updates
+    /// sent while the connection was down are lost), and for a pushed update that cannot be decoded
+    /// (a schema mismatch): fetch the difference.
     public nonisolated let updates: AsyncStream<Api.Updates>
     private let updatesContinuation: AsyncStream<Api.Updates>.Continuation
 
@@ -62,6 +64,8 @@ public actor MTProtoClient {
     private var lastReceived: ContinuousClock.Instant = .now
     private var connectionGeneration: Int = 0
     private var isReady: Bool = false
+    /// Connections that became ready so far: from the second on, updates may have been missed.
+    private var readyConnections: Int = 0
     private var isClosed: Bool = false
     private var readyWaiters: [CheckedContinuation<Void, any Error>] = []
     private var lastConnectionError: (any Error)?
@@ -636,7 +640,12 @@ public actor MTProtoClient {
         case .requestFailed(let token, let failure):
             complete(token: token, with: .failure(MTProtoClientError.session(failure)))
         case .updates(let body):
-            if let updates = try? Api.Updates(decoding: body) { updatesContinuation.yield(updates) }
+            if let updates = try? Api.Updates(decoding: body) {
+                updatesContinuation.yield(updates)
+            } else {
+                logger.warning("an update could not be decoded: treated as a gap")
+                updatesContinuation.yield(.updatesTooLong)
+            }
         case .newSessionCreated:
             updatesContinuation.yield(.updatesTooLong)
         case .parametersChanged:
@@ -788,6 +797,9 @@ public actor MTProtoClient {
                 learnDataCentres(from: config)
             }
             isReady = true
+            readyConnections += 1
+            // Updates pushed while the connection was down are gone: let the consumer catch up.
+            if readyConnections > 1 { updatesContinuation.yield(.updatesTooLong) }
             for waiter in readyWaiters { waiter.resume() }
             readyWaiters.removeAll()
             let queued: [UInt64] = waiting
@@ -953,15 +965,17 @@ public actor MTProtoClient {
 
     /// Calls `function` and returns its typed result. Safe from many tasks at once; honours task
     /// cancellation and `timeout` (default: the configuration's). Throws ``RPCError`` for
-    /// `rpc_error` answers. Flood waits are slept through or fail the call per ``floodWaitPolicy``;
-    /// each wait is logged at warning level.
-    public nonisolated func invoke<F: TLFunction>(_ function: F, timeout: Duration? = nil) async throws -> F.Result {
+    /// `rpc_error` answers. Flood waits are slept through or fail the call per `floodWait` (default:
+    /// the client's ``floodWaitPolicy``; ``FloodWaitPolicy/never`` for calls not worth waiting for,
+    /// such as typing actions); each wait is logged at warning level.
+    public nonisolated func invoke<F: TLFunction>(_ function: F, timeout: Duration? = nil, floodWait: FloodWaitPolicy? = nil) async throws -> F.Result {
         let body: [UInt8] = function.serializedBytes()
         var retries: Int = 0
         while true {
-            let (due, policy): (ContinuousClock.Instant?, FloodWaitPolicy) = shared.withLock { (state: inout Shared) in
+            let (due, configured): (ContinuousClock.Instant?, FloodWaitPolicy) = shared.withLock { (state: inout Shared) in
                 (state.floodDue.isEmpty ? nil : state.floodDue[F.constructorID], state.floodWaitPolicy)
             }
+            let policy: FloodWaitPolicy = floodWait ?? configured
             if let due {
                 let remaining: Duration = due - ContinuousClock.now
                 if remaining > .zero {

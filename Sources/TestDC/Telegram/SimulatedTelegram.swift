@@ -3,9 +3,12 @@ import MTProto
 import TLSchema
 
 /// A small Telegram on top of the test DC, enough for a userbot: accounts with login codes and
-/// optional 2FA (real SRP), message boxes with pts/seq, `getState`/`getDifference`, `sendMessage`
-/// (random_id deduplicated), typing, and scripted people writing to an account, pushed in the
-/// form a test chooses (full `updates`, `updateShortMessage`, or not at all to open a gap).
+/// optional 2FA (real SRP), users flagged as Telegram flags them (bots, support, scam, fake,
+/// deleted) and contacts, message boxes with pts/seq, `getState`/`getDifference` (with
+/// `pts_total_limit` and `differenceTooLong` as Telegram answers them), dialogs, history and read
+/// receipts, `sendMessage` (random_id deduplicated), typing, and scripted people writing to an
+/// account (or its owner writing and reading "on the phone"), pushed in the form a test chooses
+/// (full `updates`, `updateShortMessage`, or not at all to open a gap).
 public actor SimulatedTelegram {
     public let server: TestDataCentre
     /// The code every `auth.sendCode` "sends".
@@ -21,12 +24,30 @@ public actor SimulatedTelegram {
     private var log: [SimulatedMessage] = []
     private var typing: [Int64: Int] = [:]
 
-    private struct Box {
+    private var typingCancels: [Int64: Int] = [:]
+    private var readCalls: [Int64: [(peer: Int64, maxID: Int32)]] = [:]
+    /// Per user: a pts below which `getDifference` answers `differenceTooLong` (the server no
+    /// longer has those updates).
+    private var differenceHorizon: [Int64: Int32] = [:]
+
+    struct Box {
         var pts: Int32 = 0
         var seq: Int32 = 0
         var nextID: Int32 = 1
-        /// (pts after the event, the message as the owner sees it, users it mentions).
-        var events: [(pts: Int32, message: Api.Message, users: [Int64])] = []
+        var events: [BoxEvent] = []
+        /// Per private chat (the other user): the highest incoming message id the owner read.
+        var readInbox: [Int64: Int32] = [:]
+    }
+
+    /// One event of a common box: a message as the owner sees it, or another update (a read receipt).
+    struct BoxEvent {
+        /// The box's pts after the event.
+        var pts: Int32
+        var message: Api.Message?
+        var update: Api.Update?
+        /// The other user of the private chat.
+        var peer: Int64
+        var date: Int32
     }
 
     public init(server: TestDataCentre, loginCode: String = "12345") {
@@ -54,6 +75,28 @@ public actor SimulatedTelegram {
     /// How many typing notifications `user` sent.
     public func typingCount(of user: Int64) -> Int { typing[user] ?? 0 }
 
+    /// How many times `user` cancelled its typing action (`sendMessageCancelAction`).
+    public func typingCancelCount(of user: Int64) -> Int { typingCancels[user] ?? 0 }
+
+    /// The `messages.readHistory` calls `user` made, in order.
+    public func readHistoryCalls(of user: Int64) -> [(peer: Int64, maxID: Int32)] { readCalls[user] ?? [] }
+
+    /// The highest message id `owner` has read in the private chat with `peer`.
+    public func readInboxMaxID(of owner: Int64, with peer: Int64) -> Int32 { boxes[owner]?.readInbox[peer] ?? 0 }
+
+    /// From now on `getDifference` from a pts below the current one of `user` answers
+    /// `updates.differenceTooLong`, as Telegram does when the updates in between are gone.
+    public func forgetUpdates(of user: Int64) {
+        differenceHorizon[user] = boxes[user]?.pts ?? 0
+    }
+
+    /// Changes an account (its flags, contacts, …); the change shows in every later `user` object.
+    public func update(_ userID: Int64, _ change: (inout TestAccount) -> Void) {
+        guard var account = accounts[userID] else { return }
+        change(&account)
+        accounts[userID] = account
+    }
+
     /// The account's common-box pts.
     public func pts(of user: Int64) -> Int32 { boxes[user]?.pts ?? 0 }
 
@@ -75,30 +118,78 @@ public actor SimulatedTelegram {
         await server.handle(Api.functions.updates.GetDifference.self) { [self] in await self.getDifference($0) }
         await server.handle(Api.functions.messages.SendMessage.self) { [self] in await self.sendMessage($0) }
         await server.handle(Api.functions.messages.SetTyping.self) { [self] in await self.setTyping($0) }
+        await server.handle(Api.functions.messages.ReadHistory.self) { [self] in await self.readHistory($0) }
+        await server.handle(Api.functions.messages.GetDialogs.self) { [self] in await self.getDialogs($0) }
+        await server.handle(Api.functions.messages.GetHistory.self) { [self] in await self.getHistory($0) }
     }
 
     // MARK: People writing
 
-    /// `from` writes `text` to `to`; returns the message id in the recipient's box.
+    /// `from` writes `text` to `to`; returns the message id in the recipient's box. `date` (unix
+    /// seconds) backdates the message; default now.
     @discardableResult
-    public func deliver(from: Int64, to: Int64, text: String, hasMedia: Bool = false, push form: PushForm = .full) async -> Int32 {
-        let now: Int32 = Int32(Date().timeIntervalSince1970)
+    public func deliver(
+        from: Int64, to: Int64, text: String, hasMedia: Bool = false, push form: PushForm = .full, date: Int32? = nil
+    ) async -> Int32 {
+        let now: Int32 = date ?? Int32(Date().timeIntervalSince1970)
         _ = append(owner: from, peer: to, sender: from, text: text, hasMedia: hasMedia, replyTo: nil, date: now)
         let (id, pts): (Int32, Int32) = append(owner: to, peer: from, sender: from, text: text, hasMedia: hasMedia, replyTo: nil, date: now)
         log.append(SimulatedMessage(id: id, from: from, to: to, text: text, replyTo: nil, randomID: nil, hasMedia: hasMedia, date: now))
+        await push(id: id, pts: pts, owner: to, peer: from, out: false, text: text, hasMedia: hasMedia, date: now, form: form)
+        return id
+    }
+
+    /// The owner of `owner` writes `text` to `to` from another device (the phone): an outgoing
+    /// message in the owner's box, pushed to the owner's sessions. Returns its id in the owner's box.
+    @discardableResult
+    public func writeFromPhone(owner: Int64, to: Int64, text: String, push form: PushForm = .full) async -> Int32 {
+        let now: Int32 = Int32(Date().timeIntervalSince1970)
+        let (id, pts): (Int32, Int32) = append(owner: owner, peer: to, sender: owner, text: text, hasMedia: false, replyTo: nil, date: now)
+        if to != owner { _ = append(owner: to, peer: owner, sender: owner, text: text, hasMedia: false, replyTo: nil, date: now) }
+        log.append(SimulatedMessage(id: id, from: owner, to: to, text: text, replyTo: nil, randomID: nil, hasMedia: false, date: now))
+        await push(id: id, pts: pts, owner: owner, peer: to, out: true, text: text, hasMedia: false, date: now, form: form)
+        return id
+    }
+
+    /// The owner of `owner` reads the chat with `peer` up to `maxID` on another device: a read
+    /// receipt in the owner's box, pushed to the owner's sessions unless `form` is `.none`.
+    public func readOnPhone(owner: Int64, peer: Int64, maxID: Int32, push form: PushForm = .full) async {
+        _ = markRead(owner: owner, peer: peer, maxID: maxID)
+        guard form != .none, let update = boxes[owner]?.events.last?.update else { return }
+        boxes[owner]?.seq += 1
+        await server.push(.updates(Api.Updates.Updates(
+            updates: [update], users: [user(peer, for: owner)], chats: [], date: Int32(Date().timeIntervalSince1970), seq: boxes[owner]?.seq ?? 0)),
+            toUser: owner)
+    }
+
+    private func push(
+        id: Int32, pts: Int32, owner: Int64, peer: Int64, out: Bool, text: String, hasMedia: Bool, date: Int32, form: PushForm
+    ) async {
         switch form {
         case .none:
             break
         case .short where !hasMedia:
             await server.push(.updateShortMessage(Api.Updates.UpdateShortMessage(
-                id: id, userId: from, message: text, pts: pts, ptsCount: 1, date: now)), toUser: to)
+                out: out, id: id, userId: peer, message: text, pts: pts, ptsCount: 1, date: date)), toUser: owner)
         case .full, .short:
-            boxes[to]?.seq += 1
-            let update: Api.Update = .updateNewMessage(Api.Update.UpdateNewMessage(message: boxes[to]!.events.last!.message, pts: pts, ptsCount: 1))
+            guard let message = boxes[owner]?.events.last?.message else { return }
+            boxes[owner]?.seq += 1
+            let update: Api.Update = .updateNewMessage(Api.Update.UpdateNewMessage(message: message, pts: pts, ptsCount: 1))
             await server.push(.updates(Api.Updates.Updates(
-                updates: [update], users: [user(from, for: to)], chats: [], date: now, seq: boxes[to]!.seq)), toUser: to)
+                updates: [update], users: [user(peer, for: owner)], chats: [], date: date, seq: boxes[owner]?.seq ?? 0)), toUser: owner)
         }
-        return id
+    }
+
+    /// Records a read receipt in `owner`'s box; returns the new pts.
+    private func markRead(owner: Int64, peer: Int64, maxID: Int32) -> Int32 {
+        guard var box = boxes[owner] else { return 0 }
+        box.readInbox[peer] = max(box.readInbox[peer] ?? 0, maxID)
+        box.pts += 1
+        let update: Api.Update = .updateReadHistoryInbox(Api.Update.UpdateReadHistoryInbox(
+            peer: .peerUser(Api.Peer.PeerUser(userId: peer)), maxId: maxID, stillUnreadCount: 0, pts: box.pts, ptsCount: 1))
+        box.events.append(BoxEvent(pts: box.pts, message: nil, update: update, peer: peer, date: Int32(Date().timeIntervalSince1970)))
+        boxes[owner] = box
+        return box.pts
     }
 
     /// Appends a message to `owner`'s box; returns its id there and the new pts.
@@ -112,7 +203,7 @@ public actor SimulatedTelegram {
         let message: Api.Message = .message(Api.Message.Message(
             out: sender == owner, id: id, fromId: sender == owner ? .peerUser(Api.Peer.PeerUser(userId: owner)) : nil,
             peerId: .peerUser(Api.Peer.PeerUser(userId: peer)), replyTo: reply, date: date, message: text, media: media))
-        box.events.append((box.pts, message, [peer]))
+        box.events.append(BoxEvent(pts: box.pts, message: message, update: nil, peer: peer, date: date))
         boxes[owner] = box
         return (id, box.pts)
     }
@@ -126,9 +217,13 @@ public actor SimulatedTelegram {
 
     private func user(_ id: Int64, for viewer: Int64) -> Api.User {
         guard let account = accounts[id] else { return .userEmpty(Api.User.UserEmpty(id: id)) }
+        let contact: Bool = accounts[viewer]?.contacts.contains(id) == true
+        let mutual: Bool = contact && account.contacts.contains(viewer)
         return .user(Api.User.User(
-            isSelf: id == viewer, id: id, accessHash: accessHash(of: id, for: viewer), firstName: account.firstName,
-            username: account.username, phone: id == viewer ? account.phone : nil))
+            isSelf: id == viewer, contact: contact, mutualContact: mutual, deleted: account.isDeleted, bot: account.isBot,
+            verified: account.isVerified, support: account.isSupport, scam: account.isScam, fake: account.isFake, id: id,
+            accessHash: accessHash(of: id, for: viewer), firstName: account.isDeleted ? nil : account.firstName,
+            username: account.isDeleted ? nil : account.username, phone: id == viewer || mutual ? account.phone : nil))
     }
 
     // MARK: Login
@@ -224,21 +319,29 @@ public actor SimulatedTelegram {
             return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
         }
         let now: Int32 = Int32(Date().timeIntervalSince1970)
-        let newer: [(pts: Int32, message: Api.Message, users: [Int64])] = box.events.filter { $0.pts > call.pts }
+        // As Telegram: past `pts_total_limit`, or from a pts whose updates are gone, the difference
+        // is "too long" and only the new pts is given.
+        let overLimit: Bool = call.ptsTotalLimit.map { box.pts - call.pts > $0 } ?? false
+        if overLimit || call.pts < (differenceHorizon[me] ?? 0) {
+            return .value(Api.updates.Difference.differenceTooLong(Api.updates.Difference.DifferenceTooLong(pts: box.pts)))
+        }
+        let newer: [BoxEvent] = box.events.filter { $0.pts > call.pts }
         if newer.isEmpty {
             return .value(Api.updates.Difference.differenceEmpty(Api.updates.Difference.DifferenceEmpty(date: now, seq: box.seq)))
         }
         let limit: Int = 50
-        let page: ArraySlice<(pts: Int32, message: Api.Message, users: [Int64])> = newer.prefix(limit)
-        let users: [Api.User] = Set(page.flatMap(\.users)).sorted().map { user($0, for: me) }
+        let page: ArraySlice<BoxEvent> = newer.prefix(limit)
+        let users: [Api.User] = Set(page.map(\.peer)).sorted().map { user($0, for: me) }
         let last: Int32 = page.last!.pts
         let state: Api.updates.State = Api.updates.State(pts: last, qts: 0, date: now, seq: box.seq, unreadCount: 0)
+        let messages: [Api.Message] = page.compactMap(\.message)
+        let others: [Api.Update] = page.compactMap(\.update)
         if newer.count > limit {
             return .value(Api.updates.Difference.differenceSlice(Api.updates.Difference.DifferenceSlice(
-                newMessages: page.map(\.message), newEncryptedMessages: [], otherUpdates: [], chats: [], users: users, intermediateState: state)))
+                newMessages: messages, newEncryptedMessages: [], otherUpdates: others, chats: [], users: users, intermediateState: state)))
         }
         return .value(Api.updates.Difference.difference(Api.updates.Difference.Difference(
-            newMessages: page.map(\.message), newEncryptedMessages: [], otherUpdates: [], chats: [], users: users, state: state)))
+            newMessages: messages, newEncryptedMessages: [], otherUpdates: others, chats: [], users: users, state: state)))
     }
 
     private func sendMessage(_ context: HandlerContext) -> HandlerOutcome {
@@ -267,8 +370,97 @@ public actor SimulatedTelegram {
     }
 
     private func setTyping(_ context: HandlerContext) -> HandlerOutcome {
-        guard let me = context.userID else { return .error(code: 401, message: "AUTH_KEY_UNREGISTERED") }
-        typing[me, default: 0] += 1
+        guard let me = context.userID, let call = context.function as? Api.functions.messages.SetTyping else {
+            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
+        }
+        if case .sendMessageCancelAction = call.action { typingCancels[me, default: 0] += 1 } else { typing[me, default: 0] += 1 }
         return .bool(true)
+    }
+
+    /// The private chat partner an input peer names, if `viewer` may address it.
+    private func partner(_ peer: Api.InputPeer, for viewer: Int64) -> Int64? {
+        switch peer {
+        case .inputPeerSelf: return viewer
+        case .inputPeerUser(let p) where accounts[p.userId] != nil && p.accessHash == accessHash(of: p.userId, for: viewer): return p.userId
+        default: return nil
+        }
+    }
+
+    private func readHistory(_ context: HandlerContext) -> HandlerOutcome {
+        guard let me = context.userID, let call = context.function as? Api.functions.messages.ReadHistory else {
+            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
+        }
+        guard let peer = partner(call.peer, for: me) else { return .error(code: 400, message: "PEER_ID_INVALID") }
+        readCalls[me, default: []].append((peer, call.maxId))
+        let pts: Int32 = markRead(owner: me, peer: peer, maxID: call.maxId)
+        return .value(Api.messages.AffectedMessages(pts: pts, ptsCount: 1))
+    }
+
+    /// The owner's private chats, newest top message first (`offset_date`/`offset_id` page on from
+    /// a top message); the archive (folder 1) is empty here.
+    private func getDialogs(_ context: HandlerContext) -> HandlerOutcome {
+        guard let me = context.userID, let box = boxes[me], let call = context.function as? Api.functions.messages.GetDialogs else {
+            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
+        }
+        var tops: [Int64: BoxEvent] = [:]
+        for event in box.events where event.message != nil { tops[event.peer] = event }
+        var ordered: [BoxEvent] = tops.values.sorted { ($0.date, $0.pts) > ($1.date, $1.pts) }
+        if call.folderId == 1 { ordered = [] }
+        if call.offsetId != 0 || call.offsetDate != 0 {
+            ordered = ordered.filter { (event: BoxEvent) -> Bool in
+                let id: Int32 = Self.id(of: event.message)
+                return event.date < call.offsetDate || (event.date == call.offsetDate && id < call.offsetId)
+            }
+        }
+        let page: [BoxEvent] = Array(ordered.prefix(Int(max(1, min(call.limit, 100)))))
+        let dialogs: [Api.Dialog] = page.map { (event: BoxEvent) -> Api.Dialog in
+            let read: Int32 = box.readInbox[event.peer] ?? 0
+            let unread: Int = box.events.filter { $0.peer == event.peer && Self.isIncoming($0.message) && Self.id(of: $0.message) > read }.count
+            return .dialog(Api.Dialog.Dialog(
+                peer: .peerUser(Api.Peer.PeerUser(userId: event.peer)), topMessage: Self.id(of: event.message), readInboxMaxId: read,
+                readOutboxMaxId: 0, unreadCount: Int32(unread), unreadMentionsCount: 0, unreadReactionsCount: 0, unreadPollVotesCount: 0,
+                notifySettings: Api.PeerNotifySettings()))
+        }
+        let messages: [Api.Message] = page.compactMap(\.message)
+        let users: [Api.User] = page.map { user($0.peer, for: me) }
+        if ordered.count > page.count {
+            return .value(Api.messages.Dialogs.dialogsSlice(Api.messages.Dialogs.DialogsSlice(
+                count: Int32(tops.count), dialogs: dialogs, messages: messages, chats: [], users: users)))
+        }
+        return .value(Api.messages.Dialogs.dialogs(Api.messages.Dialogs.Dialogs(dialogs: dialogs, messages: messages, chats: [], users: users)))
+    }
+
+    /// A private chat's messages, newest first, below `offset_id` (when set) and above `min_id`.
+    private func getHistory(_ context: HandlerContext) -> HandlerOutcome {
+        guard let me = context.userID, let box = boxes[me], let call = context.function as? Api.functions.messages.GetHistory else {
+            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
+        }
+        guard let peer = partner(call.peer, for: me) else { return .error(code: 400, message: "PEER_ID_INVALID") }
+        let all: [Api.Message] = box.events.filter { $0.peer == peer }.compactMap(\.message).reversed()
+        let matching: [Api.Message] = all.filter { (message: Api.Message) -> Bool in
+            let id: Int32 = Self.id(of: message)
+            return id > call.minId && (call.offsetId == 0 || id < call.offsetId) && (call.maxId == 0 || id < call.maxId)
+        }
+        let page: [Api.Message] = Array(matching.prefix(Int(max(1, min(call.limit, 100)))))
+        let users: [Api.User] = [user(peer, for: me), user(me, for: me)]
+        if matching.count > page.count {
+            return .value(Api.messages.Messages.messagesSlice(Api.messages.Messages.MessagesSlice(
+                count: Int32(all.count), messages: page, topics: [], chats: [], users: users)))
+        }
+        return .value(Api.messages.Messages.messages(Api.messages.Messages.Messages(messages: page, topics: [], chats: [], users: users)))
+    }
+
+    private static func id(of message: Api.Message?) -> Int32 {
+        switch message {
+        case .message(let m)?: return m.id
+        case .messageService(let m)?: return m.id
+        case .messageEmpty(let m)?: return m.id
+        case nil: return 0
+        }
+    }
+
+    private static func isIncoming(_ message: Api.Message?) -> Bool {
+        if case .message(let m)? = message { return !m.out }
+        return false
     }
 }

@@ -8,6 +8,20 @@ public struct TestAccount: Sendable, Equatable {
     public var password: String?
     /// The DC the account lives on: `auth.sendCode` elsewhere answers `PHONE_MIGRATE_X`.
     public var homeDC: Int
+    /// A bot account (its `user` has `bot`).
+    public var isBot: Bool = false
+    /// An official support account.
+    public var isSupport: Bool = false
+    /// Marked as a scam.
+    public var isScam: Bool = false
+    /// Marked as fake.
+    public var isFake: Bool = false
+    /// A deleted account (no name, no username).
+    public var isDeleted: Bool = false
+    /// Verified by Telegram.
+    public var isVerified: Bool = false
+    /// The user ids in this account's contacts (mutual when the other has this one too).
+    public var contacts: Set<Int64> = []
 
     public init(userID: Int64, phone: String, firstName: String, username: String? = nil, password: String? = nil, homeDC: Int = 1) {
         self.userID = userID

@@ -88,15 +88,18 @@ final class BotHarness: Sendable {
     }
 
     /// A running bot on a logged-in session.
-    func startBot(_ session: BotSession, systemPrompt: String? = nil, attempts: Int = 3, model custom: (any ChatModel)? = nil) async throws -> Userbot {
+    func startBot(
+        _ session: BotSession, systemPrompt: String? = nil, attempts: Int = 3, model custom: (any ChatModel)? = nil, recentPeople: Int = 1000,
+        configure: (inout BotSettings) -> Void = { _ in }
+    ) async throws -> Userbot {
         let model: any ChatModel = custom ?? OpenAIChatModel(configuration: OpenAIConfiguration(
             apiKey: Self.openAIKey, model: "gpt-test", baseURL: openAI.baseURL, timeout: .seconds(5), maximumAttempts: attempts,
             initialDelay: .milliseconds(20), maximumDelay: .milliseconds(100)))
-        let context: ContextStore = ContextStore(
-            memory: try session.storage.contextMemory(limit: 10, dumpEvery: 10), storage: session.storage,
-            dumper: ContextDumper(directory: dumpDirectory), logger: logger())
+        let context: ContextStore = try ContextStore(
+            storage: session.storage, dumper: ContextDumper(directory: dumpDirectory), logger: logger(), recentPeople: recentPeople)
         var settings: BotSettings = BotSettings(systemPrompt: systemPrompt, dumpDirectory: dumpDirectory)
         settings.stopGracePeriod = .seconds(2)
+        configure(&settings)
         let bot: Userbot = Userbot(client: session.client, storage: session.storage, context: context, model: model, settings: settings, logger: logger())
         try await bot.start()
         return bot
@@ -108,7 +111,7 @@ final class BotHarness: Sendable {
     /// message stays in the queue.
     func queueOneMessageAndStop(_ session: BotSession, text: String) async throws -> Int32 {
         let bot: Userbot = try await startBot(session, model: StuckModel())
-        var events: AsyncStream<BotEvent>.Iterator = bot.events.makeAsyncIterator()
+        var events: AsyncStream<BotEvent>.Iterator = await bot.events().makeAsyncIterator()
         let id: Int32 = await telegram.deliver(from: Self.person(1), to: Self.botID, text: text)
         _ = await events.next()  // received
         await bot.stop()
