@@ -8,14 +8,30 @@ public struct TestAccount: Sendable, Equatable {
     public var password: String?
     /// The DC the account lives on: `auth.sendCode` elsewhere answers `PHONE_MIGRATE_X`.
     public var homeDC: Int
+    /// How the login code is sent: `auth.sendCode` uses the first, each `auth.resendCode` the next
+    /// (announced as `next_type` when it has a `CodeType`).
+    public var codeTypes: [SimulatedCodeType]
+    /// The `timeout` announced with a `next_type`, in seconds.
+    public var codeTimeout: Int32?
+    /// Seconds after which a sent code answers `PHONE_CODE_EXPIRED` (nil: never).
+    public var codeLifetime: Double?
+    /// The login email (`.email` codes go there; set by an email set-up).
+    public var loginEmail: String?
 
-    public init(userID: Int64, phone: String, firstName: String, username: String? = nil, password: String? = nil, homeDC: Int = 1) {
+    public init(
+        userID: Int64, phone: String, firstName: String, username: String? = nil, password: String? = nil, homeDC: Int = 1,
+        codeTypes: [SimulatedCodeType] = [.app], codeTimeout: Int32? = nil, codeLifetime: Double? = nil, loginEmail: String? = nil
+    ) {
         self.userID = userID
         self.phone = phone
         self.firstName = firstName
         self.username = username
         self.password = password
         self.homeDC = homeDC
+        self.codeTypes = codeTypes
+        self.codeTimeout = codeTimeout
+        self.codeLifetime = codeLifetime
+        self.loginEmail = loginEmail
     }
 }
 
