@@ -151,39 +151,48 @@ extension SimulatedTelegram {
         return await authorize(context, account.userID)
     }
 
+    /// The login email set-up `purpose` names (the number and its pending code), or the error to answer.
+    private func emailSetUp(_ purpose: Api.EmailVerifyPurpose, call: String) -> Result<(phone: String, pending: SimulatedLoginState.Pending), RPCError> {
+        guard case .emailVerifyPurposeLoginSetup(let setUp) = purpose else { return .failure(RPCError(code: 400, message: "EMAIL_NOT_SETUP")) }
+        login.calls.append(call)
+        switch pending(phone: setUp.phoneNumber, hash: setUp.phoneCodeHash) {
+        case .failure(let error) where error.name == "PHONE_CODE_EXPIRED": return .failure(RPCError(code: 400, message: "PHONE_HASH_EXPIRED"))
+        case .failure(let error): return .failure(error)
+        case .success(let pending): return .success((setUp.phoneNumber, pending))
+        }
+    }
+
     func sendVerifyEmailCode(_ context: HandlerContext) -> HandlerOutcome {
-        guard let call = context.function as? Api.functions.account.SendVerifyEmailCode,
-              case .emailVerifyPurposeLoginSetup(let purpose) = call.purpose else { return .error(code: 400, message: "EMAIL_NOT_SETUP") }
-        login.calls.append("account.sendVerifyEmailCode")
-        switch pending(phone: purpose.phoneNumber, hash: purpose.phoneCodeHash) {
-        case .failure(let error): return .error(code: error.code, message: error.name == "PHONE_CODE_EXPIRED" ? "PHONE_HASH_EXPIRED" : error.message)
-        case .success(var pending):
+        guard let call = context.function as? Api.functions.account.SendVerifyEmailCode else { return .error(code: 400, message: "INPUT_METHOD_INVALID") }
+        switch emailSetUp(call.purpose, call: "account.sendVerifyEmailCode") {
+        case .failure(let error): return .error(code: error.code, message: error.message)
+        case .success(let (phone, found)):
+            var pending: SimulatedLoginState.Pending = found
             let parts: [Substring] = call.email.split(separator: "@", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, parts[1].contains(".") else { return .error(code: 400, message: "EMAIL_INVALID") }
             pending.emailToVerify = call.email
-            login.pending[purpose.phoneNumber] = pending
+            login.pending[phone] = pending
             return .value(Api.account.SentEmailCode(emailPattern: SimulatedCodeType.pattern(of: call.email), length: Int32(loginCode.count)))
         }
     }
 
     func verifyEmail(_ context: HandlerContext) -> HandlerOutcome {
-        guard let call = context.function as? Api.functions.account.VerifyEmail,
-              case .emailVerifyPurposeLoginSetup(let purpose) = call.purpose else { return .error(code: 400, message: "EMAIL_NOT_SETUP") }
-        login.calls.append("account.verifyEmail")
-        switch pending(phone: purpose.phoneNumber, hash: purpose.phoneCodeHash) {
-        case .failure(let error): return .error(code: error.code, message: error.name == "PHONE_CODE_EXPIRED" ? "PHONE_HASH_EXPIRED" : error.message)
-        case .success(var pending):
+        guard let call = context.function as? Api.functions.account.VerifyEmail else { return .error(code: 400, message: "INPUT_METHOD_INVALID") }
+        switch emailSetUp(call.purpose, call: "account.verifyEmail") {
+        case .failure(let error): return .error(code: error.code, message: error.message)
+        case .success(let (phone, found)):
+            var pending: SimulatedLoginState.Pending = found
             guard let email = pending.emailToVerify else { return .error(code: 400, message: "EMAIL_NOT_SETUP") }
             guard case .emailVerificationCode(let verification) = call.verification, verification.code == loginCode else {
                 return .error(code: 400, message: "CODE_INVALID")
             }
-            if let account = account(phone: purpose.phoneNumber) { accounts[account.userID]?.loginEmail = email }
+            if let account = account(phone: phone) { accounts[account.userID]?.loginEmail = email }
             pending.byEmail = true
             pending.hash = newHash()
             pending.sentAt = Date()
-            login.pending[purpose.phoneNumber] = pending
+            login.pending[phone] = pending
             return .value(Api.account.EmailVerified.emailVerifiedLogin(Api.account.EmailVerified.EmailVerifiedLogin(
-                email: email, sentCode: sentCode(phone: purpose.phoneNumber))))
+                email: email, sentCode: sentCode(phone: phone))))
         }
     }
 
