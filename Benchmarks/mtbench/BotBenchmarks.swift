@@ -88,7 +88,8 @@ enum BotBenchmarks {
 
     struct NoPrompter: LoginPrompter {
         struct Asked: Error {}
-        func code(attempt: Int) async throws -> String { throw Asked() }
+        func code(_ question: CodeQuestion) async throws -> CodeAnswer { throw Asked() }
         func password(hint: String?, attempt: Int) async throws -> String { throw Asked() }
+        func email(attempt: Int) async throws -> String { throw Asked() }
     }
 }

@@ -57,6 +57,33 @@ struct ConfigurationTests {
         #expect(login.problems == ["TG_PHONE is required"])
         #expect((try? BotConfiguration.parse(["TG_API_ID": "1"], for: .logout).get()) != nil)
     }
+
+    @Test func runNeedsThePhoneOnlyToLogIn() throws {
+        let run: BotConfiguration = try BotConfiguration.parse(
+            ["TG_API_ID": "1", "TG_API_HASH": Self.hash, "OPENAI_API_KEY": "sk-test"], for: .run).get()
+        #expect {
+            _ = try run.loginFlow(prompter: NoPrompter())
+        } throws: { (error: any Error) -> Bool in
+            (error as? ConfigurationError)?.problems == ["TG_PHONE is required to log in (this session is not logged in yet)"]
+        }
+        var withPhone: BotConfiguration = run
+        withPhone.phone = "15550001000"
+        withPhone.code = "12345"
+        let flow: LoginFlow = try withPhone.loginFlow(prompter: NoPrompter())
+        #expect(flow.apiID == 1 && flow.apiHash == Self.hash && flow.phone == "15550001000" && flow.code == "12345")
+    }
+
+    @Test func diagNeedsARealAPIIDExceptForAnotherServer() throws {
+        guard case .failure(let missing) = BotConfiguration.parse([:], for: .diagnostics) else {
+            Issue.record("diag without an api_id accepted for Telegram's servers")
+            return
+        }
+        #expect(missing.problems.count == 1 && missing.problems[0].hasPrefix("TG_API_ID is required for Telegram's servers"))
+        let local: BotConfiguration = try BotConfiguration.parse(["TG_SERVER": "127.0.0.1:4430"], for: .diagnostics).get()
+        #expect(try local.clientConfiguration().apiID == 0)
+        let real: BotConfiguration = try BotConfiguration.parse(["TG_API_ID": "611335"], for: .diagnostics).get()
+        #expect(try real.clientConfiguration().apiID == 611335)
+    }
 }
 
 /// The committed example file documents every key and parses.

@@ -5,10 +5,15 @@ import Foundation
 import Logging
 import MTProto
 
-/// `userbot run`: answers private messages until SIGINT or SIGTERM.
+/// `userbot run`: logs in first when the session is not logged in, then answers private messages
+/// until SIGINT or SIGTERM.
 struct RunCommand: AsyncParsableCommand {
     static let configuration: CommandConfiguration = CommandConfiguration(
-        commandName: "run", abstract: "Run the bot (the default): answer incoming private messages with OpenAI replies.")
+        commandName: "run", abstract: "Run the bot (the default): answer incoming private messages with OpenAI replies.",
+        discussion: """
+            On a session that is not logged in yet it logs in first, like `userbot login` (TG_PHONE is then \
+            required; the code comes from TG_CODE or the terminal, the 2FA password from TG_PASSWORD or the terminal).
+            """)
 
     @OptionGroup var options: ConfigurationOptions
 
@@ -16,7 +21,7 @@ struct RunCommand: AsyncParsableCommand {
         try await runReportingErrors {
             let configuration: BotConfiguration = try options.load(for: .run)
             try await withSession(configuration) { (session: BotSession, logger: Logger) in
-                guard session.isLoggedIn else { throw BotError.notLoggedIn }
+                try await session.logInIfNeeded { try configuration.loginFlow(prompter: TerminalPrompter()) }
                 let model: OpenAIChatModel = OpenAIChatModel(configuration: OpenAIConfiguration(
                     apiKey: configuration.openAIKey ?? "", model: configuration.openAIModel, baseURL: configuration.openAIBaseURL,
                     timeout: .seconds(configuration.openAITimeout)))
@@ -105,10 +110,7 @@ struct LoginCommand: AsyncParsableCommand {
         try await runReportingErrors {
             let configuration: BotConfiguration = try options.load(for: .login)
             try await withSession(configuration) { (session: BotSession, _: Logger) in
-                let flow: LoginFlow = LoginFlow(
-                    apiID: configuration.apiID ?? 0, apiHash: configuration.apiHash ?? "", phone: configuration.phone ?? "",
-                    code: configuration.code, password: configuration.password, prompter: TerminalPrompter())
-                try await session.login(flow)
+                try await session.login(try configuration.loginFlow(prompter: TerminalPrompter()))
             }
             print("Logged in. Start the bot with: userbot run")
         }

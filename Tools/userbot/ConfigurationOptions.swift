@@ -54,23 +54,12 @@ struct ConfigurationOptions: ParsableArguments {
 
     /// File < environment < flags.
     func merged() throws -> [String: String] {
-        var values: [String: String] = [:]
-        if let config {
-            switch ConfigurationFile.load(path: config) {
-            case .success(let file): values = file
-            case .failure(let error): throw ConfigurationExit(message: error.description)
-            }
-        }
-        let environment: [String: String] = ProcessInfo.processInfo.environment
-        for key in BotConfiguration.keys { if let value = environment[key] { values[key] = value } }
-        let flags: [String: String?] = [
+        try mergeSettings(configPath: config, flags: [
             "TG_API_ID": apiID, "TG_PHONE": phone, "TG_SESSION": session, "TG_SERVER": server, "TG_DC": dc, "TG_RSA_KEY": rsaKey,
             "TG_TRANSPORT": transport, "TG_TEST_DC": testDC ? "true" : nil, "OPENAI_MODEL": openAIModel, "OPENAI_BASE_URL": openAIBaseURL,
             "OPENAI_SYSTEM_PROMPT": systemPrompt, "OPENAI_TIMEOUT": openAITimeout, "USERBOT_LOG_DIR": logDirectory, "USERBOT_DUMP_DIR": dumpDirectory,
             "USERBOT_FLOOD_SLEEP_THRESHOLD": floodSleepThreshold,
-        ]
-        for (key, value) in flags { if let value { values[key] = value } }
-        return values
+        ])
     }
 
     /// The configuration for a command, or exit status 2 with every problem named.
@@ -82,9 +71,25 @@ struct ConfigurationOptions: ParsableArguments {
     }
 }
 
+/// The settings from the file at `configPath` (if any), overridden by the environment, overridden by `flags` (nil: not given).
+func mergeSettings(configPath: String?, flags: [String: String?]) throws -> [String: String] {
+    var values: [String: String] = [:]
+    if let configPath {
+        switch ConfigurationFile.load(path: configPath) {
+        case .success(let file): values = file
+        case .failure(let error): throw ConfigurationExit(message: error.description)
+        }
+    }
+    let environment: [String: String] = ProcessInfo.processInfo.environment
+    for key in BotConfiguration.keys { if let value = environment[key] { values[key] = value } }
+    for (key, value) in flags { if let value { values[key] = value } }
+    return values
+}
+
 /// A configuration problem: printed, then exit status 2.
-struct ConfigurationExit: Error {
+struct ConfigurationExit: Error, CustomStringConvertible {
     var message: String
+    var description: String { message }
 }
 
 /// Runs a command body, mapping configuration problems to status 2 and other failures to 1.
@@ -93,6 +98,9 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
         try await body()
     } catch let exit as ConfigurationExit {
         FileHandle.standardError.write(Data("userbot: \(exit.message)\n".utf8))
+        throw ExitCode(2)
+    } catch let error as ConfigurationError {
+        FileHandle.standardError.write(Data("userbot: \(error)\n".utf8))
         throw ExitCode(2)
     } catch let exit as ExitCode {
         throw exit

@@ -13,8 +13,16 @@ struct DiagCommand: AsyncParsableCommand {
         abstract: "Check the connection to a Telegram (or test) data centre.",
         discussion: """
             Prints one JSON line: {"ok": true, "handshake_ms": …, "rtt_ms": …, "layer": …, "dc": …, "time_offset_s": …} \
-            or {"ok": false, "error": "…"} with exit status 1.
+            or {"ok": false, "error": "…"} with exit status 1. The api_id (TG_API_ID, from --api-id, the \
+            environment or --config, like the other commands) is sent in initConnection: Telegram's servers need a \
+            real one; with --server (a local testdc) it may be left out and 0 is sent.
             """)
+
+    @Option(name: .long, help: "A configuration file of KEY=value lines; only TG_API_ID is read from it.")
+    var config: String?
+
+    @Option(name: .customLong("api-id"), help: "TG_API_ID: the api_id from my.telegram.org (required unless --server).")
+    var apiID: String?
 
     @Option(name: .long, help: "HOST:PORT of the server (default: the DC's production or test address).")
     var server: String?
@@ -53,8 +61,10 @@ struct DiagCommand: AsyncParsableCommand {
     }
 
     private func diagnose() async throws -> String {
-        // The same checks and defaults as the bot's TG_SERVER, TG_DC, TG_RSA_KEY, TG_TRANSPORT, TG_TEST_DC.
+        // The same checks and defaults as the bot's TG_API_ID, TG_SERVER, TG_DC, TG_RSA_KEY, TG_TRANSPORT, TG_TEST_DC.
+        let apiIDValue: String? = try mergeSettings(configPath: config, flags: ["TG_API_ID": apiID])["TG_API_ID"]
         var values: [String: String] = ["TG_DC": String(dc), "TG_TRANSPORT": transport]
+        values["TG_API_ID"] = apiIDValue
         values["TG_SERVER"] = server
         values["TG_RSA_KEY"] = rsaKey
         if testDC { values["TG_TEST_DC"] = "true" }

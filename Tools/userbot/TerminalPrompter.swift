@@ -1,12 +1,13 @@
 import Bot
 import Foundation
 
-/// Reads the login code and the password from the terminal (the password without echo). Reading
-/// happens on a thread of its own, never on the concurrency pool.
+/// Reads the login code, the password and a login email from the terminal (the password without
+/// echo). Reading happens on a thread of its own, never on the concurrency pool.
 struct TerminalPrompter: LoginPrompter {
-    func code(attempt: Int) async throws -> String {
-        let prompt: String = attempt == 1 ? "Login code (sent to your Telegram app): " : "That code was wrong. Login code: "
-        return try await read(prompt, secret: false, what: "the login code (TG_CODE)")
+    func code(_ question: CodeQuestion) async throws -> CodeAnswer {
+        let line: String = try await read(question.prompt, secret: false, what: "the login code (TG_CODE)")
+        if question.resend != nil, line.lowercased() == "r" { return .resend }
+        return .code(line)
     }
 
     func password(hint: String?, attempt: Int) async throws -> String {
@@ -15,23 +16,18 @@ struct TerminalPrompter: LoginPrompter {
         return try await read(prompt, secret: true, what: "the two-factor password (TG_PASSWORD)")
     }
 
+    func email(attempt: Int) async throws -> String {
+        let prompt: String = attempt == 1
+            ? "Telegram requires a login email for this account. Email address: " : "Telegram refused that address. Email address: "
+        return try await read(prompt, secret: false, what: "a login email address")
+    }
+
     private func read(_ prompt: String, secret: Bool, what: String) async throws -> String {
         guard isatty(STDIN_FILENO) == 1 else { throw LoginError.inputUnavailable(what) }
         let line: String? = await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
             Thread {
                 FileHandle.standardError.write(Data(prompt.utf8))
-                var saved: termios = termios()
-                if secret {
-                    tcgetattr(STDIN_FILENO, &saved)
-                    var quiet: termios = saved
-                    quiet.c_lflag &= ~tcflag_t(ECHO)
-                    tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
-                }
-                let value: String? = readLine(strippingNewline: true)
-                if secret {
-                    tcsetattr(STDIN_FILENO, TCSANOW, &saved)
-                    FileHandle.standardError.write(Data("\n".utf8))
-                }
+                let value: String? = secret ? TerminalEcho.withoutEcho { readLine(strippingNewline: true) } : readLine(strippingNewline: true)
                 continuation.resume(returning: value)
             }.start()
         }

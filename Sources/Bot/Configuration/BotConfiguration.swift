@@ -97,7 +97,8 @@ public struct BotConfiguration: Sendable {
         case login
         /// `logout`: the Telegram api_id.
         case logout
-        /// `diag`: only where to connect (nothing is required).
+        /// `diag`: where to connect, and `TG_API_ID` unless `TG_SERVER` names another server (Telegram's
+        /// servers want a real api_id in `initConnection`; a local testdc takes 0).
         case diagnostics
     }
 
@@ -181,6 +182,9 @@ public struct BotConfiguration: Sendable {
         case .login: required = ["TG_API_ID", "TG_API_HASH", "TG_PHONE"]
         case .logout: required = ["TG_API_ID"]
         case .diagnostics: required = []
+        }
+        if requirement == .diagnostics, value("TG_API_ID") == nil, value("TG_SERVER") == nil {
+            problems.append("TG_API_ID is required for Telegram's servers: a real api_id from my.telegram.org (only another server may go without)")
         }
         // A key given with a bad value is reported once, by its own check above.
         problems = required.filter { value($0) == nil }.map { "\($0) is required" } + problems

@@ -30,11 +30,16 @@ public final class BotSession: Sendable {
     }
 
     /// Logs in (code, then the 2FA password if the account has one), remembers the account and
-    /// takes the initial update state, so the bot starts from now.
+    /// takes the initial update state, so the bot starts from now. The future auth tokens kept in
+    /// the session file are offered to Telegram, and the one the login gives is kept.
     @discardableResult
     public func login(_ flow: LoginFlow) async throws -> Api.User {
         try await client.connect()
-        let user: Api.User = try await flow.run(client: client, logger: logger)
+        var flow: LoginFlow = flow
+        flow.logoutTokens = try storage.futureAuthTokens()
+        let authorization: Api.auth.Authorization.Authorization = try await flow.run(client: client, logger: logger)
+        if let token = authorization.futureAuthToken { try storage.addFutureAuthToken(token) }
+        let user: Api.User = authorization.user
         guard case .user(let me) = user else { throw LoginError.rejected(RPCError(code: 400, message: "USER_EMPTY")) }
         try storage.forgetAccount()
         try storage.setSelfUserID(me.id)
@@ -44,11 +49,24 @@ public final class BotSession: Sendable {
         return user
     }
 
-    /// Logs out on Telegram and forgets the account here (the memory of conversations is kept).
+    /// Logs in with the flow `makeFlow` builds when no account is logged in on this session (the
+    /// first `userbot run`); returns whether it logged in. `makeFlow` is not called otherwise, so a
+    /// setting only the login needs (the phone number) is only required then.
+    @discardableResult
+    public func logInIfNeeded(_ makeFlow: () throws -> LoginFlow) async throws -> Bool {
+        guard !isLoggedIn else { return false }
+        logger.info("this session is not logged in: logging in first")
+        try await login(try makeFlow())
+        return true
+    }
+
+    /// Logs out on Telegram and forgets the account here (the memory of conversations, and the
+    /// future auth token Telegram gives for the next login, are kept).
     public func logout() async throws {
         try await client.connect()
         do {
-            _ = try await client.invoke(Api.functions.auth.LogOut())
+            let loggedOut: Api.auth.LoggedOut = try await client.invoke(Api.functions.auth.LogOut())
+            if let token = loggedOut.futureAuthToken { try storage.addFutureAuthToken(token) }
         } catch let error as RPCError where error.code == 401 {
             logger.info("the session was already logged out on Telegram")
         }

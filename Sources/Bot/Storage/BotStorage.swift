@@ -24,6 +24,7 @@ public final class BotStorage: Sendable {
                 assistant TEXT NOT NULL, datetime REAL NOT NULL, username TEXT, phone TEXT, PRIMARY KEY (user_id, position))
             """,
             "CREATE TABLE IF NOT EXISTS last_handled (user_id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL)",
+            FutureAuthTokens.createTable,
             """
             CREATE TABLE IF NOT EXISTS pending_replies (user_id INTEGER NOT NULL, message_id INTEGER NOT NULL,
                 text TEXT NOT NULL, random_id INTEGER NOT NULL, received REAL NOT NULL, answer TEXT,

@@ -13,12 +13,13 @@ public actor SimulatedTelegram {
     public let server: TestDataCentre
     /// The code every `auth.sendCode` "sends".
     public nonisolated let loginCode: String
-    private var accounts: [Int64: TestAccount] = [:]
+    var accounts: [Int64: TestAccount] = [:]
     private var verifiers: [Int64: SRPVerifier] = [:]
     private var challenges: [Int64: SRPVerifier.Challenge] = [:]
-    private var codeHashes: [String: String] = [:]
+    /// Codes sent, future auth tokens and scripted login failures (SimulatedLogin.swift).
+    var login: SimulatedLoginState = SimulatedLoginState()
     /// Keys that passed the code but still owe the password: key → user.
-    private var awaitingPassword: [Int64: Int64] = [:]
+    var awaitingPassword: [Int64: Int64] = [:]
     private var boxes: [Int64: Box] = [:]
     private var sentRandomIDs: [Int64: Set<Int64>] = [:]
     private var log: [SimulatedMessage] = []
@@ -109,7 +110,10 @@ public actor SimulatedTelegram {
     /// Registers the handlers on the server.
     public func install() async {
         await server.handle(Api.functions.auth.SendCode.self) { [self] in await self.sendCode($0) }
+        await server.handle(Api.functions.auth.ResendCode.self) { [self] in await self.resendCode($0) }
         await server.handle(Api.functions.auth.SignIn.self) { [self] in await self.signIn($0) }
+        await server.handle(Api.functions.account.SendVerifyEmailCode.self) { [self] in await self.sendVerifyEmailCode($0) }
+        await server.handle(Api.functions.account.VerifyEmail.self) { [self] in await self.verifyEmail($0) }
         await server.handle(Api.functions.account.GetPassword.self) { [self] in await self.getPassword($0) }
         await server.handle(Api.functions.auth.CheckPassword.self) { [self] in await self.checkPassword($0) }
         await server.handle(Api.functions.auth.LogOut.self) { [self] in await self.logOut($0) }
@@ -215,7 +219,7 @@ public actor SimulatedTelegram {
         Int64(bitPattern: (UInt64(bitPattern: target) &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(bitPattern: viewer))
     }
 
-    private func user(_ id: Int64, for viewer: Int64) -> Api.User {
+    func user(_ id: Int64, for viewer: Int64) -> Api.User {
         guard let account = accounts[id] else { return .userEmpty(Api.User.UserEmpty(id: id)) }
         let contact: Bool = accounts[viewer]?.contacts.contains(id) == true
         let mutual: Bool = contact && account.contacts.contains(viewer)
@@ -227,37 +231,6 @@ public actor SimulatedTelegram {
     }
 
     // MARK: Login
-
-    private func sendCode(_ context: HandlerContext) -> HandlerOutcome {
-        guard let call = context.function as? Api.functions.auth.SendCode else { return .error(code: 400, message: "INPUT_METHOD_INVALID") }
-        if let account = accounts.values.first(where: { $0.phone == call.phoneNumber }), account.homeDC != context.dc {
-            return .error(code: 303, message: "PHONE_MIGRATE_\(account.homeDC)")
-        }
-        let hash: String = TLHex.encode(SystemEntropy().randomBytes(count: 8))
-        codeHashes[call.phoneNumber] = hash
-        return .value(Api.auth.SentCode.sentCode(Api.auth.SentCode.SentCode(
-            type: .sentCodeTypeApp(Api.auth.SentCodeType.SentCodeTypeApp(length: Int32(loginCode.count))), phoneCodeHash: hash)))
-    }
-
-    private func signIn(_ context: HandlerContext) async -> HandlerOutcome {
-        guard let call = context.function as? Api.functions.auth.SignIn else { return .error(code: 400, message: "INPUT_METHOD_INVALID") }
-        guard let hash = codeHashes[call.phoneNumber], hash == call.phoneCodeHash else { return .error(code: 400, message: "PHONE_CODE_EXPIRED") }
-        guard call.phoneCode == loginCode else { return .error(code: 400, message: "PHONE_CODE_INVALID") }
-        guard let account = accounts.values.first(where: { $0.phone == call.phoneNumber }) else {
-            return .value(Api.auth.Authorization.authorizationSignUpRequired(Api.auth.Authorization.AuthorizationSignUpRequired()))
-        }
-        codeHashes[call.phoneNumber] = nil
-        if account.password != nil {
-            awaitingPassword[context.authKeyID] = account.userID
-            return .error(code: 401, message: "SESSION_PASSWORD_NEEDED")
-        }
-        return await authorize(context, account.userID)
-    }
-
-    private func authorize(_ context: HandlerContext, _ userID: Int64) async -> HandlerOutcome {
-        await server.authorize(authKeyID: context.authKeyID, userID: userID, dc: context.dc)
-        return .value(Api.auth.Authorization.authorization(Api.auth.Authorization.Authorization(user: user(userID, for: userID))))
-    }
 
     private func getPassword(_ context: HandlerContext) -> HandlerOutcome {
         let userID: Int64? = context.userID ?? awaitingPassword[context.authKeyID]
@@ -286,11 +259,6 @@ public actor SimulatedTelegram {
         guard verifier.verify(A: answer.a, M1: answer.m1, challenge: challenge) else { return .error(code: 400, message: "PASSWORD_HASH_INVALID") }
         awaitingPassword[context.authKeyID] = nil
         return await authorize(context, userID)
-    }
-
-    private func logOut(_ context: HandlerContext) async -> HandlerOutcome {
-        await server.deauthorize(authKeyID: context.authKeyID, dc: context.dc)
-        return .value(Api.auth.LoggedOut())
     }
 
     // MARK: Logged-in methods

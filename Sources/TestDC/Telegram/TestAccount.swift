@@ -22,14 +22,30 @@ public struct TestAccount: Sendable, Equatable {
     public var isVerified: Bool = false
     /// The user ids in this account's contacts (mutual when the other has this one too).
     public var contacts: Set<Int64> = []
+    /// How the login code is sent: `auth.sendCode` uses the first, each `auth.resendCode` the next
+    /// (announced as `next_type` when it has a `CodeType`).
+    public var codeTypes: [SimulatedCodeType]
+    /// The `timeout` announced with a `next_type`, in seconds.
+    public var codeTimeout: Int32?
+    /// Seconds after which a sent code answers `PHONE_CODE_EXPIRED` (nil: never).
+    public var codeLifetime: Double?
+    /// The login email (`.email` codes go there; set by an email set-up).
+    public var loginEmail: String?
 
-    public init(userID: Int64, phone: String, firstName: String, username: String? = nil, password: String? = nil, homeDC: Int = 1) {
+    public init(
+        userID: Int64, phone: String, firstName: String, username: String? = nil, password: String? = nil, homeDC: Int = 1,
+        codeTypes: [SimulatedCodeType] = [.app], codeTimeout: Int32? = nil, codeLifetime: Double? = nil, loginEmail: String? = nil
+    ) {
         self.userID = userID
         self.phone = phone
         self.firstName = firstName
         self.username = username
         self.password = password
         self.homeDC = homeDC
+        self.codeTypes = codeTypes
+        self.codeTimeout = codeTimeout
+        self.codeLifetime = codeLifetime
+        self.loginEmail = loginEmail
     }
 }
 

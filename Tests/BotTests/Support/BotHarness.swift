@@ -33,13 +33,16 @@ final class BotHarness: Sendable {
 
     /// Starts everything; the bot's account lives on DC 1 (the client starts on DC 2 and is
     /// migrated), with a 2FA password when `withPassword`.
-    static func start(withPassword: Bool = false, people: Int = 3) async throws -> BotHarness {
+    /// `account` adjusts the bot's account (its code types, timeouts, …) before it is added.
+    static func start(withPassword: Bool = false, people: Int = 3, account: (inout TestAccount) -> Void = { _ in }) async throws -> BotHarness {
         let server: TestDataCentre = TestDataCentre(dcs: [1, 2], rsaKey: serverKey)
         try await server.start()
         let telegram: SimulatedTelegram = SimulatedTelegram(server: server)
         await telegram.install()
-        await telegram.add(TestAccount(
-            userID: botID, phone: botPhone, firstName: "Bot", username: "the_bot", password: withPassword ? password : nil, homeDC: 1))
+        var bot: TestAccount = TestAccount(
+            userID: botID, phone: botPhone, firstName: "Bot", username: "the_bot", password: withPassword ? password : nil, homeDC: 1)
+        account(&bot)
+        await telegram.add(bot)
         for i in 1 ... max(people, 1) {
             await telegram.add(TestAccount(userID: person(i), phone: "1555000\(2000 + i)", firstName: "Person \(i)", username: "person\(i)"))
         }
@@ -143,36 +146,50 @@ final class BotHarness: Sendable {
 /// For tests where nothing must be asked.
 struct NoPrompter: LoginPrompter {
     struct Asked: Error {}
-    func code(attempt: Int) async throws -> String { throw Asked() }
+    func code(_ question: CodeQuestion) async throws -> CodeAnswer { throw Asked() }
     func password(hint: String?, attempt: Int) async throws -> String { throw Asked() }
+    func email(attempt: Int) async throws -> String { throw Asked() }
 }
 
-/// Answers prompts from a list.
+/// Answers prompts from lists, and keeps every code question asked.
 final class ScriptedPrompter: LoginPrompter, @unchecked Sendable {
     private let lock: NSLock = NSLock()
     private var passwords: [String]
-    private var codes: [String]
+    private var answers: [CodeAnswer]
+    private var emails: [String]
+    private var questionsAsked: [CodeQuestion] = []
     private(set) var asked: Int = 0
 
-    init(passwords: [String] = [], codes: [String] = []) {
+    init(passwords: [String] = [], codes: [String] = [], answers: [CodeAnswer] = [], emails: [String] = []) {
         self.passwords = passwords
-        self.codes = codes
+        self.answers = answers + codes.map { CodeAnswer.code($0) }
+        self.emails = emails
     }
 
-    func code(attempt: Int) async throws -> String {
-        guard let next = lock.withLock({ () -> String? in
-            asked += 1
-            return codes.isEmpty ? nil : codes.removeFirst()
-        }) else { throw NoPrompter.Asked() }
-        return next
+    /// The code questions, in order.
+    var questions: [CodeQuestion] { lock.withLock { questionsAsked } }
+
+    func code(_ question: CodeQuestion) async throws -> CodeAnswer {
+        try next { () -> CodeAnswer? in
+            questionsAsked.append(question)
+            return answers.isEmpty ? nil : answers.removeFirst()
+        }
     }
 
     func password(hint: String?, attempt: Int) async throws -> String {
-        guard let next = lock.withLock({ () -> String? in
+        try next { passwords.isEmpty ? nil : passwords.removeFirst() }
+    }
+
+    func email(attempt: Int) async throws -> String {
+        try next { emails.isEmpty ? nil : emails.removeFirst() }
+    }
+
+    private func next<T>(_ take: () -> T?) throws -> T {
+        guard let value = lock.withLock({ () -> T? in
             asked += 1
-            return passwords.isEmpty ? nil : passwords.removeFirst()
+            return take()
         }) else { throw NoPrompter.Asked() }
-        return next
+        return value
     }
 }
 

@@ -1,0 +1,44 @@
+import Logging
+import MTProto
+import TLSchema
+
+extension LoginFlow {
+    /// The SRP check of the two-factor password, with fresh parameters before each attempt.
+    func checkPassword(client: MTProtoClient, logger: Logger) async throws -> Api.auth.Authorization.Authorization {
+        var attempt: Int = 1
+        var refetches: Int = 0
+        while attempt <= maximumAttempts {
+            // Fresh parameters before each attempt (srp_B and srp_id are single-use).
+            let info: Api.account.Password = try await client.invoke(Api.functions.account.GetPassword())
+            guard case .passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(let algo)? = info.currentAlgo, info.hasPassword,
+                  let srpB = info.srpB, let srpID = info.srpId else { throw LoginError.unsupportedPasswordAlgorithm }
+            let entered: String
+            if attempt == 1, let password { entered = password } else { entered = try await prompter.password(hint: info.hint, attempt: attempt) }
+            let parameters: SRP.Parameters = SRP.Parameters(salt1: algo.salt1, salt2: algo.salt2, g: algo.g, p: algo.p, srpB: srpB, srpID: srpID)
+            let answer: SRP.Answer
+            do {
+                answer = try SRP.answer(password: entered, parameters: parameters, entropy: SystemEntropy())
+            } catch {
+                throw LoginError.invalidPasswordParameters
+            }
+            do {
+                let authorization: Api.auth.Authorization = try await client.invoke(Api.functions.auth.CheckPassword(
+                    password: .inputCheckPasswordSRP(Api.InputCheckPasswordSRP.InputCheckPasswordSRP(srpId: answer.srpID, a: answer.A, m1: answer.M1))))
+                return try authorized(authorization)
+            } catch let error as RPCError {
+                switch error.name {
+                case "PASSWORD_HASH_INVALID":
+                    logger.warning("the two-factor password was wrong")
+                    attempt += 1
+                case "SRP_ID_INVALID", "SRP_PASSWORD_CHANGED":
+                    // The challenge went stale: fetch new parameters, without counting an attempt.
+                    guard refetches < 3 else { throw LoginError.rejected(error) }
+                    refetches += 1
+                default:
+                    throw LoginError.rejected(error)
+                }
+            }
+        }
+        throw LoginError.wrongPassword
+    }
+}
