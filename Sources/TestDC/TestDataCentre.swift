@@ -51,6 +51,16 @@ public final class TestDataCentre: Sendable {
         await state.closeAllConnections()
     }
 
+    /// Pushes raw bytes as an update to `userID`'s sessions (for updates a client cannot decode).
+    public func pushRaw(_ body: [UInt8], toUser userID: Int64) async {
+        await state.push(body, toUser: userID)
+    }
+
+    /// Closes every client connection but keeps listening (a network drop: clients reconnect).
+    public func dropConnections() async {
+        await state.closeAllConnections()
+    }
+
     /// The DC ids and the ports they listen on.
     public var dataCentres: [DataCentre] {
         get async { await state.dataCentres }

@@ -30,7 +30,8 @@ public final class BotSession: Sendable {
     }
 
     /// Logs in (code, then the 2FA password if the account has one), remembers the account and
-    /// takes the initial update state, so the bot starts from now. The future auth tokens kept in
+    /// takes the initial update state, so the bot starts from now; when the account was logged in
+    /// on this session before (and lost it), everything it had is kept instead. The future auth tokens kept in
     /// the session file are offered to Telegram, and the one the login gives is kept.
     @discardableResult
     public func login(_ flow: LoginFlow) async throws -> Api.User {
@@ -41,6 +42,12 @@ public final class BotSession: Sendable {
         if let token = authorization.futureAuthToken { try storage.addFutureAuthToken(token) }
         let user: Api.User = authorization.user
         guard case .user(let me) = user else { throw LoginError.rejected(RPCError(code: 400, message: "USER_EMPTY")) }
+        if try storage.selfUserID() == me.id, try storage.updateState() != nil {
+            // The same account again (its session was revoked or expired): the queued replies, the
+            // update state and the peers stay, so what came meanwhile is answered, each once.
+            logger.info("logged in again as \(me.firstName ?? "") (user \(me.id)); the queued replies are kept")
+            return user
+        }
         try storage.forgetAccount()
         try storage.setSelfUserID(me.id)
         let state: Api.updates.State = try await client.invoke(Api.functions.updates.GetState())

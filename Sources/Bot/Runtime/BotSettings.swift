@@ -31,8 +31,11 @@ public struct BotSettings: Sendable {
     /// Messages older than this are not answered (`USERBOT_MAX_AGE`).
     public var maximumAge: Duration = .seconds(24 * 3600)
     /// The longest wait between two attempts at `updates.getDifference` after failures (flood waits
-    /// the server asks for are waited out in full).
+    /// the server asks for are waited out in full); the first wait is the smaller of this and 1 s.
     public var maximumDifferenceRetryDelay: Duration = .seconds(60)
+    /// After the update state could not be stored (disk full, I/O error), the difference from the
+    /// stored state is fetched again after this long.
+    public var commitRetryDelay: Duration = .seconds(5)
 
     /// The other settings start at their defaults: 10 exchanges, 4096 characters, a 10-second grace
     /// period, a difference after 15 idle minutes, and the limits documented in `config.example.env`.

@@ -18,12 +18,26 @@ extension Userbot {
     private func differenceFinished() {
         differenceTask = nil
         if dialogRecoveryDue && !isStopping { startDifference() }
+        if differenceTask == nil { resumeCatchUpWaiters() }
+    }
+
+    /// Returns once the difference being fetched (if any) is done, so a reply is decided on
+    /// everything fetched: a later slice may hold the owner's answer or read receipt.
+    func untilCaughtUp() async {
+        guard differenceTask != nil, !isStopping else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in catchUpWaiters.append(continuation) }
+    }
+
+    func resumeCatchUpWaiters() {
+        for waiter in catchUpWaiters { waiter.resume() }
+        catchUpWaiters.removeAll()
     }
 
     /// Fetches differences until the state is current. Failures (server errors, timeouts, lost
     /// connections, flood waits) are retried with capped backoff; a flood wait is waited out.
     private func fetchDifferences() async {
-        var delay: Duration = .seconds(1)
+        let firstDelay: Duration = min(.seconds(1), settings.maximumDifferenceRetryDelay)
+        var delay: Duration = firstDelay
         while !isStopping, let request = engine?.differenceRequest(), engine?.isFetchingDifference == true {
             let difference: Api.updates.Difference
             do {
@@ -37,7 +51,7 @@ extension Userbot {
                 delay = min(delay * 2, settings.maximumDifferenceRetryDelay)
                 continue
             }
-            delay = .seconds(1)
+            delay = firstDelay
             guard !isStopping, var current = engine else { return }
             let (actions, more): ([UpdatesAction], Bool) = current.apply(difference: difference)
             engine = current

@@ -56,6 +56,8 @@ extension Userbot {
             // Answered before a crash (and perhaps sent): the same text again, with the same random_id.
             text = kept
         } else {
+            await untilCaughtUp()
+            if isStopping { return false }
             let activity: Int32 = ownerActivity[user] ?? 0
             let answered: [PendingReply] = batch.filter { $0.messageID <= activity }
             if !answered.isEmpty { skip(answered, "the owner wrote in the chat or read it first", level: .info) }

@@ -35,6 +35,8 @@ public actor Userbot {
     var differenceTask: Task<Void, Never>?
     /// `differenceTooLong` was answered: the dialogs are read once the difference is done.
     var dialogRecoveryDue: Bool = false
+    /// Replies waiting for the difference being fetched (``untilCaughtUp()``).
+    var catchUpWaiters: [CheckedContinuation<Void, Never>] = []
     var lastActivity: ContinuousClock.Instant = .now
     var isStopping: Bool = false
 
@@ -64,6 +66,9 @@ public actor Userbot {
         self.settings = settings
         self.logger = logger
     }
+
+    /// The context memory the bot answers with.
+    public nonisolated var memory: ContextStore { context }
 
     /// What the bot does (received, replied, skipped, failed), in order, from now on. Nothing is
     /// recorded while nobody asked: a bot run without a front end holds no stream. The stream keeps
@@ -138,6 +143,7 @@ public actor Userbot {
         updatesTask?.cancel()
         tickTask?.cancel()
         differenceTask?.cancel()
+        resumeCatchUpWaiters()
         // Calls waiting for a model slot give up (their messages stay queued).
         modelCallsRunning += modelCallWaiters.count
         for waiter in modelCallWaiters { waiter.resume() }
@@ -250,7 +256,7 @@ public actor Userbot {
                 // next difference (a later update shows the gap).
                 logger.error("could not save the update state; \(replies.count + skipped.count) message(s) wait for the next difference: \(error)")
                 lastHandled = handledBefore
-                if let storedState { engine?.restore(storedState, retryAt: Date().timeIntervalSince1970 + 5) }
+                if let storedState { engine?.restore(storedState, retryAt: Date().timeIntervalSince1970 + Self.seconds(settings.commitRetryDelay)) }
                 replies.removeAll()
                 skipped.removeAll()
                 return false

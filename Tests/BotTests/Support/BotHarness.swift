@@ -200,3 +200,57 @@ struct StuckModel: ChatModel {
         return "too late"
     }
 }
+
+/// A model whose answers wait until the test opens the gate; counts calls, and the most at once.
+actor GatedModel: ChatModel {
+    private var isOpen: Bool = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private(set) var calls: Int = 0
+    private(set) var running: Int = 0
+    private(set) var mostAtOnce: Int = 0
+    private(set) var requests: [[ChatMessage]] = []
+
+    /// Lets every waiting and later call answer.
+    func open() {
+        isOpen = true
+        for waiter in waiting { waiter.resume() }
+        waiting.removeAll()
+    }
+
+    func reply(to messages: [ChatMessage]) async throws -> String {
+        calls += 1
+        running += 1
+        mostAtOnce = max(mostAtOnce, running)
+        requests.append(messages)
+        defer { running -= 1 }
+        if !isOpen { await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in waiting.append(continuation) } }
+        try Task.checkCancellation()
+        return "echo: " + (messages.last?.content ?? "")
+    }
+}
+
+extension BotHarness {
+    /// Waits until `condition` holds (or the timeout passes); returns whether it held.
+    func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let deadline: ContinuousClock.Instant = .now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return try await condition()
+    }
+
+    /// The reasons stored for skipped messages, by message id.
+    func skipped(_ session: BotSession) throws -> [Int32: String] {
+        var out: [Int32: String] = [:]
+        for message in try session.storage.skippedMessages() { out[message.messageID] = message.reason }
+        return out
+    }
+
+    /// Adds an account with `change` applied (flags, contacts).
+    func addAccount(_ id: Int64, _ name: String, _ change: (inout TestAccount) -> Void = { _ in }) async {
+        var account: TestAccount = TestAccount(userID: id, phone: "1555\(id)", firstName: name, username: "user\(id)")
+        change(&account)
+        await telegram.add(account)
+    }
+}
