@@ -25,24 +25,6 @@ public enum BotLogging {
     }
 }
 
-/// Replaces known secrets (API hash, keys, password, login code) by `[redacted]`.
-public struct SecretRedactor: Sendable {
-    private let secrets: [String]
-
-    /// Secrets shorter than 4 characters are ignored (they would redact ordinary words).
-    public init(_ secrets: [String?]) {
-        self.secrets = secrets.compactMap { $0 }.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
-    }
-
-    /// `text` with every occurrence of a known secret replaced by `[redacted]`, longest secrets first
-    /// (so a secret that contains a shorter one is removed whole).
-    public func redact(_ text: String) -> String {
-        var out: String = text
-        for secret in secrets where out.contains(secret) { out = out.replacingOccurrences(of: secret, with: "[redacted]") }
-        return out
-    }
-}
-
 /// Timestamped lines on standard error.
 public struct ConsoleLogHandler: LogHandler {
     /// Metadata added to every line of this handler; an event's own metadata wins on a clash.
