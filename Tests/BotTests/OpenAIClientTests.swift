@@ -130,6 +130,20 @@ import Testing
         #expect(ContinuousClock.now - start >= .seconds(1))
     }
 
+    @Test func cancellingTheCallerEndsTheRequestWithCancellationErrorAndNoRetry() async throws {
+        let server: FakeOpenAIServer = try await Self.started()
+        defer { Task { await server.stop() } }
+        server.script([.stall])
+        let model: OpenAIChatModel = Self.model(server, timeout: .seconds(30))
+        let call: Task<String, any Error> = Task { try await model.reply(to: Self.hello) }
+        for _ in 0 ..< 200 where server.stalledRequests == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let start: ContinuousClock.Instant = .now
+        call.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await call.value }
+        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(server.requests.count == 1)
+    }
+
     @Test(.timeLimit(.minutes(1))) func aServerTricklingBytesIsCutOffAtTheTotalDeadline() async throws {
         let server: FakeOpenAIServer = try await Self.started()
         defer { Task { await server.stop() } }

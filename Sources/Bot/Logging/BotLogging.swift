@@ -5,7 +5,8 @@ import Logging
 /// and above only. Every line passes through a ``SecretRedactor`` first, so a secret that slipped
 /// into a message (it should not) still never reaches a file or the terminal.
 public enum BotLogging {
-    /// A logger writing to the console and to `<logDirectory>/errors.log`.
+    /// A logger writing to the console and to `<logDirectory>/errors.log`. Every handler it makes shares
+    /// `redactor`, so a secret added to it later (``SecretRedactor/add(_:)``) is hidden from then on.
     public static func logger(
         label: String, logDirectory: URL, consoleLevel: Logger.Level = .info, redactor: SecretRedactor = SecretRedactor([]),
         console: Bool = true

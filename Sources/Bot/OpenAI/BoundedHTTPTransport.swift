@@ -14,7 +14,7 @@ struct HTTPAnswer: Sendable {
 }
 
 /// Why no complete answer came; the request id is the one of the answer's head, when it had arrived.
-enum HTTPFailure: Error, Equatable {
+enum HTTPFailure: Error {
     case timedOut(requestID: String?)
     case tooLarge(limit: Int, requestID: String?)
     case network(String, requestID: String?)
