@@ -83,6 +83,14 @@ set -e
 [ "$code" = 1 ] || fail "userbot run without login exited $code, expected 1"
 echo "$err" | grep -q "run \`userbot login\` first" || fail "userbot run without login: $err"
 
+# userbot's last error line passes through the redactor: a secret inside it (here in the session path) is hidden.
+set +e
+err=$(cd "$tmp" && TG_API_ID=1 TG_API_HASH=0123456789abcdef0123456789abcdef OPENAI_API_KEY=sk-path-secret "$bin/userbot" run --session "$tmp/sk-path-secret/s.session" 2>&1 >/dev/null); code=$?
+set -e
+[ "$code" = 1 ] || fail "userbot run on an impossible session path exited $code, expected 1"
+echo "$err" | grep -q "cannot open the session file .*/\[redacted\]/s.session" || fail "userbot error line not redacted: $err"
+echo "$err" | grep -q "sk-path-secret" && fail "userbot printed a secret in its error line: $err"
+
 # userbot demo: no account, no OpenAI key; every message answered, a dump written.
 out=$(cd "$tmp" && env -u OPENAI_API_KEY "$bin/userbot" demo)
 echo "$out" | tail -3

@@ -49,6 +49,49 @@ struct ConfigurationTests {
         #expect(error.problems.count == 8)
     }
 
+    static func baseURLProblems(_ url: String, allowInsecure: String? = nil) -> [String] {
+        var values: [String: String] = ["OPENAI_BASE_URL": url, "TG_API_ID": "12345"]
+        values["OPENAI_ALLOW_INSECURE"] = allowInsecure
+        switch BotConfiguration.parse(values, for: .diagnostics) {
+        case .success(let configuration):
+            #expect(configuration.openAIBaseURL.absoluteString == url)
+            return []
+        case .failure(let error): return error.problems
+        }
+    }
+
+    @Test func plainHTTPIsOnlyForLoopbackAndPrivateAddressesUnlessAllowed() {
+        for local in [
+            "http://127.0.0.1:8080/v1", "http://127.9.9.9/v1", "http://localhost:11434/v1", "http://LOCALHOST/v1", "http://[::1]:8000/v1",
+            "http://10.1.2.3/v1", "http://172.16.0.1/v1", "http://172.31.255.255/v1", "http://192.168.1.20:8000/v1", "http://[fd12:3456::1]/v1",
+            "http://[fc00::1]/v1", "https://api.example.com/v1",
+        ] {
+            #expect(Self.baseURLProblems(local) == [], "\(local) was refused")
+        }
+        let refusal: String = "OPENAI_BASE_URL must use https unless it is a loopback or private address (or OPENAI_ALLOW_INSECURE=true)"
+        for remote in [
+            "http://api.openai.com/v1", "http://8.8.8.8/v1", "http://172.32.0.1/v1", "http://172.15.0.1/v1", "http://192.169.0.1/v1",
+            "http://11.0.0.1/v1", "http://[2001:db8::1]/v1", "http://[fe80::1]/v1", "http://localhost.example.com/v1",
+        ] {
+            #expect(Self.baseURLProblems(remote) == [refusal], "\(remote) was accepted")
+        }
+        #expect(Self.baseURLProblems("http://api.example.com/v1", allowInsecure: "true") == [])
+        #expect(Self.baseURLProblems("http://api.example.com/v1", allowInsecure: "false") == [refusal])
+        #expect(Self.baseURLProblems("https://api.example.com/v1", allowInsecure: "maybe") == ["OPENAI_ALLOW_INSECURE must be true or false"])
+    }
+
+    @Test func theTokenLimitIsAPositiveInteger() throws {
+        #expect(try BotConfiguration.parse(["TG_API_ID": "1"], for: .logout).get().openAIMaximumTokens == nil)
+        #expect(try BotConfiguration.parse(["OPENAI_MAX_TOKENS": " 512 ", "TG_API_ID": "1"], for: .logout).get().openAIMaximumTokens == 512)
+        for bad in ["0", "-5", "many", "1.5", "99999999999999999999"] {
+            guard case .failure(let error) = BotConfiguration.parse(["OPENAI_MAX_TOKENS": bad, "TG_API_ID": "1"], for: .logout) else {
+                Issue.record("OPENAI_MAX_TOKENS=\(bad) accepted")
+                continue
+            }
+            #expect(error.problems == ["OPENAI_MAX_TOKENS must be a positive integer"])
+        }
+    }
+
     @Test func loginNeedsThePhoneAndLogoutOnlyTheAPIID() {
         guard case .failure(let login) = BotConfiguration.parse(["TG_API_ID": "1", "TG_API_HASH": Self.hash], for: .login) else {
             Issue.record("login without a phone accepted")

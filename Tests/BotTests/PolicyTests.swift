@@ -76,11 +76,12 @@ struct PolicyTests {
         // The next UTC day starts afresh.
         #expect(limits.refusal(for: 3, now: midnight + 86_400) == nil)
         // A restart restores both from the stored calls.
-        let restored: ModelCallLimits = ModelCallLimits(
-            personHourly: 2, daily: 3, calls: [(1, midnight + 100), (1, midnight + 200), (2, midnight + 3_800)], now: midnight + 300)
-        var copy: ModelCallLimits = restored
-        #expect(copy.refusal(for: 1, now: midnight + 300) == .personHourly(2))
-        #expect(copy.refusal(for: 4, now: midnight + 3_900) == .daily(3))
+        var restored: ModelCallLimits = ModelCallLimits(personHourly: 2, daily: 3, calls: [(1, midnight + 100), (1, midnight + 200)], now: midnight + 300)
+        #expect(restored.refusal(for: 1, now: midnight + 300) == .personHourly(2))
+        var restoredDay: ModelCallLimits = ModelCallLimits(
+            personHourly: 2, daily: 3, calls: [(1, midnight + 100), (1, midnight + 200), (2, midnight + 3_800), (2, midnight - 10)], now: midnight + 3_850)
+        #expect(restoredDay.refusal(for: 4, now: midnight + 3_850) == .daily(3))
+        #expect(restoredDay.refusal(for: 1, now: midnight + 3_850) == .daily(3))
         var unlimited: ModelCallLimits = ModelCallLimits(personHourly: 100, daily: 0, now: midnight)
         for i in 0 ..< 50 { unlimited.record(Int64(i), now: midnight + Double(i)) }
         #expect(unlimited.refusal(for: 99, now: midnight + 60) == nil)

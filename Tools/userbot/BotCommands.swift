@@ -18,13 +18,11 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
-        try await runReportingErrors {
-            let configuration: BotConfiguration = try options.load(for: .run)
-            try await withSession(configuration) { (session: BotSession, logger: Logger) in
-                try await session.logInIfNeeded { try configuration.loginFlow(prompter: TerminalPrompter()) }
-                let model: OpenAIChatModel = OpenAIChatModel(configuration: OpenAIConfiguration(
-                    apiKey: configuration.openAIKey ?? "", model: configuration.openAIModel, baseURL: configuration.openAIBaseURL,
-                    timeout: .seconds(configuration.openAITimeout)))
+        try await runReportingErrors { (redactor: SecretRedactor) in
+            let configuration: BotConfiguration = try options.load(for: .run, redactor: redactor)
+            try await withSession(configuration, redactor: redactor) { (session: BotSession, logger: Logger) in
+                try await session.logInIfNeeded { try configuration.loginFlow(prompter: TerminalPrompter(redactor: redactor)) }
+                let model: OpenAIChatModel = OpenAIChatModel(configuration: openAIConfiguration(configuration))
                 let bot: Userbot = try await makeBot(session: session, configuration: configuration, model: model, logger: logger)
                 try await bot.start()
                 let lost: BotError? = await untilSignalOrAccountLost(bot)
@@ -36,10 +34,17 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
+/// The OpenAI client settings of a configuration (its key, model, root, timeout and token limit).
+func openAIConfiguration(_ configuration: BotConfiguration) -> OpenAIConfiguration {
+    OpenAIConfiguration(
+        apiKey: configuration.openAIKey ?? "", model: configuration.openAIModel, baseURL: configuration.openAIBaseURL,
+        timeout: .seconds(configuration.openAITimeout), maximumCompletionTokens: configuration.openAIMaximumTokens)
+}
+
 /// Opens the session file, runs `body`, and closes the session on every path: its pending writes
 /// are flushed, and no close is left running when the process exits (that could crash it).
-func withSession(_ configuration: BotConfiguration, _ body: (BotSession, Logger) async throws -> Void) async throws {
-    let (session, logger): (BotSession, Logger) = try await openSession(configuration)
+func withSession(_ configuration: BotConfiguration, redactor: SecretRedactor, _ body: (BotSession, Logger) async throws -> Void) async throws {
+    let (session, logger): (BotSession, Logger) = try await openSession(configuration, redactor: redactor)
     do {
         try await body(session, logger)
     } catch {
@@ -49,10 +54,9 @@ func withSession(_ configuration: BotConfiguration, _ body: (BotSession, Logger)
     await session.close()
 }
 
-/// The logger (console and errors.log, secrets redacted) and the session file a command works on.
-func openSession(_ configuration: BotConfiguration) async throws -> (BotSession, Logger) {
-    let logger: Logger = BotLogging.logger(
-        label: "userbot", logDirectory: URL(fileURLWithPath: configuration.logDirectory), redactor: SecretRedactor(configuration.secrets))
+/// The logger (console and errors.log, secrets redacted by `redactor`) and the session file a command works on.
+func openSession(_ configuration: BotConfiguration, redactor: SecretRedactor) async throws -> (BotSession, Logger) {
+    let logger: Logger = BotLogging.logger(label: "userbot", logDirectory: URL(fileURLWithPath: configuration.logDirectory), redactor: redactor)
     let session: BotSession = try await BotSession(
         path: configuration.sessionPath, clientConfiguration: try configuration.clientConfiguration(),
         floodSleepThreshold: configuration.floodSleepThreshold, logger: logger)
@@ -107,10 +111,10 @@ struct LoginCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
-        try await runReportingErrors {
-            let configuration: BotConfiguration = try options.load(for: .login)
-            try await withSession(configuration) { (session: BotSession, _: Logger) in
-                try await session.login(try configuration.loginFlow(prompter: TerminalPrompter()))
+        try await runReportingErrors { (redactor: SecretRedactor) in
+            let configuration: BotConfiguration = try options.load(for: .login, redactor: redactor)
+            try await withSession(configuration, redactor: redactor) { (session: BotSession, _: Logger) in
+                try await session.login(try configuration.loginFlow(prompter: TerminalPrompter(redactor: redactor)))
             }
             print("Logged in. Start the bot with: userbot run")
         }
@@ -125,9 +129,9 @@ struct LogoutCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
-        try await runReportingErrors {
-            let configuration: BotConfiguration = try options.load(for: .logout)
-            try await withSession(configuration) { (session: BotSession, _: Logger) in try await session.logout() }
+        try await runReportingErrors { (redactor: SecretRedactor) in
+            let configuration: BotConfiguration = try options.load(for: .logout, redactor: redactor)
+            try await withSession(configuration, redactor: redactor) { (session: BotSession, _: Logger) in try await session.logout() }
             print("Logged out.")
         }
     }

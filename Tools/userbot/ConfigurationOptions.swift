@@ -62,12 +62,19 @@ struct ConfigurationOptions: ParsableArguments {
         ])
     }
 
-    /// The configuration for a command, or exit status 2 with every problem named.
-    func load(for requirement: BotConfiguration.Requirement) throws -> BotConfiguration {
-        switch BotConfiguration.parse(try merged(), for: requirement) {
-        case .success(let configuration): return configuration
-        case .failure(let error): throw ConfigurationExit(message: error.description)
-        }
+    /// The configuration for a command, its secrets added to `redactor`, or exit status 2 with every problem named.
+    func load(for requirement: BotConfiguration.Requirement, redactor: SecretRedactor) throws -> BotConfiguration {
+        try checked(BotConfiguration.parse(try merged(), for: requirement), redactor: redactor)
+    }
+}
+
+/// A parsed configuration with its secrets added to `redactor`, or exit status 2 with every problem named.
+func checked(_ parsed: Result<BotConfiguration, ConfigurationError>, redactor: SecretRedactor) throws -> BotConfiguration {
+    switch parsed {
+    case .success(let configuration):
+        for secret in configuration.secrets.compactMap({ $0 }) { redactor.add(secret) }
+        return configuration
+    case .failure(let error): throw ConfigurationExit(message: error.description)
     }
 }
 
@@ -92,12 +99,15 @@ struct ConfigurationExit: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Runs a command body, mapping configuration problems to status 2 and other failures to 1.
-func runReportingErrors(_ body: () async throws -> Void) async throws {
+/// Runs a command body, mapping configuration problems to status 2 and other failures to 1. The body
+/// gets the redactor of the command: the configuration's secrets are added to it when it is loaded,
+/// codes and passwords when they are typed, and the last error line printed here passes through it.
+func runReportingErrors(_ body: (SecretRedactor) async throws -> Void) async throws {
+    let redactor: SecretRedactor = SecretRedactor([])
     do {
-        try await body()
+        try await body(redactor)
     } catch let exit as ConfigurationExit {
-        FileHandle.standardError.write(Data("userbot: \(exit.message)\n".utf8))
+        FileHandle.standardError.write(Data("userbot: \(redactor.redact(exit.message))\n".utf8))
         throw ExitCode(2)
     } catch let error as ConfigurationError {
         FileHandle.standardError.write(Data("userbot: \(error)\n".utf8))
@@ -105,7 +115,7 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
     } catch let exit as ExitCode {
         throw exit
     } catch {
-        FileHandle.standardError.write(Data("userbot: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("userbot: \(redactor.redact(String(describing: error)))\n".utf8))
         throw ExitCode(1)
     }
 }

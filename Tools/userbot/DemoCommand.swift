@@ -25,22 +25,17 @@ struct DemoCommand: AsyncParsableCommand {
     ]
 
     func run() async throws {
-        try await runReportingErrors {
+        try await runReportingErrors { (redactor: SecretRedactor) in
             var values: [String: String] = try options.merged()
             values["TG_API_ID"] = values["TG_API_ID"] ?? "1"
-            let configuration: BotConfiguration
-            switch BotConfiguration.parse(values, for: .logout) {
-            case .success(let c): configuration = c
-            case .failure(let error): throw ConfigurationExit(message: error.description)
-            }
-            try await demo(configuration)
+            let configuration: BotConfiguration = try checked(BotConfiguration.parse(values, for: .logout), redactor: redactor)
+            try await demo(configuration, redactor: redactor)
         }
     }
 
-    private func demo(_ configuration: BotConfiguration) async throws {
+    private func demo(_ configuration: BotConfiguration, redactor: SecretRedactor) async throws {
         let logger: Logger = BotLogging.logger(
-            label: "userbot-demo", logDirectory: URL(fileURLWithPath: configuration.logDirectory), consoleLevel: .warning,
-            redactor: SecretRedactor(configuration.secrets))
+            label: "userbot-demo", logDirectory: URL(fileURLWithPath: configuration.logDirectory), consoleLevel: .warning, redactor: redactor)
         print("Starting an in-process test Telegram (two DCs on loopback)…")
         let server: TestDataCentre = TestDataCentre(dcs: [1, 2], logger: Logger(label: "testdc", factory: { _ in SwiftLogNoOpLogHandler() }))
         try await server.start()
@@ -65,12 +60,12 @@ struct DemoCommand: AsyncParsableCommand {
             print("Logging the demo account in (code \(telegram.loginCode), then its two-factor password over SRP)…")
             try await session.login(LoginFlow(
                 apiID: 1, apiHash: "00000000000000000000000000000000", phone: "15550000000", code: telegram.loginCode,
-                password: "demo password", prompter: TerminalPrompter()))
+                password: "demo password", prompter: TerminalPrompter(redactor: redactor)))
 
             let model: any ChatModel
-            if let key = configuration.openAIKey {
+            if configuration.openAIKey != nil {
                 print("Replies come from OpenAI (\(configuration.openAIModel)).")
-                model = OpenAIChatModel(configuration: OpenAIConfiguration(apiKey: key, model: configuration.openAIModel, baseURL: configuration.openAIBaseURL))
+                model = OpenAIChatModel(configuration: openAIConfiguration(configuration))
             } else {
                 print("OPENAI_API_KEY is not set: replies come from the OFFLINE STAND-IN model, not from OpenAI.")
                 model = OfflineChatModel()

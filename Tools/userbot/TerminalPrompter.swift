@@ -2,10 +2,14 @@ import Bot
 import Foundation
 
 /// Reads the login code, the password and a login email from the terminal (the password without
-/// echo). Reading happens on a thread of its own, never on the concurrency pool.
+/// echo). Reading happens on a thread of its own, never on the concurrency pool. Every code and
+/// password typed is added to `redactor`, so no later log or error line can show it.
 struct TerminalPrompter: LoginPrompter {
+    let redactor: SecretRedactor
+
     func code(_ question: CodeQuestion) async throws -> CodeAnswer {
         let line: String = try await read(question.prompt, secret: false, what: "the login code (TG_CODE)")
+        redactor.add(line)
         if question.resend != nil, line.lowercased() == "r" { return .resend }
         return .code(line)
     }
@@ -13,7 +17,9 @@ struct TerminalPrompter: LoginPrompter {
     func password(hint: String?, attempt: Int) async throws -> String {
         let hintText: String = hint.map { " (hint: \($0))" } ?? ""
         let prompt: String = attempt == 1 ? "Two-factor password\(hintText): " : "That password was wrong. Two-factor password\(hintText): "
-        return try await read(prompt, secret: true, what: "the two-factor password (TG_PASSWORD)")
+        let password: String = try await read(prompt, secret: true, what: "the two-factor password (TG_PASSWORD)")
+        redactor.add(password)
+        return password
     }
 
     func email(attempt: Int) async throws -> String {

@@ -35,14 +35,20 @@ public struct BotConfiguration: Sendable {
     public var openAIKey: String?
     /// `OPENAI_MODEL`: the model name sent in every chat-completions request.
     public var openAIModel: String = "gpt-4o-mini"
-    /// `OPENAI_BASE_URL`: the API root (http or https only), so any OpenAI-compatible server can be used;
-    /// `chat/completions` is appended to it.
+    /// `OPENAI_BASE_URL`: the API root (https, or http to a loopback or private address unless
+    /// ``openAIAllowInsecure``), so any OpenAI-compatible server can be used; `chat/completions` is appended to it.
     public var openAIBaseURL: URL = URL(string: "https://api.openai.com/v1")!
+    /// `OPENAI_ALLOW_INSECURE`: accept an `http://` ``openAIBaseURL`` to any host (the key then crosses
+    /// the network in clear text); false by default.
+    public var openAIAllowInsecure: Bool = false
     /// `OPENAI_SYSTEM_PROMPT`: sent first in every request when set.
     public var systemPrompt: String?
-    /// `OPENAI_TIMEOUT`: seconds without an answer before one OpenAI request is given up and retried
-    /// (1 to 600; default 60).
+    /// `OPENAI_TIMEOUT`: seconds one OpenAI request may take in all (even while bytes keep arriving)
+    /// before it is given up and retried (1 to 600; default 60).
     public var openAITimeout: Int = 60
+    /// `OPENAI_MAX_TOKENS`: the most tokens one answer may have, sent as `max_completion_tokens`
+    /// (a positive integer); nil sends no limit.
+    public var openAIMaximumTokens: Int?
     /// `USERBOT_LOG_DIR`: the folder of `errors.log` (error level and above); relative to the working directory.
     public var logDirectory: String = "logs"
     /// `USERBOT_DUMP_DIR`: the folder the context dumps (`context_YYYYMMDD_HHMMSS.json`) are written to.
@@ -75,9 +81,9 @@ public struct BotConfiguration: Sendable {
     public static let keys: [String] = [
         "TG_API_ID", "TG_API_HASH", "TG_PHONE", "TG_PASSWORD", "TG_CODE", "TG_SESSION", "TG_SERVER", "TG_DC", "TG_RSA_KEY",
         "TG_TRANSPORT", "TG_TEST_DC", "OPENAI_API_KEY", "OPENAI_MODEL", "OPENAI_BASE_URL", "OPENAI_SYSTEM_PROMPT", "OPENAI_TIMEOUT",
-        "USERBOT_LOG_DIR", "USERBOT_DUMP_DIR", "USERBOT_FLOOD_SLEEP_THRESHOLD", "USERBOT_REPLY_TO", "USERBOT_DENY", "USERBOT_BURSTS",
-        "USERBOT_PERSON_HOURLY_LIMIT", "USERBOT_CONCURRENCY", "USERBOT_DAILY_LIMIT", "USERBOT_MAX_PROMPT_CHARS", "USERBOT_MAX_AGE",
-        "USERBOT_DUMP_KEEP", "USERBOT_RECENT_PEOPLE",
+        "OPENAI_MAX_TOKENS", "OPENAI_ALLOW_INSECURE", "USERBOT_LOG_DIR", "USERBOT_DUMP_DIR", "USERBOT_FLOOD_SLEEP_THRESHOLD",
+        "USERBOT_REPLY_TO", "USERBOT_DENY", "USERBOT_BURSTS", "USERBOT_PERSON_HOURLY_LIMIT", "USERBOT_CONCURRENCY", "USERBOT_DAILY_LIMIT",
+        "USERBOT_MAX_PROMPT_CHARS", "USERBOT_MAX_AGE", "USERBOT_DUMP_KEEP", "USERBOT_RECENT_PEOPLE",
     ]
 
     /// Keys whose values are secret (never echoed; redacted from logs).
@@ -110,6 +116,16 @@ public struct BotConfiguration: Sendable {
         func value(_ key: String) -> String? {
             guard let v = values[key]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
             return v
+        }
+        func flag(_ key: String) -> Bool? {
+            guard let v = value(key) else { return nil }
+            switch v.lowercased() {
+            case "1", "true", "yes": return true
+            case "0", "false", "no": return false
+            default:
+                problems.append("\(key) must be true or false")
+                return nil
+            }
         }
         if let v = value("TG_API_ID") {
             if let id = Int32(v), id > 0 { c.apiID = id } else { problems.append("TG_API_ID must be a positive integer (from my.telegram.org)") }
@@ -152,23 +168,27 @@ public struct BotConfiguration: Sendable {
             default: problems.append("TG_TRANSPORT must be abridged, intermediate, padded, full or obfuscated")
             }
         }
-        if let v = value("TG_TEST_DC") {
-            switch v.lowercased() {
-            case "1", "true", "yes": c.testServers = true
-            case "0", "false", "no": c.testServers = false
-            default: problems.append("TG_TEST_DC must be true or false")
-            }
-        }
+        if let v = flag("TG_TEST_DC") { c.testServers = v }
         c.openAIKey = value("OPENAI_API_KEY")
         if let v = value("OPENAI_MODEL") { c.openAIModel = v }
+        if let v = flag("OPENAI_ALLOW_INSECURE") { c.openAIAllowInsecure = v }
         if let v = value("OPENAI_BASE_URL") {
-            if let url = URL(string: v), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil { c.openAIBaseURL = url } else {
+            if let url = URL(string: v), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), let host = url.host, !host.isEmpty {
+                if scheme == "http", !c.openAIAllowInsecure, !LocalAddress.isLoopbackOrPrivate(host) {
+                    problems.append("OPENAI_BASE_URL must use https unless it is a loopback or private address (or OPENAI_ALLOW_INSECURE=true)")
+                } else {
+                    c.openAIBaseURL = url
+                }
+            } else {
                 problems.append("OPENAI_BASE_URL must be an http(s) URL")
             }
         }
         c.systemPrompt = value("OPENAI_SYSTEM_PROMPT")
         if let v = value("OPENAI_TIMEOUT") {
             if let s = Int(v), (1 ... 600).contains(s) { c.openAITimeout = s } else { problems.append("OPENAI_TIMEOUT must be a number of seconds from 1 to 600") }
+        }
+        if let v = value("OPENAI_MAX_TOKENS") {
+            if let n = Int(v), n > 0 { c.openAIMaximumTokens = n } else { problems.append("OPENAI_MAX_TOKENS must be a positive integer") }
         }
         if let v = value("USERBOT_LOG_DIR") { c.logDirectory = v }
         if let v = value("USERBOT_DUMP_DIR") { c.dumpDirectory = v }

@@ -5,7 +5,8 @@ import Logging
 /// and above only. Every line passes through a ``SecretRedactor`` first, so a secret that slipped
 /// into a message (it should not) still never reaches a file or the terminal.
 public enum BotLogging {
-    /// A logger writing to the console and to `<logDirectory>/errors.log`.
+    /// A logger writing to the console and to `<logDirectory>/errors.log`. Every handler it makes shares
+    /// `redactor`, so a secret added to it later (``SecretRedactor/add(_:)``) is hidden from then on.
     public static func logger(
         label: String, logDirectory: URL, consoleLevel: Logger.Level = .info, redactor: SecretRedactor = SecretRedactor([]),
         console: Bool = true
@@ -22,24 +23,6 @@ public enum BotLogging {
             multiplex.logLevel = min(consoleLevel, .error)
             return multiplex
         }
-    }
-}
-
-/// Replaces known secrets (API hash, keys, password, login code) by `[redacted]`.
-public struct SecretRedactor: Sendable {
-    private let secrets: [String]
-
-    /// Secrets shorter than 4 characters are ignored (they would redact ordinary words).
-    public init(_ secrets: [String?]) {
-        self.secrets = secrets.compactMap { $0 }.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
-    }
-
-    /// `text` with every occurrence of a known secret replaced by `[redacted]`, longest secrets first
-    /// (so a secret that contains a shorter one is removed whole).
-    public func redact(_ text: String) -> String {
-        var out: String = text
-        for secret in secrets where out.contains(secret) { out = out.replacingOccurrences(of: secret, with: "[redacted]") }
-        return out
     }
 }
 

@@ -6,23 +6,40 @@ import NIOPosix
 
 /// An OpenAI-compatible chat-completions server on loopback for tests, the soak and local trials:
 /// the real HTTP client talks to it. It records every request and answers from a script (status
-/// codes with `Retry-After`) or a failure rule, falling back to `echo: <last message>`.
+/// codes with `Retry-After` or other headers, refusals, slow or huge bodies, redirects) or a failure
+/// rule, falling back to `echo: <last message>`. Every answer carries `x-request-id: req_fake_<n>`,
+/// `n` the request's number (from 1).
 public final class FakeOpenAIServer: Sendable {
     /// One request as received.
     public struct Request: Sendable, Equatable {
+        /// The `Authorization` header, nil when the request had none.
         public var authorization: String?
+        /// The request's path (`/v1/chat/completions` from the client).
+        public var path: String
         public var model: String
         public var messages: [[String: String]]
+        /// `max_completion_tokens`, nil when absent.
+        public var maximumCompletionTokens: Int?
+        /// The `x-request-id` this request was answered with.
+        public var requestID: String
     }
 
     /// A scripted answer.
     public enum Scripted: Sendable {
-        /// An error status, with a `Retry-After` header (seconds) when given.
-        case status(Int, retryAfter: Int? = nil)
+        /// An error status, with a `Retry-After` header (seconds) when given and any other headers.
+        case status(Int, retryAfter: Int? = nil, headers: [String: String] = [:])
         /// A completion with this text.
         case reply(String)
+        /// A completion whose message has no content and this `refusal`.
+        case refusal(String)
         /// No answer at all: the connection stays open until the client gives up (its timeout).
         case stall
+        /// A 200 head, then one body byte every 100 ms, forever (until the client closes the connection).
+        case trickle
+        /// A 200 whose body has `bytes` bytes, with a `Content-Length` when `declared`, else chunked.
+        case oversized(bytes: Int, declared: Bool)
+        /// `status` (a 3xx) with `Location: location`.
+        case redirect(to: URL, status: Int = 307)
     }
 
     private struct State {
@@ -78,18 +95,31 @@ public final class FakeOpenAIServer: Sendable {
         try? await bound?.close()
     }
 
-    /// The answer to one request; nil for ``Scripted/stall``.
-    fileprivate func answer(body: Data, authorization: String?) -> (status: Int, headers: [(String, String)], body: String)? {
+    /// How one request is answered.
+    fileprivate enum Answer {
+        /// A whole answer at once.
+        case complete(status: Int, headers: [(String, String)], body: String)
+        case stall
+        case trickle
+        case oversized(bytes: Int, declared: Bool)
+    }
+
+    /// The answer to one request, and its `x-request-id`.
+    fileprivate func answer(body: Data, path: String, authorization: String?) -> (Answer, requestID: String) {
         struct Body: Decodable {
             var model: String
             var messages: [[String: String]]
+            var max_completion_tokens: Int?
         }
         guard let parsed = try? JSONDecoder().decode(Body.self, from: body) else {
-            return (400, [], #"{"error": {"message": "bad JSON"}}"#)
+            return (.complete(status: 400, headers: [], body: #"{"error": {"message": "bad JSON"}}"#), "req_fake_bad_json")
         }
-        let step: Scripted? = state.withLockedValue { (s: inout State) -> Scripted? in
-            s.requests.append(Request(authorization: authorization, model: parsed.model, messages: parsed.messages))
-            if let status = s.alwaysFailWith { return .status(status) }
+        let (step, requestID): (Scripted?, String) = state.withLockedValue { (s: inout State) -> (Scripted?, String) in
+            let id: String = "req_fake_\(s.requests.count + 1)"
+            s.requests.append(Request(
+                authorization: authorization, path: path, model: parsed.model, messages: parsed.messages,
+                maximumCompletionTokens: parsed.max_completion_tokens, requestID: id))
+            if let status = s.alwaysFailWith { return (.status(status), id) }
             let step: Scripted?
             if !s.script.isEmpty {
                 step = s.script.removeFirst()
@@ -99,24 +129,32 @@ public final class FakeOpenAIServer: Sendable {
                 step = s.rule?(s.requests.count, s.attempts[last]!)
             }
             if case .stall? = step { s.stalled += 1 }
-            return step
+            return (step, id)
         }
         let echo: String = "echo: " + (parsed.messages.last?["content"] ?? "")
         switch step {
-        case .status(let code, let retryAfter)?:
-            let headers: [(String, String)] = retryAfter.map { [("Retry-After", String($0))] } ?? []
-            return (code, headers, #"{"error": {"message": "scripted failure"}}"#)
+        case .status(let code, let retryAfter, let extra)?:
+            let headers: [(String, String)] = (retryAfter.map { [("Retry-After", String($0))] } ?? []) + extra.sorted { $0.key < $1.key }
+            return (.complete(status: code, headers: headers, body: #"{"error": {"message": "scripted failure"}}"#), requestID)
         case .reply(let text)?:
-            return (200, [], Self.completion(text))
+            return (.complete(status: 200, headers: [], body: Self.completion(["role": "assistant", "content": text])), requestID)
+        case .refusal(let text)?:
+            return (.complete(status: 200, headers: [], body: Self.completion(["role": "assistant", "content": NSNull(), "refusal": text])), requestID)
         case .stall?:
-            return nil
+            return (.stall, requestID)
+        case .trickle?:
+            return (.trickle, requestID)
+        case .oversized(let bytes, let declared)?:
+            return (.oversized(bytes: bytes, declared: declared), requestID)
+        case .redirect(let location, let status)?:
+            return (.complete(status: status, headers: [("Location", location.absoluteString)], body: ""), requestID)
         case nil:
-            return (200, [], Self.completion(echo))
+            return (.complete(status: 200, headers: [], body: Self.completion(["role": "assistant", "content": echo])), requestID)
         }
     }
 
-    private static func completion(_ text: String) -> String {
-        let data: Data = try! JSONSerialization.data(withJSONObject: ["choices": [["message": ["role": "assistant", "content": text]]]])
+    private static func completion(_ message: [String: Any]) -> String {
+        let data: Data = try! JSONSerialization.data(withJSONObject: ["choices": [["message": message]]])
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -140,12 +178,41 @@ public final class FakeOpenAIServer: Sendable {
                 body.writeBuffer(&chunk)
             case .end:
                 let bytes: Data = Data(body.readableBytesView)
-                guard let answer = server.answer(body: bytes, authorization: head?.headers.first(name: "Authorization")) else { return }
-                var headers: HTTPHeaders = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(answer.body.utf8.count))])
-                for (name, value) in answer.headers { headers.add(name: name, value: value) }
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: answer.status), headers: headers))), promise: nil)
-                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: answer.body)))), promise: nil)
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                let (answer, requestID): (Answer, String) = server.answer(
+                    body: bytes, path: head?.uri ?? "", authorization: head?.headers.first(name: "Authorization"))
+                var headers: HTTPHeaders = HTTPHeaders([("Content-Type", "application/json"), ("x-request-id", requestID)])
+                switch answer {
+                case .complete(let status, let extra, let text):
+                    headers.add(name: "Content-Length", value: String(text.utf8.count))
+                    for (name, value) in extra { headers.add(name: name, value: value) }
+                    writeHead(context, status: status, headers: headers)
+                    context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
+                    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                case .stall:
+                    return
+                case .trickle:
+                    writeHead(context, status: 200, headers: headers)
+                    context.flush()
+                    Self.trickle(context.channel)
+                case .oversized(let count, let declared):
+                    if declared { headers.add(name: "Content-Length", value: String(count)) }
+                    writeHead(context, status: 200, headers: headers)
+                    context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(repeating: UInt8(ascii: " "), count: count)))), promise: nil)
+                    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                }
+            }
+        }
+
+        private func writeHead(_ context: ChannelHandlerContext, status: Int, headers: HTTPHeaders) {
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: headers))), promise: nil)
+        }
+
+        /// One body byte every 100 ms until a write fails (the client went away).
+        private static func trickle(_ channel: any Channel) {
+            channel.eventLoop.scheduleTask(in: .milliseconds(100)) {
+                channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: "{")))).whenComplete { (result: Result<Void, any Error>) in
+                    if case .success = result { trickle(channel) }
+                }
             }
         }
     }

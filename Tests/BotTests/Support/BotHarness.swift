@@ -19,22 +19,33 @@ final class BotHarness: Sendable {
     let telegram: SimulatedTelegram
     let openAI: FakeOpenAIServer
     let folder: URL
+    /// Replaces the bot's logger (console and errors.log, redacted) when set: a test that must see
+    /// what the code writes, unredacted, passes a ``CapturingLogHandler``.
+    let logHandler: (@Sendable (_ label: String) -> any LogHandler)?
 
     var sessionPath: String { folder.appendingPathComponent("bot.session").path }
     var logDirectory: URL { folder.appendingPathComponent("logs") }
     var dumpDirectory: URL { folder.appendingPathComponent("dumps") }
 
-    private init(server: TestDataCentre, telegram: SimulatedTelegram, openAI: FakeOpenAIServer, folder: URL) {
+    private init(
+        server: TestDataCentre, telegram: SimulatedTelegram, openAI: FakeOpenAIServer, folder: URL,
+        logHandler: (@Sendable (_ label: String) -> any LogHandler)?
+    ) {
         self.server = server
         self.telegram = telegram
         self.openAI = openAI
         self.folder = folder
+        self.logHandler = logHandler
     }
 
     /// Starts everything; the bot's account lives on DC 1 (the client starts on DC 2 and is
-    /// migrated), with a 2FA password when `withPassword`.
-    /// `account` adjusts the bot's account (its code types, timeouts, …) before it is added.
-    static func start(withPassword: Bool = false, people: Int = 3, account: (inout TestAccount) -> Void = { _ in }) async throws -> BotHarness {
+    /// migrated), with a 2FA password when `withPassword`; every logger of the bot is made by
+    /// `logHandler` when given. `account` adjusts the bot's account (its code types, timeouts, …)
+    /// before it is added.
+    static func start(
+        withPassword: Bool = false, people: Int = 3, account: (inout TestAccount) -> Void = { _ in },
+        logHandler: (@Sendable (_ label: String) -> any LogHandler)? = nil
+    ) async throws -> BotHarness {
         let server: TestDataCentre = TestDataCentre(dcs: [1, 2], rsaKey: serverKey)
         try await server.start()
         let telegram: SimulatedTelegram = SimulatedTelegram(server: server)
@@ -50,7 +61,7 @@ final class BotHarness: Sendable {
         try await openAI.start()
         let folder: URL = FileManager.default.temporaryDirectory.appendingPathComponent("bot-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return BotHarness(server: server, telegram: telegram, openAI: openAI, folder: folder)
+        return BotHarness(server: server, telegram: telegram, openAI: openAI, folder: folder, logHandler: logHandler)
     }
 
     static func person(_ i: Int) -> Int64 { 2000 + Int64(i) }
@@ -62,7 +73,8 @@ final class BotHarness: Sendable {
     }
 
     func logger() -> Logger {
-        BotLogging.logger(
+        if let logHandler { return Logger(label: "bot-test", factory: logHandler) }
+        return BotLogging.logger(
             label: "bot-test", logDirectory: logDirectory, consoleLevel: .critical,
             redactor: SecretRedactor([Self.apiHash, Self.openAIKey, Self.password, telegram.loginCode]), console: false)
     }
