@@ -296,7 +296,7 @@ public actor Userbot {
             } else if ownerActivity[sender] ?? 0 >= message.id {
                 answeredByOwner += 1
                 skip("the owner wrote in the chat or read it first")
-            } else if let limit = queueLimit(for: sender, now: now.timeIntervalSince1970) {
+            } else if let limit = queueLimit(for: sender, accepted: replies.count { $0.userID == sender }, now: now.timeIntervalSince1970) {
                 warnLimit(sender, limit, now: now.timeIntervalSince1970)
                 skip(limit.description)
             } else {
@@ -311,9 +311,10 @@ public actor Userbot {
     }
 
     /// A person's durable queue is bounded: a message beyond what the hourly limit still allows
-    /// (calls made in the last hour plus messages queued) is skipped rather than kept.
-    private func queueLimit(for user: Int64, now: Double) -> ModelCallLimits.Limit? {
-        let queued: Int = queues[user]?.count ?? 0
+    /// (calls made in the last hour plus messages queued, `accepted` of them in this batch) is
+    /// skipped rather than kept.
+    private func queueLimit(for user: Int64, accepted: Int, now: Double) -> ModelCallLimits.Limit? {
+        let queued: Int = (queues[user]?.count ?? 0) + accepted
         guard limits.callsInLastHour(of: user, now: now) + queued >= settings.personHourlyLimit else { return nil }
         return .personHourly(settings.personHourlyLimit)
     }
