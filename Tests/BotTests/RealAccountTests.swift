@@ -115,7 +115,9 @@ import Testing
         try await Task.sleep(for: .milliseconds(300))
         #expect(await model.calls == 2)  // two at once
         await model.open()
-        #expect(await harness.eventually { await Self.replied(harness).count == 5 })
+        let allFive: Bool = await harness.eventually { await Self.replied(harness).count == 5 }
+        let (repliedNow, skippedNow, callsNow): ([Int32], [Int32: String], Int) = (await Self.replied(harness), try harness.skipped(session), await model.calls)
+        #expect(allFive, "replied \(repliedNow), skipped \(skippedNow), calls \(callsNow)")
         #expect(Set(await Self.replied(harness)) == Set(first.prefix(2) + others))
         // Beyond the hourly limit: skipped (not queued) with the reason.
         let skipped: [Int32: String] = try harness.skipped(session)
@@ -267,7 +269,19 @@ import Testing
         let key: Int64 = try #require(await session.client.authKeys[1]?.authKey.id)
         await harness.server.deauthorize(authKeyID: key, dc: 1)  // "terminate other sessions" on the phone
         await model.open()
-        #expect(await bot.untilAccountLost() == .sessionRevoked("AUTH_KEY_UNREGISTERED"))
+        // Within 20 s, or the bot is stopped (and the wait ends with nil).
+        let lost: BotError? = await withTaskGroup(of: BotError?.self) { (group: inout TaskGroup<BotError?>) -> BotError? in
+            group.addTask { await bot.untilAccountLost() }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(20))
+                if !Task.isCancelled { await bot.stop() }
+                return nil
+            }
+            let first: BotError? = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        #expect(lost == .sessionRevoked("AUTH_KEY_UNREGISTERED"))
         await bot.stop()
         #expect(try session.storage.pendingReplies().map(\.messageID) == [id])
         #expect(await harness.telegram.messages(from: H.botID).isEmpty)
