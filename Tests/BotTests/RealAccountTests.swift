@@ -240,6 +240,31 @@ import Testing
         await harness.stop()
     }
 
+    @Test func theBotsOwnReplySentBeforeACrashIsNotTakenForTheOwnerAnswering() async throws {
+        let harness: H = try await H.start()
+        let session: BotSession = try await harness.login()
+        let first: Int32 = try await harness.queueOneMessageAndStop(session, text: "first")
+        await session.close()
+        let again: BotSession = try await harness.openSession()
+        let queued: PendingReply = try #require(try again.storage.pendingReplies().first)
+        try again.storage.saveAnswer("kept answer", for: queued)
+        let second: Int32 = await harness.telegram.deliver(from: H.person(1), to: H.botID, text: "second", push: .none)
+        // The kept answer went out just before the crash, quoting the first message, after the second arrived.
+        await harness.telegram.sentBeforeACrash(from: H.botID, to: H.person(1), text: "kept answer", replyTo: first, randomID: queued.randomID)
+        // The catch-up difference comes after the kept answer was resent (and found sent).
+        var plan: FaultPlan = FaultPlan()
+        plan.rpcErrors[Api.functions.updates.GetDifference.constructorID] = (500, "INTERNAL_SERVER_ERROR", 2)
+        await harness.server.setFaults(plan)
+        let bot: Userbot = try await harness.startBot(again) { $0.maximumDifferenceRetryDelay = .milliseconds(300) }
+        #expect(await harness.eventually { await Self.replied(harness) == [first, second] })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await Self.replied(harness) == [first, second])
+        #expect(try harness.skipped(again).isEmpty)
+        await bot.stop()
+        await again.close()
+        await harness.stop()
+    }
+
     @Test func aFailedCommitSkipsNothingOnceWritesSucceedAgain() async throws {
         let harness: H = try await H.start()
         let session: BotSession = try await harness.login()

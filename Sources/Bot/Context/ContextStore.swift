@@ -54,17 +54,18 @@ public actor ContextStore {
     public var exchangeCount: Int64 { memory.storedCount }
 
     /// The seed's `addExchange`: stores the pair (durably, completing `replies` in the same
-    /// transaction; `replyID` is the sent reply's id) and starts a dump when one is due.
+    /// transaction; `ownMessages` are the ids of the sent reply and of what it quoted) and starts a
+    /// dump when one is due.
     public func addExchange(
         userID: Int64, userMessage: String, assistantMessage: String, username: String? = nil, phone: String? = nil,
-        completing replies: [PendingReply] = [], replyID: Int32? = nil
+        completing replies: [PendingReply] = [], ownMessages: [Int32] = []
     ) throws {
         try load(userID)
         var updated: ContextMemory = memory
         let dumpDue: Bool = updated.addExchange(
             userID: userID, Exchange(user: userMessage, assistant: assistantMessage, datetime: Date(), username: username, phone: phone))
         try storage?.commit(
-            exchanges: updated.exchanges[userID] ?? [], userID: userID, storedCount: updated.storedCount, completing: replies, replyID: replyID)
+            exchanges: updated.exchanges[userID] ?? [], userID: userID, storedCount: updated.storedCount, completing: replies, ownMessages: ownMessages)
         memory = updated
         if dumpDue { startDump() }
     }

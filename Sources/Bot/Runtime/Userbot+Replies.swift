@@ -82,13 +82,14 @@ extension Userbot {
             skip(open, reason, level: .error, failed: true)
             return true
         }
-        if let sentID { rememberBotReply(user, sentID) }
+        let own: [Int32] = [quoted.messageID] + (sentID.map { [$0] } ?? [])
+        rememberBotReply(user, own)
         let known: StoredPeer? = peers.peer(.user, user)
         let asked: String = open.map(\.text).joined(separator: "\n")
         do {
             try await context.addExchange(
                 userID: user, userMessage: asked, assistantMessage: text, username: known?.username, phone: known?.phone, completing: open,
-                replyID: sentID)
+                ownMessages: own)
         } catch {
             logger.error("the reply to user \(user) was sent but could not be stored: \(error)")
         }
@@ -239,10 +240,10 @@ extension Userbot {
         return nil
     }
 
-    private func rememberBotReply(_ user: Int64, _ id: Int32) {
+    private func rememberBotReply(_ user: Int64, _ own: [Int32]) {
         var ids: Set<Int32> = botReplies[user] ?? []
-        ids.insert(id)
-        if ids.count > 40 { ids = Set(ids.sorted().suffix(20)) }
+        ids.formUnion(own)
+        if ids.count > 80 { ids = Set(ids.sorted().suffix(40)) }
         botReplies[user] = ids
     }
 

@@ -43,7 +43,7 @@ public actor Userbot {
     /// The highest message id per private chat the owner wrote (from any device) or read: messages
     /// at or below it are not answered. Only kept for people with queued messages.
     var ownerActivity: [Int64: Int32] = [:]
-    /// The bot's own recent replies per person (not the owner writing).
+    /// Per person, the bot's own recent replies and the messages they quoted (not the owner writing).
     var botReplies: [Int64: Set<Int32>] = [:]
     var limits: ModelCallLimits = ModelCallLimits(personHourly: 30, daily: 500, now: 0)
     var modelCallsRunning: Int = 0
@@ -320,11 +320,13 @@ public actor Userbot {
     }
 
     /// An outgoing message in a private chat: the owner wrote there (from the phone, say), unless it
-    /// is one of the bot's own replies (one it sent, or the kept answer of a queued message, resent
-    /// after a crash).
+    /// is one of the bot's own replies: one it sent, one quoting a message it answered (its own id
+    /// is unknown when it was sent before a crash), or the kept answer of a queued message. An owner's
+    /// reply on the phone that quotes a message the bot answered already is taken for the bot's too.
     private func noteOwnerWrote(_ message: NewMessage) {
         guard case .user(let peer) = message.chat else { return }
-        if botReplies[peer]?.contains(message.id) == true { return }
+        let own: Set<Int32> = botReplies[peer] ?? []
+        if own.contains(message.id) || message.replyToID.map({ own.contains($0) }) == true { return }
         if let quoted = message.replyToID, queues[peer]?.contains(where: { $0.messageID == quoted && $0.answer == message.text }) == true { return }
         noteOwnerActivity(peer, message.id)
     }

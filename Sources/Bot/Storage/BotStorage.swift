@@ -208,8 +208,9 @@ public final class BotStorage: Sendable {
         }
     }
 
-    /// The ids of the bot's own recent replies per user (the newest 20 each), so they are not
-    /// mistaken for the owner writing from another device.
+    /// Per user, the ids of the bot's own recent replies and of the messages they quoted (the newest
+    /// 40 each), so the bot's replies are not mistaken for the owner writing from another device, also
+    /// when a reply's own id is unknown (sent before a crash, recognised by `RANDOM_ID_DUPLICATE`).
     public func botReplies() throws(SessionStorageError) -> [Int64: Set<Int32>] {
         var out: [Int64: Set<Int32>] = [:]
         for row in try session.rows("SELECT user_id, message_id FROM bot_replies") {
@@ -277,9 +278,9 @@ public final class BotStorage: Sendable {
     }
 
     /// Stores a user's exchanges (after a reply was sent) and removes its pending replies, together;
-    /// `replyID` is the sent reply's message id, remembered as the bot's own.
+    /// `ownMessages` (the sent reply's id when known, and the id it quoted) are remembered as the bot's.
     public func commit(
-        exchanges: [Exchange], userID: Int64, storedCount: Int64, completing replies: [PendingReply], replyID: Int32? = nil
+        exchanges: [Exchange], userID: Int64, storedCount: Int64, completing replies: [PendingReply], ownMessages: [Int32] = []
     ) throws(SessionStorageError) {
         var statements: [(sql: String, values: [SQLiteValue])] = [("DELETE FROM exchanges WHERE user_id = ?", [.integer(userID)])]
         for (position, exchange) in exchanges.enumerated() {
@@ -295,12 +296,14 @@ public final class BotStorage: Sendable {
             statements.append((
                 "DELETE FROM pending_replies WHERE user_id = ? AND message_id = ?", [.integer(reply.userID), .integer(Int64(reply.messageID))]))
         }
-        if let replyID {
-            statements.append(("INSERT OR IGNORE INTO bot_replies (user_id, message_id) VALUES (?, ?)", [.integer(userID), .integer(Int64(replyID))]))
+        for id in ownMessages {
+            statements.append(("INSERT OR IGNORE INTO bot_replies (user_id, message_id) VALUES (?, ?)", [.integer(userID), .integer(Int64(id))]))
+        }
+        if !ownMessages.isEmpty {
             statements.append((
                 """
                 DELETE FROM bot_replies WHERE user_id = ? AND message_id NOT IN
-                    (SELECT message_id FROM bot_replies WHERE user_id = ? ORDER BY message_id DESC LIMIT 20)
+                    (SELECT message_id FROM bot_replies WHERE user_id = ? ORDER BY message_id DESC LIMIT 40)
                 """,
                 [.integer(userID), .integer(userID)]))
         }

@@ -327,14 +327,27 @@ public actor SimulatedTelegram {
         }
         guard !call.message.isEmpty else { return .error(code: 400, message: "MESSAGE_EMPTY") }
         if sentRandomIDs[me, default: []].contains(call.randomId) { return .error(code: 400, message: "RANDOM_ID_DUPLICATE") }
-        sentRandomIDs[me, default: []].insert(call.randomId)
         var replyTo: Int32? = nil
         if case .inputReplyToMessage(let r)? = call.replyTo { replyTo = r.replyToMsgId }
-        let now: Int32 = Int32(Date().timeIntervalSince1970)
-        let (id, pts): (Int32, Int32) = append(owner: me, peer: target, sender: me, text: call.message, hasMedia: false, replyTo: replyTo, date: now)
-        if target != me { _ = append(owner: target, peer: me, sender: me, text: call.message, hasMedia: false, replyTo: nil, date: now) }
-        log.append(SimulatedMessage(id: id, from: me, to: target, text: call.message, replyTo: replyTo, randomID: call.randomId, hasMedia: false, date: now))
+        let (id, pts, now): (Int32, Int32, Int32) = recordSent(from: me, to: target, text: call.message, replyTo: replyTo, randomID: call.randomId)
         return .value(Api.Updates.updateShortSentMessage(Api.Updates.UpdateShortSentMessage(out: true, id: id, pts: pts, ptsCount: 1, date: now)))
+    }
+
+    /// `from` sent `text` to `to` with `randomID` from a session that then died before it saw the
+    /// answer (a crash right after `sendMessage`): the message exists, its random_id is taken, and
+    /// nobody was told. Returns its id in the sender's box.
+    @discardableResult
+    public func sentBeforeACrash(from: Int64, to: Int64, text: String, replyTo: Int32?, randomID: Int64) -> Int32 {
+        recordSent(from: from, to: to, text: text, replyTo: replyTo, randomID: randomID).id
+    }
+
+    private func recordSent(from me: Int64, to target: Int64, text: String, replyTo: Int32?, randomID: Int64) -> (id: Int32, pts: Int32, date: Int32) {
+        sentRandomIDs[me, default: []].insert(randomID)
+        let now: Int32 = Int32(Date().timeIntervalSince1970)
+        let (id, pts): (Int32, Int32) = append(owner: me, peer: target, sender: me, text: text, hasMedia: false, replyTo: replyTo, date: now)
+        if target != me { _ = append(owner: target, peer: me, sender: me, text: text, hasMedia: false, replyTo: nil, date: now) }
+        log.append(SimulatedMessage(id: id, from: me, to: target, text: text, replyTo: replyTo, randomID: randomID, hasMedia: false, date: now))
+        return (id, pts, now)
     }
 
     private func setTyping(_ context: HandlerContext) -> HandlerOutcome {
