@@ -360,6 +360,8 @@ public actor MTProtoClient {
             let delay: Int32 = Int32(interval.components.seconds * 5 / 4 + 1)
             let ping: MT.functions.PingDelayDisconnect = MT.functions.PingDelayDisconnect(pingId: entropy.randomInt64(), disconnectDelay: delay)
             register(body: ping.serializedBytes(), contentRelated: false, complete: { _ in })
+            // Salts for the next hours, fetched before the known ones run out.
+            if let salts = session!.value.futureSaltsRequest(now: now) { register(body: salts, contentRelated: false, complete: { _ in }) }
             flush()
         }
     }
