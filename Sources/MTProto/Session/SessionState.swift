@@ -403,7 +403,7 @@ public struct SessionState: Sendable {
             salt = notice.newServerSalt
             salts.removeAll()
             events.append(.parametersChanged)
-            resendPacket(named: notice.badMsgId, events: &events)
+            resendPacket(named: notice.badMsgId, wholePacket: true, events: &events)
         case 0xa7ef_f811:  // bad_msg_notification
             guard case .badMsgNotification(let notice) = try MT.BadMsgNotification(from: &reader) else { return }
             handleBadMessage(notice.badMsgId, code: notice.errorCode, carrierID: messageID, now: now, events: &events)
@@ -493,11 +493,14 @@ public struct SessionState: Sendable {
     /// Whether `id` names a message we sent recently (a request, or a packet of acks or service messages).
     private func isOurs(_ id: Int64) -> Bool { sentLog.contains(id) || byMessageID[id] != nil }
 
-    /// Sends again what the message `id` names carried: its requests (every request of its packet
-    /// when it was a container), acks and service messages.
-    private mutating func resendPacket(named id: Int64, events: inout [SessionEvent]) {
+    /// Sends again what the message `id` names carried: its request (every request of a container),
+    /// and the acks and service messages of its packet. With `wholePacket` (a refused salt refuses
+    /// the packet, whichever of its messages is named) every request of the packet goes again.
+    private mutating func resendPacket(named id: Int64, wholePacket: Bool = false, events: inout [SessionEvent]) {
         var affected: [RequestToken] = tokens(for: id)
-        if let packet = sentLog.packetID(of: id), packet != id { affected += tokens(for: packet).filter { !affected.contains($0) } }
+        if wholePacket, let packet = sentLog.packetID(of: id), packet != id {
+            affected += tokens(for: packet).filter { !affected.contains($0) }
+        }
         for token in affected { resend(token, events: &events) }
         guard let content = sentLog.takeContent(of: id) else { return }
         acks.insert(contentsOf: content.acks.filter { !acks.contains($0) }, at: 0)
