@@ -68,6 +68,9 @@ public struct FaultPlan: Sendable {
     public var rpcErrors: [UInt32: (code: Int32, message: String, times: Int)] = [:]
     /// Reply to the first N calls with `bad_msg_notification` 16 (msg_id too low).
     public var rejectMessageIDsTimes: Int = 0
+    /// `help.getConfig` gives every DC an unreachable IPv4 address first, then its working address
+    /// as IPv6 (`::1`) only.
+    public var unreachableIPv4: Bool = false
 
     public init() {}
 }

@@ -22,6 +22,7 @@ actor TestDCState {
     let rsaKey: RSAPrivateKey
     let logger: Logger
     private var ports: [Int: Int] = [:]
+    private var ipv6Ports: [Int: Int] = [:]
     private var keys: [Int: [Int64: HandshakeResult]] = [:]
     private var sessions: [Int: [Int64: SessionBox]] = [:]
     private var handlers: [UInt32: MethodHandler] = [:]
@@ -59,6 +60,7 @@ actor TestDCState {
     }
 
     func setPort(_ port: Int, for dc: Int) { ports[dc] = port }
+    func setIPv6Port(_ port: Int, for dc: Int) { ipv6Ports[dc] = port }
     func setHandler(_ id: UInt32, _ handler: @escaping MethodHandler) { handlers[id] = handler }
     func callCount(of id: UInt32) -> Int { counts[id] ?? 0 }
     var acceptedConnections: Int { Int(nextConnection) - 1 }
@@ -431,7 +433,14 @@ actor TestDCState {
 
     func config(thisDC: Int) -> Api.Config {
         let now: Int32 = Int32(Date().timeIntervalSince1970)
-        let options: [Api.DcOption] = dcs.map { Api.DcOption(id: Int32($0), ipAddress: "127.0.0.1", port: Int32(ports[$0] ?? 0)) }
+        var options: [Api.DcOption] = dcs.map { Api.DcOption(id: Int32($0), ipAddress: "127.0.0.1", port: Int32(ports[$0] ?? 0)) }
+        if faults[thisDC]?.unreachableIPv4 == true {
+            // Port 1 on loopback refuses connections: only the IPv6 address works.
+            options = dcs.flatMap { (dc: Int) -> [Api.DcOption] in
+                [Api.DcOption(id: Int32(dc), ipAddress: "127.0.0.1", port: 1),
+                 Api.DcOption(ipv6: true, id: Int32(dc), ipAddress: "::1", port: Int32(ipv6Ports[dc] ?? 0))]
+            }
+        }
         return Api.Config(
             date: now, expires: now + 3600, testMode: true, thisDc: Int32(thisDC), dcOptions: options, dcTxtDomainName: "localhost",
             chatSizeMax: 200, megagroupSizeMax: 200_000, forwardedCountMax: 100, onlineUpdatePeriodMs: 210_000,

@@ -14,6 +14,7 @@ public final class TestDataCentre: Sendable {
     public let rsaKey: RSAPrivateKey
     private let state: TestDCState
     private let channels: NIOLockedValueBox<[Int: any Channel]> = NIOLockedValueBox([:])
+    private let channels6: NIOLockedValueBox<[Int: any Channel]> = NIOLockedValueBox([:])
 
     /// `dcs` are the DC ids to serve, each on its own port. Every DC and connection runs on one event
     /// loop of `eventLoopGroup`, which is also where the shared state lives.
@@ -23,30 +24,38 @@ public final class TestDataCentre: Sendable {
         self.state = TestDCState(dcs: dcs, rsaKey: self.rsaKey, logger: logger, eventLoop: eventLoopGroup.next())
     }
 
-    /// Starts listening on 127.0.0.1 (port 0: any free port; `basePort` + index otherwise).
+    /// Starts listening on 127.0.0.1 (port 0: any free port; `basePort` + index otherwise), and on
+    /// ::1 (any free port) where the host has IPv6.
     public func start(basePort: Int = 0) async throws {
         for (index, dc) in state.dcs.enumerated() {
             let port: Int = basePort == 0 ? 0 : basePort + index
-            let state: TestDCState = self.state
-            // Every DC and connection runs on the state's event loop, so handlers call it synchronously.
-            let server: any Channel = try await ServerBootstrap(group: state.eventLoop)
-                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-                .childChannelInitializer { (channel: any Channel) in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(dc: dc, state: state))
-                    }
-                }
-                .bind(host: "127.0.0.1", port: port).get()
-            let boundPort: Int = server.localAddress?.port ?? 0
-            await state.setPort(boundPort, for: dc)
+            let server: any Channel = try await listen(dc: dc, host: "127.0.0.1", port: port)
+            await state.setPort(server.localAddress?.port ?? 0, for: dc)
             channels.withLockedValue { $0[dc] = server }
+            if let server6 = try? await listen(dc: dc, host: "::1", port: 0) {
+                await state.setIPv6Port(server6.localAddress?.port ?? 0, for: dc)
+                channels6.withLockedValue { $0[dc] = server6 }
+            }
         }
+    }
+
+    private func listen(dc: Int, host: String, port: Int) async throws -> any Channel {
+        let state: TestDCState = self.state
+        // Every DC and connection runs on the state's event loop, so handlers call it synchronously.
+        return try await ServerBootstrap(group: state.eventLoop)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { (channel: any Channel) in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(dc: dc, state: state))
+                }
+            }
+            .bind(host: host, port: port).get()
     }
 
     /// Stops listening and closes every connection.
     public func stop() async {
-        let all: [any Channel] = channels.withLockedValue { Array($0.values) }
+        let all: [any Channel] = channels.withLockedValue { Array($0.values) } + channels6.withLockedValue { Array($0.values) }
         for channel in all { try? await channel.close() }
         await state.closeAllConnections()
     }

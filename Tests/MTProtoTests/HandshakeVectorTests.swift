@@ -74,9 +74,15 @@ import Testing
         if corruptHash { withHash[3] ^= 1 }
         withHash += [UInt8](repeating: 0, count: (16 - withHash.count % 16) % 16 + extraPadding)
         let (key, iv): ([UInt8], [UInt8]) = HandshakeKDF.temporaryKeyAndIV(newNonce: newNonce, serverNonce: serverNonce)
-        return plain(MT.ServerDHParams(
+        return plain(MT.ServerDHParams.serverDHParamsOk(MT.ServerDHParams.ServerDHParamsOk(
             nonce: TLInt128(bytes: nonce)!, serverNonce: TLInt128(bytes: serverNonce)!,
-            encryptedAnswer: AESIGE.encrypt(withHash, key: key, iv: iv)))
+            encryptedAnswer: AESIGE.encrypt(withHash, key: key, iv: iv))))
+    }
+
+    /// `server_DH_params_fail`, its hash the low 128 bits of SHA1(new_nonce) unless given.
+    static func dhParamsFail(nonce: [UInt8] = nonce, hash: [UInt8] = Array(Hash.sha1(newNonce)[4 ..< 20])) -> [UInt8] {
+        plain(MT.ServerDHParams.serverDHParamsFail(MT.ServerDHParams.ServerDHParamsFail(
+            nonce: TLInt128(bytes: nonce)!, serverNonce: TLInt128(bytes: serverNonce)!, newNonceHash: TLInt128(bytes: hash)!)))
     }
 
     static func dhGenOK(hash: [UInt8] = hex("1142871352165E59E1124036B48B97D3")) -> [UInt8] {
@@ -154,6 +160,9 @@ import Testing
         let pMinusOne: [UInt8] = BigNumber(bytes: DHParameters.knownPrime).subtracting(BigNumber(1)).bytes
         #expect(Self.failure(at: 2, with: Self.dhParams(gA: pMinusOne)) == .invalidDHParameters(.valueOutOfRange))
         #expect(Self.failure(at: 3, with: Self.dhGenOK(hash: [UInt8](repeating: 0, count: 16))) == .newNonceHashMismatch)
+        #expect(Self.failure(at: 2, with: Self.dhParamsFail()) == .serverRefusedDHParams)
+        #expect(Self.failure(at: 2, with: Self.dhParamsFail(nonce: otherNonce)) == .nonceMismatch)
+        #expect(Self.failure(at: 2, with: Self.dhParamsFail(hash: [UInt8](repeating: 0, count: 16))) == .newNonceHashMismatch)
         #expect(Self.failure(at: 1, with: Self.dhGenOK()) == .unexpectedMessage("dh_gen_ok"))
         #expect(Self.failure(at: 1, with: [1, 2, 3]) == .malformedPacket(.tooShort(3)))
     }

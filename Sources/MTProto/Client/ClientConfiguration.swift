@@ -6,12 +6,15 @@ public struct DataCentre: Sendable, Equatable, Hashable, CustomStringConvertible
     public var host: String
     /// The TCP port (443 on Telegram's servers).
     public var port: Int
+    /// What the server said about this address (IPv6, media only, …); empty for a configured one.
+    public var kind: Kind
 
     /// A DC at `host:port`; the address is not checked until the client connects.
-    public init(id: Int, host: String, port: Int) {
+    public init(id: Int, host: String, port: Int, kind: Kind = []) {
         self.id = id
         self.host = host
         self.port = port
+        self.kind = kind
     }
 
     public var description: String { "DC \(id) (\(host):\(port))" }
@@ -34,7 +37,8 @@ public struct DataCentre: Sendable, Equatable, Hashable, CustomStringConvertible
 public struct ClientConfiguration: Sendable {
     /// The DC to start with (the home DC once logged in).
     public var dataCentre: DataCentre
-    /// Addresses of the other DCs, for migration (updated from `help.getConfig`).
+    /// Addresses of the DCs, for migration and for trying another address of a DC that cannot be
+    /// reached (updated from `help.getConfig`: every address the server gives, several per DC).
     public var knownDataCentres: [DataCentre]
     /// Telegram's test servers: DC ids are sent with +10000.
     public var isTestServer: Bool

@@ -68,6 +68,10 @@ public actor MTProtoClient {
     private var readyConnections: Int = 0
     private var isClosed: Bool = false
     private var readyWaiters: [CheckedContinuation<Void, any Error>] = []
+    /// The last connection attempt could not reach its address.
+    private var addressUnreachable: Bool = false
+    /// Addresses of the home DC found unreachable since one was last reached.
+    private var unreachableAddresses: Int = 0
     private var lastConnectionError: (any Error)?
 
     /// Who waits for a call's answer: an `invoke` (resumed directly, no closure per call) or the
@@ -312,6 +316,7 @@ public actor MTProtoClient {
                 }
                 .connect(host: dc.host, port: dc.port).get()
         } catch {
+            await markAddressUnreachable()
             return error
         }
         await withTaskGroup(of: Void.self) { (tasks: inout TaskGroup<Void>) in
@@ -326,6 +331,27 @@ public actor MTProtoClient {
             tasks.cancelAll()
         }
         return await takeConnectionError()
+    }
+
+    private func markAddressUnreachable() { addressUnreachable = true }
+
+    /// After an address of the home DC could not be reached, moves to the DC's next address.
+    /// Returns whether that one has not been tried since an address was last reached (then a
+    /// caller of ``connect()`` waits for it rather than failing).
+    private func moveToNextAddress() -> Bool {
+        guard addressUnreachable else { return false }
+        addressUnreachable = false
+        let addresses: [DataCentre] = DataCentre.addresses(of: configuration.dataCentre.id, in: configuration.knownDataCentres)
+        let candidates: Int = addresses.count + (addresses.contains(configuration.dataCentre) ? 0 : 1)
+        guard let next = DataCentre.address(after: configuration.dataCentre, in: configuration.knownDataCentres) else { return false }
+        logger.info("\(configuration.dataCentre) cannot be reached: trying \(next)")
+        configuration.dataCentre = next
+        unreachableAddresses += 1
+        if unreachableAddresses >= candidates {
+            unreachableAddresses = 0
+            return false
+        }
+        return true
     }
 
     private struct ConnectionClosedByPeer: Error {}
@@ -360,6 +386,8 @@ public actor MTProtoClient {
             let delay: Int32 = Int32(interval.components.seconds * 5 / 4 + 1)
             let ping: MT.functions.PingDelayDisconnect = MT.functions.PingDelayDisconnect(pingId: entropy.randomInt64(), disconnectDelay: delay)
             register(body: ping.serializedBytes(), contentRelated: false, complete: { _ in })
+            // Salts for the next hours, fetched before the known ones run out.
+            if let salts = session!.value.futureSaltsRequest(now: now) { register(body: salts, contentRelated: false, complete: { _ in }) }
             flush()
         }
     }
@@ -453,13 +481,14 @@ public actor MTProtoClient {
         handshake = nil
         discardConnectionCalls()
         session?.value.connectionLost()
+        let anotherAddressLeft: Bool = moveToNextAddress()
         if let error {
             lastConnectionError = error
             logger.info("connection to \(configuration.dataCentre) ended: \(error)")
             if case MTProtoClientError.transport(let transportError) = error, transportError.reaction == .forgetKeyAndRedoExchange {
                 forgetKey()
             }
-            if !wasReady {
+            if !wasReady && !anotherAddressLeft {
                 for waiter in readyWaiters { waiter.resume(throwing: error) }
                 readyWaiters.removeAll()
             }
@@ -797,6 +826,7 @@ public actor MTProtoClient {
                 learnDataCentres(from: config)
             }
             isReady = true
+            unreachableAddresses = 0
             readyConnections += 1
             // Updates pushed while the connection was down are gone: let the consumer catch up.
             if readyConnections > 1 { updatesContinuation.yield(.updatesTooLong) }
@@ -815,18 +845,25 @@ public actor MTProtoClient {
         }
     }
 
+    /// Keeps every address the server gives for each DC (CDN and obfuscation-only ones aside: they
+    /// need keys or a transport of their own); the storage keeps the first to try of each DC.
     private func learnDataCentres(from config: Api.Config) {
-        var known: [Int: DataCentre] = [:]
-        for dc in configuration.knownDataCentres { known[dc.id] = dc }
-        for o in config.dcOptions {
-            guard !o.ipv6, !o.mediaOnly, !o.cdn, !o.tcpoOnly else { continue }
-            if known[Int(o.id)] == nil || !o.static {
-                known[Int(o.id)] = DataCentre(id: Int(o.id), host: o.ipAddress, port: Int(o.port))
-            }
+        var learned: [DataCentre] = []
+        for o in config.dcOptions where !o.cdn && !o.tcpoOnly {
+            var kind: DataCentre.Kind = []
+            if o.ipv6 { kind.insert(.ipv6) }
+            if o.mediaOnly { kind.insert(.mediaOnly) }
+            if o.thisPortOnly { kind.insert(.thisPortOnly) }
+            if o.static { kind.insert(.isStatic) }
+            learned.append(DataCentre(id: Int(o.id), host: o.ipAddress, port: Int(o.port), kind: kind))
         }
-        configuration.knownDataCentres = known.values.sorted { $0.id < $1.id }
-        let learned: [DataCentre] = configuration.knownDataCentres
-        persist { try $0.saveDataCentres(learned) }
+        let servedIDs: Set<Int> = Set(learned.map(\.id))
+        let kept: [DataCentre] = configuration.knownDataCentres.filter { !servedIDs.contains($0.id) }
+        configuration.knownDataCentres = (kept + learned).enumerated().sorted { ($0.element.id, $0.offset) < ($1.element.id, $1.offset) }.map(\.element)
+        let ids: [Int] = Array(Set(configuration.knownDataCentres.map(\.id))).sorted()
+        let known: [DataCentre] = configuration.knownDataCentres
+        let preferred: [DataCentre] = ids.compactMap { DataCentre.addresses(of: $0, in: known).first }
+        persist { try $0.saveDataCentres(preferred) }
     }
 
     private func enqueueInSession(_ id: UInt64) {
@@ -933,7 +970,7 @@ public actor MTProtoClient {
             if let call = calls.removeValue(forKey: id) { call.completion(.failure(RPCError(code: 303, message: "NETWORK_MIGRATE_\(dc)"))) }
             return
         }
-        guard let target = configuration.knownDataCentres.first(where: { $0.id == dc }) else {
+        guard let target = DataCentre.addresses(of: dc, in: configuration.knownDataCentres).first else {
             if let call = calls.removeValue(forKey: id) { call.completion(.failure(MTProtoClientError.unknownDataCentre(dc))) }
             return
         }
@@ -1030,7 +1067,7 @@ public actor MTProtoClient {
 
     private func makeAuxiliaryClient(dc: Int) async throws -> MTProtoClient {
         if isClosed { throw MTProtoClientError.closed }
-        guard let target = configuration.knownDataCentres.first(where: { $0.id == dc }) else {
+        guard let target = DataCentre.addresses(of: dc, in: configuration.knownDataCentres).first else {
             throw MTProtoClientError.unknownDataCentre(dc)
         }
         var settings: ClientConfiguration = configuration

@@ -138,8 +138,21 @@ public struct ClientHandshake: Sendable {
     }
 
     private mutating func handleDHParams(
-        _ params: MT.ServerDHParams, serverNonce: TLInt128, newNonce: [UInt8], now: Double
+        _ answer: MT.ServerDHParams, serverNonce: TLInt128, newNonce: [UInt8], now: Double
     ) throws(HandshakeError) -> Step {
+        let params: MT.ServerDHParams.ServerDHParamsOk
+        switch answer {
+        case .serverDHParamsOk(let ok):
+            params = ok
+        case .serverDHParamsFail(let fail):
+            // Checked like any answer: only the server that saw our new_nonce can refuse for real.
+            guard fail.nonce == nonce else { throw HandshakeError.nonceMismatch }
+            guard fail.serverNonce == serverNonce else { throw HandshakeError.serverNonceMismatch }
+            guard ConstantTime.equals(fail.newNonceHash.bytes, Array(Hash.sha1(newNonce)[4 ..< 20])) else {
+                throw HandshakeError.newNonceHashMismatch
+            }
+            throw HandshakeError.serverRefusedDHParams
+        }
         guard params.nonce == nonce else { throw HandshakeError.nonceMismatch }
         guard params.serverNonce == serverNonce else { throw HandshakeError.serverNonceMismatch }
         let encrypted: [UInt8] = params.encryptedAnswer

@@ -29,6 +29,8 @@ public enum HandshakeError: Error, Equatable, Sendable, CustomStringConvertible 
     case answerPaddingTooLong(Int)
     /// The DH parameters failed a check.
     case invalidDHParameters(DHParameters.Failure)
+    /// The server answered `req_DH_params` with `server_DH_params_fail`: start over.
+    case serverRefusedDHParams
     /// `new_nonce_hash1/2/3` does not match.
     case newNonceHashMismatch
     /// The server answered `dh_gen_fail`: start over.
@@ -53,6 +55,7 @@ public enum HandshakeError: Error, Equatable, Sendable, CustomStringConvertible 
         case .answerHashMismatch: return "SHA1 of the server's DH answer does not match"
         case .answerPaddingTooLong(let n): return "\(n) bytes of padding after the DH answer"
         case .invalidDHParameters(let f): return "invalid DH parameters: \(f)"
+        case .serverRefusedDHParams: return "server answered server_DH_params_fail"
         case .newNonceHashMismatch: return "new_nonce_hash mismatch"
         case .serverRejectedKey: return "server answered dh_gen_fail"
         case .tooManyRetries: return "too many dh_gen_retry answers"

@@ -100,9 +100,9 @@ public struct ServerHandshake: Sendable {
                 let (tmpKey, tmpIV): ([UInt8], [UInt8]) = HandshakeKDF.temporaryKeyAndIV(newNonce: newNonce, serverNonce: serverNonce.bytes)
                 state = .waitingForClientDH(
                     nonce: nonce, serverNonce: serverNonce, newNonce: newNonce, a: a, tmpKey: tmpKey, tmpIV: tmpIV, expiresIn: expiresIn)
-                let reply: MT.ServerDHParams = MT.ServerDHParams(
-                    nonce: nonce, serverNonce: serverNonce, encryptedAnswer: AESIGE.encrypt(withHash, key: tmpKey, iv: tmpIV))
-                return .send(message(reply.serializedBytes(), now: now))
+                let reply: MT.ServerDHParams = .serverDHParamsOk(MT.ServerDHParams.ServerDHParamsOk(
+                    nonce: nonce, serverNonce: serverNonce, encryptedAnswer: AESIGE.encrypt(withHash, key: tmpKey, iv: tmpIV)))
+                return .send(message(reply.serializedData(), now: now))
             case .waitingForClientDH(let nonce, let serverNonce, let newNonce, let a, let tmpKey, let tmpIV, let expiresIn):
                 let request: MT.functions.SetClientDHParams = try MT.functions.SetClientDHParams(from: &reader)
                 guard request.nonce == nonce, request.serverNonce == serverNonce else { throw Failure.nonceMismatch }

@@ -16,6 +16,8 @@ public struct ServerSession: Sendable {
     private struct Outgoing: Sendable {
         var body: [UInt8]
         var contentRelated: Bool
+        /// A message delivered again keeps the msg_id and seq_no it was first sent with.
+        var sent: (id: Int64, seqNo: Int32)? = nil
     }
 
     /// Encrypts and decrypts this session's packets with its auth key.
@@ -38,6 +40,8 @@ public struct ServerSession: Sendable {
     private var firstMessageID: Int64?
     /// Salts the client may use (the current one and the previous, as Telegram accepts for a while).
     public var acceptedSalts: Set<Int64>
+    /// Salts announced in `future_salts`, accepted while they are valid.
+    private var announcedSalts: [MT.FutureSalt] = []
 
     /// `authKey` and `salt` come from the finished ``ServerHandshake``; `salt` is the only accepted salt at first.
     public init(authKey: AuthKey, salt: Int64, entropy: any EntropySource = SystemEntropy()) {
@@ -67,7 +71,8 @@ public struct ServerSession: Sendable {
             sessionID = message.sessionID
             announceNewSession(firstMessageID: message.messageID, now: now)
         }
-        if !acceptedSalts.contains(message.salt) {
+        let announced: Bool = announcedSalts.contains { $0.salt == message.salt && Double($0.validSince) <= now && now < Double($0.validUntil) }
+        if !acceptedSalts.contains(message.salt) && !announced {
             let notice: MT.BadMsgNotification = .badServerSalt(MT.BadMsgNotification.BadServerSalt(
                 badMsgId: message.messageID, badMsgSeqno: message.seqNo, errorCode: 48, newServerSalt: salt))
             queue.append(Outgoing(body: notice.serializedData(), contentRelated: false))
@@ -127,6 +132,7 @@ public struct ServerSession: Sendable {
             for i in 1 ..< max(1, min(Int(request.num), 64)) {
                 salts.append(MT.FutureSalt(validSince: start + Int32(i) * 1800, validUntil: start + Int32(i + 1) * 1800, salt: entropy.randomInt64()))
             }
+            announcedSalts = salts
             let answer: MT.FutureSalts = MT.FutureSalts(reqMsgId: id, now: start, salts: salts)
             queue.append(Outgoing(body: answer.serializedBytes(), contentRelated: false))
         case 0x7d86_1a08, 0xda69_fb52, 0x04de_b57d:  // msg_resend_req, msgs_state_req, msgs_state_info
@@ -166,9 +172,10 @@ public struct ServerSession: Sendable {
         queue.append(Outgoing(body: notice.serializedData(), contentRelated: false))
     }
 
-    /// The connection dropped: everything sent and not acknowledged goes out again on the next one.
+    /// The connection dropped: everything sent and not acknowledged goes out again on the next one,
+    /// with its old msg_id, inside a new container (as Telegram delivers it again).
     public mutating func connectionLost() {
-        let resend: [Outgoing] = unacknowledged.sorted(by: { $0.key < $1.key }).map { Outgoing(body: $0.value.body, contentRelated: true) }
+        let resend: [Outgoing] = unacknowledged.sorted(by: { $0.key < $1.key }).map { $0.value }
         unacknowledged.removeAll()
         acks.removeAll()
         queue = resend + queue
@@ -184,23 +191,30 @@ public struct ServerSession: Sendable {
             items.append(OutgoingMessage(id: nextMessageID(now: now, answer: false), seqNo: contentMessages * 2, body: body))
         }
         let taken: Int = min(queue.count, 100 - items.count)
-        for item in queue.prefix(taken) {
+        for var item in queue.prefix(taken) {
+            if let sent = item.sent {
+                unacknowledged[sent.id] = item
+                items.append(OutgoingMessage(id: sent.id, seqNo: sent.seqNo, body: item.body))
+                continue
+            }
             let isAnswer: Bool = item.body.count >= 4 && item.body[0] == 0x01 && item.body[1] == 0x6d && item.body[2] == 0x5c && item.body[3] == 0xf3
             let id: Int64 = nextMessageID(now: now, answer: isAnswer)
             let seqNo: Int32
             if item.contentRelated {
                 contentMessages += 1
                 seqNo = contentMessages * 2 - 1
+                item.sent = (id, seqNo)
                 unacknowledged[id] = item
             } else {
                 seqNo = contentMessages * 2
             }
             items.append(OutgoingMessage(id: id, seqNo: seqNo, body: item.body))
         }
+        let redelivered: Bool = queue.prefix(taken).contains { $0.sent != nil }
         queue.removeFirst(taken)
         guard !items.isEmpty else { return nil }
         let message: OutgoingMessage
-        if items.count == 1 {
+        if items.count == 1 && !redelivered {
             message = items[0]
         } else {
             message = OutgoingMessage(id: nextMessageID(now: now, answer: false), seqNo: contentMessages * 2, body: ContainerEncoding.encode(items))

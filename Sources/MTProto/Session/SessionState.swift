@@ -35,7 +35,8 @@ public struct SessionState: Sendable {
     public private(set) var sessionID: Int64
     /// The server salt sent in every message; updated from `bad_server_salt` and future salts.
     public private(set) var salt: Int64
-    /// Server time minus local time, in seconds; corrected from server msg_ids (bad_msg 16/17).
+    /// Server time minus local time, in seconds; corrected from server msg_ids (bad_msg 16/17, and
+    /// raised by any received msg_id that shows the server's clock further ahead).
     public private(set) var timeOffset: Int32
     /// Whether `timeOffset` has been confirmed by the server (enables the time-window check).
     public private(set) var timeSynchronised: Bool
@@ -47,7 +48,9 @@ public struct SessionState: Sendable {
     private var byMessageID: [Int64: RequestToken] = [:]
     private var queue: [RequestToken] = []
     private var acks: [Int64] = []
-    private var extraOutgoing: [(body: [UInt8], contentRelated: Bool)] = []
+    private var extraOutgoing: [SentLog.Service] = []
+    private var sentLog: SentLog = SentLog()
+    private var salts: SaltSchedule = SaltSchedule()
     private var nextToken: RequestToken = 1
     /// Bodies at least this long are sent gzip-packed when that makes them smaller.
     public var gzipThreshold: Int = 512
@@ -74,6 +77,15 @@ public struct SessionState: Sendable {
 
     /// Whether anything is waiting to be sent.
     public var hasOutgoing: Bool { !queue.isEmpty || !acks.isEmpty || !extraOutgoing.isEmpty }
+
+    /// A `get_future_salts` call to make now, or nil (messages notes §7): salts are fetched before
+    /// the known ones run out and switched to as each becomes valid. The caller sends it like any
+    /// other call (not content-related); the session takes the answer in.
+    public mutating func futureSaltsRequest(now: Double) -> [UInt8]? {
+        guard salts.needsMore(now: now, serverNow: now + Double(timeOffset)) else { return nil }
+        salts.requested(now: now)
+        return MT.functions.GetFutureSalts(num: 32).serializedBytes()
+    }
 
     // MARK: Outgoing
 
@@ -135,20 +147,24 @@ public struct SessionState: Sendable {
     /// Builds the next encrypted packet: queued requests, pending acks and service answers, in a
     /// container when there is more than one. Nil when there is nothing to send.
     public mutating func nextPacket(now: Double) -> [UInt8]? {
+        if let scheduled = salts.current(at: now + Double(timeOffset)) { salt = scheduled }
         if let token = queue.first, pending[token]?.build != nil { return standalonePacket(token, now: now) }
         var items: [OutgoingMessage] = []
         var size: Int = 0
+        var ackedIDs: [Int64] = []
+        var services: [(id: Int64, service: SentLog.Service)] = []
         if !acks.isEmpty {
-            let ids: [Int64] = Array(acks.prefix(8192))
-            acks.removeFirst(ids.count)
-            let body: [UInt8] = MT.MsgsAck(msgIds: ids).serializedBytes()
+            ackedIDs = Array(acks.prefix(8192))
+            acks.removeFirst(ackedIDs.count)
+            let body: [UInt8] = MT.MsgsAck(msgIds: ackedIDs).serializedBytes()
             items.append(OutgoingMessage(id: messageIDs.next(now: now, timeOffset: timeOffset), seqNo: nextSeqNo(contentRelated: false), body: body))
             size += body.count
         }
         while let extra = extraOutgoing.first, items.count < Self.maximumContainerMessages {
             extraOutgoing.removeFirst()
-            items.append(OutgoingMessage(
-                id: messageIDs.next(now: now, timeOffset: timeOffset), seqNo: nextSeqNo(contentRelated: extra.contentRelated), body: extra.body))
+            let id: Int64 = messageIDs.next(now: now, timeOffset: timeOffset)
+            items.append(OutgoingMessage(id: id, seqNo: nextSeqNo(contentRelated: extra.contentRelated), body: extra.body))
+            services.append((id, extra))
             size += extra.body.count
         }
         // Requests are updated in place through their dictionary index (no copy of each request),
@@ -185,6 +201,7 @@ public struct SessionState: Sendable {
             for index in sent { pending.values[index].containerID = containerID }
             message = OutgoingMessage(id: containerID, seqNo: nextSeqNo(contentRelated: false), body: ContainerEncoding.encode(items))
         }
+        sentLog.record(packet: message.id, innerIDs: items.count == 1 ? [] : items.map(\.id), acks: ackedIDs, services: services)
         return envelope.encrypt(
             salt: salt, sessionID: sessionID, messageID: message.id, seqNo: message.seqNo, body: message.body,
             sender: .client, entropy: entropy)
@@ -215,6 +232,7 @@ public struct SessionState: Sendable {
         pending.values[index].sends += 1
         pending.values[index].acknowledged = false
         byMessageID[id] = token
+        sentLog.record(packet: id, innerIDs: [], acks: [], services: [])
         return envelope.encrypt(
             salt: salt, sessionID: sessionID, messageID: id, seqNo: nextSeqNo(contentRelated: true), body: build(id, sessionID),
             sender: .client, entropy: entropy)
@@ -222,21 +240,32 @@ public struct SessionState: Sendable {
 
     /// The connection dropped: every request the server has not acknowledged is sent again (with a
     /// new msg_id) on the next connection; acknowledged ones wait for their answer, which the server
-    /// delivers again in the same session.
+    /// delivers again in the same session, and the server is asked about them (`msgs_state_req`) in
+    /// case it lost them. Acks not sent yet go out on the next connection (the session is the same).
     public mutating func connectionLost() {
-        acks.removeAll()
-        extraOutgoing.removeAll()
-        for (token, p) in pending.sorted(by: { $0.key < $1.key }) where !p.acknowledged && !queue.contains(token) {
-            queue.append(token)
+        var waitingForAnswers: [Int64] = []
+        for (token, p) in pending.sorted(by: { $0.key < $1.key }) {
+            if !p.acknowledged {
+                if !queue.contains(token) { queue.append(token) }
+            } else if let id = p.messageID {
+                waitingForAnswers.append(id)
+            }
+        }
+        if !waitingForAnswers.isEmpty {
+            extraOutgoing.append(SentLog.Service(body: MT.MsgsStateReq(msgIds: waitingForAnswers).serializedBytes(), contentRelated: false))
         }
     }
 
-    /// Starts a new session (new id, seq_no from 0, empty replay window) and resends everything pending.
+    /// Starts a new session (new id, seq_no from 0, empty replay window, msg_ids from the clock again)
+    /// and resends everything pending.
     public mutating func resetSession() {
         sessionID = entropy.randomInt64()
         contentMessages = 0
+        messageIDs.reset()
         received.removeAll()
         acks.removeAll()
+        extraOutgoing.removeAll()
+        sentLog.removeAll()
         byMessageID.removeAll()
         queue = pending.keys.sorted()
         for token in queue {
@@ -274,33 +303,59 @@ public struct SessionState: Sendable {
             throw ReceiveError.envelope(error)
         }
         guard message.sessionID == sessionID else { throw ReceiveError.wrongSession(message.sessionID) }
+        guard message.messageID & 1 == 1 else { throw ReceiveError.evenMessageID(message.messageID) }
         var events: [SessionEvent] = []
-        try process(id: message.messageID, seqNo: message.seqNo, body: message.body, now: now, events: &events, depth: 0)
+        let timely: Bool = isTimely(message.messageID, now: now, events: &events)
+        if !timely && !Self.isClockNotice(message.body) && !Self.isContainer(message.body) {
+            throw ReceiveError.outsideTimeWindow(message.messageID)
+        }
+        try process(id: message.messageID, seqNo: message.seqNo, body: message.body, now: now, events: &events, depth: 0, timely: timely)
         return events
     }
 
-    /// Messages exempt from the time-window check: salt and msg_id notices (they are how the clock
-    /// gets fixed) and containers (their messages are checked one by one).
-    private func isExemptFromTimeWindow(_ body: [UInt8]) -> Bool {
-        guard body.count >= 4 else { return false }
-        let id: UInt32 = UInt32(body[0]) | UInt32(body[1]) << 8 | UInt32(body[2]) << 16 | UInt32(body[3]) << 24
-        return id == 0xedab_447b || id == 0xa7ef_f811 || id == 0x73f1_f8dc
+    /// The time window of an outer message (messages notes §3.9), checked after taking the server's
+    /// clock from its msg_id: a server msg_id is never later than the server's time, so one further
+    /// ahead than the offset says raises the offset (as tdlib does), and a local clock set back does
+    /// not make the session drop everything. Messages inside a container are not checked: the server
+    /// resends old messages with their old ids in a new container.
+    private mutating func isTimely(_ id: Int64, now: Double, events: inout [SessionEvent]) -> Bool {
+        let shown: Int32 = Int32(clamping: (id >> 32) - Int64(now.rounded(.down)))
+        if !timeSynchronised || shown > timeOffset {
+            timeOffset = shown
+            timeSynchronised = true
+            events.append(.parametersChanged)
+        }
+        let serverNow: Double = now + Double(timeOffset)
+        let sentAt: Double = Double(id >> 32)
+        return sentAt >= serverNow - 300 && sentAt <= serverNow + 30
     }
 
+    private static func constructor(of body: [UInt8]) -> UInt32? {
+        guard body.count >= 4 else { return nil }
+        return UInt32(body[0]) | UInt32(body[1]) << 8 | UInt32(body[2]) << 16 | UInt32(body[3]) << 24
+    }
+
+    /// Salt and msg_id notices: processed even outside the time window (they are how the clock gets fixed).
+    private static func isClockNotice(_ body: [UInt8]) -> Bool {
+        let id: UInt32? = constructor(of: body)
+        return id == 0xedab_447b || id == 0xa7ef_f811
+    }
+
+    private static func isContainer(_ body: [UInt8]) -> Bool { constructor(of: body) == 0x73f1_f8dc }
+
     private mutating func process(
-        id: Int64, seqNo: Int32, body: [UInt8], now: Double, events: inout [SessionEvent], depth: Int
+        id: Int64, seqNo: Int32, body: [UInt8], now: Double, events: inout [SessionEvent], depth: Int, timely: Bool
     ) throws(ReceiveError) {
         guard id & 1 == 1 else { throw ReceiveError.evenMessageID(id) }
-        if timeSynchronised && !isExemptFromTimeWindow(body) {
-            let serverNow: Double = now + Double(timeOffset)
-            let sent: Double = Double(id >> 32)
-            if sent < serverNow - 300 || sent > serverNow + 30 { throw ReceiveError.outsideTimeWindow(id) }
+        guard received.insert(id, contentRelated: seqNo & 1 == 1) else {
+            // Delivered again: the server did not get our ack. Ack it again; process it once.
+            if seqNo & 1 == 1 && !acks.contains(id) { acks.append(id) }
+            throw ReceiveError.replayed(id)
         }
-        guard received.insert(id) else { throw ReceiveError.replayed(id) }
         if seqNo & 1 == 1 { acks.append(id) }
         var reader: TLReader = TLReader(body)
         do {
-            try handle(body: body, reader: &reader, messageID: id, now: now, events: &events, depth: depth)
+            try handle(body: body, reader: &reader, messageID: id, now: now, events: &events, depth: depth, timely: timely)
         } catch {
             throw Self.receiveError(error)
         }
@@ -311,7 +366,7 @@ public struct SessionState: Sendable {
     }
 
     private mutating func handle(
-        body: [UInt8], reader: inout TLReader, messageID: Int64, now: Double, events: inout [SessionEvent], depth: Int
+        body: [UInt8], reader: inout TLReader, messageID: Int64, now: Double, events: inout [SessionEvent], depth: Int, timely: Bool
     ) throws {
         let constructor: UInt32 = try reader.peekUInt32()
         switch constructor {
@@ -319,22 +374,19 @@ public struct SessionState: Sendable {
             guard depth == 0 else { throw ReceiveError.malformedBody("nested container") }
             var items: ContainerItems = try ContainerItems(&reader)
             while let item = try items.next(&reader) {
+                // A container outside the time window still carries its clock notices.
+                if !timely && !Self.isClockNotice(item.body) { continue }
                 let outcome: Result<Void, ReceiveError> = Result { () throws(ReceiveError) -> Void in
-                    try process(id: item.id, seqNo: item.seqNo, body: item.body, now: now, events: &events, depth: depth + 1)
+                    try process(id: item.id, seqNo: item.seqNo, body: item.body, now: now, events: &events, depth: depth + 1, timely: timely)
                 }
-                if case .failure(let error) = outcome {
-                    // A duplicate or mistimed message inside a container is skipped alone.
-                    switch error {
-                    case .replayed, .outsideTimeWindow: continue
-                    default: throw error
-                    }
-                }
+                // A duplicate inside a container is skipped alone.
+                if case .failure(let error) = outcome, error != .replayed(item.id) { throw error }
             }
         case TLBuiltinID.gzipPacked:
             let packed: MT.GzipPacked = try MT.GzipPacked(from: &reader)
             let inflated: [UInt8] = try TLGzip.inflate(packed.packedData, maximumSize: TLGzip.defaultMaximumInflatedSize)
             var inner: TLReader = TLReader(inflated)
-            try handle(body: inflated, reader: &inner, messageID: messageID, now: now, events: &events, depth: depth + 1)
+            try handle(body: inflated, reader: &inner, messageID: messageID, now: now, events: &events, depth: depth + 1, timely: timely)
         case 0xf35c_6d01:  // rpc_result
             _ = try reader.readUInt32()
             let requestID: Int64 = try reader.readInt64()
@@ -345,13 +397,13 @@ public struct SessionState: Sendable {
             for ackedID in ack.msgIds {
                 for token in tokens(for: ackedID) { pending[token]?.acknowledged = true }
             }
-        case 0xedab_447b:  // bad_server_salt
+        case 0xedab_447b:  // bad_server_salt: the whole packet was refused, whatever it carried
             guard case .badServerSalt(let notice) = try MT.BadMsgNotification(from: &reader) else { return }
-            let affected: [RequestToken] = tokens(for: notice.badMsgId)
-            guard !affected.isEmpty else { return }
+            guard isOurs(notice.badMsgId) else { return }
             salt = notice.newServerSalt
+            salts.removeAll()
             events.append(.parametersChanged)
-            for token in affected { resend(token, events: &events) }
+            resendPacket(named: notice.badMsgId, wholePacket: true, events: &events)
         case 0xa7ef_f811:  // bad_msg_notification
             guard case .badMsgNotification(let notice) = try MT.BadMsgNotification(from: &reader) else { return }
             handleBadMessage(notice.badMsgId, code: notice.errorCode, carrierID: messageID, now: now, events: &events)
@@ -367,28 +419,41 @@ public struct SessionState: Sendable {
             let pong: MT.Pong = try MT.Pong(from: &reader)
             deliver(requestID: pong.msgId, event: { .result($0, body) }, events: &events)
         case 0xae50_0895:  // future_salts
-            let salts: MT.FutureSalts = try MT.FutureSalts(from: &reader)
-            let serverNow: Int32 = Int32(clamping: Int64(now.rounded(.down)) + Int64(timeOffset))
-            if let current = salts.salts.first(where: { $0.validSince <= serverNow && serverNow < $0.validUntil }) {
-                salt = current.salt
+            let announced: MT.FutureSalts = try MT.FutureSalts(from: &reader)
+            salts.store(announced.salts)
+            if let current = salts.current(at: now + Double(timeOffset)), current != salt {
+                salt = current
                 events.append(.parametersChanged)
             }
-            deliver(requestID: salts.reqMsgId, event: { .result($0, body) }, events: &events)
+            deliver(requestID: announced.reqMsgId, event: { .result($0, body) }, events: &events)
         case 0x276d_3ec6:  // msg_detailed_info: our msg_id was answered by answer_msg_id
             guard case .msgDetailedInfo(let info) = try MT.MsgDetailedInfo(from: &reader) else { return }
-            if !tokens(for: info.msgId).isEmpty {
-                extraOutgoing.append((MT.MsgResendReq(msgIds: [info.answerMsgId]).serializedBytes(), false))
-            } else {
-                acks.append(info.answerMsgId)
-            }
-        case 0x809d_b6df:  // msg_new_detailed_info
+            askForAnswer(info.answerMsgId)
+        case 0x809d_b6df:  // msg_new_detailed_info: a message of the server we have not acked
             guard case .msgNewDetailedInfo(let info) = try MT.MsgDetailedInfo(from: &reader) else { return }
-            acks.append(info.answerMsgId)
-        case 0xda69_fb52:  // msgs_state_req: we keep no per-message state for the server: "unknown"
+            askForAnswer(info.answerMsgId)
+        case 0xda69_fb52:  // msgs_state_req: the state of each id as we know it
             let request: MT.MsgsStateReq = try MT.MsgsStateReq(from: &reader)
-            let info: MT.MsgsStateInfo = MT.MsgsStateInfo(reqMsgId: messageID, info: [UInt8](repeating: 1, count: request.msgIds.count))
-            extraOutgoing.append((info.serializedBytes(), false))
-        case 0x04de_b57d, 0x8cc0_d131, 0x9299_359f:  // msgs_state_info, msgs_all_info, http_wait
+            let states: [UInt8] = request.msgIds.map { received.state(of: $0, ackPending: acks.contains($0)) }
+            extraOutgoing.append(SentLog.Service(body: MT.MsgsStateInfo(reqMsgId: messageID, info: states).serializedBytes(), contentRelated: false))
+        case 0x04de_b57d:  // msgs_state_info: the answer to our msgs_state_req
+            let info: MT.MsgsStateInfo = try MT.MsgsStateInfo(from: &reader)
+            guard let asked = sentLog.serviceBody(info.reqMsgId), let request = try? MT.MsgsStateReq(decoding: asked) else { return }
+            applyStates(ids: request.msgIds, states: info.info, events: &events)
+        case 0x8cc0_d131:  // msgs_all_info: states the server reports on its own
+            let info: MT.MsgsAllInfo = try MT.MsgsAllInfo(from: &reader)
+            applyStates(ids: info.msgIds, states: info.info, events: &events)
+        case 0x7d86_1a08:  // msg_resend_req: the server asks for messages of ours again
+            let request: MT.MsgResendReq = try MT.MsgResendReq(from: &reader)
+            var unknown: [Int64] = []
+            for id in request.msgIds {
+                if isOurs(id) { resendPacket(named: id, events: &events) } else { unknown.append(id) }
+            }
+            if !unknown.isEmpty {
+                let info: MT.MsgsStateInfo = MT.MsgsStateInfo(reqMsgId: messageID, info: [UInt8](repeating: 1, count: unknown.count))
+                extraOutgoing.append(SentLog.Service(body: info.serializedBytes(), contentRelated: false))
+            }
+        case 0x9299_359f:  // http_wait
             return
         case 0xe220_45fc, 0x62d3_50c9:  // destroy_session_ok / none
             return
@@ -425,26 +490,75 @@ public struct SessionState: Sendable {
         }
     }
 
+    /// Whether `id` names a message we sent recently (a request, or a packet of acks or service messages).
+    private func isOurs(_ id: Int64) -> Bool { sentLog.contains(id) || byMessageID[id] != nil }
+
+    /// Sends again what the message `id` names carried: its request (every request of a container),
+    /// and the acks and service messages of its packet. With `wholePacket` (a refused salt refuses
+    /// the packet, whichever of its messages is named) every request of the packet goes again.
+    private mutating func resendPacket(named id: Int64, wholePacket: Bool = false, events: inout [SessionEvent]) {
+        var affected: [RequestToken] = tokens(for: id)
+        if wholePacket, let packet = sentLog.packetID(of: id), packet != id {
+            affected += tokens(for: packet).filter { !affected.contains($0) }
+        }
+        for token in affected { resend(token, events: &events) }
+        guard let content = sentLog.takeContent(of: id) else { return }
+        acks.insert(contentsOf: content.acks.filter { !acks.contains($0) }, at: 0)
+        extraOutgoing.insert(contentsOf: content.services.map(\.service), at: 0)
+    }
+
+    /// An answer of the server we may lack (`msg_detailed_info`, `msg_new_detailed_info`): acked
+    /// when we have it, asked for again (`msg_resend_req`) when we do not.
+    private mutating func askForAnswer(_ answerID: Int64) {
+        if received.contains(answerID) {
+            if !acks.contains(answerID) { acks.append(answerID) }
+        } else {
+            extraOutgoing.append(SentLog.Service(body: MT.MsgResendReq(msgIds: [answerID]).serializedBytes(), contentRelated: false))
+        }
+    }
+
+    /// Applies the server's view of our messages (`msgs_state_info`, `msgs_all_info`): a request it
+    /// did not receive (1, 2, 3) is sent again; one it received (4) waits for its answer.
+    private mutating func applyStates(ids: [Int64], states: [UInt8], events: inout [SessionEvent]) {
+        for (id, state) in zip(ids, states) {
+            guard let token = byMessageID[id], pending[token]?.messageID == id else { continue }
+            switch state & 7 {
+            case 1, 2, 3:
+                pending[token]?.acknowledged = false
+                resend(token, events: &events)
+            case 4:
+                pending[token]?.acknowledged = true
+            default:
+                continue
+            }
+        }
+    }
+
     private mutating func handleBadMessage(
         _ badID: Int64, code: Int32, carrierID: Int64, now: Double, events: inout [SessionEvent]
     ) {
-        let affected: [RequestToken] = tokens(for: badID)
+        guard isOurs(badID) else { return }
         switch code {
         case 16, 17:
             // Our clock is off: take the server's time from the msg_id carrying the notice.
             // Clamped: the carrier's time is the server's word, and no value of it may trap here.
             timeOffset = Int32(clamping: (carrierID >> 32) - Int64(now.rounded(.down)))
             timeSynchronised = true
-            messageIDs.reset()
             events.append(.parametersChanged)
-            for token in affected { resend(token, events: &events) }
+            if code == 17 {
+                // Our msg_ids ran ahead: lower ones may not follow in this session. A new one
+                // starts from the corrected clock and takes every pending request.
+                return resetSession()
+            }
+            // Too low: later ids from the corrected clock are higher than every one sent.
+            resendPacket(named: badID, events: &events)
         case 20, 48:
-            for token in affected { resend(token, events: &events) }
+            resendPacket(named: badID, events: &events)
         case 32, 33:
             // seq_no out of step: a fresh session is the safe way back.
             resetSession()
         default:
-            for token in affected {
+            for token in tokens(for: badID) {
                 cancel(token)
                 events.append(.requestFailed(token, .badMessage(code: code)))
             }

@@ -1216,34 +1216,107 @@ extension MT {
         }
     }
 
-    /// `server_DH_params_ok#d0e8075c`: the only constructor of `Server_DH_Params`.
-    public struct ServerDHParams: TLBoxedConstructor {
-        public static var constructorID: UInt32 { 0xd0e8075c }
-        public static var tlName: String { "server_DH_params_ok" }
-        public var nonce: TLInt128
-        public var serverNonce: TLInt128
-        public var encryptedAnswer: [UInt8]
+    /// The TL type `Server_DH_Params`: one case per constructor. A case with fields carries an immutable
+    /// final class, or for a few small numbers an inline struct, so the enum stays small and cheap to copy.
+    public enum ServerDHParams: TLSumType {
+        /// `server_DH_params_ok#d0e8075c`
+        case serverDHParamsOk(MT.ServerDHParams.ServerDHParamsOk)
+        /// `server_DH_params_fail#79cb045d`
+        case serverDHParamsFail(MT.ServerDHParams.ServerDHParamsFail)
 
-        public init(
-            nonce: TLInt128,
-            serverNonce: TLInt128,
-            encryptedAnswer: [UInt8]
-        ) {
-            self.nonce = nonce
-            self.serverNonce = serverNonce
-            self.encryptedAnswer = encryptedAnswer
+        public init(from reader: inout TLReader) throws(TLDecodingError) {
+            let offset: Int = reader.offset
+            let id: UInt32 = try reader.readUInt32()
+            try reader.enterNested()
+            switch id {
+            case 0xd0e8075c:
+                self = .serverDHParamsOk(try MT.ServerDHParams.ServerDHParamsOk(bareFrom: &reader))
+            case 0x79cb045d:
+                self = .serverDHParamsFail(try MT.ServerDHParams.ServerDHParamsFail(bareFrom: &reader))
+            default:
+                throw TLDecodingError.unknownConstructor(id: id, expectedType: "Server_DH_Params", offset: offset)
+            }
+            reader.leaveNested()
         }
 
-        public init(bareFrom reader: inout TLReader) throws(TLDecodingError) {
-            self.nonce = try reader.readInt128()
-            self.serverNonce = try reader.readInt128()
-            self.encryptedAnswer = try reader.readBytes()
+        public func serialize(to writer: inout TLWriter) {
+            switch self {
+            case .serverDHParamsOk(let value):
+                writer.writeUInt32(0xd0e8075c)
+                value.serializeBare(to: &writer)
+            case .serverDHParamsFail(let value):
+                writer.writeUInt32(0x79cb045d)
+                value.serializeBare(to: &writer)
+            }
         }
 
-        public func serializeBare(to writer: inout TLWriter) {
-            writer.writeInt128(self.nonce)
-            writer.writeInt128(self.serverNonce)
-            writer.writeBytes(self.encryptedAnswer)
+        public var tlConstructorID: UInt32 {
+            switch self {
+            case .serverDHParamsOk: return 0xd0e8075c
+            case .serverDHParamsFail: return 0x79cb045d
+            }
+        }
+
+        /// `server_DH_params_ok#d0e8075c`: a constructor of `Server_DH_Params`.
+        public final class ServerDHParamsOk: TLConstructor {
+            public static var constructorID: UInt32 { 0xd0e8075c }
+            public static var tlName: String { "server_DH_params_ok" }
+            public let nonce: TLInt128
+            public let serverNonce: TLInt128
+            public let encryptedAnswer: [UInt8]
+
+            public init(
+                nonce: TLInt128,
+                serverNonce: TLInt128,
+                encryptedAnswer: [UInt8]
+            ) {
+                self.nonce = nonce
+                self.serverNonce = serverNonce
+                self.encryptedAnswer = encryptedAnswer
+            }
+
+            public init(bareFrom reader: inout TLReader) throws(TLDecodingError) {
+                self.nonce = try reader.readInt128()
+                self.serverNonce = try reader.readInt128()
+                self.encryptedAnswer = try reader.readBytes()
+            }
+
+            public func serializeBare(to writer: inout TLWriter) {
+                writer.writeInt128(self.nonce)
+                writer.writeInt128(self.serverNonce)
+                writer.writeBytes(self.encryptedAnswer)
+            }
+        }
+
+        /// `server_DH_params_fail#79cb045d`: a constructor of `Server_DH_Params`.
+        public final class ServerDHParamsFail: TLConstructor {
+            public static var constructorID: UInt32 { 0x79cb045d }
+            public static var tlName: String { "server_DH_params_fail" }
+            public let nonce: TLInt128
+            public let serverNonce: TLInt128
+            public let newNonceHash: TLInt128
+
+            public init(
+                nonce: TLInt128,
+                serverNonce: TLInt128,
+                newNonceHash: TLInt128
+            ) {
+                self.nonce = nonce
+                self.serverNonce = serverNonce
+                self.newNonceHash = newNonceHash
+            }
+
+            public init(bareFrom reader: inout TLReader) throws(TLDecodingError) {
+                self.nonce = try reader.readInt128()
+                self.serverNonce = try reader.readInt128()
+                self.newNonceHash = try reader.readInt128()
+            }
+
+            public func serializeBare(to writer: inout TLWriter) {
+                writer.writeInt128(self.nonce)
+                writer.writeInt128(self.serverNonce)
+                writer.writeInt128(self.newNonceHash)
+            }
         }
     }
 

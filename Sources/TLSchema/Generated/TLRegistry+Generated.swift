@@ -1260,7 +1260,7 @@ extension TLRegistry {
             return try MT.ResPQ(from: &reader)
         case 0xa9f55f95, 0x56fddf88:
             return try MT.PQInnerData(from: &reader)
-        case 0xd0e8075c:
+        case 0xd0e8075c, 0x79cb045d:
             return try MT.ServerDHParams(from: &reader)
         case 0xb5890dba:
             return try MT.ServerDHInnerData(from: &reader)
@@ -8053,6 +8053,8 @@ extension TLRegistry {
             return "p_q_inner_data_temp_dc"
         case 0xd0e8075c:
             return "server_DH_params_ok"
+        case 0x79cb045d:
+            return "server_DH_params_fail"
         case 0xb5890dba:
             return "server_DH_inner_data"
         case 0x6643b654:
