@@ -5,7 +5,8 @@
 #   2. the command-line tools behave (exit codes, round trips);
 #   3. a real Telethon client completes the key exchange and calls against our test DC;
 #   4. the Swift test suite;
-#   5. bounded fault-injection soaks (the full ones: swift run soak mtproto; swift run soak bot);
+#   5. bounded fault-injection soaks (the full ones: swift run soak mtproto; swift run soak bot;
+#      swift run soak strangers);
 #   6. a fuzzing smoke run, 30 s per libFuzzer target (the long runs: Scripts/fuzz.sh 600).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,11 +39,12 @@ fi
 echo "== swift test"
 swift test
 
-echo "== soak (bounded): RPCs through a misbehaving test DC; a userbot process killed and restarted"
+echo "== soak (bounded): RPCs through a misbehaving test DC; a userbot process killed and restarted; a flood from strangers and bots"
 swift build --product soak
 swift build --product userbot
 "$(swift build --show-bin-path)/soak" mtproto --calls 2000
 "$(swift build --show-bin-path)/soak" bot --messages 200 --users 20 --kills 2
+"$(swift build --show-bin-path)/soak" strangers --messages 2000 --strangers 200 --bots 5 --kills 2 --length 4000 --daily-limit 600
 
 echo "== fuzzing smoke: 30 s per target"
 Scripts/fuzz.sh 30

@@ -52,12 +52,14 @@ extension Userbot {
         }
         var open: [PendingReply] = batch
         let text: String
+        // Decided on everything fetched. Also for a kept answer: the difference may hold the reply
+        // sent before a crash, which is only told from the owner writing while its message is queued.
+        await untilCaughtUp()
+        if isStopping { return false }
         if let kept = last.answer {
             // Answered before a crash (and perhaps sent): the same text again, with the same random_id.
             text = kept
         } else {
-            await untilCaughtUp()
-            if isStopping { return false }
             let activity: Int32 = ownerActivity[user] ?? 0
             let answered: [PendingReply] = batch.filter { $0.messageID <= activity }
             if !answered.isEmpty { skip(answered, "the owner wrote in the chat or read it first", level: .info) }

@@ -22,6 +22,8 @@ public final class FakeOpenAIServer: Sendable {
         public var maximumCompletionTokens: Int?
         /// The `x-request-id` this request was answered with.
         public var requestID: String
+        /// When the request's body had arrived.
+        public var receivedAt: Date
     }
 
     /// A scripted answer.
@@ -118,7 +120,7 @@ public final class FakeOpenAIServer: Sendable {
             let id: String = "req_fake_\(s.requests.count + 1)"
             s.requests.append(Request(
                 authorization: authorization, path: path, model: parsed.model, messages: parsed.messages,
-                maximumCompletionTokens: parsed.max_completion_tokens, requestID: id))
+                maximumCompletionTokens: parsed.max_completion_tokens, requestID: id, receivedAt: Date()))
             if let status = s.alwaysFailWith { return (.status(status), id) }
             let step: Scripted?
             if !s.script.isEmpty {
