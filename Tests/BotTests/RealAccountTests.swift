@@ -251,7 +251,7 @@ import Testing
         let second: Int32 = await harness.telegram.deliver(from: H.person(1), to: H.botID, text: "second", push: .none)
         // The kept answer went out just before the crash, quoting the first message, after the second arrived.
         await harness.telegram.sentBeforeACrash(from: H.botID, to: H.person(1), text: "kept answer", replyTo: first, randomID: queued.randomID)
-        // The catch-up difference comes after the kept answer was resent (and found sent).
+        // A slow catch-up: the reply sent before the crash arrives late, quoting the first message.
         var plan: FaultPlan = FaultPlan()
         plan.rpcErrors[Api.functions.updates.GetDifference.constructorID] = (500, "INTERNAL_SERVER_ERROR", 2)
         await harness.server.setFaults(plan)

@@ -3,7 +3,8 @@ import Logging
 import MTProto
 
 /// The context memory with its persistence and dumps. The session file is the source: only the
-/// people who wrote recently are kept in RAM (``recentPeople``, least recently used dropped first),
+/// people who wrote recently are kept in RAM (``recentPeople``, and at most ``recentBytes`` of their
+/// text; the least recently used dropped first),
 /// anyone else is read from the file when they write. An exchange is written together with the
 /// completion of its reply; every `dumpEvery` stored exchanges the whole store is dumped to JSON,
 /// streamed from the session file by a background task, off the path that answers people. The
@@ -12,6 +13,8 @@ import MTProto
 public actor ContextStore {
     /// How many people's exchanges stay in RAM (ignored without storage: then everything stays).
     public let recentPeople: Int
+    /// How much text (UTF-8 bytes of both sides of the kept exchanges) stays in RAM at most.
+    public let recentBytes: Int
 
     /// The people in RAM, with the 10-pair rule and the global count that makes dumps due.
     private var memory: ContextMemory
@@ -19,6 +22,8 @@ public actor ContextStore {
     private let dumper: ContextDumper?
     private let logger: Logger
     private var lastUse: [Int64: UInt64] = [:]
+    private var sizes: [Int64: Int] = [:]
+    private var bytesInMemory: Int = 0
     private var useCounter: UInt64 = 0
     private var dumpTask: Task<Void, Never>?
     private var dumpAgain: Bool = false
@@ -26,8 +31,10 @@ public actor ContextStore {
     /// `storage` nil keeps the memory in this process only; `dumper` nil writes no dumps. A `limit`
     /// (exchanges per person) or `dumpEvery` below 1 counts as 1.
     public init(
-        storage: BotStorage?, dumper: ContextDumper?, logger: Logger, limit: Int = 10, dumpEvery: Int = 10, recentPeople: Int = 1000
+        storage: BotStorage?, dumper: ContextDumper?, logger: Logger, limit: Int = 10, dumpEvery: Int = 10, recentPeople: Int = 1000,
+        recentBytes: Int = 16 << 20
     ) throws {
+        self.recentBytes = max(1, recentBytes)
         self.storage = storage
         self.dumper = dumper
         self.logger = logger
@@ -67,6 +74,7 @@ public actor ContextStore {
         try storage?.commit(
             exchanges: updated.exchanges[userID] ?? [], userID: userID, storedCount: updated.storedCount, completing: replies, ownMessages: ownMessages)
         memory = updated
+        account(userID)
         if dumpDue { startDump() }
     }
 
@@ -84,15 +92,28 @@ public actor ContextStore {
     }
 
     /// Makes `userID` the most recently used person, reading their exchanges from the session file
-    /// when they are not in RAM, and drops the least recently used person beyond ``recentPeople``.
+    /// when they are not in RAM.
     private func load(_ userID: Int64) throws {
         useCounter += 1
         lastUse[userID] = useCounter
         guard memory.exchanges[userID] == nil, let storage else { return }
         memory.restore(userID: userID, try storage.exchanges(of: userID))
-        guard memory.exchanges.count > recentPeople, let oldest = lastUse.min(by: { $0.value < $1.value })?.key else { return }
-        memory.forget(userID: oldest)
-        lastUse[oldest] = nil
+        account(userID)
+    }
+
+    /// Counts a person's text in RAM, then drops the least recently used others while more than
+    /// ``recentPeople`` or ``recentBytes`` are held (never with storage absent: it is the only copy).
+    private func account(_ userID: Int64) {
+        let size: Int = (memory.exchanges[userID] ?? []).reduce(0) { $0 + $1.user.utf8.count + $1.assistant.utf8.count }
+        bytesInMemory += size - (sizes[userID] ?? 0)
+        sizes[userID] = size
+        guard storage != nil else { return }
+        while memory.exchanges.count > recentPeople || (bytesInMemory > recentBytes && memory.exchanges.count > 1) {
+            guard let oldest = lastUse.filter({ $0.key != userID }).min(by: { $0.value < $1.value })?.key else { return }
+            memory.forget(userID: oldest)
+            lastUse[oldest] = nil
+            bytesInMemory -= sizes.removeValue(forKey: oldest) ?? 0
+        }
     }
 
     private func startDump() {

@@ -27,7 +27,7 @@ public struct ModelCallLimits: Sendable {
 
     private var recent: [Int64: [Double]] = [:]
     private var day: Int64 = 0
-    private var callsToday: Int = 0
+    private var todayCount: Int = 0
 
     /// Limits with no calls recorded; `calls` restores a stored log (user id and unix time of each
     /// call, any order; entries older than a day are ignored).
@@ -36,7 +36,7 @@ public struct ModelCallLimits: Sendable {
         self.daily = max(0, daily)
         day = Self.day(of: now)
         for call in calls.sorted(by: { $0.at < $1.at }) where call.at > now - 86_400 {
-            if Self.day(of: call.at) == day { callsToday += 1 }
+            if Self.day(of: call.at) == day { todayCount += 1 }
             if call.at > now - 3_600 { recent[call.userID, default: []].append(call.at) }
         }
     }
@@ -49,10 +49,16 @@ public struct ModelCallLimits: Sendable {
         return recent[userID]?.count ?? 0
     }
 
+    /// Calls made on the UTC day of `now`.
+    public mutating func callsToday(now: Double) -> Int {
+        rollDay(now)
+        return todayCount
+    }
+
     /// Why a call for `userID` may not be made now; nil when it may.
     public mutating func refusal(for userID: Int64, now: Double) -> Limit? {
         rollDay(now)
-        if daily > 0 && callsToday >= daily { return .daily(daily) }
+        if daily > 0 && todayCount >= daily { return .daily(daily) }
         if callsInLastHour(of: userID, now: now) >= personHourly { return .personHourly(personHourly) }
         return nil
     }
@@ -60,7 +66,7 @@ public struct ModelCallLimits: Sendable {
     /// Records a call made now.
     public mutating func record(_ userID: Int64, now: Double) {
         rollDay(now)
-        callsToday += 1
+        todayCount += 1
         recent[userID, default: []].append(now)
     }
 
@@ -76,7 +82,7 @@ public struct ModelCallLimits: Sendable {
         let today: Int64 = Self.day(of: now)
         if today != day {
             day = today
-            callsToday = 0
+            todayCount = 0
         }
     }
 

@@ -8,6 +8,7 @@ extension Userbot {
         // While stopping, a new reply stays in the session file's queue for the next start.
         guard !isStopping else { return }
         queues[reply.userID, default: []].append(reply)
+        queuedCount += 1
         guard workers[reply.userID] == nil else { return }
         let user: Int64 = reply.userID
         workers[user] = Task { [weak self] in await self?.work(user) }
@@ -22,8 +23,13 @@ extension Userbot {
             guard finished else { break }  // stays queued for the next start
             let done: Int = min(batch.count, queues[user]?.count ?? 0)
             queues[user]?.removeFirst(done)
+            queuedCount -= done
         }
-        if queues[user]?.isEmpty ?? true { queues[user] = nil }
+        if let left = queues[user], !left.isEmpty {
+            // Stopped with messages left: they stay in the session file, not in RAM.
+            queuedCount -= left.count
+        }
+        queues[user] = nil
         workers[user] = nil
     }
 

@@ -29,6 +29,8 @@ public actor Userbot {
     var peers: PeerCache = PeerCache()
     var lastHandled: [Int64: Int32] = [:]
     var queues: [Int64: [PendingReply]] = [:]
+    /// Messages in ``queues`` across people.
+    var queuedCount: Int = 0
     var workers: [Int64: Task<Void, Never>] = [:]
     var updatesTask: Task<Void, Never>?
     var tickTask: Task<Void, Never>?
@@ -296,7 +298,8 @@ public actor Userbot {
             } else if ownerActivity[sender] ?? 0 >= message.id {
                 answeredByOwner += 1
                 skip("the owner wrote in the chat or read it first")
-            } else if let limit = queueLimit(for: sender, accepted: replies.count { $0.userID == sender }, now: now.timeIntervalSince1970) {
+            } else if let limit = queueLimit(
+                for: sender, accepted: replies.count { $0.userID == sender }, acceptedOverall: replies.count, now: now.timeIntervalSince1970) {
                 warnLimit(sender, limit, now: now.timeIntervalSince1970)
                 skip(limit.description)
             } else {
@@ -310,10 +313,14 @@ public actor Userbot {
         return (replies, skipped)
     }
 
-    /// A person's durable queue is bounded: a message beyond what the hourly limit still allows
-    /// (calls made in the last hour plus messages queued, `accepted` of them in this batch) is
-    /// skipped rather than kept.
-    private func queueLimit(for user: Int64, accepted: Int, now: Double) -> ModelCallLimits.Limit? {
+    /// The durable queue is bounded: a message beyond what the hourly limit still allows the person
+    /// (calls made in the last hour plus their queued messages, `accepted` of them in this batch), or
+    /// beyond what the daily limit still allows anyone (calls today plus all queued messages), is
+    /// skipped rather than kept. So the queue never holds more than a day's worth of model calls.
+    private func queueLimit(for user: Int64, accepted: Int, acceptedOverall: Int, now: Double) -> ModelCallLimits.Limit? {
+        if settings.dailyLimit > 0, limits.callsToday(now: now) + queuedCount + acceptedOverall >= settings.dailyLimit {
+            return .daily(settings.dailyLimit)
+        }
         let queued: Int = (queues[user]?.count ?? 0) + accepted
         guard limits.callsInLastHour(of: user, now: now) + queued >= settings.personHourlyLimit else { return nil }
         return .personHourly(settings.personHourlyLimit)
