@@ -25,6 +25,9 @@ struct BotSoak: AsyncParsableCommand {
         let bed: BotUnderTest = try await BotUnderTest(userbot: child.userbot)
         let telegram: SimulatedTelegram = bed.telegram
         for i in 1 ... users { await telegram.add(TestAccount(userID: 2000 + Int64(i), phone: "1555100\(1000 + i)", firstName: "P\(i)")) }
+        // Exactly once is what this soak checks, not the cost limits (soak strangers does): every
+        // message of every person must be answered, however many there are.
+        bed.set(["USERBOT_PERSON_HOURLY_LIMIT": "100000", "USERBOT_DAILY_LIMIT": "0"])
         // Transient failures the bot's retries must get through: a message's first attempt fails
         // now and then (429 with Retry-After, 500, or no answer until the 1 s timeout), its second
         // sometimes too.
