@@ -187,6 +187,33 @@ import Testing
         await server.stop()
     }
 
+    @Test func aConsumerThatFallsBehindGetsADifferenceInsteadOfUnboundedMemory() async throws {
+        let server: TestDataCentre = try await Self.startDC()
+        let client: MTProtoClient = await Self.client(server)
+        try await client.connect()
+        func message(_ id: Int32) -> Api.Updates {
+            .updateShortMessage(Api.Updates.UpdateShortMessage(id: id, userId: 77, message: "m\(id)", pts: id, ptsCount: 1, date: 1))
+        }
+        // Nobody reads while 5,000 updates arrive: the stream keeps 4,096 of them, not all.
+        for id in 1 ... 5_000 as ClosedRange<Int32> { await server.push(message(id)) }
+        _ = try await client.invoke(Api.functions.help.GetConfig())  // answered after every push
+        var iterator: AsyncStream<Api.Updates>.Iterator = client.updates.makeAsyncIterator()
+        var ids: [Int32] = []
+        for _ in 0 ..< 4_096 {
+            guard let next = await iterator.next() else { break }
+            if case .updateShortMessage(let m) = next { ids.append(m.id) }
+        }
+        #expect(ids.count >= 4_095 && ids == Array(1 ... Int32(ids.count)))
+        // Room again: the next update comes after an updatesTooLong (fetch the difference).
+        await server.push(message(10_000))
+        let first: Api.Updates? = await iterator.next()
+        let second: Api.Updates? = await iterator.next()
+        if case .updatesTooLong? = first {} else { Issue.record("expected updatesTooLong, got \(String(describing: first))") }
+        if case .updateShortMessage(let m)? = second { #expect(m.id == 10_000) } else { Issue.record("expected the new update") }
+        await client.close()
+        await server.stop()
+    }
+
     @Test func timeoutsAndCancellation() async throws {
         let server: TestDataCentre = try await Self.startDC()
         await server.handle(Api.functions.help.GetNearestDc.self) { _ in

@@ -25,10 +25,17 @@ import TLSchema
 public actor MTProtoClient {
     /// Updates pushed by the server. An `updatesTooLong` is delivered whenever updates may have been
     /// missed: after a gap the server cannot describe (a new session), after every reconnect (updates
-    /// sent while the connection was down are lost), and for a pushed update that cannot be decoded
-    /// (a schema mismatch): fetch the difference.
+    /// sent while the connection was down are lost), for a pushed update that cannot be decoded (a
+    /// schema mismatch), and when a consumer fell so far behind that the stream's buffer (4,096
+    /// updates) was full: fetch the difference.
     public nonisolated let updates: AsyncStream<Api.Updates>
     private let updatesContinuation: AsyncStream<Api.Updates>.Continuation
+
+    /// How many pushed updates ``updates`` holds for a consumer that does not keep up.
+    static let updatesBuffer: Int = 4096
+    /// An update was dropped because ``updates`` was full: the consumer gets an `updatesTooLong` first
+    /// once there is room again, so it fetches the difference (which holds what was dropped).
+    private var updatesOverflowed: Bool = false
 
     /// The configuration in use: the home DC and the known DC addresses change as the client learns them.
     public private(set) var configuration: ClientConfiguration
@@ -176,7 +183,7 @@ public actor MTProtoClient {
         self.logger = logger
         self.group = eventLoopGroup
         self.eventLoop = eventLoopGroup.next()
-        (updates, updatesContinuation) = AsyncStream<Api.Updates>.makeStream(bufferingPolicy: .unbounded)
+        (updates, updatesContinuation) = AsyncStream<Api.Updates>.makeStream(bufferingPolicy: .bufferingOldest(Self.updatesBuffer))
     }
 
     /// A client that resumes from `storage` (keys and home DC) and keeps it up to date.
@@ -670,13 +677,13 @@ public actor MTProtoClient {
             complete(token: token, with: .failure(MTProtoClientError.session(failure)))
         case .updates(let body):
             if let updates = try? Api.Updates(decoding: body) {
-                updatesContinuation.yield(updates)
+                deliverUpdate(updates)
             } else {
                 logger.warning("an update could not be decoded: treated as a gap")
-                updatesContinuation.yield(.updatesTooLong)
+                deliverUpdate(.updatesTooLong)
             }
         case .newSessionCreated:
-            updatesContinuation.yield(.updatesTooLong)
+            deliverUpdate(.updatesTooLong)
         case .parametersChanged:
             let dc: Int = configuration.dataCentre.id
             if let current = session, let temporary = temporaryKeys[dc], current.value.envelope.authKey == temporary.result.authKey {
@@ -829,7 +836,7 @@ public actor MTProtoClient {
             unreachableAddresses = 0
             readyConnections += 1
             // Updates pushed while the connection was down are gone: let the consumer catch up.
-            if readyConnections > 1 { updatesContinuation.yield(.updatesTooLong) }
+            if readyConnections > 1 { deliverUpdate(.updatesTooLong) }
             for waiter in readyWaiters { waiter.resume() }
             readyWaiters.removeAll()
             let queued: [UInt64] = waiting
@@ -847,6 +854,19 @@ public actor MTProtoClient {
 
     /// Keeps every address the server gives for each DC (CDN and obfuscation-only ones aside: they
     /// need keys or a transport of their own); the storage keeps the first to try of each DC.
+    /// Hands a pushed update to ``updates``: bounded, and on overflow a difference instead of a loss.
+    private func deliverUpdate(_ update: Api.Updates) {
+        if updatesOverflowed {
+            guard case .enqueued = updatesContinuation.yield(.updatesTooLong) else { return }
+            updatesOverflowed = false
+            if case .updatesTooLong = update { return }
+        }
+        if case .dropped = updatesContinuation.yield(update) {
+            if !updatesOverflowed { logger.warning("the updates consumer falls behind: updates dropped, a difference will follow") }
+            updatesOverflowed = true
+        }
+    }
+
     private func learnDataCentres(from config: Api.Config) {
         var learned: [DataCentre] = []
         for o in config.dcOptions where !o.cdn && !o.tcpoOnly {
