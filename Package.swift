@@ -24,17 +24,20 @@ let package = Package(
     ],
     targets: [
         // zlib, from Debian's zlib1g-dev: inflate/deflate for gzip_packed.
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // System libraries are found through pkg-config where it is installed (Homebrew's on macOS),
+        // else on the default search paths (Debian's).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
         // The TL runtime (reader, writer, protocols, gzip) plus the code tlgen generates.
         .target(name: "TLSchema", dependencies: ["CZlib"], path: "Sources/TLSchema"),
 
         // OpenSSL (libcrypto), from Debian's libssl-dev: hashes, AES-CTR, big numbers, random bytes.
-        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
         // SQLite, from Debian's libsqlite3-dev: the default session storage.
-        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         // AES-256-IGE on AES-NI with a portable fallback (OpenSSL's own IGE does not use AES-NI).
-        .target(name: "CMTProtoCrypto", path: "Sources/CMTProtoCrypto", linkerSettings: [.linkedLibrary("crypto")]),
+        // Depends on COpenSSL for its pkg-config include and library paths (Homebrew's OpenSSL on macOS).
+        .target(name: "CMTProtoCrypto", dependencies: ["COpenSSL"], path: "Sources/CMTProtoCrypto", linkerSettings: [.linkedLibrary("crypto")]),
         // MTProto: crypto, transports, key exchange, encrypted sessions (sans-IO core).
         .target(
             name: "MTProto",

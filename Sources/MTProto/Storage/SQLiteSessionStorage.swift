@@ -21,7 +21,7 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
             throw SessionStorageError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            Glibc.close(descriptor)
+            POSIX.close(descriptor)
             throw SessionStorageError.inUse(path: path)
         }
         fchmod(descriptor, 0o600)
@@ -30,7 +30,7 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
         let status: Int32 = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nil)
         guard status == SQLITE_OK, let handle else {
             sqlite3_close(handle)
-            Glibc.close(descriptor)
+            POSIX.close(descriptor)
             throw SessionStorageError.cannotOpen(path: path, reason: "sqlite error \(status)")
         }
         database = handle
@@ -48,7 +48,7 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
             try execute("CREATE TABLE IF NOT EXISTS dc_options (dc INTEGER PRIMARY KEY, host TEXT NOT NULL, port INTEGER NOT NULL)")
         } catch {
             sqlite3_close(handle)
-            Glibc.close(descriptor)
+            POSIX.close(descriptor)
             throw error
         }
     }
@@ -71,7 +71,7 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
         database = nil
         if lockDescriptor >= 0 {
             flock(lockDescriptor, LOCK_UN)
-            Glibc.close(lockDescriptor)
+            POSIX.close(lockDescriptor)
             lockDescriptor = -1
         }
     }
