@@ -103,5 +103,11 @@ struct PolicyTests {
         let long: [ChatMessage] = budget.request(system: "be kind", history: history, text: String(repeating: "x", count: 4000))
         #expect(long.count == 2)
         #expect(long[1].content.count == 593)
+        // One grapheme cluster of 5,000 combining marks counts as 5,001 characters, not as one.
+        let zalgo: String = "e" + String(repeating: "\u{0301}", count: 5_000)
+        #expect(zalgo.count == 1)
+        let cut: [ChatMessage] = budget.request(system: nil, history: history, text: zalgo)
+        #expect(cut.count == 1)
+        #expect(cut[0].content.unicodeScalars.count == 600)
     }
 }

@@ -218,6 +218,40 @@ import Testing
         await harness.stop()
     }
 
+    @Test func aRecoveryCutShortByAStopRunsAgainAtTheNextStartAndNewMessagesWaitForIt() async throws {
+        let harness: H = try await H.start(people: 2)
+        let telegram: SimulatedTelegram = harness.telegram
+        let session: BotSession = try await harness.login()
+        let missed: [Int32] = [
+            await telegram.deliver(from: H.person(1), to: H.botID, text: "missed one", push: .none),
+            await telegram.deliver(from: H.person(2), to: H.botID, text: "missed two", push: .none),
+        ]
+        await telegram.forgetUpdates(of: H.botID)
+        // The dialogs cannot be read: the state has jumped past the gap, the recovery keeps failing.
+        var plan: FaultPlan = FaultPlan()
+        plan.rpcErrors[Api.functions.messages.GetDialogs.constructorID] = (500, "INTERNAL_SERVER_ERROR", 1_000)
+        await harness.server.setFaults(plan)
+        var bot: Userbot = try await harness.startBot(session) { $0.maximumDifferenceRetryDelay = .milliseconds(100) }
+        #expect(try await harness.eventually { try session.storage.dialogRecoveryDue() })
+        try await Task.sleep(for: .milliseconds(500))  // a few failed attempts
+        await bot.stop()
+        await session.close()
+        #expect(await Self.replied(harness).isEmpty)
+        // The next start: the recovery is still due (it was stored with the jump); a message that
+        // arrives meanwhile is answered too, and does not hide the missed ones.
+        await harness.server.setFaults(FaultPlan())
+        let again: BotSession = try await harness.openSession()
+        bot = try await harness.startBot(again)
+        let live: Int32 = await telegram.deliver(from: H.person(1), to: H.botID, text: "anyone?")
+        #expect(await harness.eventually { Set(await Self.replied(harness)) == Set(missed + [live]) })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await Self.replied(harness).count == 3)
+        #expect(try !again.storage.dialogRecoveryDue())
+        await bot.stop()
+        await again.close()
+        await harness.stop()
+    }
+
     @Test func aFailingDifferenceIsRetriedAndReconnectsAndUndecodableUpdatesFetchOne() async throws {
         let harness: H = try await H.start(people: 3)
         let session: BotSession = try await harness.login()

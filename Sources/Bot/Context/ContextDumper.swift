@@ -80,6 +80,8 @@ public struct ContextDumper: Sendable {
 
     private func write(at date: Date, _ body: (DumpOutput) throws -> Void) throws -> URL {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // Also a folder that existed before (created by hand, or by an older version) is made private.
+        chmod(directory.path, 0o700)
         let formatter: DateFormatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

@@ -73,6 +73,7 @@ public struct ErrorFileLogHandler: LogHandler {
             lock.lock()
             defer { lock.unlock() }
             try? FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            chmod(path.deletingLastPathComponent().path, 0o700)
             let descriptor: Int32 = open(path.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
             guard descriptor >= 0 else { return }
             defer { close(descriptor) }

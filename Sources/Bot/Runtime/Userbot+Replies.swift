@@ -62,17 +62,22 @@ extension Userbot {
         // sent before a crash, which is only told from the owner writing while its message is queued.
         await untilCaughtUp()
         if isStopping { return false }
+        let oldest: Date = Date(timeIntervalSinceNow: -Self.seconds(settings.maximumAge))
         if let kept = last.answer {
-            // Answered before a crash (and perhaps sent): the same text again, with the same random_id.
+            // Answered before a crash (and perhaps sent): the same text again, with the same random_id,
+            // unless it went stale meanwhile.
+            guard last.received >= oldest else {
+                skip(batch, Self.tooOld, level: .info, keepUnread: true)
+                return true
+            }
             text = kept
         } else {
             let activity: Int32 = ownerActivity[user] ?? 0
             let answered: [PendingReply] = batch.filter { $0.messageID <= activity }
-            if !answered.isEmpty { skip(answered, "the owner wrote in the chat or read it first", level: .info) }
+            if !answered.isEmpty { skip(answered, Self.handledByOwner, level: .info) }
             open = batch.filter { $0.messageID > activity }
-            let oldest: Date = Date(timeIntervalSinceNow: -Self.seconds(settings.maximumAge))
             let stale: [PendingReply] = open.filter { $0.received < oldest }
-            if !stale.isEmpty { skip(stale, "older than USERBOT_MAX_AGE", level: .info) }
+            if !stale.isEmpty { skip(stale, Self.tooOld, level: .info, keepUnread: true) }
             open = open.filter { $0.received >= oldest }
             guard !open.isEmpty else { return true }
             switch await answer(open, peer: peer) {
@@ -87,6 +92,7 @@ extension Userbot {
         case .sent(let id): sentID = id
         case .stopped: return false
         case .failed(let reason):
+            await cancelTyping(peer)
             skip(open, reason, level: .error, failed: true)
             return true
         }
@@ -119,16 +125,23 @@ extension Userbot {
         let user: Int64 = last.userID
         if let limit = limits.refusal(for: user, now: Date().timeIntervalSince1970) {
             warnLimit(user, limit, now: Date().timeIntervalSince1970)
-            skip(batch, limit.description, level: nil)
+            skip(batch, limit.description, level: nil, keepUnread: true)
             return .skipped
         }
         await acquireModelSlot()
         defer { releaseModelSlot() }
+        // The wait for a slot can be long: what happened meanwhile counts (the owner may have
+        // answered, a limit may have been reached).
+        await untilCaughtUp()
         if isStopping || Task.isCancelled { return .stopped }
+        if last.messageID <= ownerActivity[user] ?? 0 {
+            skip(batch, Self.handledByOwner, level: .info)
+            return .skipped
+        }
         let now: Double = Date().timeIntervalSince1970
         if let limit = limits.refusal(for: user, now: now) {
             warnLimit(user, limit, now: now)
-            skip(batch, limit.description, level: nil)
+            skip(batch, limit.description, level: nil, keepUnread: true)
             return .skipped
         }
         limits.record(user, now: now)
@@ -157,13 +170,13 @@ extension Userbot {
             typing.cancel()
             await cancelTyping(peer)
             if error is CancellationError || Task.isCancelled || isStopping { return .stopped }  // stays queued for the next start
-            skip(batch, "no answer from the model: \(error)", level: .error, failed: true)
+            skip(batch, "no answer from the model: \(error)", level: .error, failed: true, keepUnread: true)
             return .skipped
         }
         let text: String = Self.prefix(reply, utf16Length: settings.maximumReplyLength)
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             await cancelTyping(peer)
-            skip(batch, "the model's answer was empty", level: .error, failed: true)
+            skip(batch, "the model's answer was empty", level: .error, failed: true, keepUnread: true)
             return .skipped
         }
         do {
@@ -256,11 +269,14 @@ extension Userbot {
     }
 
     /// Good manners: the person's message is marked read once it is answered (the pts it moves is
-    /// taken like any other; a failure is only logged).
+    /// taken like any other; a failure is only logged), but never past a message of theirs the bot
+    /// skipped for a limit, its age or a failure: that one stays unread for the owner.
     private func markRead(_ reply: PendingReply, peer: Api.InputPeer) async {
+        let upTo: Int32 = min(reply.messageID, (unreadSkips[reply.userID] ?? Int32.max) - 1)
+        guard upTo > 0 else { return }
         do {
             let affected: Api.messages.AffectedMessages = try await client.invoke(
-                Api.functions.messages.ReadHistory(peer: peer, maxId: reply.messageID), floodWait: .never)
+                Api.functions.messages.ReadHistory(peer: peer, maxId: upTo), floodWait: .never)
             guard !isStopping, var current = engine else { return }
             let actions: [UpdatesAction] = current.handleAffected(pts: affected.pts, count: affected.ptsCount, now: Date().timeIntervalSince1970)
             engine = current
@@ -285,12 +301,17 @@ extension Userbot {
         return String(text[..<end])
     }
 
+    static let handledByOwner: String = "the owner wrote in the chat or read it first"
+    static let tooOld: String = "older than USERBOT_MAX_AGE"
+
     /// Takes messages that get no reply out of the queue, stores the reason with them, and logs it
     /// at `level` (nil: the caller logged it already, once per window). The person gets no answer: an
     /// apology from an account that normally answers in its owner's voice would be more confusing
-    /// than silence, and the message stays unread for the owner to handle.
-    func skip(_ batch: [PendingReply], _ reason: String, level: Logger.Level?, failed: Bool = false) {
+    /// than silence; with `keepUnread` the message also stays unread for the owner to handle (a later
+    /// reply to the same person marks read only the messages before it).
+    func skip(_ batch: [PendingReply], _ reason: String, level: Logger.Level?, failed: Bool = false, keepUnread: Bool = false) {
         guard let last = batch.last else { return }
+        if keepUnread, let first = batch.first { noteUnreadSkip(last.userID, first.messageID) }
         if let level {
             let ids: String = batch.map { String($0.messageID) }.joined(separator: ", ")
             logger.log(level: level, "no reply to message \(ids) of user \(last.userID): \(reason)")

@@ -35,7 +35,8 @@ public actor Userbot {
     var updatesTask: Task<Void, Never>?
     var tickTask: Task<Void, Never>?
     var differenceTask: Task<Void, Never>?
-    /// `differenceTooLong` was answered: the dialogs are read once the difference is done.
+    /// `differenceTooLong` was answered (this is stored with the state): the dialogs are read before
+    /// the next difference round.
     var dialogRecoveryDue: Bool = false
     /// Replies waiting for the difference being fetched (``untilCaughtUp()``).
     var catchUpWaiters: [CheckedContinuation<Void, Never>] = []
@@ -50,6 +51,9 @@ public actor Userbot {
     var limits: ModelCallLimits = ModelCallLimits(personHourly: 30, daily: 500, now: 0)
     var modelCallsRunning: Int = 0
     var modelCallWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Per person, the first message skipped for a limit, its age or a failure that the owner has not
+    /// read yet: the bot never marks the chat read past it.
+    var unreadSkips: [Int64: Int32] = [:]
     /// Limit warnings already logged, by person and window, so each is logged once.
     var limitWarnings: Set<String> = []
     /// People whose refusal by the reply policy was logged (once per person and run).
@@ -116,6 +120,7 @@ public actor Userbot {
             try storage.commit(state: state, newReplies: [])
         }
         storedState = state
+        dialogRecoveryDue = try storage.dialogRecoveryDue()
         var fresh: UpdatesEngine = UpdatesEngine(state: state, selfID: me)
         let queued: [PendingReply] = try storage.pendingReplies()
         let stream: AsyncStream<Api.Updates> = client.updates
@@ -251,8 +256,10 @@ public actor Userbot {
         var (replies, skipped): ([PendingReply], [SkippedMessage]) = accept(incoming)
         if changed || !replies.isEmpty || !skipped.isEmpty, let state = engine?.state {
             do {
-                try storage.commit(state: state, newReplies: replies, skipped: skipped)
+                // The jump past a gap is stored together with the recovery that makes up for it.
+                try storage.commit(state: state, newReplies: replies, skipped: skipped, recoveryDue: recover ? true : nil)
                 storedState = state
+                if recover { dialogRecoveryDue = true }
             } catch {
                 // Not stored: the engine goes back to what is, and the messages come again with the
                 // next difference (a later update shows the gap).
@@ -270,7 +277,7 @@ public actor Userbot {
             enqueue(reply)
         }
         for (channel, pts) in channels { acceptChannelPts(channel, pts) }
-        if recover { startDifference(recoveringDialogs: true) } else if fetch { startDifference() }
+        if fetch { startDifference() }
         return true
     }
 
@@ -294,13 +301,15 @@ public actor Userbot {
                 skip(refusal.description)
             } else if Double(message.date) < oldest {
                 stale += 1
-                skip("older than USERBOT_MAX_AGE")
+                noteUnreadSkip(sender, message.id)
+                skip(Self.tooOld)
             } else if ownerActivity[sender] ?? 0 >= message.id {
                 answeredByOwner += 1
-                skip("the owner wrote in the chat or read it first")
+                skip(Self.handledByOwner)
             } else if let limit = queueLimit(
                 for: sender, accepted: replies.count { $0.userID == sender }, acceptedOverall: replies.count, now: now.timeIntervalSince1970) {
                 warnLimit(sender, limit, now: now.timeIntervalSince1970)
+                noteUnreadSkip(sender, message.id)
                 skip(limit.description)
             } else {
                 replies.append(PendingReply(userID: sender, messageID: message.id, text: message.text, randomID: entropy.randomInt64(), received: now))
@@ -328,18 +337,26 @@ public actor Userbot {
 
     /// An outgoing message in a private chat: the owner wrote there (from the phone, say), unless it
     /// is one of the bot's own replies: one it sent, one quoting a message it answered (its own id
-    /// is unknown when it was sent before a crash), or the kept answer of a queued message. An owner's
-    /// reply on the phone that quotes a message the bot answered already is taken for the bot's too.
+    /// is unknown when it was sent before a crash), or one quoting a queued message whose answer was
+    /// kept (sent before a crash; Telegram may have trimmed its text). An owner's reply on the phone
+    /// that quotes such a message is taken for the bot's too.
     private func noteOwnerWrote(_ message: NewMessage) {
         guard case .user(let peer) = message.chat else { return }
         let own: Set<Int32> = botReplies[peer] ?? []
         if own.contains(message.id) || message.replyToID.map({ own.contains($0) }) == true { return }
-        if let quoted = message.replyToID, queues[peer]?.contains(where: { $0.messageID == quoted && $0.answer == message.text }) == true { return }
+        if let quoted = message.replyToID, queues[peer]?.contains(where: { $0.messageID == quoted && $0.answer != nil }) == true { return }
         noteOwnerActivity(peer, message.id)
     }
 
     private func noteOwnerActivity(_ peer: Int64, _ id: Int32) {
         ownerActivity[peer] = max(ownerActivity[peer] ?? 0, id)
+        // The owner read (or answered) past the skipped message: it needs no keeping unread.
+        if let skipped = unreadSkips[peer], skipped <= id { unreadSkips[peer] = nil }
+    }
+
+    func noteUnreadSkip(_ user: Int64, _ id: Int32) {
+        if unreadSkips.count > 100_000 { unreadSkips.removeAll() }
+        unreadSkips[user] = min(unreadSkips[user] ?? Int32.max, id)
     }
 
     private func logRefusal(_ user: Int64, _ refusal: ReplyPolicy.Refusal) {
@@ -354,7 +371,9 @@ public actor Userbot {
         if limitWarnings.count > 100_000 { limitWarnings.removeAll() }
         switch limit {
         case .personHourly:
-            let window: Int64 = Int64(limits.hourlyWindowEnd(of: user) ?? now)
+            // The window ends when the oldest call in it is an hour old; with no call yet (the queue
+            // is what is full), the current hour.
+            let window: Int64 = limits.hourlyWindowEnd(of: user).map { Int64($0) } ?? Int64(now / 3600) * 3600 + 3600
             guard limitWarnings.insert("hour:\(user):\(window)").inserted else { return }
             logger.warning("not answering user \(user) until the hour is over: \(limit)")
         case .daily:

@@ -92,6 +92,16 @@ public final class BotStorage: Sendable {
         return statements
     }
 
+    /// Whether a recovery from the dialogs is due (stored with a state that jumped past a gap).
+    public func dialogRecoveryDue() throws(SessionStorageError) -> Bool {
+        try value("dialog_recovery_due") == 1
+    }
+
+    /// Records that the recovery from the dialogs is done.
+    public func setDialogRecoveryDone() throws(SessionStorageError) {
+        try session.execute("DELETE FROM bot_values WHERE name = ?", [.text("dialog_recovery_due")])
+    }
+
     /// The highest message id accepted for a reply, per user: older ids are never answered again.
     public func lastHandled() throws(SessionStorageError) -> [Int64: Int32] {
         var out: [Int64: Int32] = [:]
@@ -104,8 +114,13 @@ public final class BotStorage: Sendable {
     /// Saves the update state and queues the replies it made due, in one transaction: a message is
     /// never both past the stored pts and missing from the queue (or from the skipped messages, with
     /// the reason it gets no answer).
-    public func commit(state: UpdateState, newReplies: [PendingReply], skipped: [SkippedMessage] = []) throws(SessionStorageError) {
+    /// `recoveryDue` true stores, with the state, that a recovery from the dialogs is due (after
+    /// `differenceTooLong`), so a crash before it is done cannot skip the gap.
+    public func commit(
+        state: UpdateState, newReplies: [PendingReply], skipped: [SkippedMessage] = [], recoveryDue: Bool? = nil
+    ) throws(SessionStorageError) {
         var statements: [(sql: String, values: [SQLiteValue])] = Self.saveStatements(state)
+        if recoveryDue == true { statements.append(Self.setValue("dialog_recovery_due", 1)) }
         for message in skipped {
             statements.append(Self.skipStatement(message))
             statements.append(Self.lastHandledStatement(userID: message.userID, messageID: message.messageID))

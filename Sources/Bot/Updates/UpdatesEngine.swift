@@ -109,7 +109,11 @@ public struct UpdatesEngine: Sendable {
     private mutating func requestDifference(_ actions: inout [UpdatesAction]) {
         buffered.removeAll()
         gapDeadline = nil
-        guard !isFetchingDifference else { return }
+        guard !isFetchingDifference else {
+            // The difference in progress may have been computed before what this is about.
+            droppedWhileFetching = true
+            return
+        }
         isFetchingDifference = true
         actions.append(.fetchDifference)
     }
@@ -343,6 +347,12 @@ public struct UpdatesEngine: Sendable {
     public mutating func restore(_ stored: UpdateState, retryAt: Double) {
         state = stored
         buffered.removeAll()
+        gapDeadline = retryAt
+    }
+
+    /// A difference is due at `retryAt` (a tick then asks for it): after a failure to fetch or
+    /// store one.
+    public mutating func retryDifference(at retryAt: Double) {
         gapDeadline = retryAt
     }
 

@@ -852,8 +852,6 @@ public actor MTProtoClient {
         }
     }
 
-    /// Keeps every address the server gives for each DC (CDN and obfuscation-only ones aside: they
-    /// need keys or a transport of their own); the storage keeps the first to try of each DC.
     /// Hands a pushed update to ``updates``: bounded, and on overflow a difference instead of a loss.
     private func deliverUpdate(_ update: Api.Updates) {
         if updatesOverflowed {
@@ -867,6 +865,8 @@ public actor MTProtoClient {
         }
     }
 
+    /// Keeps every address the server gives for each DC (CDN and obfuscation-only ones aside: they
+    /// need keys or a transport of their own); the storage keeps the first to try of each DC.
     private func learnDataCentres(from config: Api.Config) {
         var learned: [DataCentre] = []
         for o in config.dcOptions where !o.cdn && !o.tcpoOnly {
