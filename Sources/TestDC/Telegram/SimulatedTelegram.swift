@@ -27,6 +27,8 @@ public actor SimulatedTelegram {
 
     private var typingCancels: [Int64: Int] = [:]
     private var readCalls: [Int64: [(peer: Int64, maxID: Int32)]] = [:]
+    /// The usernames and phones asked with `contacts.resolveUsername` / `contacts.resolvePhone`, in order.
+    var resolveCalls: [String] = []
     /// Per user: a pts below which `getDifference` answers `differenceTooLong` (the server no
     /// longer has those updates).
     private var differenceHorizon: [Int64: Int32] = [:]
@@ -125,6 +127,7 @@ public actor SimulatedTelegram {
         await server.handle(Api.functions.messages.ReadHistory.self) { [self] in await self.readHistory($0) }
         await server.handle(Api.functions.messages.GetDialogs.self) { [self] in await self.getDialogs($0) }
         await server.handle(Api.functions.messages.GetHistory.self) { [self] in await self.getHistory($0) }
+        await installContacts()
     }
 
     // MARK: People writing
