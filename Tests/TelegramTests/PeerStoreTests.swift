@@ -92,7 +92,7 @@ struct PeerStoreTests {
         ("t.me/person1", .username("person1")), ("https://t.me/s/some_channel", .username("some_channel")),
         ("https://t.me/person1/123", .username("person1")), ("t.me/+15550002001", .phone("15550002001")),
         ("tg://resolve?domain=person1", .username("person1")), ("tg://resolve?phone=15550002001", .phone("15550002001")),
-        ("+1 555 000-2001", .phone("15550002001")), ("me", .me), ("2001", .id(.user(2001))), ("-123", .id(.chat(123))),
+        ("+1 555 000-2001", .phone("15550002001")), ("+15550002001", .phone("15550002001")), ("me", .me), ("2001", .id(.user(2001))), ("-123", .id(.chat(123))),
         ("-1000000000777", .id(.channel(777))),
     ])
     func referencesParse(text: String, reference: PeerReference) {

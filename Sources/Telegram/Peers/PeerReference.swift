@@ -18,11 +18,12 @@ public enum PeerReference: Hashable, Sendable {
         let trimmed: String = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "me" || trimmed == "self" {
             self = .me
-        } else if let id = Int64(trimmed) {
-            self = .id(PeerID(markedID: id))
         } else if trimmed.hasPrefix("+") {
+            // Before the id: `Int64("+1555…")` would read a phone as an id.
             guard let phone = Self.phone(String(trimmed.dropFirst())) else { return nil }
             self = .phone(phone)
+        } else if let id = Int64(trimmed) {
+            self = .id(PeerID(markedID: id))
         } else if trimmed.hasPrefix("@") {
             guard let name = Self.username(String(trimmed.dropFirst())) else { return nil }
             self = .username(name)
