@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "TLSchema", targets: ["TLSchema"]),
         .library(name: "MTProto", targets: ["MTProto"]),
         .library(name: "Bot", targets: ["Bot"]),
+        .library(name: "Telegram", targets: ["Telegram"]),
         .library(name: "TLGenCore", targets: ["TLGenCore"]),
         .executable(name: "tlgen", targets: ["tlgen"]),
         .executable(name: "tldump", targets: ["tldump"]),
@@ -48,6 +49,8 @@ let package = Package(
             ],
             path: "Sources/MTProto"
         ),
+        // The client layer userbot authors program against: peers, messages, storage, errors.
+        .target(name: "Telegram", dependencies: ["MTProto", "TLSchema"], path: "Sources/Telegram"),
         // The userbot as a library: login, updates, peers, context memory, OpenAI, logs and dumps.
         .target(
             name: "Bot",
@@ -122,6 +125,7 @@ let package = Package(
             ],
             path: "Tests/BotTests"
         ),
+        .testTarget(name: "TelegramTests", dependencies: ["Telegram", "TestDC", "MTProto", "TLSchema"], path: "Tests/TelegramTests"),
         .testTarget(name: "TLGenTests", dependencies: ["TLGenCore"], path: "Tests/TLGenTests", exclude: ["Golden", "Fixtures"]),
         .testTarget(
             name: "TLSchemaTests",

@@ -20,13 +20,17 @@ public actor SimulatedTelegram {
     var login: SimulatedLoginState = SimulatedLoginState()
     /// Keys that passed the code but still owe the password: key → user.
     var awaitingPassword: [Int64: Int64] = [:]
-    private var boxes: [Int64: Box] = [:]
+    var boxes: [Int64: Box] = [:]
     private var sentRandomIDs: [Int64: Set<Int64>] = [:]
-    private var log: [SimulatedMessage] = []
+    var log: [SimulatedMessage] = []
     private var typing: [Int64: Int] = [:]
 
     private var typingCancels: [Int64: Int] = [:]
     private var readCalls: [Int64: [(peer: Int64, maxID: Int32)]] = [:]
+    /// The usernames and phones asked with `contacts.resolveUsername` / `contacts.resolvePhone`, in order.
+    var resolveCalls: [String] = []
+    /// The `messages.deleteMessages` calls made, per user: the ids and whether `revoke` was set.
+    var deleteCalls: [Int64: [(ids: [Int32], revoke: Bool)]] = [:]
     /// Per user: a pts below which `getDifference` answers `differenceTooLong` (the server no
     /// longer has those updates).
     private var differenceHorizon: [Int64: Int32] = [:]
@@ -125,6 +129,8 @@ public actor SimulatedTelegram {
         await server.handle(Api.functions.messages.ReadHistory.self) { [self] in await self.readHistory($0) }
         await server.handle(Api.functions.messages.GetDialogs.self) { [self] in await self.getDialogs($0) }
         await server.handle(Api.functions.messages.GetHistory.self) { [self] in await self.getHistory($0) }
+        await installContacts()
+        await installMessageChanges()
     }
 
     // MARK: People writing
@@ -431,7 +437,7 @@ public actor SimulatedTelegram {
         return .value(Api.messages.Messages.messages(Api.messages.Messages.Messages(messages: page, topics: [], chats: [], users: users)))
     }
 
-    private static func id(of message: Api.Message?) -> Int32 {
+    static func id(of message: Api.Message?) -> Int32 {
         switch message {
         case .message(let m)?: return m.id
         case .messageService(let m)?: return m.id
