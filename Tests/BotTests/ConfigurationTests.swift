@@ -130,6 +130,58 @@ struct ConfigurationTests {
 }
 
 /// The committed example file documents every key and parses.
+/// The reply policy, limit and retention keys.
+struct BehaviourConfigurationTests {
+    static let base: [String: String] = ["TG_API_ID": "1"]
+
+    @Test func thePolicyAndLimitKeysAreParsedIntoTheBotsSettings() throws {
+        var values: [String: String] = Self.base
+        values.merge([
+            "USERBOT_REPLY_TO": "@alice_1, 42", "USERBOT_DENY": "7", "USERBOT_BURSTS": "together", "USERBOT_PERSON_HOURLY_LIMIT": "5",
+            "USERBOT_CONCURRENCY": "2", "USERBOT_DAILY_LIMIT": "0", "USERBOT_MAX_PROMPT_CHARS": "8_000", "USERBOT_MAX_AGE": "90m",
+            "USERBOT_DUMP_KEEP": "7", "USERBOT_RECENT_PEOPLE": "50", "OPENAI_SYSTEM_PROMPT": "be kind", "USERBOT_DUMP_DIR": "/tmp/d",
+        ]) { $1 }
+        let configuration: BotConfiguration = try BotConfiguration.parse(values, for: .logout).get()
+        let settings: BotSettings = configuration.botSettings()
+        #expect(settings.replyPolicy == ReplyPolicy(audience: .only([.username("alice_1"), .id(42)]), deny: [.id(7)]))
+        #expect(settings.bursts == .together)
+        #expect(settings.personHourlyLimit == 5 && settings.concurrency == 2 && settings.dailyLimit == 0)
+        #expect(settings.maximumPromptCharacters == 8_000)
+        #expect(settings.maximumAge == .seconds(5_400))
+        #expect(settings.systemPrompt == "be kind" && settings.dumpDirectory.path == "/tmp/d")
+        #expect(configuration.dumpKeep == 7 && configuration.recentPeople == 50)
+        let defaults: BotSettings = try BotConfiguration.parse(Self.base, for: .logout).get().botSettings()
+        #expect(defaults.replyPolicy == ReplyPolicy() && defaults.bursts == .each && defaults.personHourlyLimit == 30)
+        #expect(defaults.concurrency == 4 && defaults.dailyLimit == 500 && defaults.maximumPromptCharacters == 24_000)
+        #expect(defaults.maximumAge == .seconds(86_400))
+        for (key, value) in [("USERBOT_REPLY_TO", "contacts"), ("USERBOT_REPLY_TO", "mutual"), ("USERBOT_REPLY_TO", "EVERYONE")] {
+            let parsed: BotSettings = try BotConfiguration.parse(Self.base.merging([key: value]) { $1 }, for: .logout).get().botSettings()
+            let expected: [String: ReplyPolicy.Audience] = ["contacts": .contacts, "mutual": .mutualContacts, "EVERYONE": .everyone]
+            #expect(parsed.replyPolicy.audience == expected[value])
+        }
+    }
+
+    @Test func badValuesAreNamedByTheirKey() {
+        let bad: [String: String] = [
+            "USERBOT_REPLY_TO": "@a b", "USERBOT_DENY": "x", "USERBOT_BURSTS": "sometimes", "USERBOT_PERSON_HOURLY_LIMIT": "0",
+            "USERBOT_CONCURRENCY": "65", "USERBOT_DAILY_LIMIT": "-1", "USERBOT_MAX_PROMPT_CHARS": "10", "USERBOT_MAX_AGE": "soon",
+            "USERBOT_DUMP_KEEP": "0", "USERBOT_RECENT_PEOPLE": "many",
+        ]
+        guard case .failure(let error) = BotConfiguration.parse(Self.base.merging(bad) { $1 }, for: .logout) else {
+            Issue.record("accepted")
+            return
+        }
+        for key in bad.keys { #expect(error.problems.contains { $0.hasPrefix(key) }, "\(key) not named") }
+        #expect(error.problems.count == bad.count)
+        let long: [String: String] = Self.base.merging(["OPENAI_SYSTEM_PROMPT": String(repeating: "x", count: 600), "USERBOT_MAX_PROMPT_CHARS": "1000"]) { $1 }
+        guard case .failure(let tooLong) = BotConfiguration.parse(long, for: .logout) else {
+            Issue.record("a system prompt over half the budget was accepted")
+            return
+        }
+        #expect(tooLong.problems == ["OPENAI_SYSTEM_PROMPT must be shorter than half of USERBOT_MAX_PROMPT_CHARS"])
+    }
+}
+
 struct ConfigurationExampleTests {
     @Test func theExampleNamesEveryKeyAndParses() throws {
         let url: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

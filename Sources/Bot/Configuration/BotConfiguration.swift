@@ -56,21 +56,11 @@ public struct BotConfiguration: Sendable {
     /// `USERBOT_FLOOD_SLEEP_THRESHOLD`: `FLOOD_WAIT`s up to this many seconds are waited out; longer ones
     /// fail the call.
     public var floodSleepThreshold: Int = 60
-    /// `USERBOT_REPLY_TO` and `USERBOT_DENY`: who gets an answer (`everyone`, `contacts`, `mutual`, or a
-    /// comma-separated list of user ids and @usernames; the deny list likewise).
-    public var replyPolicy: ReplyPolicy = ReplyPolicy()
-    /// `USERBOT_BURSTS`: `each` (every message its own reply) or `together` (one reply per burst).
-    public var bursts: BurstMode = .each
-    /// `USERBOT_PERSON_HOURLY_LIMIT`: model calls per person in any rolling hour (1 or more).
-    public var personHourlyLimit: Int = 30
-    /// `USERBOT_CONCURRENCY`: model calls at once across people (1 to 64).
-    public var concurrency: Int = 4
-    /// `USERBOT_DAILY_LIMIT`: model calls per UTC day overall (0: no limit).
-    public var dailyLimit: Int = 500
-    /// `USERBOT_MAX_PROMPT_CHARS`: characters of content per model request (1,000 or more).
-    public var maximumPromptCharacters: Int = 24_000
-    /// `USERBOT_MAX_AGE`: messages older than this are not answered (`90m`, `24h`, `2d` or seconds).
-    public var maximumAge: Duration = .seconds(24 * 3600)
+    /// `USERBOT_REPLY_TO`, `USERBOT_DENY`, `USERBOT_BURSTS`, `USERBOT_PERSON_HOURLY_LIMIT`,
+    /// `USERBOT_CONCURRENCY`, `USERBOT_DAILY_LIMIT`, `USERBOT_MAX_PROMPT_CHARS` and `USERBOT_MAX_AGE`: who
+    /// gets an answer and what it may cost, kept as the bot's settings (``botSettings()`` adds the
+    /// system prompt and the dump folder).
+    public var behaviour: BotSettings = BotSettings(dumpDirectory: URL(fileURLWithPath: "dumps"))
     /// `USERBOT_DUMP_KEEP`: how many context dumps are kept (the newest; 1 or more).
     public var dumpKeep: Int = 100
     /// `USERBOT_RECENT_PEOPLE`: how many people's memory stays in RAM (the others are read from the
@@ -225,33 +215,33 @@ public struct BotConfiguration: Sendable {
         }
         if let v = value("USERBOT_REPLY_TO") {
             switch v.lowercased() {
-            case "everyone": c.replyPolicy.audience = .everyone
-            case "contacts": c.replyPolicy.audience = .contacts
-            case "mutual": c.replyPolicy.audience = .mutualContacts
+            case "everyone": c.behaviour.replyPolicy.audience = .everyone
+            case "contacts": c.behaviour.replyPolicy.audience = .contacts
+            case "mutual": c.behaviour.replyPolicy.audience = .mutualContacts
             default:
-                if let list = people("USERBOT_REPLY_TO") { c.replyPolicy.audience = .only(list) }
+                if let list = people("USERBOT_REPLY_TO") { c.behaviour.replyPolicy.audience = .only(list) }
             }
         }
-        if let list = people("USERBOT_DENY") { c.replyPolicy.deny = list }
+        if let list = people("USERBOT_DENY") { c.behaviour.replyPolicy.deny = list }
         if let v = value("USERBOT_BURSTS") {
-            if let mode = BurstMode(rawValue: v.lowercased()) { c.bursts = mode } else { problems.append("USERBOT_BURSTS must be each or together") }
+            if let mode = BurstMode(rawValue: v.lowercased()) { c.behaviour.bursts = mode } else { problems.append("USERBOT_BURSTS must be each or together") }
         }
         func integer(_ key: String, _ range: ClosedRange<Int>, _ what: String, _ apply: (Int) -> Void) {
             guard let v = value(key) else { return }
             if let n = Int(v.replacingOccurrences(of: "_", with: "")), range.contains(n) { apply(n) } else { problems.append("\(key) must be \(what)") }
         }
-        integer("USERBOT_PERSON_HOURLY_LIMIT", 1 ... 100_000, "a number of model calls (1 or more)") { c.personHourlyLimit = $0 }
-        integer("USERBOT_CONCURRENCY", 1 ... 64, "a number of model calls at once from 1 to 64") { c.concurrency = $0 }
-        integer("USERBOT_DAILY_LIMIT", 0 ... 10_000_000, "a number of model calls (0 for no limit)") { c.dailyLimit = $0 }
-        integer("USERBOT_MAX_PROMPT_CHARS", 1_000 ... 10_000_000, "a number of characters (1000 or more)") { c.maximumPromptCharacters = $0 }
+        integer("USERBOT_PERSON_HOURLY_LIMIT", 1 ... 100_000, "a number of model calls (1 or more)") { c.behaviour.personHourlyLimit = $0 }
+        integer("USERBOT_CONCURRENCY", 1 ... 64, "a number of model calls at once from 1 to 64") { c.behaviour.concurrency = $0 }
+        integer("USERBOT_DAILY_LIMIT", 0 ... 10_000_000, "a number of model calls (0 for no limit)") { c.behaviour.dailyLimit = $0 }
+        integer("USERBOT_MAX_PROMPT_CHARS", 1_000 ... 10_000_000, "a number of characters (1000 or more)") { c.behaviour.maximumPromptCharacters = $0 }
         integer("USERBOT_DUMP_KEEP", 1 ... 1_000_000, "a number of dumps (1 or more)") { c.dumpKeep = $0 }
         integer("USERBOT_RECENT_PEOPLE", 1 ... 10_000_000, "a number of people (1 or more)") { c.recentPeople = $0 }
         if let v = value("USERBOT_MAX_AGE") {
-            if let age = parseDuration(v), age > .zero { c.maximumAge = age } else {
+            if let age = parseDuration(v), age > .zero { c.behaviour.maximumAge = age } else {
                 problems.append("USERBOT_MAX_AGE must be a duration such as 90m, 24h, 2d or a number of seconds")
             }
         }
-        if let prompt = c.systemPrompt, prompt.count >= c.maximumPromptCharacters / 2 {
+        if let prompt = c.systemPrompt, prompt.count >= c.behaviour.maximumPromptCharacters / 2 {
             problems.append("OPENAI_SYSTEM_PROMPT must be shorter than half of USERBOT_MAX_PROMPT_CHARS")
         }
     }
@@ -271,14 +261,9 @@ public struct BotConfiguration: Sendable {
 
     /// The bot's behaviour settings for this configuration (everything but connecting).
     public func botSettings() -> BotSettings {
-        var settings: BotSettings = BotSettings(systemPrompt: systemPrompt, dumpDirectory: URL(fileURLWithPath: dumpDirectory))
-        settings.replyPolicy = replyPolicy
-        settings.bursts = bursts
-        settings.personHourlyLimit = personHourlyLimit
-        settings.concurrency = concurrency
-        settings.dailyLimit = dailyLimit
-        settings.maximumPromptCharacters = maximumPromptCharacters
-        settings.maximumAge = maximumAge
+        var settings: BotSettings = behaviour
+        settings.systemPrompt = systemPrompt
+        settings.dumpDirectory = URL(fileURLWithPath: dumpDirectory)
         return settings
     }
 
