@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "TLSchema", targets: ["TLSchema"]),
         .library(name: "MTProto", targets: ["MTProto"]),
         .library(name: "Bot", targets: ["Bot"]),
+        .library(name: "Telegram", targets: ["Telegram"]),
         .library(name: "TLGenCore", targets: ["TLGenCore"]),
         .executable(name: "tlgen", targets: ["tlgen"]),
         .executable(name: "tldump", targets: ["tldump"]),
@@ -53,6 +54,8 @@ let package = Package(
             ],
             path: "Sources/Bot"
         ),
+        // The Telegram client layer over MTProto: message text formatting (Markdown, HTML, entities).
+        .target(name: "Telegram", dependencies: ["MTProto", "TLSchema"], path: "Sources/Telegram"),
         // The in-process test data centre: the server side of MTProto over real TCP, with scriptable
         // API handlers and fault injection.
         .target(
@@ -119,6 +122,7 @@ let package = Package(
             ],
             path: "Tests/BotTests"
         ),
+        .testTarget(name: "TelegramTests", dependencies: ["Telegram", "TLSchema"], path: "Tests/TelegramTests", exclude: ["Fixtures"]),
         .testTarget(name: "TLGenTests", dependencies: ["TLGenCore"], path: "Tests/TLGenTests", exclude: ["Golden", "Fixtures"]),
         .testTarget(
             name: "TLSchemaTests",
