@@ -7,14 +7,14 @@ requirement of a public protocol, needs a `///` comment (or a `/** */` block) ri
 fixed by the protocol (`description`, `==`, `hash(into:)`, `encode(to:)`, `next()`, ...).
 Generated code (Sources/TLSchema/Generated) carries the schema line as its comment and is not checked.
 
-    Scripts/check_doc_comments.py [DIR ...]     (default: MTProto, TLSchema/Runtime, Bot)
+    Scripts/check_doc_comments.py [DIR ...]     (default: MTProto, TLSchema/Runtime, Bot, Telegram)
 Exit 1 and one `file:line: declaration` per miss if any is missing.
 """
 import os
 import re
 import sys
 
-ROOTS = ["Sources/MTProto", "Sources/TLSchema/Runtime", "Sources/Bot"]
+ROOTS = ["Sources/MTProto", "Sources/TLSchema/Runtime", "Sources/Bot", "Sources/Telegram"]
 MODIFIERS = r"(?:(?:nonisolated|final|static|class|override|mutating|nonmutating|convenience|required|indirect|lazy|dynamic|(?:private|fileprivate|internal)\(set\))\s+)*"
 PUBLIC_DECL = re.compile(
     r"^\s*(?:@[\w.]+(?:\([^)]*\))?\s+)*" + MODIFIERS + r"(?:public|open)\s+" + MODIFIERS +

@@ -22,6 +22,7 @@ struct MarkdownParser {
         Delimiter(units: Array("||".utf16), kind: .spoiler),
         Delimiter(units: Array("`".utf16), kind: .code),
     ]
+    private static let delimiterStarts: Set<UInt16> = Set(delimiters.map { $0.units[0] })
     private static let openBracket: UInt16 = 0x5B, closeBracket: UInt16 = 0x5D
     private static let openParen: UInt16 = 0x28, closeParen: UInt16 = 0x29
 
@@ -134,7 +135,8 @@ struct MarkdownParser {
     }
 
     private func delimiterIndex(at position: Int) -> Int? {
-        Self.delimiters.indices.first { matches(Self.delimiters[$0].units, at: position) }
+        guard Self.delimiterStarts.contains(units[position]) else { return nil }
+        return Self.delimiters.indices.first { matches(Self.delimiters[$0].units, at: position) }
     }
 
     private func matches(_ pattern: [UInt16], at position: Int) -> Bool {
@@ -165,10 +167,15 @@ struct MarkdownParser {
     }
 
     private static func positions(of pattern: [UInt16], in units: [UInt16]) -> [Int] {
-        guard units.count >= pattern.count else { return [] }
-        return (0...(units.count - pattern.count)).filter { start in
-            pattern.indices.allSatisfy { units[start + $0] == pattern[$0] }
+        var found: [Int] = []
+        var start: Int = 0
+        while start + pattern.count <= units.count {
+            var length: Int = 0
+            while length < pattern.count, units[start + length] == pattern[length] { length += 1 }
+            if length == pattern.count { found.append(start) }
+            start += 1
         }
+        return found
     }
 
     private static func nextPositions(of unit: UInt16, in units: [UInt16]) -> [Int] {
