@@ -256,6 +256,7 @@ HTML_PARSE = {
     "html_comment": "a<!-- hidden -->b",
     "html_self_closing": "x<b/>y",
     "html_overlap": "<b>a<i>b</b>c</i>",
+    "html_same_start": "<b><i>x</i> y</b> <i><u>z</u></i>",
     "html_newlines": "<b>l1\nl2</b>\n<i>l3</i>",
     "html_code_outside_pre_class": "<code class=\"language-py\">x</code>",
 }
