@@ -49,7 +49,7 @@ let package = Package(
             ],
             path: "Sources/MTProto"
         ),
-        // The client layer userbot authors program against: peers, messages, storage, errors.
+        // The client layer userbot authors program against: peers, messages, text formatting, storage, errors.
         .target(name: "Telegram", dependencies: ["MTProto", "TLSchema"], path: "Sources/Telegram"),
         // The userbot as a library: login, updates, peers, context memory, OpenAI, logs and dumps.
         .target(
@@ -125,7 +125,8 @@ let package = Package(
             ],
             path: "Tests/BotTests"
         ),
-        .testTarget(name: "TelegramTests", dependencies: ["Telegram", "TestDC", "MTProto", "TLSchema"], path: "Tests/TelegramTests"),
+        .testTarget(
+            name: "TelegramTests", dependencies: ["Telegram", "TestDC", "MTProto", "TLSchema"], path: "Tests/TelegramTests", exclude: ["Fixtures"]),
         .testTarget(name: "TLGenTests", dependencies: ["TLGenCore"], path: "Tests/TLGenTests", exclude: ["Golden", "Fixtures"]),
         .testTarget(
             name: "TLSchemaTests",
