@@ -64,12 +64,14 @@ import Testing
         return Envelope(authKey: sequentialKey).encrypt(plaintext: writer.bytes, sender: .server)
     }
 
-    @Test func decryptRefusesPaddingOutsideTwelveTo1024Bytes() throws {
+    @Test func decryptRefusesPaddingOutsideTwelveTo1024BytesAndUnalignedLengths() throws {
         let envelope: Envelope = Envelope(authKey: Self.sequentialKey)
         #expect(throws: EnvelopeError.integrity) { _ = try envelope.decrypt(Self.packet(body: 8, padding: 8), sender: .server) }
         #expect(try envelope.decrypt(Self.packet(body: 4, padding: 12), sender: .server).body == [0x42, 0x42, 0x42, 0x42])
         #expect(try envelope.decrypt(Self.packet(body: 16, padding: 1024), sender: .server).body.count == 16)
         #expect(throws: EnvelopeError.integrity) { _ = try envelope.decrypt(Self.packet(body: 12, padding: 1028), sender: .server) }
+        // A length field that is not a multiple of 4, with padding in range.
+        #expect(throws: EnvelopeError.integrity) { _ = try envelope.decrypt(Self.packet(body: 14, padding: 18), sender: .server) }
     }
 
     @Test func version1RoundTrip() throws {

@@ -3,7 +3,7 @@ import TLSchema
 import Testing
 
 /// The session checks on every received message (messages notes §3.6–§3.9): the session id, odd
-/// server msg_ids and the time window. A dropped message changes nothing: the same answer sent
+/// server msg_ids, the replay window and the time window. A dropped message changes nothing: the same answer sent
 /// correctly afterwards still completes its call.
 @Suite struct SessionReceiveCheckTests {
     typealias Pair = SessionTests.Pair
@@ -48,6 +48,15 @@ import Testing
         #expect(pair.client.pendingCount == 1)
         let good: [UInt8] = SessionPackets.fromServer(answer, id: odd, seqNo: 1, to: pair.client)
         #expect(SessionTests.results(try pair.client.receive(good, now: pair.now))[token] == [1, 2, 3, 4])
+    }
+
+    /// Once ids are forgotten, any id not above the highest forgotten one might be one of them.
+    @Test func idsNotAboveTheHighestForgottenOneAreDropped() {
+        var received: ReceivedIDs = ReceivedIDs(capacity: 3)
+        var accepted: [Bool] = []
+        // 41 makes 11 forgotten; then 5 and 11 are not above it, 21 is still remembered, 15 is new.
+        for id: Int64 in [11, 21, 31, 41, 5, 11, 21, 15] { accepted.append(received.insert(id)) }
+        #expect(accepted == [true, true, true, true, false, false, false, true])
     }
 
     @Test func aMessageMoreThan300SecondsOldIsDropped() throws {
