@@ -6,7 +6,8 @@
 #   3. a real Telethon client completes the key exchange and calls against our test DC;
 #   4. the Swift test suite;
 #   5. bounded fault-injection soaks (the full ones: swift run soak mtproto; swift run soak bot;
-#      swift run soak strangers);
+#      swift run soak strangers), and the MTProto soak with a deliberately broken client, which
+#      must fail;
 #   6. a fuzzing smoke run, 30 s per libFuzzer target (the long runs: Scripts/fuzz.sh 600).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,13 @@ echo "== soak (bounded): RPCs through a misbehaving test DC; a userbot process k
 swift build --product soak
 swift build --product userbot
 "$(swift build --show-bin-path)/soak" mtproto --calls 2000
+# The soak fails on the defects it claims to exclude: a client that makes an answered call again
+# under a new random_id (applied twice at the DC), and one that drops a result.
+for broken in resend-new-random-id drop-result; do
+  code=0
+  "$(swift build --show-bin-path)/soak" mtproto --calls 300 --break "$broken" || code=$?
+  if [ "$code" -ne 1 ]; then echo "soak mtproto --break $broken exited $code, expected 1"; exit 1; fi
+done
 "$(swift build --show-bin-path)/soak" bot --messages 200 --users 20 --kills 2
 "$(swift build --show-bin-path)/soak" strangers --messages 2000 --strangers 200 --bots 5 --kills 2 --length 4000 --daily-limit 600
 

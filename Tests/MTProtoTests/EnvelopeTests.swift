@@ -1,4 +1,5 @@
 @testable import MTProto
+import TLSchema
 import Testing
 
 /// MTProto 2.0 encryption against the notes' vectors, and tamper resistance.
@@ -49,6 +50,28 @@ import Testing
             let padding: Int = packet.count - 24 - 32 - length
             #expect(padding >= 12 && padding <= 27 && (packet.count - 24) % 16 == 0)
         }
+    }
+
+    /// A packet with a valid msg_key whose length field leaves `padding` bytes after a body of `body` bytes.
+    static func packet(body: Int, padding: Int) -> [UInt8] {
+        var writer: TLWriter = TLWriter()
+        writer.writeInt64(7)  // salt
+        writer.writeInt64(-9)  // session_id
+        writer.writeInt64(0x65C5_3D50_0006_72D9)
+        writer.writeInt32(1)
+        writer.writeInt32(Int32(body))
+        writer.writeRaw([UInt8](repeating: 0x42, count: body) + [UInt8](repeating: 0, count: padding))
+        return Envelope(authKey: sequentialKey).encrypt(plaintext: writer.bytes, sender: .server)
+    }
+
+    @Test func decryptRefusesPaddingOutsideTwelveTo1024BytesAndUnalignedLengths() throws {
+        let envelope: Envelope = Envelope(authKey: Self.sequentialKey)
+        #expect(throws: EnvelopeError.integrity) { _ = try envelope.decrypt(Self.packet(body: 8, padding: 8), sender: .server) }
+        #expect(try envelope.decrypt(Self.packet(body: 4, padding: 12), sender: .server).body == [0x42, 0x42, 0x42, 0x42])
+        #expect(try envelope.decrypt(Self.packet(body: 16, padding: 1024), sender: .server).body.count == 16)
+        #expect(throws: EnvelopeError.integrity) { _ = try envelope.decrypt(Self.packet(body: 12, padding: 1028), sender: .server) }
+        // A length field that is not a multiple of 4, with padding in range.
+        #expect(throws: EnvelopeError.integrity) { _ = try envelope.decrypt(Self.packet(body: 14, padding: 18), sender: .server) }
     }
 
     @Test func version1RoundTrip() throws {

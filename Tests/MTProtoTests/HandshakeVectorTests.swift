@@ -61,13 +61,14 @@ import Testing
             serverPublicKeyFingerprints: fingerprints))
     }
 
-    /// `server_DH_params_ok` built like the sample's server would, with optional tampering.
+    /// `server_DH_params_ok` built like the sample's server would, with optional tampering (the
+    /// server_nonce of the outer message and of the encrypted inner data apart).
     static func dhParams(
         g: Int32 = 3, prime: [UInt8] = DHParameters.knownPrime, gA: [UInt8] = gA, nonce: [UInt8] = nonce,
-        corruptHash: Bool = false, extraPadding: Int = 0
+        corruptHash: Bool = false, extraPadding: Int = 0, outerServerNonce: [UInt8] = serverNonce, innerServerNonce: [UInt8] = serverNonce
     ) -> [UInt8] {
         let inner: MT.ServerDHInnerData = MT.ServerDHInnerData(
-            nonce: TLInt128(bytes: nonce)!, serverNonce: TLInt128(bytes: serverNonce)!, g: g, dhPrime: prime, gA: gA,
+            nonce: TLInt128(bytes: nonce)!, serverNonce: TLInt128(bytes: innerServerNonce)!, g: g, dhPrime: prime, gA: gA,
             serverTime: serverTime)
         let answer: [UInt8] = inner.serializedBytes()
         var withHash: [UInt8] = Hash.sha1(answer) + answer
@@ -75,12 +76,14 @@ import Testing
         withHash += [UInt8](repeating: 0, count: (16 - withHash.count % 16) % 16 + extraPadding)
         let (key, iv): ([UInt8], [UInt8]) = HandshakeKDF.temporaryKeyAndIV(newNonce: newNonce, serverNonce: serverNonce)
         return plain(MT.ServerDHParams.serverDHParamsOk(MT.ServerDHParams.ServerDHParamsOk(
-            nonce: TLInt128(bytes: nonce)!, serverNonce: TLInt128(bytes: serverNonce)!,
+            nonce: TLInt128(bytes: nonce)!, serverNonce: TLInt128(bytes: outerServerNonce)!,
             encryptedAnswer: AESIGE.encrypt(withHash, key: key, iv: iv))))
     }
 
     /// `server_DH_params_fail`, its hash the low 128 bits of SHA1(new_nonce) unless given.
-    static func dhParamsFail(nonce: [UInt8] = nonce, hash: [UInt8] = Array(Hash.sha1(newNonce)[4 ..< 20])) -> [UInt8] {
+    static func dhParamsFail(
+        nonce: [UInt8] = nonce, serverNonce: [UInt8] = serverNonce, hash: [UInt8] = Array(Hash.sha1(newNonce)[4 ..< 20])
+    ) -> [UInt8] {
         plain(MT.ServerDHParams.serverDHParamsFail(MT.ServerDHParams.ServerDHParamsFail(
             nonce: TLInt128(bytes: nonce)!, serverNonce: TLInt128(bytes: serverNonce)!, newNonceHash: TLInt128(bytes: hash)!)))
     }

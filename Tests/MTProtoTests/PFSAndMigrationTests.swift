@@ -19,10 +19,12 @@ struct TemporaryKeyBindingTests {
         return try! Api.functions.auth.BindTempAuthKey(from: &reader)
     }
 
-    func verify(_ request: Api.functions.auth.BindTempAuthKey, messageID: Int64 = messageID, sessionID: Int64 = sessionID) -> TemporaryKeyBinding.Failure? {
+    func verify(
+        _ request: Api.functions.auth.BindTempAuthKey, messageID: Int64 = messageID, sessionID: Int64 = sessionID, temporaryKey: AuthKey = temporary
+    ) -> TemporaryKeyBinding.Failure? {
         let outcome: Result<Void, TemporaryKeyBinding.Failure> = Result { () throws(TemporaryKeyBinding.Failure) -> Void in
             try TemporaryKeyBinding.verify(
-                request, permanentKey: Self.permanent, temporaryKey: Self.temporary, messageID: messageID, sessionID: sessionID)
+                request, permanentKey: Self.permanent, temporaryKey: temporaryKey, messageID: messageID, sessionID: sessionID)
         }
         if case .failure(let failure) = outcome { return failure }
         return nil
@@ -47,6 +49,30 @@ struct TemporaryKeyBindingTests {
         #expect(verify(expiry) == .mismatch("expires_at"))
         let otherKey: AuthKey = AuthKey(bytes: [UInt8](repeating: 9, count: 256))!
         #expect(verify(Self.request(key: otherKey)) == .undecryptable)
+    }
+
+    @Test func theKeyIDsMustNameTheKeysTheBindingTravelsWith() {
+        // Made for one temporary key, arriving on another.
+        #expect(verify(Self.request(), temporaryKey: AuthKey(bytes: [UInt8](repeating: 3, count: 256))!) == .mismatch("temp_auth_key_id"))
+        // The request's perm_auth_key_id is not the inner one.
+        var outer: Api.functions.auth.BindTempAuthKey = Self.request()
+        outer.permAuthKeyId ^= 1
+        #expect(verify(outer) == .mismatch("perm_auth_key_id"))
+        // Both name another key than the permanent key it is encrypted with.
+        let named: Int64 = Self.permanent.id ^ 1
+        let inner: [UInt8] = MT.BindAuthKeyInner(
+            nonce: 123, tempAuthKeyId: Self.temporary.id, permAuthKeyId: named, tempSessionId: Self.sessionID, expiresAt: 1_735_776_000
+        ).serializedBytes()
+        var plaintext: TLWriter = TLWriter()
+        plaintext.writeRaw([UInt8](repeating: 0, count: 16))
+        plaintext.writeInt64(Self.messageID)
+        plaintext.writeInt32(0)
+        plaintext.writeInt32(Int32(inner.count))
+        plaintext.writeRaw(inner)
+        let sealed: [UInt8] = Envelope.encryptV1(plaintext: plaintext.bytes, authKey: Self.permanent, entropy: SystemEntropy())
+        let request: Api.functions.auth.BindTempAuthKey = Api.functions.auth.BindTempAuthKey(
+            permAuthKeyId: named, nonce: 123, expiresAt: 1_735_776_000, encryptedMessage: sealed)
+        #expect(verify(request) == .mismatch("perm_auth_key_id"))
     }
 
     @Test func flippingAnyByteOfTheEncryptedMessageIsRejected() {

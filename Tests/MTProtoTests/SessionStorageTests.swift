@@ -75,6 +75,31 @@ import Testing
         await server.stop()
     }
 
+    /// With PFS (on by default) the traffic runs on a temporary key; the session file holds only
+    /// the permanent key, however the salt and clock of the temporary session change.
+    @Test func aPFSConnectStoresOnlyThePermanentKey() async throws {
+        let path: String = Self.temporaryPath()
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let server: TestDataCentre = try await ClientIntegrationTests.startDC()
+        let dc: DataCentre = (await server.dataCentres)[0]
+        let configuration: ClientConfiguration = ClientConfiguration(
+            dataCentre: dc, knownDataCentres: [dc], rsaKeys: [ClientIntegrationTests.serverKey.publicKey], apiID: 1)
+        do {
+            let client: MTProtoClient = try MTProtoClient(configuration: configuration, storage: try SQLiteSessionStorage(path: path))
+            try await client.connect()
+            _ = try await client.invoke(Api.functions.help.GetNearestDc())
+            await client.close()
+        }
+        let bound: [Int64: Int64] = await server.boundTemporaryKeys(dc: dc.id)
+        await server.stop()
+        let stored: [Int: HandshakeResult] = try SQLiteSessionStorage(path: path).authKeys()
+        #expect(bound.count == 1)
+        #expect(Array(stored.keys) == [dc.id])
+        #expect(stored[dc.id]?.authKey.id == bound.values.first)
+        #expect(stored[dc.id]?.expiresAt == nil)
+        #expect(stored.values.allSatisfy { bound[$0.authKey.id] == nil })
+    }
+
     @Test func aRestartedClientReusesItsKeyAndHomeDC() async throws {
         let path: String = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -7,7 +7,9 @@ import TLSchema
 
 /// Many `messages.sendMessage` calls through a test DC that drops connections, rotates salts, runs
 /// a skewed clock, duplicates and reorders packets and sends transport errors. Passed: every call
-/// returned once, and the DC carried out each random_id exactly once.
+/// returned once, and the DC applied it exactly once (one delivery with a new random_id; resends
+/// with the same random_id are refused). `--break` (hidden) makes the soak's own client misbehave,
+/// to show that the soak fails then.
 struct MTProtoSoak: AsyncParsableCommand {
     static let configuration: CommandConfiguration = CommandConfiguration(
         commandName: "mtproto", abstract: "RPCs through a misbehaving test DC: each must complete exactly once.")
@@ -24,21 +26,8 @@ struct MTProtoSoak: AsyncParsableCommand {
     @Option(name: .long, help: "Faults to inject, comma-separated: drop, salt, skew, duplicate, reorder, transport.")
     var faults: String = "drop,salt,skew,duplicate,reorder,transport"
 
-    /// What the DC did per random_id.
-    actor Ledger {
-        private(set) var executed: [Int64: Int] = [:]
-        private(set) var refused: Int = 0
-
-        /// Records a delivery; false when this random_id was already carried out.
-        func deliver(_ randomID: Int64) -> Bool {
-            executed[randomID, default: 0] += 1
-            if executed[randomID]! > 1 {
-                refused += 1
-                return false
-            }
-            return true
-        }
-    }
+    @Option(name: .customLong("break"), help: .hidden)
+    var breakage: SoakBreakage?
 
     enum Outcome: Sendable {
         case completed
@@ -49,10 +38,12 @@ struct MTProtoSoak: AsyncParsableCommand {
         let quiet: Logger = Logger(label: "soak", factory: { _ in SwiftLogNoOpLogHandler() })
         let server: TestDataCentre = TestDataCentre(dcs: [1], logger: quiet)
         try await server.start()
-        let ledger: Ledger = Ledger()
+        let ledger: SendLedger = SendLedger()
         await server.handle(Api.functions.messages.SendMessage.self) { (context: HandlerContext) -> HandlerOutcome in
-            guard let call = context.function as? Api.functions.messages.SendMessage else { return .error(code: 400, message: "INPUT_METHOD_INVALID") }
-            guard await ledger.deliver(call.randomId) else { return .error(code: 400, message: "RANDOM_ID_DUPLICATE") }
+            guard let call = context.function as? Api.functions.messages.SendMessage, let index = SendLedger.callIndex(of: call.message) else {
+                return .error(code: 400, message: "INPUT_METHOD_INVALID")
+            }
+            guard await ledger.deliver(call: index, randomID: call.randomId) else { return .error(code: 400, message: "RANDOM_ID_DUPLICATE") }
             return .value(Api.Updates.updateShortSentMessage(Api.Updates.UpdateShortSentMessage(out: true, id: 1, pts: 1, ptsCount: 1, date: 1)))
         }
         let chosen: Set<Substring> = Set(self.faults.split(separator: ","))
@@ -91,15 +82,24 @@ struct MTProtoSoak: AsyncParsableCommand {
         var memoryEarly: Double = 0
         let total: Int = calls
         let width: Int = max(1, inFlight)
+        let breakage: SoakBreakage? = self.breakage
         var outcomes: [Int: [Outcome]] = [:]
-        try await withThrowingTaskGroup(of: (Int, Outcome).self) { (group: inout ThrowingTaskGroup<(Int, Outcome), any Error>) in
+        try await withThrowingTaskGroup(of: (Int, Outcome?).self) { (group: inout ThrowingTaskGroup<(Int, Outcome?), any Error>) in
             var next: Int = 0
             func add(_ i: Int) {
                 group.addTask {
                     do {
                         _ = try await client.invoke(Api.functions.messages.SendMessage(
                             peer: .inputPeerSelf, message: "soak \(i)", randomId: Int64(i + 1)))
-                        return (i, .completed)
+                        guard let breakage, SoakBreakage.misbehaves(i) else { return (i, .completed) }
+                        switch breakage {
+                        case .resendNewRandomID:
+                            _ = try? await client.invoke(Api.functions.messages.SendMessage(
+                                peer: .inputPeerSelf, message: "soak \(i)", randomId: Int64(i + 1) + (1 << 40)))
+                            return (i, .completed)
+                        case .dropResult:
+                            return (i, nil)
+                        }
                     } catch let error as RPCError where error.name == "RANDOM_ID_DUPLICATE" {
                         return (i, .completed)  // carried out by an earlier delivery of the same call
                     } catch {
@@ -111,10 +111,13 @@ struct MTProtoSoak: AsyncParsableCommand {
                 add(next)
                 next += 1
             }
+            var finished: Int = 0
             for try await (i, outcome) in group {
-                outcomes[i, default: []].append(outcome)
-                if outcomes.count == total / 5 { memoryEarly = Self.residentMiB() }
-                await injectFaults(after: outcomes.count)
+                // A dropped result (`--break drop-result`) leaves the call without an outcome.
+                if let outcome { outcomes[i, default: []].append(outcome) }
+                finished += 1
+                if finished == total / 5 { memoryEarly = Self.residentMiB() }
+                await injectFaults(after: finished)
                 if next < total {
                     add(next)
                     next += 1
@@ -123,8 +126,8 @@ struct MTProtoSoak: AsyncParsableCommand {
         }
         let memoryLate: Double = Self.residentMiB()
         let elapsed: Duration = clock.now - start
-        let executed: [Int64: Int] = await ledger.executed
-        let refused: Int = await ledger.refused
+        let deliveries: [Int: Int] = await ledger.deliveries
+        let applications: [Int: Int] = await ledger.applications
         let connections: Int = await server.acceptedConnections
         await client.close()
         await server.stop()
@@ -133,19 +136,21 @@ struct MTProtoSoak: AsyncParsableCommand {
         var failures: [String] = []
         for i in 0 ..< total {
             let mine: [Outcome] = outcomes[i] ?? []
-            let ranOnce: Bool = executed[Int64(i + 1)] != nil
-            if mine.count == 1, case .completed = mine[0], ranOnce {
+            if mine.count == 1, case .completed = mine[0], applications[i] == 1 {
                 passed += 1
             } else if failures.count < 5 {
-                failures.append("call \(i): \(mine.count) outcome(s) \(mine), executed \(executed[Int64(i + 1)] ?? 0)×")
+                failures.append("call \(i): \(mine.count) outcome(s) \(mine), \(deliveries[i] ?? 0) deliveries, applied \(applications[i] ?? 0)×")
             }
         }
+        let delivered: Int = deliveries.values.reduce(0, +)
+        let applied: Int = applications.values.reduce(0, +)
         let growth: Double = memoryLate - memoryEarly
         let flat: Bool = growth < 64
         let failed: Int = total - passed + (flat ? 0 : 1)
         print("mtproto soak: \(passed) passed, \(failed) failed (\(total) calls, \(connections) connections, "
             + "\(saltRotations) salt rotations, \(transportErrorsSent) transport errors, faults: \(self.faults), "
-            + "\(refused) repeated deliveries refused by random_id, resident memory \(String(format: "%.1f", memoryEarly)) → "
+            + "\(delivered) deliveries at the DC (\(delivered - applied) resends refused by random_id), \(applied) applications, "
+            + "\(breakage.map { "client broken: \($0.rawValue), " } ?? "")resident memory \(String(format: "%.1f", memoryEarly)) → "
             + "\(String(format: "%.1f", memoryLate)) MiB, \(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)) s)")
         for line in failures { print("  \(line)") }
         if !flat { print("  resident memory grew by \(String(format: "%.1f", growth)) MiB") }
