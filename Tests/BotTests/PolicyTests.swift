@@ -82,6 +82,12 @@ struct PolicyTests {
             personHourly: 2, daily: 3, calls: [(1, midnight + 100), (1, midnight + 200), (2, midnight + 3_800), (2, midnight - 10)], now: midnight + 3_850)
         #expect(restoredDay.refusal(for: 4, now: midnight + 3_850) == .daily(3))
         #expect(restoredDay.refusal(for: 1, now: midnight + 3_850) == .daily(3))
+        // Pruning forgets the hour's callers who stopped, not the day's count.
+        var pruned: ModelCallLimits = ModelCallLimits(personHourly: 2, daily: 3, calls: [(1, midnight + 100), (2, midnight + 3_000)], now: midnight + 3_000)
+        pruned.prune(now: midnight + 3_800)
+        #expect(pruned.hourlyWindowEnd(of: 1) == nil)
+        #expect(pruned.hourlyWindowEnd(of: 2) == midnight + 6_600)
+        #expect(pruned.callsToday(now: midnight + 3_800) == 2)
         var unlimited: ModelCallLimits = ModelCallLimits(personHourly: 100, daily: 0, now: midnight)
         for i in 0 ..< 50 { unlimited.record(Int64(i), now: midnight + Double(i)) }
         #expect(unlimited.refusal(for: 99, now: midnight + 60) == nil)

@@ -70,6 +70,15 @@ public struct ModelCallLimits: Sendable {
         recent[userID, default: []].append(now)
     }
 
+    /// Forgets every call older than an hour (the people who stopped writing), so the limits hold
+    /// only the last hour's callers.
+    public mutating func prune(now: Double) {
+        recent = recent.compactMapValues { (times: [Double]) -> [Double]? in
+            let kept: [Double] = times.filter { $0 > now - 3_600 }
+            return kept.isEmpty ? nil : kept
+        }
+    }
+
     /// When the person's hourly window frees a call (the oldest call in it turns an hour old).
     public func hourlyWindowEnd(of userID: Int64) -> Double? {
         recent[userID]?.first.map { $0 + 3_600 }

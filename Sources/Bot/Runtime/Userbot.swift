@@ -41,6 +41,7 @@ public actor Userbot {
     /// Replies waiting for the difference being fetched (``untilCaughtUp()``).
     var catchUpWaiters: [CheckedContinuation<Void, Never>] = []
     var lastActivity: ContinuousClock.Instant = .now
+    var lastPrune: ContinuousClock.Instant = .now
     var isStopping: Bool = false
 
     /// The highest message id per private chat the owner wrote (from any device) or read: messages
@@ -212,6 +213,15 @@ public actor Userbot {
 
     private func tick() async {
         guard !isStopping, var current = engine else { return }
+        if ContinuousClock.now - lastPrune > .seconds(3600) {
+            // Hourly: what only the last hour or day needs is dropped, in RAM and in the session file.
+            lastPrune = .now
+            let now: Double = Date().timeIntervalSince1970
+            limits.prune(now: now)
+            let today: String = "day:\(limits.currentDay())"
+            limitWarnings = limitWarnings.filter { $0.hasPrefix(today) }
+            do { try storage.pruneRecords(now: now) } catch { logger.error("could not prune old records: \(error)") }
+        }
         var actions: [UpdatesAction] = current.tick(now: Date().timeIntervalSince1970)
         if ContinuousClock.now - lastActivity > settings.idleDifferenceInterval && current.beginDifference() {
             lastActivity = .now

@@ -213,14 +213,20 @@ public final class BotStorage: Sendable {
 
     /// The model calls of the last day, and drops older records (of calls and of skipped messages).
     public func recentModelCalls(now: Double) throws(SessionStorageError) -> [(userID: Int64, at: Double)] {
-        try session.transaction([
-            ("DELETE FROM model_calls WHERE at < ?", [.real(now - 86_400)]),
-            ("DELETE FROM skipped_messages WHERE at < ?", [.real(now - 7 * 86_400)]),
-        ])
+        try pruneRecords(now: now)
         return try session.rows("SELECT user_id, at FROM model_calls").compactMap { (row: [SQLiteValue]) -> (userID: Int64, at: Double)? in
             guard let user = row[0].integer, let at = row[1].number else { return nil }
             return (user, at)
         }
+    }
+
+    /// Drops the records nothing needs any more: model calls older than a day, skipped messages
+    /// older than a week (the bot does this at start and every hour).
+    public func pruneRecords(now: Double) throws(SessionStorageError) {
+        try session.transaction([
+            ("DELETE FROM model_calls WHERE at < ?", [.real(now - 86_400)]),
+            ("DELETE FROM skipped_messages WHERE at < ?", [.real(now - 7 * 86_400)]),
+        ])
     }
 
     /// Per user, the ids of the bot's own recent replies and of the messages they quoted (the newest

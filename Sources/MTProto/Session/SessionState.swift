@@ -325,9 +325,11 @@ public struct SessionState: Sendable {
             timeSynchronised = true
             events.append(.parametersChanged)
         }
+        // No "+30 s" bound: an authenticated server msg_id ahead of our clock raised the offset above,
+        // so it cannot be ahead of the corrected clock (a replay is always old, and stays refused).
         let serverNow: Double = now + Double(timeOffset)
         let sentAt: Double = Double(id >> 32)
-        return sentAt >= serverNow - 300 && sentAt <= serverNow + 30
+        return sentAt >= serverNow - 300
     }
 
     private static func constructor(of body: [UInt8]) -> UInt32? {
