@@ -83,7 +83,7 @@ final class BoundedHTTPTransport: Sendable {
         var request: URLRequest = request
         // URLSession's idle timeout counts whole seconds on Linux (0.9 s would be no time at all): it is
         // only a backstop a second after the real deadline, the timer below.
-        request.timeoutInterval = (OpenAIRetryPolicy.seconds(deadline) + 1).rounded(.up)
+        request.timeoutInterval = (deadline.inSeconds + 1).rounded(.up)
         let task: URLSessionDataTask = session.dataTask(with: request)
         let delegate: Delegate = delegate
         return try await withTaskCancellationHandler {

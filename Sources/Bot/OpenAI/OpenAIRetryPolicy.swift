@@ -19,8 +19,8 @@ struct OpenAIRetryPolicy: Sendable {
     /// ``OpenAIConfiguration/maximumDelay``.
     func delay(beforeAttempt attempt: Int, headers: [String: String], now: Date = Date()) -> Duration {
         if let asked = Self.retryAfter(headers, now: now), asked > .zero { return min(asked, configuration.maximumRetryAfter) }
-        let base: Double = Self.seconds(configuration.initialDelay) * pow(2, Double(max(attempt - 2, 0)))
-        let capped: Double = min(base, Self.seconds(configuration.maximumDelay))
+        let base: Double = configuration.initialDelay.inSeconds * pow(2, Double(max(attempt - 2, 0)))
+        let capped: Double = min(base, configuration.maximumDelay.inSeconds)
         return .milliseconds(Int(capped * Double.random(in: 0.5 ... 1.0) * 1000))
     }
 
@@ -51,7 +51,4 @@ struct OpenAIRetryPolicy: Sendable {
         return formatter.date(from: text)
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
 }

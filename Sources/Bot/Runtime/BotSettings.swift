@@ -78,3 +78,10 @@ public enum BotError: Error, Equatable, Sendable, CustomStringConvertible {
         return nil
     }
 }
+
+extension Duration {
+    /// The duration as seconds with their fraction, for arithmetic on unix times and backoffs.
+    var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -76,7 +76,7 @@ extension Userbot {
     private func resynchronise(after error: RPCError, retryIn delay: Duration) async {
         logger.error("getDifference was refused (\(error)): taking the current state and reading the missed messages from the dialogs")
         engine?.differenceFailed()
-        let retryAt: Double = Date().timeIntervalSince1970 + Self.seconds(delay)
+        let retryAt: Double = Date().timeIntervalSince1970 + delay.inSeconds
         let fetched: Api.updates.State
         do {
             fetched = try await client.invoke(Api.functions.updates.GetState())
@@ -124,7 +124,7 @@ extension Userbot {
     /// false when any call or commit failed (the whole recovery runs again; chats already done are
     /// past what was handled by then).
     private func recoverFromDialogs() async -> Bool {
-        let oldest: Int32 = Int32(clamping: Int64(Date().timeIntervalSince1970 - Self.seconds(settings.maximumAge)))
+        let oldest: Int32 = Int32(clamping: Int64(Date().timeIntervalSince1970 - settings.maximumAge.inSeconds))
         var recovered: Int = 0
         for folder in [nil, 1] as [Int32?] {
             var offset: (date: Int32, id: Int32, peer: Api.InputPeer) = (0, 0, .inputPeerEmpty)

@@ -62,7 +62,7 @@ extension Userbot {
         // sent before a crash, which is only told from the owner writing while its message is queued.
         await untilCaughtUp()
         if isStopping { return false }
-        let oldest: Date = Date(timeIntervalSinceNow: -Self.seconds(settings.maximumAge))
+        let oldest: Date = Date(timeIntervalSinceNow: -settings.maximumAge.inSeconds)
         if let kept = last.answer {
             // Answered before a crash (and perhaps sent): the same text again, with the same random_id,
             // unless it went stale meanwhile.

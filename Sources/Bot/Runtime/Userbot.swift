@@ -275,7 +275,7 @@ public actor Userbot {
                 // next difference (a later update shows the gap).
                 logger.error("could not save the update state; \(replies.count + skipped.count) message(s) wait for the next difference: \(error)")
                 lastHandled = handledBefore
-                if let storedState { engine?.restore(storedState, retryAt: Date().timeIntervalSince1970 + Self.seconds(settings.commitRetryDelay)) }
+                if let storedState { engine?.restore(storedState, retryAt: Date().timeIntervalSince1970 + settings.commitRetryDelay.inSeconds) }
                 replies.removeAll()
                 skipped.removeAll()
                 return false
@@ -299,7 +299,7 @@ public actor Userbot {
         var stale: Int = 0
         var answeredByOwner: Int = 0
         let now: Date = Date()
-        let oldest: Double = now.timeIntervalSince1970 - Self.seconds(settings.maximumAge)
+        let oldest: Double = now.timeIntervalSince1970 - settings.maximumAge.inSeconds
         for message in messages {
             guard case .user(let peer) = message.chat, !message.isService, let sender = message.senderID, sender == peer,
                   !message.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
@@ -406,9 +406,5 @@ public actor Userbot {
         } catch {
             logger.error("could not save the update state: \(error)")
         }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
