@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "soak", targets: ["soak"]),
         .executable(name: "mtproto-example", targets: ["MTProtoExample"]),
         .executable(name: "userbot", targets: ["userbot"]),
+        .executable(name: "tg", targets: ["tg"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -55,7 +56,7 @@ let package = Package(
         .target(
             name: "Bot",
             dependencies: [
-                "MTProto", "TLSchema", .product(name: "Logging", package: "swift-log"),
+                "Telegram", "MTProto", "TLSchema", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Bot"
         ),
@@ -73,10 +74,23 @@ let package = Package(
         .executableTarget(
             name: "userbot",
             dependencies: [
-                "Bot", "TestDC", "MTProto", "TLSchema", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Bot", "Telegram", "TelegramOptions", "TestDC", "MTProto", "TLSchema", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/userbot"
+        ),
+        // The TG_* command-line flags userbot and tg share.
+        .target(
+            name: "TelegramOptions", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/Shared/TelegramOptions"),
+        // `tg`: Telegram from the command line, on the Telegram library alone.
+        .executableTarget(
+            name: "tg",
+            dependencies: [
+                "Telegram", "TelegramOptions", "MTProto", "TLSchema", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/tg"
         ),
         // The README's library example, built (and run against testdc) by the test command.
         .executableTarget(name: "MTProtoExample", dependencies: ["MTProto", "TLSchema"], path: "Examples/MTProtoExample"),
@@ -119,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "BotTests",
             dependencies: [
-                "Bot", "MTProto", "TLSchema", "TestDC", .product(name: "NIOCore", package: "swift-nio"),
+                "Bot", "Telegram", "MTProto", "TLSchema", "TestDC", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,3 +1,4 @@
+import Telegram
 import Bot
 import Foundation
 import Testing

@@ -1,35 +1,12 @@
 import ArgumentParser
 import Bot
 import Foundation
+import Telegram
+import TelegramOptions
 
 /// The settings flags every bot command shares, merged over the environment and the file.
 struct ConfigurationOptions: ParsableArguments {
-    @Option(name: .long, help: "A configuration file of KEY=value lines (see config.example.env).")
-    var config: String?
-
-    @Option(name: .customLong("api-id"), help: "TG_API_ID: the api_id from my.telegram.org.")
-    var apiID: String?
-
-    @Option(name: .long, help: "TG_PHONE: the account's phone number (+ and digits).")
-    var phone: String?
-
-    @Option(name: .long, help: "TG_SESSION: the session file (default userbot.session).")
-    var session: String?
-
-    @Option(name: .long, help: "TG_SERVER: HOST:PORT of another server.")
-    var server: String?
-
-    @Option(name: .long, help: "TG_DC: the DC to start with (default 2).")
-    var dc: String?
-
-    @Option(name: .customLong("rsa-key"), help: "TG_RSA_KEY: a PEM file with the server's RSA public key.")
-    var rsaKey: String?
-
-    @Option(name: .long, help: "TG_TRANSPORT: abridged, intermediate, padded, full or obfuscated.")
-    var transport: String?
-
-    @Flag(name: .customLong("test-dc"), help: "TG_TEST_DC: use Telegram's test servers.")
-    var testDC: Bool = false
+    @OptionGroup var telegram: TelegramOptions
 
     @Option(name: .customLong("openai-model"), help: "OPENAI_MODEL (default gpt-4o-mini).")
     var openAIModel: String?
@@ -54,12 +31,11 @@ struct ConfigurationOptions: ParsableArguments {
 
     /// File < environment < flags.
     func merged() throws -> [String: String] {
-        try mergeSettings(configPath: config, flags: [
-            "TG_API_ID": apiID, "TG_PHONE": phone, "TG_SESSION": session, "TG_SERVER": server, "TG_DC": dc, "TG_RSA_KEY": rsaKey,
-            "TG_TRANSPORT": transport, "TG_TEST_DC": testDC ? "true" : nil, "OPENAI_MODEL": openAIModel, "OPENAI_BASE_URL": openAIBaseURL,
+        try mergeSettings(configPath: telegram.config, flags: telegram.flags.merging([
+            "OPENAI_MODEL": openAIModel, "OPENAI_BASE_URL": openAIBaseURL,
             "OPENAI_SYSTEM_PROMPT": systemPrompt, "OPENAI_TIMEOUT": openAITimeout, "USERBOT_LOG_DIR": logDirectory, "USERBOT_DUMP_DIR": dumpDirectory,
             "USERBOT_FLOOD_SLEEP_THRESHOLD": floodSleepThreshold,
-        ])
+        ]) { a, _ in a })
     }
 
     /// The configuration for a command, its secrets added to `redactor`, or exit status 2 with every problem named.

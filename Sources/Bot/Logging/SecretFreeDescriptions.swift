@@ -1,41 +1,9 @@
-/// The fields a secret-holding type shows in `description`, `debugDescription`, `dump` and `Mirror`:
-/// a fixed list, secrets as `[redacted]` (or `nil` when absent), so a field added later is hidden
-/// until it is listed here.
-struct SecretFreeFields {
-    let typeName: String
-    let fields: [(label: String, value: Any)]
-
-    init(_ type: Any.Type, _ fields: [(label: String, value: Any)]) {
-        self.typeName = String(describing: type)
-        self.fields = fields
-    }
-
-    /// A secret's stand-in: `[redacted]` when set, `nil` when not.
-    static func secret(_ value: String?) -> Any { value == nil ? Optional<String>.none as Any : Redacted() }
-
-    var description: String {
-        typeName + "(" + fields.map { "\($0.label): \(String(reflecting: $0.value))" }.joined(separator: ", ") + ")"
-    }
-
-    func mirror(of subject: Any) -> Mirror {
-        Mirror(subject, children: fields.map { (label: String?.some($0.label), value: $0.value) }, displayStyle: .struct)
-    }
-
-    /// Prints, dumps and reflects as `[redacted]`.
-    struct Redacted: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-        var description: String { "[redacted]" }
-        var debugDescription: String { "[redacted]" }
-        var customMirror: Mirror { Mirror(self, children: [], displayStyle: nil) }
-    }
-}
+import Telegram
 
 extension BotConfiguration: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     private var secretFree: SecretFreeFields {
         SecretFreeFields(Self.self, [
-            ("apiID", apiID as Any), ("apiHash", SecretFreeFields.secret(apiHash)), ("phone", phone as Any),
-            ("password", SecretFreeFields.secret(password)), ("code", SecretFreeFields.secret(code)), ("sessionPath", sessionPath),
-            ("server", server as Any), ("dc", dc), ("rsaKeyPath", rsaKeyPath as Any), ("transport", transport), ("obfuscated", obfuscated),
-            ("testServers", testServers), ("openAIKey", SecretFreeFields.secret(openAIKey)), ("openAIModel", openAIModel),
+            ("telegram", telegram), ("openAIKey", SecretFreeFields.secret(openAIKey)), ("openAIModel", openAIModel),
             ("openAIBaseURL", openAIBaseURL), ("openAIAllowInsecure", openAIAllowInsecure), ("systemPrompt", systemPrompt as Any),
             ("openAITimeout", openAITimeout), ("openAIMaximumTokens", openAIMaximumTokens as Any), ("logDirectory", logDirectory),
             ("dumpDirectory", dumpDirectory), ("floodSleepThreshold", floodSleepThreshold),

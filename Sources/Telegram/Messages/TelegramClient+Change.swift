@@ -6,7 +6,16 @@ extension TelegramClient {
     /// changes nothing is refused by Telegram with `MESSAGE_NOT_MODIFIED`.
     @discardableResult
     public func edit(_ id: Int32, in peer: PeerID, text: String) async throws -> Api.Message {
-        let updates: Api.Updates = try await invoke(Api.functions.messages.EditMessage(peer: try await peers.inputPeer(peer), id: id, message: text))
+        try await edit(id, in: peer, text: FormattedText(text: text))
+    }
+
+    /// Replaces the text and entities of message `id` in `peer` (a text from Markdown or HTML, see
+    /// ``FormattedText``); returns the edited message.
+    @discardableResult
+    public func edit(_ id: Int32, in peer: PeerID, text: FormattedText) async throws -> Api.Message {
+        let call: Api.functions.messages.EditMessage = Api.functions.messages.EditMessage(
+            peer: try await peers.inputPeer(peer), id: id, message: text.text, entities: text.entities.isEmpty ? nil : text.entities)
+        let updates: Api.Updates = try await invoke(call)
         let edited: [Api.Message] = updates.carriedPeers.messages
         guard let message = edited.first(where: { $0.messageID == id }) else {
             throw TelegramError.unexpectedResult("the edit of message \(id) came back without it")

@@ -11,10 +11,20 @@ extension TelegramClient {
         _ text: String, to peer: PeerID, replyTo: Int32? = nil, silent: Bool = false, randomID: Int64 = Int64.random(in: .min ... .max),
         attempts: Int = 3
     ) async throws -> SentMessage {
+        try await send(FormattedText(text: text), to: peer, replyTo: replyTo, silent: silent, randomID: randomID, attempts: attempts)
+    }
+
+    /// Sends a formatted text (its entities, from Markdown or HTML: see ``FormattedText``) like
+    /// ``send(_:to:replyTo:silent:randomID:attempts:)-(String,_,_,_,_,_)``. One message holds at
+    /// most 4096 UTF-16 units: send the parts of ``FormattedText/split(maximumUTF16:)`` for longer ones.
+    public func send(
+        _ text: FormattedText, to peer: PeerID, replyTo: Int32? = nil, silent: Bool = false,
+        randomID: Int64 = Int64.random(in: .min ... .max), attempts: Int = 3
+    ) async throws -> SentMessage {
         let input: Api.InputPeer = try await peers.inputPeer(peer)
         let reply: Api.InputReplyTo? = replyTo.map { .inputReplyToMessage(Api.InputReplyTo.InputReplyToMessage(replyToMsgId: $0)) }
         let call: Api.functions.messages.SendMessage = Api.functions.messages.SendMessage(
-            silent: silent, peer: input, replyTo: reply, message: text, randomId: randomID)
+            silent: silent, peer: input, replyTo: reply, message: text.text, randomId: randomID, entities: text.entities.isEmpty ? nil : text.entities)
         let updates: Api.Updates = try await retryingTransient(attempts: attempts) { try await self.invoke(call) }
         return try Self.sent(updates, randomID: randomID)
     }

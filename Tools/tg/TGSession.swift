@@ -1,0 +1,36 @@
+import Foundation
+import Logging
+import MTProto
+import Telegram
+
+/// A started client on the configured session file, closed on every path.
+func withClient<T: Sendable>(
+    _ options: TGOptions, requiring required: [String] = ["TG_API_ID"], _ body: (TelegramClient) async throws -> T
+) async throws -> T {
+    let (configuration, threshold): (TelegramConfiguration, Int) = try options.load(requiring: required)
+    let session: SQLiteSessionStorage = try SQLiteSessionStorage(path: configuration.sessionPath)
+    defer { session.close() }
+    var logger: Logger = Logger(label: "tg")
+    logger.logLevel = .warning
+    let mtproto: MTProtoClient = try MTProtoClient(
+        configuration: configuration.clientConfiguration(deviceModel: "tg (Swift)", appVersion: "1.0"), storage: session, logger: logger)
+    mtproto.setFloodWaitPolicy(FloodWaitPolicy(sleepThreshold: .seconds(threshold)))
+    let client: TelegramClient = TelegramClient(mtproto: mtproto, store: try SQLiteClientStore(session: session))
+    do {
+        try await client.start()
+        let result: T = try await body(client)
+        await client.stop()
+        return result
+    } catch {
+        await client.stop()
+        throw error
+    }
+}
+
+/// Resolves a PEER argument; text that names no peer is bad input (status 2).
+func resolvePeer(_ text: String, _ client: TelegramClient) async throws -> Peer {
+    guard let reference = PeerReference(text) else {
+        throw TGExit.badInput("not a peer: \(text) (use @username, +phone, a numeric id, me, or a t.me link)")
+    }
+    return try await client.resolve(reference)
+}
