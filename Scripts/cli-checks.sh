@@ -6,6 +6,7 @@ swift build --product tlgen >/dev/null
 swift build --product tldump >/dev/null
 swift build --product testdc >/dev/null
 swift build --product userbot >/dev/null
+swift build --product tg >/dev/null
 bin=$(swift build --show-bin-path)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -128,6 +129,22 @@ out=$(EXAMPLE_SERVER="127.0.0.1:$tgport" EXAMPLE_DC=2 EXAMPLE_RSA_KEY="$tmp/tg.p
   EXAMPLE_LISTEN_SECONDS=0 "$bin/mtproto-example" 2>/dev/null) || { kill $tgpid; fail "mtproto-example failed: $out"; }
 echo "$out" | grep -q "^logged in as Test (1000)$" || fail "mtproto-example did not log in: $out"
 echo "$out" | grep -q "^sent: updateShortSentMessage" || fail "mtproto-example did not send: $out"
+# tg on the userbot's session and configuration keys: send (Markdown), history as JSON, edit, delete;
+# an unknown or unparsable peer and an empty text exit 2 with the peer named.
+id=$("$bin/tg" send me 'hello **tg**' --markdown) || { kill $tgpid; fail "tg send"; }
+out=$("$bin/tg" history me --limit 1 --json)
+echo "$out" | grep -q "\"id\":$id,.*\"text\":\"hello tg\"" || { kill $tgpid; fail "tg history after send: $out"; }
+"$bin/tg" edit me "$id" 'edited' || { kill $tgpid; fail "tg edit"; }
+"$bin/tg" history me --limit 1 | grep -q "^$id	.*	edited$" || { kill $tgpid; fail "tg history after edit"; }
+"$bin/tg" me | grep -q "^1000	user	Test" || { kill $tgpid; fail "tg me"; }
+for args in "resolve @nobody_has_this" "send not/a/peer x" "send me"; do
+  set +e; err=$("$bin/tg" $args 2>&1 >/dev/null); code=$?; set -e
+  [ "$code" = 2 ] || { kill $tgpid; fail "tg $args exited $code, expected 2: $err"; }
+done
+set +e; err=$("$bin/tg" resolve @nobody_has_this 2>&1); set -e
+echo "$err" | grep -q "^tg: unknown peer" || { kill $tgpid; fail "tg resolve of an unknown username: $err"; }
+"$bin/tg" delete me "$id" || { kill $tgpid; fail "tg delete"; }
+"$bin/tg" history me --json | grep -q "\"id\":$id," && { kill $tgpid; fail "tg delete left the message"; }
 kill -TERM $tgpid; wait $tgpid || true
 unset TG_API_ID TG_API_HASH TG_PHONE TG_SERVER TG_DC TG_RSA_KEY TG_SESSION OPENAI_API_KEY USERBOT_LOG_DIR
 
@@ -145,4 +162,4 @@ printf '/// Documented.\npublic struct A {\n    public var x: Int\n}\n/// Docume
 misses=$(python3 Scripts/check_doc_comments.py "$tmp/docs" 2>/dev/null) && fail "check_doc_comments.py accepted an undocumented property"
 [ "$(echo "$misses" | wc -l)" = 2 ] || fail "check_doc_comments.py should list 2 misses: $misses"
 
-echo "cli-checks: 19 passed, 0 failed"
+echo "cli-checks: 20 passed, 0 failed"

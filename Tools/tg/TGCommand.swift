@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `tg`: Telegram from the command line, built on the `Telegram` library alone. It reads the same
 /// configuration keys, file and session as `userbot` (the session file is locked: stop the bot first).
@@ -16,4 +17,24 @@ struct TGCommand: AsyncParsableCommand {
             MeCommand.self, SendCommand.self, EditCommand.self, DeleteCommand.self, HistoryCommand.self, DialogsCommand.self,
             ResolveCommand.self,
         ])
+
+    /// Runs the command line; a usage error (unknown flag, missing or malformed argument) exits with
+    /// status 2 like any other bad input, instead of ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command: any ParsableCommand = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code: ExitCode = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
