@@ -63,141 +63,111 @@ extension SimulatedTelegram {
     /// difference when there are none, and `channelDifferenceTooLong` with the dialog and the
     /// latest messages when `pts` is more than ``SimulatedLimits/channelDifferenceTooLongGap``
     /// behind or older than the updates still kept.
-    private func getChannelDifference(_ context: HandlerContext) -> HandlerOutcome {
-        guard let me = context.userID, let call = context.function as? Api.functions.updates.GetChannelDifference else {
-            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
-        }
-        let room: SimulatedChannel
-        switch channel(call.channel, for: me) {
-        case .success(let found): room = found
-        case .failure(let error): return .error(code: error.code, message: error.message)
-        }
-        guard call.pts > 0 else { return .error(code: 400, message: "PERSISTENT_TIMESTAMP_EMPTY") }
-        guard call.pts <= room.pts else { return .error(code: 400, message: "PERSISTENT_TIMESTAMP_INVALID") }
-        let limit: Int = Int(min(max(call.limit, 1), 100_000))
-        if room.pts - call.pts > rooms.limits.channelDifferenceTooLongGap || call.pts < room.horizon {
-            let latest: [ChannelPost] = Array(room.posts.suffix(limit))
-            return .value(Api.updates.ChannelDifference.channelDifferenceTooLong(Api.updates.ChannelDifference.ChannelDifferenceTooLong(
-                final: true, dialog: channelDialog(room, for: me, folder: nil),
-                messages: latest.reversed().map { channelMessage($0, in: room, for: me) }, chats: [channelChat(room.id, for: me)],
-                users: users(of: latest, for: me))))
-        }
-        let newer: [ChannelEvent] = room.events.filter { $0.pts > call.pts }
-        guard let last = newer.prefix(limit).last else {
-            return .value(Api.updates.ChannelDifference.channelDifferenceEmpty(Api.updates.ChannelDifference.ChannelDifferenceEmpty(
-                final: true, pts: room.pts, timeout: 30)))
-        }
-        var messages: [ChannelPost] = []
-        var others: [Api.Update] = []
-        for event in newer.prefix(limit) {
-            switch event.kind {
-            case .newPost(let id):
-                if let post = room.post(id) { messages.append(post) }
-            case .edit(let id):
-                guard let post = room.post(id) else { continue }
-                others.append(.updateEditChannelMessage(Api.Update.UpdateEditChannelMessage(
-                    message: channelMessage(post, in: room, for: me), pts: event.pts, ptsCount: 1)))
-            case .delete(let ids):
-                others.append(.updateDeleteChannelMessages(Api.Update.UpdateDeleteChannelMessages(
-                    channelId: room.id, messages: ids, pts: event.pts, ptsCount: 1)))
-            case .pin(let ids, let pinned):
-                others.append(.updatePinnedChannelMessages(Api.Update.UpdatePinnedChannelMessages(
-                    pinned: pinned, channelId: room.id, messages: ids, pts: event.pts, ptsCount: 1)))
+    private func getChannelDifference(_ context: HandlerContext) async -> HandlerOutcome {
+        await onChannel(context, Api.functions.updates.GetChannelDifference.self, { $0.channel }) { me, call, room in
+            guard call.pts > 0 else { return .error(code: 400, message: "PERSISTENT_TIMESTAMP_EMPTY") }
+            guard call.pts <= room.pts else { return .error(code: 400, message: "PERSISTENT_TIMESTAMP_INVALID") }
+            let limit: Int = Int(min(max(call.limit, 1), 100_000))
+            if room.pts - call.pts > rooms.limits.channelDifferenceTooLongGap || call.pts < room.horizon {
+                let latest: [ChannelPost] = Array(room.posts.suffix(limit))
+                return .value(Api.updates.ChannelDifference.channelDifferenceTooLong(Api.updates.ChannelDifference.ChannelDifferenceTooLong(
+                    final: true, dialog: channelDialog(room, for: me, folder: nil),
+                    messages: latest.reversed().map { channelMessage($0, in: room, for: me) }, chats: [channelChat(room.id, for: me)],
+                    users: users(of: latest, for: me))))
             }
+            let newer: [ChannelEvent] = room.events.filter { $0.pts > call.pts }
+            guard let last = newer.prefix(limit).last else {
+                return .value(Api.updates.ChannelDifference.channelDifferenceEmpty(Api.updates.ChannelDifference.ChannelDifferenceEmpty(
+                    final: true, pts: room.pts, timeout: 30)))
+            }
+            var messages: [ChannelPost] = []
+            var others: [Api.Update] = []
+            for event in newer.prefix(limit) {
+                switch event.kind {
+                case .newPost(let id):
+                    if let post = room.post(id) { messages.append(post) }
+                case .edit(let id):
+                    guard let post = room.post(id) else { continue }
+                    others.append(.updateEditChannelMessage(Api.Update.UpdateEditChannelMessage(
+                        message: channelMessage(post, in: room, for: me), pts: event.pts, ptsCount: 1)))
+                case .delete(let ids):
+                    others.append(.updateDeleteChannelMessages(Api.Update.UpdateDeleteChannelMessages(
+                        channelId: room.id, messages: ids, pts: event.pts, ptsCount: 1)))
+                case .pin(let ids, let pinned):
+                    others.append(.updatePinnedChannelMessages(Api.Update.UpdatePinnedChannelMessages(
+                        pinned: pinned, channelId: room.id, messages: ids, pts: event.pts, ptsCount: 1)))
+                }
+            }
+            return .value(Api.updates.ChannelDifference.channelDifference(Api.updates.ChannelDifference.ChannelDifference(
+                final: newer.count <= limit, pts: last.pts, timeout: newer.count <= limit ? 30 : nil,
+                newMessages: messages.map { channelMessage($0, in: room, for: me) }, otherUpdates: others,
+                chats: [channelChat(room.id, for: me)], users: users(of: messages, for: me))))
         }
-        return .value(Api.updates.ChannelDifference.channelDifference(Api.updates.ChannelDifference.ChannelDifference(
-            final: newer.count <= limit, pts: last.pts, timeout: newer.count <= limit ? 30 : nil,
-            newMessages: messages.map { channelMessage($0, in: room, for: me) }, otherUpdates: others,
-            chats: [channelChat(room.id, for: me)], users: users(of: messages, for: me))))
     }
 
-    private func getChannelMessages(_ context: HandlerContext) -> HandlerOutcome {
-        guard let me = context.userID, let call = context.function as? Api.functions.channels.GetMessages else {
-            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
-        }
-        let room: SimulatedChannel
-        switch channel(call.channel, for: me) {
-        case .success(let found): room = found
-        case .failure(let error): return .error(code: error.code, message: error.message)
-        }
-        var found: [ChannelPost] = []
-        let messages: [Api.Message] = call.id.map { (input: Api.InputMessage) -> Api.Message in
-            let id: Int32
-            switch input {
-            case .inputMessageID(let m): id = m.id
-            case .inputMessageReplyTo(let m): id = room.post(m.id)?.draft.replyTo ?? 0
-            case .inputMessagePinned: id = room.pinned.last ?? 0
-            default: id = 0
+    private func getChannelMessages(_ context: HandlerContext) async -> HandlerOutcome {
+        await onChannel(context, Api.functions.channels.GetMessages.self, { $0.channel }) { me, call, room in
+            var found: [ChannelPost] = []
+            let messages: [Api.Message] = call.id.map { (input: Api.InputMessage) -> Api.Message in
+                let id: Int32
+                switch input {
+                case .inputMessageID(let m): id = m.id
+                case .inputMessageReplyTo(let m): id = room.post(m.id)?.draft.replyTo ?? 0
+                case .inputMessagePinned: id = room.pinned.last ?? 0
+                default: id = 0
+                }
+                guard let post = room.post(id) else { return .messageEmpty(Api.Message.MessageEmpty(id: id)) }
+                found.append(post)
+                return channelMessage(post, in: room, for: me)
             }
-            guard let post = room.post(id) else { return .messageEmpty(Api.Message.MessageEmpty(id: id)) }
-            found.append(post)
-            return channelMessage(post, in: room, for: me)
+            return .value(Api.messages.Messages.channelMessages(Api.messages.Messages.ChannelMessages(
+                pts: room.pts, count: Int32(messages.count), messages: messages, topics: [], chats: [channelChat(room.id, for: me)],
+                users: users(of: found, for: me))))
         }
-        return .value(Api.messages.Messages.channelMessages(Api.messages.Messages.ChannelMessages(
-            pts: room.pts, count: Int32(messages.count), messages: messages, topics: [], chats: [channelChat(room.id, for: me)],
-            users: users(of: found, for: me))))
     }
 
-    private func readChannelHistory(_ context: HandlerContext) -> HandlerOutcome {
-        guard let me = context.userID, let call = context.function as? Api.functions.channels.ReadHistory else {
-            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
+    private func readChannelHistory(_ context: HandlerContext) async -> HandlerOutcome {
+        await onChannel(context, Api.functions.channels.ReadHistory.self, { $0.channel }) { me, call, room in
+            let newest: Int32 = room.posts.last?.id ?? 0
+            let upTo: Int32 = call.maxId == 0 ? newest : min(call.maxId, newest)
+            rooms.channels[room.id]?.readInbox[me] = max(room.readInbox[me] ?? 0, upTo)
+            return .bool(true)
         }
-        let room: SimulatedChannel
-        switch channel(call.channel, for: me) {
-        case .success(let found): room = found
-        case .failure(let error): return .error(code: error.code, message: error.message)
-        }
-        let newest: Int32 = room.posts.last?.id ?? 0
-        let upTo: Int32 = call.maxId == 0 ? newest : min(call.maxId, newest)
-        rooms.channels[room.id]?.readInbox[me] = max(room.readInbox[me] ?? 0, upTo)
-        return .bool(true)
     }
 
     /// Members from `offset`, at most `limit` (200 at most), with the total; in a broadcast channel
     /// only its admins may list them (`CHAT_ADMIN_REQUIRED`).
-    private func getParticipants(_ context: HandlerContext) -> HandlerOutcome {
-        guard let me = context.userID, let call = context.function as? Api.functions.channels.GetParticipants else {
-            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
-        }
-        let room: SimulatedChannel
-        switch channel(call.channel, for: me) {
-        case .success(let found): room = found
-        case .failure(let error): return .error(code: error.code, message: error.message)
-        }
-        guard !room.isBroadcast || room.creator == me else { return .error(code: 400, message: "CHAT_ADMIN_REQUIRED") }
-        guard call.offset >= 0 else { return .error(code: 400, message: "OFFSET_INVALID") }
-        let start: Int = min(Int(call.offset), room.members.count)
-        let page = room.members[start ..< min(room.members.count, start + Int(min(max(call.limit, 0), 200)))]
-        let participants: [Api.ChannelParticipant] = page.map { (member: (user: Int64, inviter: Int64, date: Int32)) -> Api.ChannelParticipant in
-            if member.user == room.creator {
-                return .channelParticipantCreator(Api.ChannelParticipant.ChannelParticipantCreator(
-                    userId: member.user, adminRights: Api.ChatAdminRights(changeInfo: true, postMessages: true, editMessages: true,
-                                                                          deleteMessages: true, banUsers: true, inviteUsers: true, pinMessages: true)))
+    private func getParticipants(_ context: HandlerContext) async -> HandlerOutcome {
+        await onChannel(context, Api.functions.channels.GetParticipants.self, { $0.channel }) { me, call, room in
+            guard !room.isBroadcast || room.creator == me else { return .error(code: 400, message: "CHAT_ADMIN_REQUIRED") }
+            guard call.offset >= 0 else { return .error(code: 400, message: "OFFSET_INVALID") }
+            let start: Int = min(Int(call.offset), room.members.count)
+            let page = room.members[start ..< min(room.members.count, start + Int(min(max(call.limit, 0), 200)))]
+            let participants: [Api.ChannelParticipant] = page.map { (member: (user: Int64, inviter: Int64, date: Int32)) -> Api.ChannelParticipant in
+                if member.user == room.creator {
+                    return .channelParticipantCreator(Api.ChannelParticipant.ChannelParticipantCreator(
+                        userId: member.user, adminRights: Api.ChatAdminRights(changeInfo: true, postMessages: true, editMessages: true,
+                                                                              deleteMessages: true, banUsers: true, inviteUsers: true, pinMessages: true)))
+                }
+                if member.user == me {
+                    return .channelParticipantSelf(Api.ChannelParticipant.ChannelParticipantSelf(userId: me, inviterId: member.inviter, date: member.date))
+                }
+                return .channelParticipant(Api.ChannelParticipant.ChannelParticipant(userId: member.user, date: member.date))
             }
-            if member.user == me {
-                return .channelParticipantSelf(Api.ChannelParticipant.ChannelParticipantSelf(userId: me, inviterId: member.inviter, date: member.date))
-            }
-            return .channelParticipant(Api.ChannelParticipant.ChannelParticipant(userId: member.user, date: member.date))
+            return .value(Api.channels.ChannelParticipants.channelParticipants(Api.channels.ChannelParticipants.ChannelParticipants(
+                count: Int32(room.members.count), participants: participants, chats: [], users: page.map { user($0.user, for: me) })))
         }
-        return .value(Api.channels.ChannelParticipants.channelParticipants(Api.channels.ChannelParticipants.ChannelParticipants(
-            count: Int32(room.members.count), participants: participants, chats: [], users: page.map { user($0.user, for: me) })))
     }
 
     /// Deletes for everyone; only the sender or the channel's creator may.
     private func deleteChannelMessages(_ context: HandlerContext) async -> HandlerOutcome {
-        guard let me = context.userID, let call = context.function as? Api.functions.channels.DeleteMessages else {
-            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
+        await onChannel(context, Api.functions.channels.DeleteMessages.self, { $0.channel }) { me, call, room in
+            deleteCalls[me, default: []].append((call.id, true))
+            let own: [Int32] = call.id.filter { room.post($0).map { $0.draft.sender == me || room.creator == me } ?? false }
+            guard own.count == call.id.filter({ room.post($0) != nil }).count else { return .error(code: 403, message: "MESSAGE_DELETE_FORBIDDEN") }
+            guard let update = deleteChannelPosts(own, in: room.id) else { return .value(Api.messages.AffectedMessages(pts: room.pts, ptsCount: 0)) }
+            await pushChannelUpdate(update, in: room.id, skipping: me)
+            return .value(Api.messages.AffectedMessages(pts: rooms.channels[room.id]?.pts ?? 0, ptsCount: 1))
         }
-        let room: SimulatedChannel
-        switch channel(call.channel, for: me) {
-        case .success(let found): room = found
-        case .failure(let error): return .error(code: error.code, message: error.message)
-        }
-        deleteCalls[me, default: []].append((call.id, true))
-        let own: [Int32] = call.id.filter { room.post($0).map { $0.draft.sender == me || room.creator == me } ?? false }
-        guard own.count == call.id.filter({ room.post($0) != nil }).count else { return .error(code: 403, message: "MESSAGE_DELETE_FORBIDDEN") }
-        guard let update = deleteChannelPosts(own, in: room.id) else { return .value(Api.messages.AffectedMessages(pts: room.pts, ptsCount: 0)) }
-        await pushChannelUpdate(update, in: room.id, skipping: me)
-        return .value(Api.messages.AffectedMessages(pts: rooms.channels[room.id]?.pts ?? 0, ptsCount: 1))
     }
 }

@@ -252,6 +252,19 @@ extension SimulatedTelegram {
         await installChannelMessages()
     }
 
+    /// Runs `body` with the caller, the call and the channel it names; answers the error instead
+    /// when the key is not logged in or the channel is not the caller's to address.
+    func onChannel<F: TLFunction>(
+        _ context: HandlerContext, _ type: F.Type, _ input: (F) -> Api.InputChannel,
+        _ body: (Int64, F, SimulatedChannel) async -> HandlerOutcome
+    ) async -> HandlerOutcome {
+        guard let me = context.userID, let call = context.function as? F else { return .error(code: 401, message: "AUTH_KEY_UNREGISTERED") }
+        switch channel(input(call), for: me) {
+        case .success(let room): return await body(me, call, room)
+        case .failure(let error): return .error(code: error.code, message: error.message)
+        }
+    }
+
     /// The channel a call names for `me`, or the error to answer.
     func channel(_ input: Api.InputChannel, for me: Int64) -> Result<SimulatedChannel, RPCError> {
         resolve(input, for: me).flatMap { (id: Int64) -> Result<SimulatedChannel, RPCError> in
@@ -288,41 +301,29 @@ extension SimulatedTelegram {
     }
 
     private func joinChannel(_ context: HandlerContext) async -> HandlerOutcome {
-        guard let me = context.userID, let call = context.function as? Api.functions.channels.JoinChannel else {
-            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
+        await onChannel(context, Api.functions.channels.JoinChannel.self, { $0.channel }) { me, call, room in
+            guard !room.isMember(me) else { return .error(code: 400, message: "USER_ALREADY_PARTICIPANT") }
+            await join(me, channel: room.id)
+            let changed: Api.Update = .updateChannel(Api.Update.UpdateChannel(channelId: room.id))
+            let updates: Api.Updates
+            if !room.isBroadcast, let post = rooms.channels[room.id]?.posts.last {
+                updates = channelUpdates(post, in: room.id, for: me, extra: [changed])
+            } else {
+                updates = .updates(Api.Updates.Updates(
+                    updates: [changed], users: [], chats: [channelChat(room.id, for: me)], date: Int32(Date().timeIntervalSince1970), seq: 0))
+            }
+            return .value(Api.messages.ChatInviteJoinResult.chatInviteJoinResultOk(Api.messages.ChatInviteJoinResult.ChatInviteJoinResultOk(updates: updates)))
         }
-        let room: SimulatedChannel
-        switch channel(call.channel, for: me) {
-        case .success(let found): room = found
-        case .failure(let error): return .error(code: error.code, message: error.message)
-        }
-        guard !room.isMember(me) else { return .error(code: 400, message: "USER_ALREADY_PARTICIPANT") }
-        await join(me, channel: room.id)
-        let changed: Api.Update = .updateChannel(Api.Update.UpdateChannel(channelId: room.id))
-        let updates: Api.Updates
-        if !room.isBroadcast, let post = rooms.channels[room.id]?.posts.last {
-            updates = channelUpdates(post, in: room.id, for: me, extra: [changed])
-        } else {
-            updates = .updates(Api.Updates.Updates(
-                updates: [changed], users: [], chats: [channelChat(room.id, for: me)], date: Int32(Date().timeIntervalSince1970), seq: 0))
-        }
-        return .value(Api.messages.ChatInviteJoinResult.chatInviteJoinResultOk(Api.messages.ChatInviteJoinResult.ChatInviteJoinResultOk(updates: updates)))
     }
 
     private func leaveChannel(_ context: HandlerContext) async -> HandlerOutcome {
-        guard let me = context.userID, let call = context.function as? Api.functions.channels.LeaveChannel else {
-            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
+        await onChannel(context, Api.functions.channels.LeaveChannel.self, { $0.channel }) { me, call, room in
+            guard room.isMember(me) else { return .error(code: 400, message: "USER_NOT_PARTICIPANT") }
+            await leave(me, channel: room.id)
+            return .value(Api.Updates.updates(Api.Updates.Updates(
+                updates: [.updateChannel(Api.Update.UpdateChannel(channelId: room.id))], users: [], chats: [channelChat(room.id, for: me)],
+                date: Int32(Date().timeIntervalSince1970), seq: 0)))
         }
-        let room: SimulatedChannel
-        switch channel(call.channel, for: me) {
-        case .success(let found): room = found
-        case .failure(let error): return .error(code: error.code, message: error.message)
-        }
-        guard room.isMember(me) else { return .error(code: 400, message: "USER_NOT_PARTICIPANT") }
-        await leave(me, channel: room.id)
-        return .value(Api.Updates.updates(Api.Updates.Updates(
-            updates: [.updateChannel(Api.Update.UpdateChannel(channelId: room.id))], users: [], chats: [channelChat(room.id, for: me)],
-            date: Int32(Date().timeIntervalSince1970), seq: 0)))
     }
 
     private func getChannels(_ context: HandlerContext) -> HandlerOutcome {
@@ -341,41 +342,29 @@ extension SimulatedTelegram {
         return .value(Api.messages.Chats.chats(Api.messages.Chats.Chats(chats: chats)))
     }
 
-    private func getFullChannel(_ context: HandlerContext) -> HandlerOutcome {
-        guard let me = context.userID, let call = context.function as? Api.functions.channels.GetFullChannel else {
-            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
+    private func getFullChannel(_ context: HandlerContext) async -> HandlerOutcome {
+        await onChannel(context, Api.functions.channels.GetFullChannel.self, { $0.channel }) { me, call, room in
+            let read: Int32 = room.readInbox[me] ?? 0
+            let full: Api.ChatFull = .channelFull(Api.ChatFull.ChannelFull(
+                canViewParticipants: !room.isBroadcast || room.creator == me, id: room.id, about: "", participantsCount: Int32(room.members.count),
+                adminsCount: 1, readInboxMaxId: read, readOutboxMaxId: room.posts.last?.id ?? 0,
+                unreadCount: Int32(room.posts.filter { $0.id > read && $0.draft.sender != me }.count), chatPhoto: .photoEmpty(Api.Photo.PhotoEmpty(id: 0)),
+                notifySettings: Api.PeerNotifySettings(), botInfo: [], pinnedMsgId: room.pinned.last, pts: room.pts))
+            return .value(Api.messages.ChatFull(fullChat: full, chats: [channelChat(room.id, for: me)], users: [user(me, for: me)]))
         }
-        let room: SimulatedChannel
-        switch channel(call.channel, for: me) {
-        case .success(let found): room = found
-        case .failure(let error): return .error(code: error.code, message: error.message)
-        }
-        let read: Int32 = room.readInbox[me] ?? 0
-        let full: Api.ChatFull = .channelFull(Api.ChatFull.ChannelFull(
-            canViewParticipants: !room.isBroadcast || room.creator == me, id: room.id, about: "", participantsCount: Int32(room.members.count),
-            adminsCount: 1, readInboxMaxId: read, readOutboxMaxId: room.posts.last?.id ?? 0,
-            unreadCount: Int32(room.posts.filter { $0.id > read && $0.draft.sender != me }.count), chatPhoto: .photoEmpty(Api.Photo.PhotoEmpty(id: 0)),
-            notifySettings: Api.PeerNotifySettings(), botInfo: [], pinnedMsgId: room.pinned.last, pts: room.pts))
-        return .value(Api.messages.ChatFull(fullChat: full, chats: [channelChat(room.id, for: me)], users: [user(me, for: me)]))
     }
 
     private func editChannelTitle(_ context: HandlerContext) async -> HandlerOutcome {
-        guard let me = context.userID, let call = context.function as? Api.functions.channels.EditTitle else {
-            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
+        await onChannel(context, Api.functions.channels.EditTitle.self, { $0.channel }) { me, call, room in
+            guard room.creator == me else { return .error(code: 403, message: "CHAT_ADMIN_REQUIRED") }
+            guard room.title != call.title else { return .error(code: 400, message: "CHAT_NOT_MODIFIED") }
+            rooms.channels[room.id]?.title = call.title
+            let action: Api.MessageAction = .messageActionChatEditTitle(Api.MessageAction.MessageActionChatEditTitle(title: call.title))
+            guard let post = appendPost(room.id, MessageDraft(sender: me, text: "", action: action, date: Int32(Date().timeIntervalSince1970))) else {
+                return .error(code: 400, message: "CHANNEL_INVALID")
+            }
+            await pushNewPost(post, in: room.id, skipping: me)
+            return .value(channelUpdates(post, in: room.id, for: me))
         }
-        let room: SimulatedChannel
-        switch channel(call.channel, for: me) {
-        case .success(let found): room = found
-        case .failure(let error): return .error(code: error.code, message: error.message)
-        }
-        guard room.creator == me else { return .error(code: 403, message: "CHAT_ADMIN_REQUIRED") }
-        guard room.title != call.title else { return .error(code: 400, message: "CHAT_NOT_MODIFIED") }
-        rooms.channels[room.id]?.title = call.title
-        let action: Api.MessageAction = .messageActionChatEditTitle(Api.MessageAction.MessageActionChatEditTitle(title: call.title))
-        guard let post = appendPost(room.id, MessageDraft(sender: me, text: "", action: action, date: Int32(Date().timeIntervalSince1970))) else {
-            return .error(code: 400, message: "CHANNEL_INVALID")
-        }
-        await pushNewPost(post, in: room.id, skipping: me)
-        return .value(channelUpdates(post, in: room.id, for: me))
     }
 }

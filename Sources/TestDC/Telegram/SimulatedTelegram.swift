@@ -346,15 +346,6 @@ public actor SimulatedTelegram {
         return .bool(true)
     }
 
-    /// The private chat partner an input peer names, if `viewer` may address it.
-    func partner(_ peer: Api.InputPeer, for viewer: Int64) -> Int64? {
-        switch peer {
-        case .inputPeerSelf: return viewer
-        case .inputPeerUser(let p) where accounts[p.userId] != nil && p.accessHash == accessHash(of: p.userId, for: viewer): return p.userId
-        default: return nil
-        }
-    }
-
     private func readHistory(_ context: HandlerContext) -> HandlerOutcome {
         guard let me = context.userID, let call = context.function as? Api.functions.messages.ReadHistory else {
             return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
