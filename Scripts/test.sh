@@ -3,7 +3,8 @@
 #   1. the committed generated code is what `tlgen` produces from schema/, and every public
 #      declaration of MTProto, TLSchema's runtime and Bot has a doc comment;
 #   2. the command-line tools behave (exit codes, round trips);
-#   3. a real Telethon client completes the key exchange and calls against our test DC;
+#   3. a real Telethon client completes the key exchange and calls against our test DC, then logs
+#      in (code, 2FA) and runs its get_me, send, history, dialogs and read paths;
 #   4. the Swift test suite;
 #   5. bounded fault-injection soaks (the full ones: swift run soak mtproto; swift run soak bot;
 #      swift run soak strangers), and the MTProto soak with a deliberately broken client, which
@@ -31,6 +32,8 @@ echo "== interop: Telethon 1.45 against our testdc"
 if python3 -c "import telethon" 2>/dev/null; then
   swift build --product testdc
   python3 Scripts/telethon/interop_testdc.py "$(swift build --show-bin-path)/testdc"
+  echo "== Telethon's login, get_me, send, history, dialogs and read paths against testdc"
+  python3 Scripts/telethon/telethon_paths.py "$(swift build --show-bin-path)/testdc"
 elif [ "${CI:-}" = "true" ]; then
   echo "Telethon is not installed (pip install -r Scripts/telethon/requirements.txt)"; exit 1
 else

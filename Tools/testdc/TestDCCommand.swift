@@ -36,6 +36,30 @@ struct TestDCCommand: AsyncParsableCommand {
     @Option(name: .customLong("telegram-password"), help: "The simulated account's two-factor password.")
     var telegramPassword: String?
 
+    @Option(name: .customLong("telegram-user"), help: """
+        With --telegram-account: another user with this username (repeatable; ids 2001, 2002, …, phones 15550002001, …, \
+        first name from the username: alice_test is "Alice").
+        """)
+    var telegramUsers: [String] = []
+
+    @Option(name: .customLong("telegram-group"), help: "With --telegram-account: a basic group with this title of the first user, the account and every user (repeatable).")
+    var telegramGroups: [String] = []
+
+    @Option(name: .customLong("telegram-channel"), help: """
+        With --telegram-account: a public supergroup with this username (title from it: demo_channel is "Demo channel") of the \
+        first user (else the account), with the account and every user in it (repeatable).
+        """)
+    var telegramChannels: [String] = []
+
+    @Option(name: .customLong("telegram-broadcast"), help: "Like --telegram-channel, a broadcast channel (the first user posts).")
+    var telegramBroadcasts: [String] = []
+
+    @Option(name: .customLong("telegram-seed-messages"), help: """
+        With --telegram-account: each user writes N messages ("hi 1", …) to the account, and the first user N ("news 1", …) \
+        in every group and channel.
+        """)
+    var telegramSeedMessages: Int = 0
+
     func run() async throws {
         guard dcs >= 1, dc >= 1, dc <= dcs else { throw ValidationError("--dc must be between 1 and --dcs") }
         LoggingSystem.bootstrap { (label: String) -> any LogHandler in
@@ -50,6 +74,7 @@ struct TestDCCommand: AsyncParsableCommand {
             await telegram.install()
             let digits: String = phone.filter(\.isNumber)
             await telegram.add(TestAccount(userID: 1000, phone: digits, firstName: "Test", password: telegramPassword))
+            try await seed(telegram)
         }
         if let path = rsaKeyOut {
             try server.rsaKey.publicKey.pem.write(toFile: path, atomically: true, encoding: .utf8)
@@ -61,6 +86,44 @@ struct TestDCCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data(line.utf8))
         await SignalWaiter().wait(for: [SIGTERM, SIGINT])
         await server.stop()
+    }
+}
+
+extension TestDCCommand {
+    /// The users, groups, channels and messages the `--telegram-…` options ask for.
+    func seed(_ telegram: SimulatedTelegram) async throws {
+        guard telegramSeedMessages >= 0, telegramSeedMessages <= 10_000 else { throw ValidationError("--telegram-seed-messages must be 0…10000") }
+        var users: [Int64] = []
+        for (index, username) in telegramUsers.enumerated() {
+            guard username.count >= 4, username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw ValidationError("--telegram-user \(username): 4 or more of letters, digits and _")
+            }
+            let id: Int64 = 2001 + Int64(index)
+            await telegram.add(TestAccount(userID: id, phone: "1555000\(2001 + index)", firstName: Self.title(username, words: 1), username: username))
+            users.append(id)
+        }
+        let owner: Int64 = 1000
+        let first: Int64 = users.first ?? owner
+        for user in users {
+            for i in 0 ..< telegramSeedMessages { await telegram.deliver(from: user, to: owner, text: "hi \(i + 1)") }
+        }
+        for title in telegramGroups {
+            let group: Int64 = await telegram.createGroup(title: title, creator: first, members: [owner] + users)
+            for i in 0 ..< telegramSeedMessages { await telegram.post("group \(i + 1)", inGroup: group, from: first) }
+        }
+        for (username, broadcast) in telegramChannels.map({ ($0, false) }) + telegramBroadcasts.map({ ($0, true) }) {
+            let channel: Int64 = await telegram.createChannel(
+                title: Self.title(username, words: nil), creator: first, broadcast: broadcast, username: username, members: [owner] + users)
+            for i in 0 ..< telegramSeedMessages { await telegram.post("news \(i + 1)", inChannel: channel, from: first) }
+        }
+    }
+
+    /// A name from a username: words split at `_`, the first capitalised (`words`: how many to keep).
+    static func title(_ username: String, words: Int?) -> String {
+        let parts: [Substring] = username.split(separator: "_")
+        let kept: [Substring] = words.map { Array(parts.prefix($0)) } ?? parts
+        let text: String = kept.joined(separator: " ")
+        return text.prefix(1).uppercased() + text.dropFirst()
     }
 }
 

@@ -35,13 +35,29 @@ extension TelegramClient {
     }
 
     /// Forwards messages `ids` of `source` to `destination`; returns the new messages' ids in order.
-    public func forward(_ ids: [Int32], from source: PeerID, to destination: PeerID, silent: Bool = false) async throws -> [Int32] {
-        let randomIDs: [Int64] = ids.map { _ in Int64.random(in: .min ... .max) }
-        let updates: Api.Updates = try await invoke(Api.functions.messages.ForwardMessages(
-            silent: silent, fromPeer: try await peers.inputPeer(source), id: ids, randomId: randomIDs, toPeer: try await peers.inputPeer(destination)))
-        guard case .updates(let u) = updates else { throw TelegramError.unexpectedResult("a forward answered with \(updates)") }
+    /// Each message gets one `random_id` for the call (`randomIDs`, or random ones), kept on every
+    /// retry after a transient failure (up to `attempts` tries, as ``send(_:to:replyTo:silent:randomID:attempts:)``),
+    /// so Telegram never makes a second copy: a repeat it already has is refused with
+    /// `RANDOM_ID_DUPLICATE`. `dropAuthor` forwards without the original author (no `fwd_from`)
+    /// ([messages.forwardMessages](https://core.telegram.org/method/messages.forwardMessages)).
+    public func forward(
+        _ ids: [Int32], from source: PeerID, to destination: PeerID, silent: Bool = false, dropAuthor: Bool = false,
+        randomIDs: [Int64]? = nil, attempts: Int = 3
+    ) async throws -> [Int32] {
+        let randomIDs: [Int64] = randomIDs ?? ids.map { _ in Int64.random(in: .min ... .max) }
+        guard randomIDs.count == ids.count else { throw TelegramError.unexpectedResult("\(randomIDs.count) random_ids for \(ids.count) messages") }
+        let call: Api.functions.messages.ForwardMessages = Api.functions.messages.ForwardMessages(
+            silent: silent, dropAuthor: dropAuthor, fromPeer: try await peers.inputPeer(source), id: ids, randomId: randomIDs,
+            toPeer: try await peers.inputPeer(destination))
+        let updates: Api.Updates = try await retryingTransient(attempts: attempts) { try await self.invoke(call) }
+        let list: [Api.Update]
+        switch updates {
+        case .updates(let u): list = u.updates
+        case .updatesCombined(let u): list = u.updates
+        default: throw TelegramError.unexpectedResult("a forward answered with \(updates)")
+        }
         var byRandomID: [Int64: Int32] = [:]
-        for case .updateMessageID(let m) in u.updates { byRandomID[m.randomId] = m.id }
+        for case .updateMessageID(let m) in list { byRandomID[m.randomId] = m.id }
         return try randomIDs.map { (randomID: Int64) throws -> Int32 in
             guard let id = byRandomID[randomID] else { throw TelegramError.unexpectedResult("a forwarded message came back without its id") }
             return id

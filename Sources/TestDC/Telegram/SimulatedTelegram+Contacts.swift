@@ -22,6 +22,10 @@ extension SimulatedTelegram {
         guard name.count >= 4, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
             return .error(code: 400, message: "USERNAME_INVALID")
         }
+        if let room = rooms.channels.values.first(where: { $0.username?.lowercased() == name }) {
+            return .value(Api.contacts.ResolvedPeer(
+                peer: .peerChannel(Api.Peer.PeerChannel(channelId: room.id)), chats: [channelChat(room.id, for: me)], users: []))
+        }
         guard let account = accounts.values.first(where: { $0.username?.lowercased() == name && !$0.isDeleted }) else {
             return .error(code: 400, message: "USERNAME_NOT_OCCUPIED")
         }

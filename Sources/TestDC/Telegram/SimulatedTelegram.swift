@@ -21,7 +21,7 @@ public actor SimulatedTelegram {
     /// Keys that passed the code but still owe the password: key → user.
     var awaitingPassword: [Int64: Int64] = [:]
     var boxes: [Int64: Box] = [:]
-    private var sentRandomIDs: [Int64: Set<Int64>] = [:]
+    var sentRandomIDs: [Int64: Set<Int64>] = [:]
     var log: [SimulatedMessage] = []
     private var typing: [Int64: Int] = [:]
 
@@ -33,15 +33,17 @@ public actor SimulatedTelegram {
     var deleteCalls: [Int64: [(ids: [Int32], revoke: Bool)]] = [:]
     /// Per user: a pts below which `getDifference` answers `differenceTooLong` (the server no
     /// longer has those updates).
-    private var differenceHorizon: [Int64: Int32] = [:]
+    var differenceHorizon: [Int64: Int32] = [:]
+    /// Basic groups, channels, archives and the simulation's limits (SimulatedChats.swift).
+    var rooms: SimulatedRooms = SimulatedRooms()
 
     struct Box {
         var pts: Int32 = 0
         var seq: Int32 = 0
         var nextID: Int32 = 1
         var events: [BoxEvent] = []
-        /// Per private chat (the other user): the highest incoming message id the owner read.
-        var readInbox: [Int64: Int32] = [:]
+        /// Per private chat or basic group: the highest incoming message id the owner read.
+        var readInbox: [SimulatedPeer: Int32] = [:]
     }
 
     /// One event of a common box: a message as the owner sees it, or another update (a read receipt).
@@ -50,9 +52,11 @@ public actor SimulatedTelegram {
         var pts: Int32
         var message: Api.Message?
         var update: Api.Update?
-        /// The other user of the private chat.
-        var peer: Int64
+        /// The private chat's other user, or the basic group.
+        var peer: SimulatedPeer
         var date: Int32
+        /// The same serial in every box's copy of one message (0 for other updates).
+        var origin: Int64 = 0
     }
 
     public init(server: TestDataCentre, loginCode: String = "12345") {
@@ -87,7 +91,7 @@ public actor SimulatedTelegram {
     public func readHistoryCalls(of user: Int64) -> [(peer: Int64, maxID: Int32)] { readCalls[user] ?? [] }
 
     /// The highest message id `owner` has read in the private chat with `peer`.
-    public func readInboxMaxID(of owner: Int64, with peer: Int64) -> Int32 { boxes[owner]?.readInbox[peer] ?? 0 }
+    public func readInboxMaxID(of owner: Int64, with peer: Int64) -> Int32 { boxes[owner]?.readInbox[.user(peer)] ?? 0 }
 
     /// From now on `getDifference` from a pts below the current one of `user` answers
     /// `updates.differenceTooLong`, as Telegram does when the updates in between are gone.
@@ -127,10 +131,9 @@ public actor SimulatedTelegram {
         await server.handle(Api.functions.messages.SendMessage.self) { [self] in await self.sendMessage($0) }
         await server.handle(Api.functions.messages.SetTyping.self) { [self] in await self.setTyping($0) }
         await server.handle(Api.functions.messages.ReadHistory.self) { [self] in await self.readHistory($0) }
-        await server.handle(Api.functions.messages.GetDialogs.self) { [self] in await self.getDialogs($0) }
-        await server.handle(Api.functions.messages.GetHistory.self) { [self] in await self.getHistory($0) }
         await installContacts()
         await installMessageChanges()
+        await installRooms()
     }
 
     // MARK: People writing
@@ -142,9 +145,11 @@ public actor SimulatedTelegram {
         from: Int64, to: Int64, text: String, hasMedia: Bool = false, push form: PushForm = .full, date: Int32? = nil
     ) async -> Int32 {
         let now: Int32 = date ?? Int32(Date().timeIntervalSince1970)
-        _ = append(owner: from, peer: to, sender: from, text: text, hasMedia: hasMedia, replyTo: nil, date: now)
-        let (id, pts): (Int32, Int32) = append(owner: to, peer: from, sender: from, text: text, hasMedia: hasMedia, replyTo: nil, date: now)
-        log.append(SimulatedMessage(id: id, from: from, to: to, text: text, replyTo: nil, randomID: nil, hasMedia: hasMedia, date: now))
+        let draft: MessageDraft = MessageDraft(sender: from, text: text, hasMedia: hasMedia, date: now)
+        let origin: Int64 = newOrigin()
+        _ = append(owner: from, peer: .user(to), draft: draft, origin: origin)
+        let (id, pts): (Int32, Int32) = append(owner: to, peer: .user(from), draft: draft, origin: origin)
+        record(SimulatedMessage(id: id, from: from, to: to, text: text, replyTo: nil, randomID: nil, hasMedia: hasMedia, date: now))
         await push(id: id, pts: pts, owner: to, peer: from, out: false, text: text, hasMedia: hasMedia, date: now, form: form)
         return id
     }
@@ -154,9 +159,11 @@ public actor SimulatedTelegram {
     @discardableResult
     public func writeFromPhone(owner: Int64, to: Int64, text: String, push form: PushForm = .full) async -> Int32 {
         let now: Int32 = Int32(Date().timeIntervalSince1970)
-        let (id, pts): (Int32, Int32) = append(owner: owner, peer: to, sender: owner, text: text, hasMedia: false, replyTo: nil, date: now)
-        if to != owner { _ = append(owner: to, peer: owner, sender: owner, text: text, hasMedia: false, replyTo: nil, date: now) }
-        log.append(SimulatedMessage(id: id, from: owner, to: to, text: text, replyTo: nil, randomID: nil, hasMedia: false, date: now))
+        let draft: MessageDraft = MessageDraft(sender: owner, text: text, date: now)
+        let origin: Int64 = newOrigin()
+        let (id, pts): (Int32, Int32) = append(owner: owner, peer: .user(to), draft: draft, origin: origin)
+        if to != owner { _ = append(owner: to, peer: .user(owner), draft: draft, origin: origin) }
+        record(SimulatedMessage(id: id, from: owner, to: to, text: text, replyTo: nil, randomID: nil, hasMedia: false, date: now))
         await push(id: id, pts: pts, owner: owner, peer: to, out: true, text: text, hasMedia: false, date: now, form: form)
         return id
     }
@@ -164,7 +171,7 @@ public actor SimulatedTelegram {
     /// The owner of `owner` reads the chat with `peer` up to `maxID` on another device: a read
     /// receipt in the owner's box, pushed to the owner's sessions unless `form` is `.none`.
     public func readOnPhone(owner: Int64, peer: Int64, maxID: Int32, push form: PushForm = .full) async {
-        _ = markRead(owner: owner, peer: peer, maxID: maxID)
+        _ = markRead(owner: owner, peer: .user(peer), maxID: maxID)
         guard form != .none, let update = boxes[owner]?.events.last?.update else { return }
         boxes[owner]?.seq += 1
         await server.push(.updates(Api.Updates.Updates(
@@ -188,34 +195,6 @@ public actor SimulatedTelegram {
             await server.push(.updates(Api.Updates.Updates(
                 updates: [update], users: [user(peer, for: owner)], chats: [], date: date, seq: boxes[owner]?.seq ?? 0)), toUser: owner)
         }
-    }
-
-    /// Records a read receipt in `owner`'s box; returns the new pts.
-    private func markRead(owner: Int64, peer: Int64, maxID: Int32) -> Int32 {
-        guard var box = boxes[owner] else { return 0 }
-        box.readInbox[peer] = max(box.readInbox[peer] ?? 0, maxID)
-        box.pts += 1
-        let update: Api.Update = .updateReadHistoryInbox(Api.Update.UpdateReadHistoryInbox(
-            peer: .peerUser(Api.Peer.PeerUser(userId: peer)), maxId: maxID, stillUnreadCount: 0, pts: box.pts, ptsCount: 1))
-        box.events.append(BoxEvent(pts: box.pts, message: nil, update: update, peer: peer, date: Int32(Date().timeIntervalSince1970)))
-        boxes[owner] = box
-        return box.pts
-    }
-
-    /// Appends a message to `owner`'s box; returns its id there and the new pts.
-    private func append(owner: Int64, peer: Int64, sender: Int64, text: String, hasMedia: Bool, replyTo: Int32?, date: Int32) -> (Int32, Int32) {
-        guard var box = boxes[owner] else { return (0, 0) }
-        let id: Int32 = box.nextID
-        box.nextID += 1
-        box.pts += 1
-        let media: Api.MessageMedia? = hasMedia ? .messageMediaPhoto(Api.MessageMedia.MessageMediaPhoto()) : nil
-        let reply: Api.MessageReplyHeader? = replyTo.map { .messageReplyHeader(Api.MessageReplyHeader.MessageReplyHeader(replyToMsgId: $0)) }
-        let message: Api.Message = .message(Api.Message.Message(
-            out: sender == owner, id: id, fromId: sender == owner ? .peerUser(Api.Peer.PeerUser(userId: owner)) : nil,
-            peerId: .peerUser(Api.Peer.PeerUser(userId: peer)), replyTo: reply, date: date, message: text, media: media))
-        box.events.append(BoxEvent(pts: box.pts, message: message, update: nil, peer: peer, date: date))
-        boxes[owner] = box
-        return (id, box.pts)
     }
 
     // MARK: Users
@@ -305,20 +284,20 @@ public actor SimulatedTelegram {
         }
         let limit: Int = 50
         let page: ArraySlice<BoxEvent> = newer.prefix(limit)
-        let users: [Api.User] = Set(page.map(\.peer)).sorted().map { user($0, for: me) }
+        let (users, chats): ([Api.User], [Api.Chat]) = peers(of: Array(page), for: me)
         let last: Int32 = page.last!.pts
         let state: Api.updates.State = Api.updates.State(pts: last, qts: 0, date: now, seq: box.seq, unreadCount: 0)
         let messages: [Api.Message] = page.compactMap(\.message)
         let others: [Api.Update] = page.compactMap(\.update)
         if newer.count > limit {
             return .value(Api.updates.Difference.differenceSlice(Api.updates.Difference.DifferenceSlice(
-                newMessages: messages, newEncryptedMessages: [], otherUpdates: others, chats: [], users: users, intermediateState: state)))
+                newMessages: messages, newEncryptedMessages: [], otherUpdates: others, chats: chats, users: users, intermediateState: state)))
         }
         return .value(Api.updates.Difference.difference(Api.updates.Difference.Difference(
-            newMessages: messages, newEncryptedMessages: [], otherUpdates: others, chats: [], users: users, state: state)))
+            newMessages: messages, newEncryptedMessages: [], otherUpdates: others, chats: chats, users: users, state: state)))
     }
 
-    private func sendMessage(_ context: HandlerContext) -> HandlerOutcome {
+    private func sendMessage(_ context: HandlerContext) async -> HandlerOutcome {
         guard let me = context.userID, let call = context.function as? Api.functions.messages.SendMessage else {
             return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
         }
@@ -328,11 +307,13 @@ public actor SimulatedTelegram {
             target = me
         case .inputPeerUser(let peer) where accounts[peer.userId] != nil && peer.accessHash == accessHash(of: peer.userId, for: me):
             target = peer.userId
+        case .inputPeerChat, .inputPeerChannel, .inputPeerChannelFromMessage:
+            return await sendToRoom(call, from: me)
         default:
             return .error(code: 400, message: "PEER_ID_INVALID")
         }
         guard !call.message.isEmpty else { return .error(code: 400, message: "MESSAGE_EMPTY") }
-        if sentRandomIDs[me, default: []].contains(call.randomId) { return .error(code: 400, message: "RANDOM_ID_DUPLICATE") }
+        if isRandomIDTaken(call.randomId, by: me) { return .error(code: 400, message: "RANDOM_ID_DUPLICATE") }
         var replyTo: Int32? = nil
         if case .inputReplyToMessage(let r)? = call.replyTo { replyTo = r.replyToMsgId }
         let (id, pts, now): (Int32, Int32, Int32) = recordSent(from: me, to: target, text: call.message, replyTo: replyTo, randomID: call.randomId)
@@ -350,9 +331,10 @@ public actor SimulatedTelegram {
     private func recordSent(from me: Int64, to target: Int64, text: String, replyTo: Int32?, randomID: Int64) -> (id: Int32, pts: Int32, date: Int32) {
         sentRandomIDs[me, default: []].insert(randomID)
         let now: Int32 = Int32(Date().timeIntervalSince1970)
-        let (id, pts): (Int32, Int32) = append(owner: me, peer: target, sender: me, text: text, hasMedia: false, replyTo: replyTo, date: now)
-        if target != me { _ = append(owner: target, peer: me, sender: me, text: text, hasMedia: false, replyTo: nil, date: now) }
-        log.append(SimulatedMessage(id: id, from: me, to: target, text: text, replyTo: replyTo, randomID: randomID, hasMedia: false, date: now))
+        let origin: Int64 = newOrigin()
+        let (id, pts): (Int32, Int32) = append(owner: me, peer: .user(target), draft: MessageDraft(sender: me, text: text, replyTo: replyTo, date: now), origin: origin)
+        if target != me { _ = append(owner: target, peer: .user(me), draft: MessageDraft(sender: me, text: text, date: now), origin: origin) }
+        record(SimulatedMessage(id: id, from: me, to: target, text: text, replyTo: replyTo, randomID: randomID, hasMedia: false, date: now))
         return (id, pts, now)
     }
 
@@ -364,77 +346,19 @@ public actor SimulatedTelegram {
         return .bool(true)
     }
 
-    /// The private chat partner an input peer names, if `viewer` may address it.
-    private func partner(_ peer: Api.InputPeer, for viewer: Int64) -> Int64? {
-        switch peer {
-        case .inputPeerSelf: return viewer
-        case .inputPeerUser(let p) where accounts[p.userId] != nil && p.accessHash == accessHash(of: p.userId, for: viewer): return p.userId
-        default: return nil
-        }
-    }
-
     private func readHistory(_ context: HandlerContext) -> HandlerOutcome {
         guard let me = context.userID, let call = context.function as? Api.functions.messages.ReadHistory else {
             return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
         }
-        guard let peer = partner(call.peer, for: me) else { return .error(code: 400, message: "PEER_ID_INVALID") }
-        readCalls[me, default: []].append((peer, call.maxId))
+        let peer: SimulatedPeer
+        switch resolve(call.peer, for: me) {
+        case .success(.channel): return .error(code: 400, message: "PEER_ID_INVALID")
+        case .success(let found): peer = found
+        case .failure(let error): return .error(code: error.code, message: error.message)
+        }
+        if case .user(let user) = peer { readCalls[me, default: []].append((user, call.maxId)) }
         let pts: Int32 = markRead(owner: me, peer: peer, maxID: call.maxId)
         return .value(Api.messages.AffectedMessages(pts: pts, ptsCount: 1))
-    }
-
-    /// The owner's private chats, newest top message first (`offset_date`/`offset_id` page on from
-    /// a top message); the archive (folder 1) is empty here.
-    private func getDialogs(_ context: HandlerContext) -> HandlerOutcome {
-        guard let me = context.userID, let box = boxes[me], let call = context.function as? Api.functions.messages.GetDialogs else {
-            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
-        }
-        var tops: [Int64: BoxEvent] = [:]
-        for event in box.events where event.message != nil { tops[event.peer] = event }
-        var ordered: [BoxEvent] = tops.values.sorted { ($0.date, $0.pts) > ($1.date, $1.pts) }
-        if call.folderId == 1 { ordered = [] }
-        if call.offsetId != 0 || call.offsetDate != 0 {
-            ordered = ordered.filter { (event: BoxEvent) -> Bool in
-                let id: Int32 = Self.id(of: event.message)
-                return event.date < call.offsetDate || (event.date == call.offsetDate && id < call.offsetId)
-            }
-        }
-        let page: [BoxEvent] = Array(ordered.prefix(Int(max(1, min(call.limit, 100)))))
-        let dialogs: [Api.Dialog] = page.map { (event: BoxEvent) -> Api.Dialog in
-            let read: Int32 = box.readInbox[event.peer] ?? 0
-            let unread: Int = box.events.filter { $0.peer == event.peer && Self.isIncoming($0.message) && Self.id(of: $0.message) > read }.count
-            return .dialog(Api.Dialog.Dialog(
-                peer: .peerUser(Api.Peer.PeerUser(userId: event.peer)), topMessage: Self.id(of: event.message), readInboxMaxId: read,
-                readOutboxMaxId: 0, unreadCount: Int32(unread), unreadMentionsCount: 0, unreadReactionsCount: 0, unreadPollVotesCount: 0,
-                notifySettings: Api.PeerNotifySettings()))
-        }
-        let messages: [Api.Message] = page.compactMap(\.message)
-        let users: [Api.User] = page.map { user($0.peer, for: me) }
-        if ordered.count > page.count {
-            return .value(Api.messages.Dialogs.dialogsSlice(Api.messages.Dialogs.DialogsSlice(
-                count: Int32(tops.count), dialogs: dialogs, messages: messages, chats: [], users: users)))
-        }
-        return .value(Api.messages.Dialogs.dialogs(Api.messages.Dialogs.Dialogs(dialogs: dialogs, messages: messages, chats: [], users: users)))
-    }
-
-    /// A private chat's messages, newest first, below `offset_id` (when set) and above `min_id`.
-    private func getHistory(_ context: HandlerContext) -> HandlerOutcome {
-        guard let me = context.userID, let box = boxes[me], let call = context.function as? Api.functions.messages.GetHistory else {
-            return .error(code: 401, message: "AUTH_KEY_UNREGISTERED")
-        }
-        guard let peer = partner(call.peer, for: me) else { return .error(code: 400, message: "PEER_ID_INVALID") }
-        let all: [Api.Message] = box.events.filter { $0.peer == peer }.compactMap(\.message).reversed()
-        let matching: [Api.Message] = all.filter { (message: Api.Message) -> Bool in
-            let id: Int32 = Self.id(of: message)
-            return id > call.minId && (call.offsetId == 0 || id < call.offsetId) && (call.maxId == 0 || id < call.maxId)
-        }
-        let page: [Api.Message] = Array(matching.prefix(Int(max(1, min(call.limit, 100)))))
-        let users: [Api.User] = [user(peer, for: me), user(me, for: me)]
-        if matching.count > page.count {
-            return .value(Api.messages.Messages.messagesSlice(Api.messages.Messages.MessagesSlice(
-                count: Int32(all.count), messages: page, topics: [], chats: [], users: users)))
-        }
-        return .value(Api.messages.Messages.messages(Api.messages.Messages.Messages(messages: page, topics: [], chats: [], users: users)))
     }
 
     static func id(of message: Api.Message?) -> Int32 {
@@ -446,8 +370,12 @@ public actor SimulatedTelegram {
         }
     }
 
-    private static func isIncoming(_ message: Api.Message?) -> Bool {
-        if case .message(let m)? = message { return !m.out }
-        return false
+    /// Whether a box message came from someone else (service messages included, as Telegram counts them unread).
+    static func isIncoming(_ message: Api.Message?) -> Bool {
+        switch message {
+        case .message(let m)?: return !m.out
+        case .messageService(let m)?: return !m.out
+        default: return false
+        }
     }
 }
