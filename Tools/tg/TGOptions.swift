@@ -12,16 +12,10 @@ struct TGOptions: ParsableArguments {
         help: "FLOOD_WAITs up to this many seconds are waited out; longer ones exit with status 3 (default: USERBOT_FLOOD_SLEEP_THRESHOLD, else 60).")
     var floodSleepThreshold: Int?
 
-    /// The key prefixes of the programs sharing the file: `tg` reads the `TG_*` keys and leaves the
-    /// userbot's to it; any other key is a typo and refused.
-    static func accepts(_ key: String) -> Bool {
-        TelegramConfiguration.keys.contains(key) || key.hasPrefix("OPENAI_") || key.hasPrefix("USERBOT_")
-    }
-
     /// The settings: file < environment < flags, checked. Exit status 2 names every problem.
     func load(requiring required: [String] = []) throws -> (TelegramConfiguration, floodThreshold: Int) {
         let merged: Result<[String: String], ConfigurationFile.Failure> = ConfigurationFile.merged(
-            path: telegram.config, keys: TelegramConfiguration.keys + ["USERBOT_FLOOD_SLEEP_THRESHOLD"], accepts: Self.accepts,
+            path: telegram.config, keys: TelegramConfiguration.keys + ["USERBOT_FLOOD_SLEEP_THRESHOLD"], accepts: TelegramConfiguration.acceptsSharedFileKey,
             environment: ProcessInfo.processInfo.environment, flags: telegram.flags)
         let values: [String: String]
         switch merged {
