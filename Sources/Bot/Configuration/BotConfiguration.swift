@@ -29,6 +29,10 @@ public struct BotConfiguration: Sendable {
     public var transport: TransportKind = .intermediate
     /// Set by `TG_TRANSPORT=obfuscated`: the connection is obfuscated (straight to the DC, no proxy secret).
     public var obfuscated: Bool = false
+    /// `TG_PROXY`: the proxy every connection goes through: `socks5://[user:pass@]host:port`, or an
+    /// MTProxy link (`tg://proxy?server=…&port=…&secret=…`, `https://t.me/proxy?…`). Its password or
+    /// secret is a secret.
+    public var proxy: ProxySettings?
     /// `TG_TEST_DC`: Telegram's test servers (their addresses and RSA keys) instead of production.
     public var testServers: Bool = false
     /// Secret.
@@ -70,17 +74,18 @@ public struct BotConfiguration: Sendable {
     /// Every key the loader knows.
     public static let keys: [String] = [
         "TG_API_ID", "TG_API_HASH", "TG_PHONE", "TG_PASSWORD", "TG_CODE", "TG_SESSION", "TG_SERVER", "TG_DC", "TG_RSA_KEY",
-        "TG_TRANSPORT", "TG_TEST_DC", "OPENAI_API_KEY", "OPENAI_MODEL", "OPENAI_BASE_URL", "OPENAI_SYSTEM_PROMPT", "OPENAI_TIMEOUT",
+        "TG_TRANSPORT", "TG_PROXY", "TG_TEST_DC", "OPENAI_API_KEY", "OPENAI_MODEL", "OPENAI_BASE_URL", "OPENAI_SYSTEM_PROMPT", "OPENAI_TIMEOUT",
         "OPENAI_MAX_TOKENS", "OPENAI_ALLOW_INSECURE", "USERBOT_LOG_DIR", "USERBOT_DUMP_DIR", "USERBOT_FLOOD_SLEEP_THRESHOLD",
         "USERBOT_REPLY_TO", "USERBOT_DENY", "USERBOT_BURSTS", "USERBOT_PERSON_HOURLY_LIMIT", "USERBOT_CONCURRENCY", "USERBOT_DAILY_LIMIT",
         "USERBOT_MAX_PROMPT_CHARS", "USERBOT_MAX_AGE", "USERBOT_DUMP_KEEP", "USERBOT_RECENT_PEOPLE",
     ]
 
     /// Keys whose values are secret (never echoed; redacted from logs).
-    public static let secretKeys: Set<String> = ["TG_API_HASH", "TG_PASSWORD", "TG_CODE", "OPENAI_API_KEY"]
+    public static let secretKeys: Set<String> = ["TG_API_HASH", "TG_PASSWORD", "TG_CODE", "OPENAI_API_KEY", "TG_PROXY"]
 
-    /// The secrets this configuration holds, for the log redactor.
-    public var secrets: [String?] { [apiHash, password, code, openAIKey] }
+    /// The secrets this configuration holds, for the log redactor (the proxy's password, or its
+    /// MTProxy secret in every form a link may carry).
+    public var secrets: [String?] { [apiHash, password, code, openAIKey] + (proxy?.secretForms ?? []) }
 
     /// Every setting at its default and nothing read or checked; ``parse(_:for:)`` builds a checked one.
     public init() {}
@@ -156,6 +161,13 @@ public struct BotConfiguration: Sendable {
                 c.transport = .paddedIntermediate
                 c.obfuscated = true
             default: problems.append("TG_TRANSPORT must be abridged, intermediate, padded, full or obfuscated")
+            }
+        }
+        if let v = value("TG_PROXY") {
+            do {
+                c.proxy = try ProxySettings(link: v)
+            } catch {
+                problems.append("TG_PROXY: \(error)")
             }
         }
         if let v = flag("TG_TEST_DC") { c.testServers = v }
@@ -276,7 +288,7 @@ public struct BotConfiguration: Sendable {
         if let rsaKeyPath { keys = [try RSAPublicKey(pem: try String(contentsOfFile: rsaKeyPath, encoding: .utf8))] }
         return ClientConfiguration(
             dataCentre: target, knownDataCentres: server == nil ? nil : [target], isTestServer: testServers, rsaKeys: keys,
-            transport: transport, obfuscation: obfuscated ? Obfuscation() : nil, apiID: apiID ?? 0, deviceModel: "Swift userbot",
+            transport: transport, obfuscation: obfuscated ? Obfuscation() : nil, proxy: proxy, apiID: apiID ?? 0, deviceModel: "Swift userbot",
             appVersion: "1.0")
     }
 }

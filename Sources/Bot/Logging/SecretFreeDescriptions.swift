@@ -21,6 +21,18 @@ struct SecretFreeFields {
         Mirror(subject, children: fields.map { (label: String?.some($0.label), value: $0.value) }, displayStyle: .struct)
     }
 
+    /// A value shown by its secret-free description only (`dump` would otherwise list its fields).
+    struct Described: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+        let description: String
+
+        init(_ description: String) {
+            self.description = description
+        }
+
+        var debugDescription: String { description }
+        var customMirror: Mirror { Mirror(self, children: [], displayStyle: nil) }
+    }
+
     /// Prints, dumps and reflects as `[redacted]`.
     struct Redacted: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
         var description: String { "[redacted]" }
@@ -35,6 +47,7 @@ extension BotConfiguration: CustomStringConvertible, CustomDebugStringConvertibl
             ("apiID", apiID as Any), ("apiHash", SecretFreeFields.secret(apiHash)), ("phone", phone as Any),
             ("password", SecretFreeFields.secret(password)), ("code", SecretFreeFields.secret(code)), ("sessionPath", sessionPath),
             ("server", server as Any), ("dc", dc), ("rsaKeyPath", rsaKeyPath as Any), ("transport", transport), ("obfuscated", obfuscated),
+            ("proxy", proxy.map { SecretFreeFields.Described($0.description) } as Any),
             ("testServers", testServers), ("openAIKey", SecretFreeFields.secret(openAIKey)), ("openAIModel", openAIModel),
             ("openAIBaseURL", openAIBaseURL), ("openAIAllowInsecure", openAIAllowInsecure), ("systemPrompt", systemPrompt as Any),
             ("openAITimeout", openAITimeout), ("openAIMaximumTokens", openAIMaximumTokens as Any), ("logDirectory", logDirectory),
