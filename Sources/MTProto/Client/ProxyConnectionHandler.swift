@@ -52,7 +52,7 @@ final class ProxyConnectionHandler: ChannelDuplexHandler {
         case .handshaking:
             guard var machine = handshake else { return }
             do {
-                let step: ProxyHandshake.Step = try machine.feed(bytes)
+                let step: ProxyStep = try machine.feed(bytes)
                 handshake = machine
                 switch step {
                 case .needMoreBytes: return

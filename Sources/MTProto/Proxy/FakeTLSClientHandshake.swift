@@ -3,14 +3,6 @@
 /// server's random (HMAC-SHA256 under the secret over our random and its whole answer with that
 /// field zeroed). Sans-IO.
 public struct FakeTLSClientHandshake: Sendable {
-    /// What the caller does after feeding bytes.
-    public enum Step: Sendable, Equatable {
-        /// Wait for more bytes.
-        case needMoreBytes
-        /// The server is genuine; `leftover` are the bytes after its answer (records of the stream).
-        case established(leftover: [UInt8])
-    }
-
     /// At most this many records before the server's first application-data record.
     static let maximumRecords: Int = 16
 
@@ -30,7 +22,7 @@ public struct FakeTLSClientHandshake: Sendable {
     }
 
     /// Feeds the server's bytes.
-    public mutating func feed(_ bytes: [UInt8]) throws(FakeTLSError) -> Step {
+    public mutating func feed(_ bytes: [UInt8]) throws(FakeTLSError) -> ProxyStep {
         guard !finished else { return .established(leftover: bytes) }
         received += bytes
         var offset: Int = 0

@@ -2,16 +2,6 @@
 /// machine: a SOCKS5 negotiation, a FakeTLS handshake, or nothing (a plain or `dd` MTProxy only
 /// needs the obfuscation header, which the transport sends).
 public struct ProxyHandshake: Sendable {
-    /// What the caller does after feeding bytes.
-    public enum Step: Sendable, Equatable {
-        /// Wait for more bytes.
-        case needMoreBytes
-        /// Send these bytes, then wait.
-        case send([UInt8])
-        /// The proxy is ready; `leftover` bytes belong to the stream after it.
-        case established(leftover: [UInt8])
-    }
-
     private enum Machine: Sendable {
         case socks5(SOCKS5ClientHandshake)
         case fakeTLS(FakeTLSClientHandshake)
@@ -52,33 +42,32 @@ public struct ProxyHandshake: Sendable {
     }
 
     /// Feeds the proxy's bytes.
-    public mutating func feed(_ bytes: [UInt8]) throws(ProxyError) -> Step {
+    public mutating func feed(_ bytes: [UInt8]) throws(ProxyError) -> ProxyStep {
         switch machine {
         case .socks5(var socks):
-            let step: SOCKS5ClientHandshake.Step
+            defer { machine = .socks5(socks) }
             do {
-                step = try socks.feed(bytes)
+                return try socks.feed(bytes)
             } catch {
                 throw .socks5(error)
             }
-            machine = .socks5(socks)
-            switch step {
-            case .needMoreBytes: return .needMoreBytes
-            case .send(let reply): return .send(reply)
-            case .established(let leftover): return .established(leftover: leftover)
-            }
         case .fakeTLS(var tls):
-            let step: FakeTLSClientHandshake.Step
+            defer { machine = .fakeTLS(tls) }
             do {
-                step = try tls.feed(bytes)
+                return try tls.feed(bytes)
             } catch {
                 throw .fakeTLS(error)
             }
-            machine = .fakeTLS(tls)
-            switch step {
-            case .needMoreBytes: return .needMoreBytes
-            case .established(let leftover): return .established(leftover: leftover)
-            }
         }
     }
+}
+
+/// What the caller of a proxy handshake does after feeding it bytes.
+public enum ProxyStep: Sendable, Equatable {
+    /// Wait for more bytes from the proxy.
+    case needMoreBytes
+    /// Send these bytes to the proxy, then wait for its answer.
+    case send([UInt8])
+    /// The tunnel is open; `leftover` are the bytes after the proxy's last answer (they belong to the stream).
+    case established(leftover: [UInt8])
 }

@@ -2,16 +2,6 @@
 /// (RFC 1929). Sans-IO: ``start()`` gives the greeting, ``feed(_:)`` takes the proxy's bytes and
 /// says what to send next, until the tunnel is open.
 public struct SOCKS5ClientHandshake: Sendable {
-    /// What the caller does after feeding bytes.
-    public enum Step: Sendable, Equatable {
-        /// Wait for more bytes from the proxy.
-        case needMoreBytes
-        /// Send these bytes to the proxy, then wait for its answer.
-        case send([UInt8])
-        /// The tunnel is open; `leftover` are bytes the proxy sent after its reply (from the target).
-        case established(leftover: [UInt8])
-    }
-
     private enum State: Sendable {
         case initial, awaitingMethod, awaitingAuthentication, awaitingReply, established, failed
     }
@@ -38,7 +28,7 @@ public struct SOCKS5ClientHandshake: Sendable {
     }
 
     /// Feeds bytes from the proxy.
-    public mutating func feed(_ bytes: [UInt8]) throws(SOCKS5Error) -> Step {
+    public mutating func feed(_ bytes: [UInt8]) throws(SOCKS5Error) -> ProxyStep {
         buffer += bytes
         do {
             return try advance()
@@ -48,7 +38,7 @@ public struct SOCKS5ClientHandshake: Sendable {
         }
     }
 
-    private mutating func advance() throws(SOCKS5Error) -> Step {
+    private mutating func advance() throws(SOCKS5Error) -> ProxyStep {
         switch state {
         case .initial, .established, .failed:
             throw .misuse

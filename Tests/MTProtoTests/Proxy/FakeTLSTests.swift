@@ -55,7 +55,7 @@ import Testing
         let extra: [UInt8] = [0x17, 0x03, 0x03, 0x00, 0x02, 0xab, 0xcd]
         for split in [1, 5, 11, 100, answer.count] {
             var machine: FakeTLSClientHandshake = Self.handshake()
-            var step: FakeTLSClientHandshake.Step = .needMoreBytes
+            var step: ProxyStep = .needMoreBytes
             let stream: [UInt8] = answer + extra
             var index: Int = 0
             while index < stream.count, step == .needMoreBytes {
