@@ -17,6 +17,7 @@ extension ProxySettings {
             self = .socks5(SOCKS5Proxy(host: Self.bare(host), port: try Self.check(port: port), credentials: credentials))
         case "tg", "https", "http":
             let kind: String = scheme == "tg" ? (components.host ?? "") : Self.telegramMePath(components)
+            guard kind == "proxy" || kind == "socks" else { throw .unsupportedScheme(scheme) }
             let items: [String: String] = Dictionary(
                 (components.queryItems ?? []).map { ($0.name.lowercased(), $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
             guard let server = items["server"], !server.isEmpty else { throw .missing("server") }
@@ -31,11 +32,9 @@ extension ProxySettings {
                     throw .secret(error)
                 }
                 self = .mtproxy(MTProxyServer(host: Self.bare(server), port: try Self.check(port: port), secret: secret))
-            case "socks":
+            default:
                 let credentials: SOCKS5Credentials? = try Self.credentials(user: items["user"], password: items["pass"])
                 self = .socks5(SOCKS5Proxy(host: Self.bare(server), port: try Self.check(port: port), credentials: credentials))
-            default:
-                throw .unsupportedScheme(scheme)
             }
         default:
             throw .unsupportedScheme(scheme)

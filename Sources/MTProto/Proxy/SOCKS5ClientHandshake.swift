@@ -68,9 +68,13 @@ public struct SOCKS5ClientHandshake: Sendable {
             state = .awaitingReply
             return .send(try connectRequest())
         case .awaitingReply:
-            // VER REP RSV ATYP BND.ADDR BND.PORT
-            guard buffer.count >= 5 else { return .needMoreBytes }
+            // VER REP RSV ATYP BND.ADDR BND.PORT. A failure is reported as soon as its code is in
+            // (some proxies close right after it, without a bound address).
+            guard buffer.count >= 2 else { return .needMoreBytes }
             guard buffer[0] == 0x05 else { throw .unsupportedVersion(buffer[0]) }
+            let reply: SOCKS5ReplyCode = SOCKS5ReplyCode(rawValue: buffer[1])
+            guard reply == .succeeded else { throw .requestFailed(reply) }
+            guard buffer.count >= 5 else { return .needMoreBytes }
             guard buffer[2] == 0x00 else { throw .malformedReply("reserved byte \(buffer[2])") }
             let addressLength: Int
             switch buffer[3] {
@@ -79,9 +83,6 @@ public struct SOCKS5ClientHandshake: Sendable {
             case 0x04: addressLength = 16
             default: throw .malformedReply("address type \(buffer[3])")
             }
-            let reply: SOCKS5ReplyCode = SOCKS5ReplyCode(rawValue: buffer[1])
-            // A failure may come without a bound address at all; report the code first.
-            guard reply == .succeeded else { throw .requestFailed(reply) }
             let total: Int = 4 + addressLength + 2
             guard buffer.count >= total else { return .needMoreBytes }
             state = .established

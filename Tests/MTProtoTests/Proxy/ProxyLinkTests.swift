@@ -10,7 +10,7 @@ import Testing
     @Test func secretsInHexAndBase64url() throws {
         #expect(try MTProxySecret(text: Self.keyHex) == MTProxySecret(key: Self.key, kind: .plain))
         #expect(try MTProxySecret(text: "dd" + Self.keyHex).kind == .padded)
-        let fake: MTProxySecret = try MTProxySecret(text: "ee" + Self.keyHex + TLHexString("example.com"))
+        let fake: MTProxySecret = try MTProxySecret(text: "ee" + Self.keyHex + hexOfText("example.com"))
         #expect(fake.kind == .fakeTLS(domain: "example.com"))
         #expect(fake.key == Self.key)
         #expect(fake.requiredTransport == .paddedIntermediate)
@@ -25,7 +25,7 @@ import Testing
         #expect(throws: MTProxySecretError.empty) { try MTProxySecret(text: " ") }
         #expect(throws: MTProxySecretError.notHexOrBase64) { try MTProxySecret(text: "not a secret!") }
         #expect(throws: MTProxySecretError.wrongLength(15)) { try MTProxySecret(bytes: Array(Self.key.prefix(15))) }
-        #expect(throws: MTProxySecretError.wrongLength(16)) { try MTProxySecret(bytes: [0xdd] + Array(Self.key.prefix(15))) }
+        #expect(throws: MTProxySecretError.wrongLength(18)) { try MTProxySecret(bytes: [0xdd] + Self.key + [0]) }
         #expect(throws: MTProxySecretError.unknownPrefix(0xab)) { try MTProxySecret(bytes: [0xab] + Self.key) }
         #expect(throws: MTProxySecretError.wrongLength(17)) { try MTProxySecret(bytes: [0xee] + Self.key) }
         #expect(throws: MTProxySecretError.badDomain) { try MTProxySecret(bytes: [0xee] + Self.key + [0x20, 0x0a]) }
@@ -64,7 +64,8 @@ import Testing
             dataCentre: DataCentre(id: 2, host: "h", port: 1), proxy: .mtproxy(MTProxyServer(host: "p", port: 2, secret: secret)), apiID: 1)
         #expect(configuration.mtproxyDCID(for: DataCentre(id: 2, host: "h", port: 1)) == 2)
         #expect(configuration.mtproxyDCID(for: DataCentre(id: 4, host: "h", port: 1, kind: .mediaOnly)) == -4)
-        #expect(configuration.dialTarget(for: configuration.dataCentre) == ("p", 2))
+        let dial: (host: String, port: Int) = configuration.dialTarget(for: configuration.dataCentre)
+        #expect(dial.host == "p" && dial.port == 2)
         let settings: (kind: TransportKind, obfuscation: Obfuscation?) = configuration.transportSettings(for: configuration.dataCentre)
         #expect(settings.kind == .intermediate)
         #expect(settings.obfuscation == Obfuscation(proxySecret: Self.key, dcID: 2))
@@ -75,4 +76,4 @@ import Testing
 }
 
 /// `text` as hex (for building ee secrets).
-func TLHexString(_ text: String) -> String { hexString(Array(text.utf8)) }
+func hexOfText(_ text: String) -> String { hexString(Array(text.utf8)) }
