@@ -22,7 +22,7 @@ public enum ProxyError: Error, Equatable, Sendable, CustomStringConvertible {
         case .socks5(let error): return "\(error)"
         case .fakeTLS(let error): return "\(error)"
         case .handshakeTimeout: return "the proxy did not complete its handshake in time"
-        case .closedDuringHandshake: return "the proxy closed the connection during its handshake"
+        case .closedDuringHandshake: return "the proxy closed the connection during its handshake (an MTProxy does so for a wrong secret)"
         case .closedByMTProxy: return "the MTProxy closed the connection without answering (wrong secret, or it cannot reach the DC)"
         case .noAnswerFromMTProxy: return "the MTProxy did not answer in time (wrong secret?)"
         }
