@@ -1,5 +1,6 @@
 import Foundation
 import MTProto
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -16,6 +17,10 @@ public final class TestMTProxy: Sendable {
     public let refusesConnections: Bool
     private let group: any EventLoopGroup
     private let listener: ProxyListener = ProxyListener()
+    private let tunnels: NIOLockedValueBox<[Int16: Int]> = NIOLockedValueBox([:])
+
+    /// How many tunnels clients opened per DC id as written in their headers (e.g. 2, 10002, −2).
+    public var tunnelsByDCID: [Int16: Int] { tunnels.withLockedValue { $0 } }
 
     /// A proxy with `secret` forwarding to `dataCentres` (e.g. ``TestDataCentre/dataCentres``).
     public init(secret: MTProxySecret, dataCentres: [DataCentre], refusesConnections: Bool = false,
@@ -29,11 +34,12 @@ public final class TestMTProxy: Sendable {
     /// Listens on 127.0.0.1:`port` (0: any free port); returns the port.
     public func start(port: Int = 0) async throws -> Int {
         let (secret, dataCentres, refuses): (MTProxySecret, [DataCentre], Bool) = (self.secret, self.dataCentres, refusesConnections)
+        let tunnels: NIOLockedValueBox<[Int16: Int]> = self.tunnels
         return try await listener.start(port: port, group: group) {
             MTProxyConnectionHandler(
                 session: MTProxyServerSession(
                     secret: secret, unixTime: { Int32(clamping: Int(Date().timeIntervalSince1970)) }, entropy: SystemEntropy()),
-                dataCentres: dataCentres, refuses: refuses)
+                dataCentres: dataCentres, refuses: refuses, opened: { (id: Int16) in tunnels.withLockedValue { $0[id, default: 0] += 1 } })
         }
     }
 
@@ -50,13 +56,16 @@ final class MTProxyConnectionHandler: ChannelInboundHandler {
     private var session: MTProxyServerSession
     private let dataCentres: [DataCentre]
     private let refuses: Bool
+    private let opened: @Sendable (Int16) -> Void
     private var dc: (any Channel)?
     private var pending: [UInt8]?
 
-    init(session: MTProxyServerSession, dataCentres: [DataCentre], refuses: Bool) {
+    /// `opened` is told the DC id of each tunnel that reaches its DC.
+    init(session: MTProxyServerSession, dataCentres: [DataCentre], refuses: Bool, opened: @escaping @Sendable (Int16) -> Void) {
         self.session = session
         self.dataCentres = dataCentres
         self.refuses = refuses
+        self.opened = opened
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -105,6 +114,7 @@ final class MTProxyConnectionHandler: ChannelInboundHandler {
                 return client.close(promise: nil)
             }
             handler.dc = channel
+            handler.opened(dcID)
             if let pending = handler.pending, !pending.isEmpty { channel.writeAndFlush(ByteBuffer(bytes: pending), promise: nil) }
             handler.pending = nil
             if !client.isActive { channel.close(promise: nil) }

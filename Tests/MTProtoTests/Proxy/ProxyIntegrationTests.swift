@@ -129,3 +129,39 @@ import Testing
         await server.stop()
     }
 }
+
+/// Auxiliary (FILE_MIGRATE) and migrated (PHONE_MIGRATE) connections use the proxy too, each with
+/// the DC it wants in the header.
+@Suite(.serialized) struct ProxyMigrationTests {
+    @Test func auxiliaryAndMigratedConnectionsGoThroughTheMTProxy() async throws {
+        let server: TestDataCentre = try await ClientIntegrationTests.startDC()
+        await server.handle(Api.functions.upload.GetFile.self) { (context: HandlerContext) -> HandlerOutcome in
+            if context.dc == 1 { return .error(code: 303, message: "FILE_MIGRATE_2") }
+            return .value(Api.upload.File.file(Api.upload.File.File(type: .filePartial, mtime: 0, bytes: [7])))
+        }
+        await server.handle(Api.functions.auth.SendCode.self) { (context: HandlerContext) -> HandlerOutcome in
+            if context.dc == 1 { return .error(code: 303, message: "PHONE_MIGRATE_2") }
+            return .value(Api.auth.SentCode.sentCode(Api.auth.SentCode.SentCode(
+                type: .sentCodeTypeApp(Api.auth.SentCodeType.SentCodeTypeApp(length: 5)), phoneCodeHash: "hash")))
+        }
+        let secret: MTProxySecret = ProxyIntegrationTests.secrets[1]
+        let proxy: TestMTProxy = TestMTProxy(secret: secret, dataCentres: await server.dataCentres)
+        let port: Int = try await proxy.start()
+        let client: MTProtoClient = await ProxyIntegrationTests.client(
+            server, proxy: .mtproxy(MTProxyServer(host: "127.0.0.1", port: port, secret: secret)))
+        try await client.connect()
+        #expect(proxy.tunnelsByDCID == [1: 1])
+        await server.authorize(authKeyID: await client.authKeys[1]!.authKey.id, userID: 42, dc: 1)
+        let location: Api.InputFileLocation = .inputDocumentFileLocation(Api.InputFileLocation.InputDocumentFileLocation(
+            id: 1, accessHash: 2, fileReference: [], thumbSize: ""))
+        _ = try await client.invoke(Api.functions.upload.GetFile(location: location, offset: 0, limit: 1024))
+        #expect(proxy.tunnelsByDCID == [1: 1, 2: 1])
+        _ = try await client.invoke(Api.functions.auth.SendCode(phoneNumber: "+15550001111", apiId: 1, apiHash: "x", settings: Api.CodeSettings()))
+        #expect(await client.homeDataCentre.id == 2)
+        #expect(proxy.tunnelsByDCID[2] == 2)
+        #expect(proxy.tunnelsByDCID[1] == 1)
+        await client.close()
+        await proxy.stop()
+        await server.stop()
+    }
+}
