@@ -48,7 +48,8 @@ set -e
 echo "$err" | grep -q "offset" || fail "tldump error names no offset: $err"
 
 # userbot diag against a local testdc on every transport; a refused connection is ok:false, exit 1.
-"$bin/testdc" --port 0 --rsa-key-out "$tmp/dc.pem" > "$tmp/dc.json" &
+secret="ee00112233445566778899aabbccddeeff$(printf 'www.example.com' | od -An -tx1 | tr -d ' \n')"
+"$bin/testdc" --port 0 --rsa-key-out "$tmp/dc.pem" --socks5-port 0 --mtproxy-port 0 --mtproxy-secret "$secret" > "$tmp/dc.json" &
 dcpid=$!
 for _ in $(seq 1 100); do [ -s "$tmp/dc.json" ] && break; sleep 0.1; done
 port=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['port'])" "$tmp/dc.json")
@@ -57,6 +58,24 @@ for transport in abridged intermediate padded full obfuscated; do
   echo "$out" | grep -q '^{"ok": true, "handshake_ms": [0-9.]*, "rtt_ms": [0-9.]*, "layer": 229, "dc": 2, "time_offset_s": 0}$' \
     || { kill $dcpid; fail "userbot diag over $transport: $out"; }
 done
+# userbot diag --proxy through testdc's SOCKS5 proxy and FakeTLS MTProxy: a line per step on stderr;
+# a wrong secret fails with a FAIL line and exit 1.
+sport=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['socks5_port'])" "$tmp/dc.json")
+mport=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['mtproxy_port'])" "$tmp/dc.json")
+for proxy in "socks5://127.0.0.1:$sport" "tg://proxy?server=127.0.0.1&port=$mport&secret=$secret"; do
+  out=$("$bin/userbot" diag --server "127.0.0.1:$port" --dc 2 --rsa-key "$tmp/dc.pem" --proxy "$proxy" 2>"$tmp/steps")
+  echo "$out" | grep -q '^{"ok": true, .*"dc": 2, .*"proxy": ' || { kill $dcpid; fail "userbot diag --proxy $proxy: $out"; }
+  grep -q '^ok    proxy handshake' "$tmp/steps" || { kill $dcpid; fail "userbot diag --proxy steps: $(cat "$tmp/steps")"; }
+  grep -q '^ok    MTProto key exchange' "$tmp/steps" || { kill $dcpid; fail "userbot diag --proxy steps: $(cat "$tmp/steps")"; }
+done
+wrong="ee$(printf '%032d' 0)$(printf 'www.example.com' | od -An -tx1 | tr -d ' \n')"
+set +e
+out=$("$bin/userbot" diag --server "127.0.0.1:$port" --dc 2 --rsa-key "$tmp/dc.pem" --timeout 5 \
+  --proxy "tg://proxy?server=127.0.0.1&port=$mport&secret=$wrong" 2>"$tmp/steps"); code=$?
+set -e
+[ "$code" = 1 ] || { kill $dcpid; fail "userbot diag with a wrong MTProxy secret exited $code"; }
+grep -q '^FAIL  proxy handshake' "$tmp/steps" || { kill $dcpid; fail "userbot diag wrong secret steps: $(cat "$tmp/steps")"; }
+grep -q "$wrong" "$tmp/steps" && { kill $dcpid; fail "userbot diag printed the MTProxy secret"; }
 kill -TERM $dcpid
 wait $dcpid || fail "testdc did not stop cleanly on SIGTERM"
 set +e

@@ -13,7 +13,8 @@ struct TestDCCommand: AsyncParsableCommand {
         abstract: "Run a local MTProto test data centre on 127.0.0.1.",
         discussion: """
             When ready it prints one JSON line: {"port": P, "dc": D, "fingerprint": F, "dcs": [{"dc": 1, "port": P1}, …]} \
-            where P is the DC a client should start with. SIGTERM or SIGINT stops it.
+            where P is the DC a client should start with, plus "socks5_port" and "mtproxy_port" when those \
+            proxies run in front of the DCs. SIGTERM or SIGINT stops it.
             """)
 
     @Option(name: .long, help: "Port of the first DC (0: any free port; further DCs use free ports too).")
@@ -60,8 +61,32 @@ struct TestDCCommand: AsyncParsableCommand {
         """)
     var telegramSeedMessages: Int = 0
 
+    @Option(name: .customLong("socks5-port"), help: "Also run a SOCKS5 proxy (RFC 1928) on this port (0: any free port).")
+    var socks5Port: Int?
+
+    @Option(name: .customLong("socks5-user"), help: "The SOCKS5 proxy requires this username (with --socks5-password).")
+    var socks5User: String?
+
+    @Option(name: .customLong("socks5-password"), help: "The SOCKS5 proxy's password.")
+    var socks5Password: String?
+
+    @Option(name: .customLong("socks5-refuse"), help: "Fault: the SOCKS5 proxy answers every CONNECT with this reply code (1-8).")
+    var socks5Refuse: UInt8?
+
+    @Option(name: .customLong("mtproxy-port"), help: "Also run an MTProxy on this port (0: any free port); needs --mtproxy-secret.")
+    var mtproxyPort: Int?
+
+    @Option(name: .customLong("mtproxy-secret"), help: "The MTProxy's secret in hex or base64url: 16 bytes, dd + 16 bytes, or ee + 16 bytes + domain.")
+    var mtproxySecret: String?
+
+    @Flag(name: .customLong("mtproxy-refuse"), help: "Fault: the MTProxy closes every connection at once.")
+    var mtproxyRefuse: Bool = false
+
     func run() async throws {
         guard dcs >= 1, dc >= 1, dc <= dcs else { throw ValidationError("--dc must be between 1 and --dcs") }
+        let proxies: TestDCProxyOptions = try TestDCProxyOptions(
+            socks5Port: socks5Port, socks5User: socks5User, socks5Password: socks5Password, socks5Refuse: socks5Refuse,
+            mtproxyPort: mtproxyPort, mtproxySecret: mtproxySecret, mtproxyRefuse: mtproxyRefuse)
         LoggingSystem.bootstrap { (label: String) -> any LogHandler in
             var handler: StreamLogHandler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info
@@ -82,9 +107,11 @@ struct TestDCCommand: AsyncParsableCommand {
         let all: [DataCentre] = await server.dataCentres
         let first: Int = all.first(where: { $0.id == dc })?.port ?? 0
         let list: String = all.map { "{\"dc\": \($0.id), \"port\": \($0.port)}" }.joined(separator: ", ")
-        let line: String = "{\"port\": \(first), \"dc\": \(dc), \"fingerprint\": \(server.rsaKey.publicKey.fingerprint), \"dcs\": [\(list)]}\n"
+        let running: RunningProxies = try await proxies.start(inFrontOf: all)
+        let line: String = "{\"port\": \(first), \"dc\": \(dc), \"fingerprint\": \(server.rsaKey.publicKey.fingerprint), \"dcs\": [\(list)]\(running.json)}\n"
         FileHandle.standardOutput.write(Data(line.utf8))
         await SignalWaiter().wait(for: [SIGTERM, SIGINT])
+        await running.stop()
         await server.stop()
     }
 }

@@ -36,6 +36,12 @@ struct DiagCommand: AsyncParsableCommand {
     @Option(name: .long, help: "abridged, intermediate, padded, full or obfuscated.")
     var transport: String = "intermediate"
 
+    @Option(name: .long, help: """
+        TG_PROXY: test this proxy (socks5://[user:pass@]host:port or an MTProxy link); each step is printed \
+        to standard error (TCP to the proxy, its handshake, the MTProto key exchange, pings).
+        """)
+    var proxy: String?
+
     @Flag(name: .customLong("test-dc"), help: "Use Telegram's test servers.")
     var testDC: Bool = false
 
@@ -67,6 +73,7 @@ struct DiagCommand: AsyncParsableCommand {
         values["TG_API_ID"] = apiIDValue
         values["TG_SERVER"] = server
         values["TG_RSA_KEY"] = rsaKey
+        values["TG_PROXY"] = proxy
         if testDC { values["TG_TEST_DC"] = "true" }
         let settings: BotConfiguration
         switch BotConfiguration.parse(values, for: .diagnostics) {
@@ -76,6 +83,7 @@ struct DiagCommand: AsyncParsableCommand {
         var configuration: ClientConfiguration = try settings.clientConfiguration()
         configuration.deviceModel = "userbot diag"
         configuration.defaultTimeout = .seconds(timeout)
+        if configuration.proxy != nil { try await probeProxy(configuration) }
         let client: MTProtoClient = MTProtoClient(configuration: configuration)
         // Closed on every path before the process exits (a close left running at exit can crash it).
         do {
@@ -88,11 +96,44 @@ struct DiagCommand: AsyncParsableCommand {
         }
     }
 
+    /// Reaches the proxy, then opens its tunnel, printing each step (the proxy without its secret).
+    private func probeProxy(_ configuration: ClientConfiguration) async throws {
+        let proxy: ProxySettings = configuration.proxy!
+        try await step("TCP to the proxy \(proxy.host):\(proxy.port)") {
+            try await ProxyProbe.reachProxy(configuration)
+        }
+        try await step("proxy handshake (\(proxy)) to \(configuration.dataCentre)") {
+            try await ProxyProbe.openTunnel(configuration)
+        }
+    }
+
+    /// Prints `name` with its outcome on standard error; a failure is printed and rethrown.
+    private func step(_ name: String, _ body: @escaping @Sendable () async throws -> Duration) async throws {
+        do {
+            let elapsed: Duration = try await withTimeout(.seconds(timeout), body)
+            Self.report("ok    \(name) (\(String(format: "%.1f", Self.milliseconds(elapsed))) ms)")
+        } catch {
+            Self.report("FAIL  \(name): \(error)")
+            throw error
+        }
+    }
+
+    static func report(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
     private func measure(_ client: MTProtoClient) async throws -> String {
+        let through: Bool = await client.configuration.proxy != nil
         let clock: ContinuousClock = ContinuousClock()
         let start: ContinuousClock.Instant = clock.now
-        try await withTimeout(.seconds(timeout)) { try await client.connect() }
+        do {
+            try await withTimeout(.seconds(timeout)) { try await client.connect() }
+        } catch {
+            if through { Self.report("FAIL  MTProto key exchange and initConnection: \(error)") }
+            throw error
+        }
         let handshake: Duration = clock.now - start
+        if through { Self.report("ok    MTProto key exchange and initConnection (\(String(format: "%.1f", Self.milliseconds(handshake))) ms)") }
         var rtts: [Double] = []
         for i in 0 ..< max(pings, 1) {
             let sent: ContinuousClock.Instant = clock.now
@@ -100,11 +141,13 @@ struct DiagCommand: AsyncParsableCommand {
             rtts.append(Self.milliseconds(clock.now - sent))
         }
         rtts.sort()
+        if through { Self.report("ok    \(rtts.count) pings (median \(String(format: "%.2f", rtts[rtts.count / 2])) ms)") }
+        let proxy: String = await client.configuration.proxy.map { ", \"proxy\": \(Self.jsonString($0.description))" } ?? ""
         let config: Api.Config? = await client.serverConfig
         let offset: Int32 = await client.authKeys[dc]?.timeOffset ?? 0
         return "{\"ok\": true, \"handshake_ms\": \(String(format: "%.1f", Self.milliseconds(handshake))), "
             + "\"rtt_ms\": \(String(format: "%.2f", rtts[rtts.count / 2])), \"layer\": \(Api.layer), "
-            + "\"dc\": \(config.map { Int($0.thisDc) } ?? dc), \"time_offset_s\": \(offset)}"
+            + "\"dc\": \(config.map { Int($0.thisDc) } ?? dc), \"time_offset_s\": \(offset)\(proxy)}"
     }
 
     static func milliseconds(_ d: Duration) -> Double {

@@ -46,8 +46,14 @@ public struct ClientConfiguration: Sendable {
     public var rsaKeys: [RSAPublicKey]
     /// The TCP framing (intermediate by default; padded intermediate is the usual choice with obfuscation).
     public var transport: TransportKind
-    /// Obfuscated2 around the framing (and an MTProxy secret when connecting through a proxy); nil: plain.
+    /// Obfuscated2 around the framing when connecting to a DC directly; nil: plain. With an MTProxy
+    /// in ``proxy`` the obfuscation (its secret, the DC id) comes from the proxy instead.
     public var obfuscation: Obfuscation?
+    /// The proxy every connection goes through (auxiliary and migrated ones included); nil: direct.
+    public var proxy: ProxySettings?
+    /// How long a proxy may take to open the tunnel (SOCKS5, FakeTLS), or an MTProxy to send its
+    /// first byte, before the connection fails with a ``ProxyError``.
+    public var proxyTimeout: Duration
     /// `api_id` from my.telegram.org (sent in `initConnection`).
     public var apiID: Int32
     /// `device_model` of `initConnection`: shown in the account's list of active sessions.
@@ -81,7 +87,8 @@ public struct ClientConfiguration: Sendable {
     /// Telegram's production or test lists, according to `isTestServer`.
     public init(
         dataCentre: DataCentre, knownDataCentres: [DataCentre]? = nil, isTestServer: Bool = false, rsaKeys: [RSAPublicKey]? = nil,
-        transport: TransportKind = .intermediate, obfuscation: Obfuscation? = nil, apiID: Int32,
+        transport: TransportKind = .intermediate, obfuscation: Obfuscation? = nil, proxy: ProxySettings? = nil,
+        proxyTimeout: Duration = .seconds(10), apiID: Int32,
         deviceModel: String = "Swift MTProto", systemVersion: String = "Linux", appVersion: String = "0.1",
         systemLanguageCode: String = "en", languagePack: String = "", languageCode: String = "en",
         defaultTimeout: Duration = .seconds(60), pingInterval: Duration = .seconds(60),
@@ -94,6 +101,8 @@ public struct ClientConfiguration: Sendable {
         self.rsaKeys = rsaKeys ?? (isTestServer ? TelegramKeys.test : TelegramKeys.production)
         self.transport = transport
         self.obfuscation = obfuscation
+        self.proxy = proxy
+        self.proxyTimeout = proxyTimeout
         self.apiID = apiID
         self.deviceModel = deviceModel
         self.systemVersion = systemVersion

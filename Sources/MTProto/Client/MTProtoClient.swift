@@ -310,18 +310,12 @@ public actor MTProtoClient {
 
     /// One TCP connection, from connect to close. Returns the error that ended it.
     private nonisolated func runOneConnection() async -> (any Error)? {
-        let dc: DataCentre = await configuration.dataCentre
+        let settings: ClientConfiguration = await configuration
         let channel: any Channel
         do {
-            channel = try await ClientBootstrap(group: eventLoop)
-                .connectTimeout(.seconds(10))
-                .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { (channel: any Channel) in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(client: self))
-                    }
-                }
-                .connect(host: dc.host, port: dc.port).get()
+            channel = try await ConnectionDialer.connect(
+                to: settings.dataCentre, configuration: settings, eventLoop: eventLoop, entropy: entropy,
+                handler: { ClientConnectionHandler(client: self) })
         } catch {
             await markAddressUnreachable()
             return error
@@ -408,7 +402,8 @@ public actor MTProtoClient {
         closeConnection = { opened.close(promise: nil) }
         connectionError = nil
         lastReceived = .now
-        var newCodec: TransportCodec = TransportCodec(clientKind: configuration.transport, obfuscation: configuration.obfuscation, entropy: entropy)
+        let transport: (kind: TransportKind, obfuscation: Obfuscation?) = configuration.transportSettings(for: configuration.dataCentre)
+        var newCodec: TransportCodec = TransportCodec(clientKind: transport.kind, obfuscation: transport.obfuscation, entropy: entropy)
         let preamble: [UInt8] = newCodec.takePreamble()
         codec = Mutable(newCodec)
         if !preamble.isEmpty {

@@ -59,6 +59,21 @@ public enum Hash {
         return out
     }
 
+    /// HMAC-SHA256 of the concatenation of `parts` under `key` (32 bytes; FakeTLS digests).
+    public static func hmacSHA256(key: [UInt8], _ parts: [UInt8]...) -> [UInt8] {
+        let data: [UInt8] = parts.count == 1 ? parts[0] : Array(parts.joined())
+        var out: [UInt8] = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        key.withUnsafeBufferPointer { (k: UnsafeBufferPointer<UInt8>) in
+            data.withUnsafeBufferPointer { (d: UnsafeBufferPointer<UInt8>) in
+                out.withUnsafeMutableBufferPointer { (o: inout UnsafeMutableBufferPointer<UInt8>) in
+                    _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), d.baseAddress, d.count, o.baseAddress, &length)
+                }
+            }
+        }
+        return out
+    }
+
     /// PBKDF2-HMAC-SHA512 (used by the SRP two-factor password check).
     public static func pbkdf2SHA512(password: [UInt8], salt: [UInt8], iterations: Int, length: Int = 64) -> [UInt8] {
         var out: [UInt8] = [UInt8](repeating: 0, count: length)

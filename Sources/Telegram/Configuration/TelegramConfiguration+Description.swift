@@ -4,7 +4,7 @@ extension TelegramConfiguration: CustomStringConvertible, CustomDebugStringConve
             ("apiID", apiID as Any), ("apiHash", SecretFreeFields.secret(apiHash)), ("phone", phone as Any),
             ("password", SecretFreeFields.secret(password)), ("code", SecretFreeFields.secret(code)), ("sessionPath", sessionPath),
             ("server", server as Any), ("dc", dc), ("rsaKeyPath", rsaKeyPath as Any), ("transport", transport), ("obfuscated", obfuscated),
-            ("testServers", testServers),
+            ("proxy", proxy.map { SecretFreeFields.Described($0.description) } as Any), ("testServers", testServers),
         ])
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MTProto
 
 extension TelegramConfiguration {
     /// Reads the `TG_*` keys from `reader` (file, environment and flags already merged), adding a
@@ -41,6 +42,13 @@ extension TelegramConfiguration {
                 c.transport = .paddedIntermediate
                 c.obfuscated = true
             default: reader.problems.append("TG_TRANSPORT must be abridged, intermediate, padded, full or obfuscated")
+            }
+        }
+        if let v = reader.value("TG_PROXY") {
+            do {
+                c.proxy = try ProxySettings(link: v)
+            } catch {
+                reader.problems.append("TG_PROXY: \(error)")
             }
         }
         if let v = reader.flag("TG_TEST_DC") { c.testServers = v }

@@ -29,20 +29,25 @@ public struct TelegramConfiguration: Sendable {
     public var transport: TransportKind = .intermediate
     /// Set by `TG_TRANSPORT=obfuscated`: the connection is obfuscated (straight to the DC, no proxy secret).
     public var obfuscated: Bool = false
+    /// `TG_PROXY`: the proxy every connection goes through: `socks5://[user:pass@]host:port`, or an
+    /// MTProxy link (`tg://proxy?server=…&port=…&secret=…`, `https://t.me/proxy?…`). Its password or
+    /// secret is a secret.
+    public var proxy: ProxySettings?
     /// `TG_TEST_DC`: Telegram's test servers (their addresses and RSA keys) instead of production.
     public var testServers: Bool = false
 
     /// Every `TG_*` key.
     public static let keys: [String] = [
         "TG_API_ID", "TG_API_HASH", "TG_PHONE", "TG_PASSWORD", "TG_CODE", "TG_SESSION", "TG_SERVER", "TG_DC", "TG_RSA_KEY",
-        "TG_TRANSPORT", "TG_TEST_DC",
+        "TG_TRANSPORT", "TG_PROXY", "TG_TEST_DC",
     ]
 
     /// Keys whose values are secret (never echoed; redacted from logs).
-    public static let secretKeys: Set<String> = ["TG_API_HASH", "TG_PASSWORD", "TG_CODE"]
+    public static let secretKeys: Set<String> = ["TG_API_HASH", "TG_PASSWORD", "TG_CODE", "TG_PROXY"]
 
-    /// The secrets this configuration holds, for a log redactor.
-    public var secrets: [String?] { [apiHash, password, code] }
+    /// The secrets this configuration holds, for a log redactor (with the proxy's password, or its
+    /// MTProxy secret in every form a link may carry).
+    public var secrets: [String?] { [apiHash, password, code] + (proxy?.secretForms ?? []) }
 
     /// Every setting at its default and nothing read or checked; ``parse(_:)`` builds a checked one.
     public init() {}
@@ -57,7 +62,7 @@ public struct TelegramConfiguration: Sendable {
         if let rsaKeyPath { keys = [try RSAPublicKey(pem: try String(contentsOfFile: rsaKeyPath, encoding: .utf8))] }
         return ClientConfiguration(
             dataCentre: target, knownDataCentres: server == nil ? nil : [target], isTestServer: testServers, rsaKeys: keys,
-            transport: transport, obfuscation: obfuscated ? Obfuscation() : nil, apiID: apiID ?? 0, deviceModel: deviceModel,
+            transport: transport, obfuscation: obfuscated ? Obfuscation() : nil, proxy: proxy, apiID: apiID ?? 0, deviceModel: deviceModel,
             appVersion: appVersion)
     }
 }

@@ -21,6 +21,18 @@ package struct SecretFreeFields {
         Mirror(subject, children: fields.map { (label: String?.some($0.label), value: $0.value) }, displayStyle: .struct)
     }
 
+    /// A value shown by its secret-free description only (`dump` would otherwise list its fields).
+    package struct Described: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+        package let description: String
+
+        package init(_ description: String) {
+            self.description = description
+        }
+
+        package var debugDescription: String { description }
+        package var customMirror: Mirror { Mirror(self, children: [], displayStyle: nil) }
+    }
+
     /// Prints, dumps and reflects as `[redacted]`.
     package struct Redacted: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
         package var description: String { "[redacted]" }
