@@ -51,11 +51,11 @@ let package = Package(
         ),
         // The client layer userbot authors program against: peers, messages, text formatting, storage, errors.
         .target(name: "Telegram", dependencies: ["MTProto", "TLSchema"], path: "Sources/Telegram"),
-        // The userbot as a library: login, updates, peers, context memory, OpenAI, logs and dumps.
+        // The userbot as a library on Telegram (whose Auth logs it in): updates, peers, context memory, OpenAI, logs and dumps.
         .target(
             name: "Bot",
             dependencies: [
-                "MTProto", "TLSchema", .product(name: "Logging", package: "swift-log"),
+                "MTProto", "TLSchema", "Telegram", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Bot"
         ),
@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "userbot",
             dependencies: [
-                "Bot", "TestDC", "MTProto", "TLSchema", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Bot", "Telegram", "TestDC", "MTProto", "TLSchema", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/userbot"
@@ -111,7 +111,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "mtbench",
-            dependencies: ["TLSchema", "MTProto", "TestDC", "Bot", "COpenSSL", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TLSchema", "MTProto", "TestDC", "Bot", "Telegram", "COpenSSL", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/mtbench"
         ),
 
@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "BotTests",
             dependencies: [
-                "Bot", "MTProto", "TLSchema", "TestDC", .product(name: "NIOCore", package: "swift-nio"),
+                "Bot", "Telegram", "MTProto", "TLSchema", "TestDC", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -337,10 +337,11 @@ actor TestDCState {
         connections[connection]?.send([held])
     }
 
-    /// Pushes a content-related message to sessions (of one key, or all).
+    /// Pushes a content-related message to sessions (of one key, or all; with PFS, the sessions of
+    /// the temporary keys bound to that key too).
     func push(_ body: [UInt8], toAuthKey authKeyID: Int64?) {
         for (dc, dcSessions) in sessions {
-            for (keyID, box) in dcSessions where authKeyID == nil || authKeyID == keyID {
+            for (keyID, box) in dcSessions where authKeyID == nil || authKeyID == keyID || bindings[dc]?[keyID] == authKeyID {
                 box.session.push(body)
                 flush(box, dc: dc)
             }

@@ -1,5 +1,6 @@
 import Bot
 import Foundation
+import Telegram
 import Testing
 
 struct ConfigurationTests {

@@ -1,3 +1,5 @@
+import Telegram
+
 extension BotConfiguration {
     /// The login this configuration describes (`TG_API_ID`, `TG_API_HASH`, `TG_PHONE`, and
     /// `TG_CODE` and `TG_PASSWORD` when set), asking `prompter` for the rest; a missing key is a

@@ -9,19 +9,11 @@ extension TelegramClient {
         try await start(login: .custom(login))
     }
 
-    /// Logs out: `auth.logOut` (the future auth token it gives is kept when the store is a
-    /// ``FutureAuthTokenStore``; a session already logged out on Telegram is fine), then
-    /// `destroy_auth_key`, and the permanent key is forgotten here and in the session storage. The
-    /// client stays connected on a new key, not logged in: ``start(login:)`` logs in again.
+    /// Logs out (``MTProto/MTProtoClient/logOut(keepingTokensIn:)``; the future auth token goes to
+    /// the store when it is a ``FutureAuthTokenStore``). The client stays connected on a new key,
+    /// not logged in: ``start(login:)`` logs in again.
     public func logOut() async throws {
-        try await mtproto.connect()
-        do {
-            let loggedOut: Api.auth.LoggedOut = try await mtproto.invoke(Api.functions.auth.LogOut())
-            if let token = loggedOut.futureAuthToken, let tokens = store as? any FutureAuthTokenStore { try tokens.addFutureAuthToken(token) }
-        } catch let error as RPCError where error.code == 401 {
-            // Already logged out on Telegram (revoked from another device): the key goes all the same.
-        }
-        try await mtproto.destroyAuthKey()
+        try await mtproto.logOut(keepingTokensIn: store as? any FutureAuthTokenStore)
         forgetSelfUser()
     }
 

@@ -130,6 +130,7 @@ public actor SimulatedTelegram {
         await server.handle(Api.functions.messages.GetDialogs.self) { [self] in await self.getDialogs($0) }
         await server.handle(Api.functions.messages.GetHistory.self) { [self] in await self.getHistory($0) }
         await installContacts()
+        await installBotAndQRLogin()
         await installMessageChanges()
     }
 
