@@ -40,11 +40,13 @@ public struct SessionString: Sendable, Equatable, CustomStringConvertible, Custo
         var reader: ByteReader = ByteReader(bytes)
         let version: UInt8 = try reader.byte()
         guard version == Self.version else { throw SessionStringError.unsupportedVersion(version) }
-        let dc: Int = Int(try reader.byte()) << 8 | Int(try reader.byte())
-        let port: Int = Int(try reader.byte()) << 8 | Int(try reader.byte())
+        let dc: Int = try reader.uint16()
+        let port: Int = try reader.uint16()
         let hostLength: Int = Int(try reader.byte())
-        guard let host = String(validating: try reader.bytes(hostLength), as: UTF8.self) else { throw SessionStringError.invalidAddress }
-        guard let key = AuthKey(bytes: try reader.bytes(256)) else { throw SessionStringError.truncated }
+        let hostBytes: [UInt8] = try reader.bytes(hostLength)
+        guard let host = String(validating: hostBytes, as: UTF8.self) else { throw SessionStringError.invalidAddress }
+        let keyBytes: [UInt8] = try reader.bytes(256)
+        guard let key = AuthKey(bytes: keyBytes) else { throw SessionStringError.truncated }
         guard reader.isAtEnd else { throw SessionStringError.trailingBytes }
         try self.init(dataCentre: DataCentre(id: dc, host: host, port: port), authKey: key)
     }
@@ -75,7 +77,7 @@ public struct SessionString: Sendable, Equatable, CustomStringConvertible, Custo
     public var debugDescription: String { description }
     /// The DC for `dump` and `Mirror`; the key as `[redacted]`.
     public var customMirror: Mirror {
-        Mirror(self, children: [("dataCentre", dataCentre as Any), ("authKey", SecretFreeFields.Redacted() as Any)], displayStyle: .struct)
+        SecretFreeFields(Self.self, [("dataCentre", dataCentre), ("authKey", SecretFreeFields.Redacted())]).mirror(of: self)
     }
 }
 
@@ -120,6 +122,12 @@ private struct ByteReader {
     var isAtEnd: Bool { offset == bytes.count }
 
     mutating func byte() throws(SessionStringError) -> UInt8 { try self.bytes(1)[0] }
+
+    /// Two bytes, big endian.
+    mutating func uint16() throws(SessionStringError) -> Int {
+        let pair: [UInt8] = try self.bytes(2)
+        return Int(pair[0]) << 8 | Int(pair[1])
+    }
 
     mutating func bytes(_ count: Int) throws(SessionStringError) -> [UInt8] {
         guard count <= bytes.count - offset else { throw SessionStringError.truncated }

@@ -51,8 +51,8 @@ extension SimulatedTelegram {
         login.calls.append("auth.exportLoginToken")
         let mine: [([UInt8], SimulatedQRLogins.Token)] = login.qr.tokens.filter { $0.value.authKeyID == context.authKeyID && $0.value.dc == context.dc }
             .map { ($0.key, $0.value) }
-        if let (bytes, accepted) = mine.first(where: { $0.1.acceptedBy != nil }), let userID = accepted.acceptedBy {
-            return await logIn(context, userID: userID, token: bytes)
+        if let accepted = mine.first(where: { $0.1.acceptedBy != nil }), let userID = accepted.1.acceptedBy {
+            return await logIn(context, userID: userID, token: accepted.0)
         }
         for (bytes, _) in mine { login.qr.tokens[bytes] = nil }
         let token: [UInt8] = SystemEntropy().randomBytes(count: 32)

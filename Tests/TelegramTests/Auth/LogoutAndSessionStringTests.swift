@@ -27,7 +27,8 @@ import Testing
         await harness.close(client, store)
 
         let (again, againStore): (TelegramClient, SQLiteClientStore) = try await A.client(harness)
-        await #expect { try await again.start() } throws: { ($0 as? RPCError)?.is(.authKeyUnregistered) == true }
+        let refused: RPCError? = await #expect(throws: RPCError.self) { try await again.start() }
+        #expect(refused?.is(.authKeyUnregistered) == true)
         // A login again: the future auth token from the logout skips the code.
         let calls: Int = await harness.telegram.loginCalls.count
         #expect(try await again.start(login: .user(

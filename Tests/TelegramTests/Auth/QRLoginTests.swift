@@ -26,7 +26,7 @@ import Testing
         let links: ShownLinks = ShownLinks()
         let me: Peer = try await client.start(login: Self.qr(links) { (link: LoginTokenLink, _: Int) in
             // The phone scans a moment later, while the login waits for the push.
-            Task {
+            _ = Task {
                 try? await Task.sleep(for: .milliseconds(100))
                 await telegram.acceptLoginToken(token: link.token, by: TelegramHarness.ownerID)
             }
