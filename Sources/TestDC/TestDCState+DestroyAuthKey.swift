@@ -5,7 +5,7 @@ extension TestDCState {
     /// forgets the key, its sessions, its login and the temporary keys bound to it; the key's next
     /// packet gets transport error −404.
     func destroyKey(_ keyID: Int64, box: SessionBox, dc: Int) {
-        box.session.push(MT.DestroyAuthKeyRes.destroyAuthKeyOk.serializedBytes())
+        box.session.push(MT.DestroyAuthKeyRes.destroyAuthKeyOk.serializedData())
         flush(box, dc: dc)
         deauthorize(authKeyID: keyID, dc: dc)
         for (temporary, permanent) in boundTemporaryKeys(dc: dc) where permanent == keyID { dropKey(temporary, dc: dc) }
