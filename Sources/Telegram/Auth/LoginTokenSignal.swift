@@ -10,6 +10,8 @@ final class LoginTokenSignal: Sendable {
         var waiter: CheckedContinuation<Bool, Never>?
         /// Counts waits, so a timer of an earlier one never ends a later one.
         var generation: Int = 0
+        /// The timer of the current wait, cancelled when the wait ends otherwise.
+        var timer: Task<Void, Never>?
     }
 
     private let state: Mutex<State> = Mutex(State())
@@ -33,6 +35,8 @@ final class LoginTokenSignal: Sendable {
                 return nil
             }
             s.waiter = nil
+            s.timer?.cancel()
+            s.timer = nil
             return waiter
         }
         waiter?.resume(returning: true)
@@ -54,9 +58,12 @@ final class LoginTokenSignal: Sendable {
                     return s.generation
                 }
                 guard let generation else { return }
-                Task {
-                    try? await Task.sleep(for: duration)
+                let timer: Task<Void, Never> = Task {
+                    guard (try? await Task.sleep(for: duration)) != nil else { return }
                     self.end(generation: generation)
+                }
+                state.withLock { (s: inout State) in
+                    if s.generation == generation && s.waiter != nil { s.timer = timer } else { timer.cancel() }
                 }
             }
         } onCancel: {
@@ -68,7 +75,11 @@ final class LoginTokenSignal: Sendable {
     private func end(generation: Int?) {
         let waiter: CheckedContinuation<Bool, Never>? = state.withLock { (s: inout State) -> CheckedContinuation<Bool, Never>? in
             guard generation == nil || generation == s.generation else { return nil }
-            defer { s.waiter = nil }
+            defer {
+                s.waiter = nil
+                if generation == nil { s.timer?.cancel() }
+                s.timer = nil
+            }
             return s.waiter
         }
         waiter?.resume(returning: false)

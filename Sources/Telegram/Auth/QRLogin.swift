@@ -25,6 +25,8 @@ public struct QRLogin: Sendable {
     public var maximumExports: Int = 20
     /// How many two-factor passwords are tried before ``LoginError/wrongPassword``.
     public var maximumAttempts: Int = 3
+    /// How many `loginTokenMigrateTo` answers one login follows (the first is the account's DC).
+    static let maximumMigrations: Int = 2
 
     /// A QR login showing its links through `display`.
     public init(
@@ -60,12 +62,16 @@ public struct QRLogin: Sendable {
 
     private func exportUntilAccepted(client: MTProtoClient, signal: LoginTokenSignal) async throws -> Api.auth.Authorization.Authorization {
         var exports: Int = 0
+        var migrations: Int = 0
         var answer: Api.auth.LoginToken = try await export(client)
         while true {
             switch answer {
             case .loginTokenSuccess(let success):
                 return try Self.authorized(success.authorization)
             case .loginTokenMigrateTo(let migrate):
+                // Once moved, the DC named is home: another move means Telegram and the client disagree.
+                migrations += 1
+                guard migrations <= Self.maximumMigrations else { throw LoginError.rejected(RPCError(code: 303, message: "LOGIN_TOKEN_MIGRATE_LOOP")) }
                 prompter.notice(.loginTokenMigrating(dc: Int(migrate.dcId)))
                 do {
                     try await client.moveHome(toDataCentre: Int(migrate.dcId))

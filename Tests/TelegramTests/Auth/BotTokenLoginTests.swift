@@ -5,7 +5,7 @@ import TLSchema
 import Testing
 
 /// `auth.importBotAuthorization` end to end over TestDC's TCP.
-@Suite(.serialized) struct BotTokenLoginTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct BotTokenLoginTests {
     typealias A = AuthHarness
 
     @Test func aGoodTokenLogsTheBotIn() async throws {

@@ -6,7 +6,7 @@ import TLSchema
 import Testing
 
 /// Logout with `destroy_auth_key`, and session strings, end to end over TestDC's TCP.
-@Suite(.serialized) struct LogoutAndSessionStringTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct LogoutAndSessionStringTests {
     typealias A = AuthHarness
 
     static func userLogin(_ harness: TelegramHarness) -> LoginMethod {

@@ -6,7 +6,7 @@ import TLSchema
 import Testing
 
 /// The QR login end to end over TestDC's TCP: the test plays the phone that scans the code.
-@Suite(.serialized) struct QRLoginTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct QRLoginTests {
     typealias A = AuthHarness
 
     /// A QR login whose display records each link and lets `scan` accept it (or not).
@@ -24,6 +24,7 @@ import Testing
         let telegram: SimulatedTelegram = harness.telegram
         let (client, store): (TelegramClient, SQLiteClientStore) = try await A.client(harness)
         let links: ShownLinks = ShownLinks()
+        let started: ContinuousClock.Instant = .now
         let me: Peer = try await client.start(login: Self.qr(links) { (link: LoginTokenLink, _: Int) in
             // The phone scans a moment later, while the login waits for the push.
             _ = Task {
@@ -32,6 +33,8 @@ import Testing
             }
         })
         #expect(me.id.id == TelegramHarness.ownerID)
+        // The push ended the wait: nobody waited for the token's 30 s to run out.
+        #expect(ContinuousClock.now - started < .seconds(10))
         let link: LoginTokenLink = try #require(links.links.first)
         #expect(links.links.count == 1)
         #expect(link.url.hasPrefix("tg://login?token="))
