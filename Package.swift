@@ -52,7 +52,7 @@ let package = Package(
         ),
         // The client layer userbot authors program against: peers, messages, text formatting, storage, errors.
         .target(name: "Telegram", dependencies: ["MTProto", "TLSchema"], path: "Sources/Telegram"),
-        // The userbot as a library: login, updates, peers, context memory, OpenAI, logs and dumps.
+        // The userbot as a library on Telegram (whose Auth logs it in): updates, peers, context memory, OpenAI, logs and dumps.
         .target(
             name: "Bot",
             dependencies: [
@@ -125,7 +125,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "mtbench",
-            dependencies: ["TLSchema", "MTProto", "TestDC", "Bot", "COpenSSL", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TLSchema", "MTProto", "TestDC", "Bot", "Telegram", "COpenSSL", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/mtbench"
         ),
 

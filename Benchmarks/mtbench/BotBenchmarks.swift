@@ -2,6 +2,7 @@ import Bot
 import Foundation
 import Logging
 import MTProto
+import Telegram
 import TestDC
 
 /// Bot figures: the bot's own overhead per reply (message pushed by the test DC → reply received

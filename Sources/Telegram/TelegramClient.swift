@@ -23,20 +23,24 @@ public actor TelegramClient {
     }
 
     /// Connects and makes sure the session is logged in: when Telegram answers the self-user query
-    /// with `AUTH_KEY_UNREGISTERED`, `login` is run (it logs in on the connection it is given) and the
-    /// query asked again; without `login`, that error is thrown. Returns the self user.
+    /// with `AUTH_KEY_UNREGISTERED`, `login` is run (see ``LoginMethod``; future auth tokens are kept
+    /// in the store when it is a ``FutureAuthTokenStore``) and the query asked again; without
+    /// `login`, that error is thrown. Returns the self user.
     @discardableResult
-    public func start(login: (@Sendable (MTProtoClient) async throws -> Void)? = nil) async throws -> Peer {
+    public func start(login: LoginMethod? = nil) async throws -> Peer {
         try await mtproto.connect()
         started = true
         do {
             return try await me(refresh: true)
         } catch let error as RPCError where error.is(.authKeyUnregistered) {
             guard let login else { throw error }
-            try await login(mtproto)
+            _ = try await login.run(on: mtproto, tokens: store as? any FutureAuthTokenStore)
             return try await me(refresh: true)
         }
     }
+
+    /// Forgets the self user held in memory (after a logout).
+    func forgetSelfUser() { selfUser = nil }
 
     /// Closes the connection; later calls fail with ``TelegramError/notStarted``.
     public func stop() async {

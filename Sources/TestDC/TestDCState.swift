@@ -113,7 +113,7 @@ actor TestDCState {
         for (id, key) in keys[dc] ?? [:] where key.expiresAt != nil { dropKey(id, dc: dc) }
     }
 
-    private func dropKey(_ id: Int64, dc: Int) {
+    func dropKey(_ id: Int64, dc: Int) {
         keys[dc]?[id] = nil
         sessions[dc]?[id] = nil
         bindings[dc]?[id] = nil
@@ -261,6 +261,11 @@ actor TestDCState {
             bindTemporaryKey(bind, box: box, dc: dc, temporaryKeyID: authKeyID, messageID: call.messageID)
             return nil
         }
+        if id == MT.functions.DestroyAuthKey.constructorID {
+            counts[id, default: 0] += 1
+            destroyKey(authKeyID, box: box, dc: dc)
+            return nil
+        }
         guard let permanentKeyID else {
             if !(function is Api.functions.help.GetConfig || function is Api.functions.help.GetNearestDc) {
                 box.session.replyError(to: call.messageID, code: 401, message: "AUTH_KEY_PERM_EMPTY")
@@ -300,7 +305,7 @@ actor TestDCState {
         Api.functions.InvokeAfterMsgs<TLAnyFunction>.constructorID,
     ]
 
-    private func flush(_ box: SessionBox, dc: Int) {
+    func flush(_ box: SessionBox, dc: Int) {
         guard let connection = box.connection, let outbox = connections[connection] else { return }
         let now: Double = Date().timeIntervalSince1970 + Double(faults[dc]?.clockSkew ?? 0)
         let reorder: Bool = faults[dc]?.reorderPackets == true
@@ -332,10 +337,11 @@ actor TestDCState {
         connections[connection]?.send([held])
     }
 
-    /// Pushes a content-related message to sessions (of one key, or all).
+    /// Pushes a content-related message to sessions (of one key, or all; with PFS, the sessions of
+    /// the temporary keys bound to that key too).
     func push(_ body: [UInt8], toAuthKey authKeyID: Int64?) {
         for (dc, dcSessions) in sessions {
-            for (keyID, box) in dcSessions where authKeyID == nil || authKeyID == keyID {
+            for (keyID, box) in dcSessions where authKeyID == nil || authKeyID == keyID || bindings[dc]?[keyID] == authKeyID {
                 box.session.push(body)
                 flush(box, dc: dc)
             }

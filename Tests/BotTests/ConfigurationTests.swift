@@ -1,6 +1,7 @@
 import Telegram
 import Bot
 import Foundation
+import Telegram
 import Testing
 
 struct ConfigurationTests {

@@ -1,6 +1,7 @@
 import Bot
 import Foundation
 import MTProto
+import Telegram
 import TestDC
 import TLSchema
 import Testing

@@ -1,5 +1,6 @@
 import Bot
 import Foundation
+import Telegram
 import Testing
 
 /// `description`, `debugDescription`, `dump`, `String(reflecting:)` and `Mirror` of every public type

@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import Logging
 import MTProto
+import Telegram
 
 /// `userbot run`: logs in first when the session is not logged in, then answers private messages
 /// until SIGINT or SIGTERM.

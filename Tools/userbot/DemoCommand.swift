@@ -3,6 +3,7 @@ import Bot
 import Foundation
 import Logging
 import MTProto
+import Telegram
 import TestDC
 
 /// `userbot demo`: the whole bot against an in-process test data centre, no account needed.

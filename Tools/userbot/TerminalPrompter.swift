@@ -1,5 +1,6 @@
 import Bot
 import Foundation
+import Telegram
 
 /// Reads the login code, the password and a login email from the terminal (the password without
 /// echo). Reading happens on a thread of its own, never on the concurrency pool. Every code and

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MTProto
+import Telegram
 import TLSchema
 
 /// A session file opened for the bot: the client (resuming keys and home DC), the bot's tables,
@@ -37,11 +38,10 @@ public final class BotSession: Sendable {
     public func login(_ flow: LoginFlow) async throws -> Api.User {
         try await client.connect()
         var flow: LoginFlow = flow
-        flow.logoutTokens = try storage.futureAuthTokens()
-        let authorization: Api.auth.Authorization.Authorization = try await flow.run(client: client, logger: logger)
-        if let token = authorization.futureAuthToken { try storage.addFutureAuthToken(token) }
-        let user: Api.User = authorization.user
-        guard case .user(let me) = user else { throw LoginError.rejected(RPCError(code: 400, message: "USER_EMPTY")) }
+        flow.prompter = LoggingPrompter(prompter: flow.prompter, logger: logger)
+        guard let user = try await LoginMethod.user(flow).run(on: client, tokens: storage), case .user(let me) = user else {
+            throw LoginError.rejected(RPCError(code: 400, message: "USER_EMPTY"))
+        }
         if try storage.selfUserID() == me.id, try storage.updateState() != nil {
             // The same account again (its session was revoked or expired): the queued replies, the
             // update state and the peers stay, so what came meanwhile is answered, each once.
@@ -67,16 +67,11 @@ public final class BotSession: Sendable {
         return true
     }
 
-    /// Logs out on Telegram and forgets the account here (the memory of conversations, and the
-    /// future auth token Telegram gives for the next login, are kept).
+    /// Logs out on Telegram (`auth.logOut`, then `destroy_auth_key`: the key is gone here too) and
+    /// forgets the account here (the memory of conversations, and the future auth token Telegram
+    /// gives for the next login, are kept).
     public func logout() async throws {
-        try await client.connect()
-        do {
-            let loggedOut: Api.auth.LoggedOut = try await client.invoke(Api.functions.auth.LogOut())
-            if let token = loggedOut.futureAuthToken { try storage.addFutureAuthToken(token) }
-        } catch let error as RPCError where error.code == 401 {
-            logger.info("the session was already logged out on Telegram")
-        }
+        try await client.logOut(keepingTokensIn: storage)
         try storage.forgetAccount()
     }
 

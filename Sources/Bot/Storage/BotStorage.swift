@@ -1,5 +1,6 @@
 import Foundation
 import MTProto
+import Telegram
 
 /// The bot's tables in the session file (next to the auth keys): update state, channel pts, peers,
 /// the context memory and the replies not yet sent. Each change that must survive a crash
@@ -7,11 +8,14 @@ import MTProto
 public final class BotStorage: Sendable {
     /// The session file these tables live in, shared with the client (its auth keys are in the same file).
     public let session: SQLiteSessionStorage
+    /// The future auth tokens of this session file (kept across logouts, see ``forgetAccount()``).
+    public let tokens: FutureAuthTokens
 
     /// Creates the bot's tables in `session` where missing (existing rows are kept); throws when SQLite
     /// fails, for example on a closed or read-only file.
     public init(session: SQLiteSessionStorage) throws(SessionStorageError) {
         self.session = session
+        tokens = try FutureAuthTokens(session: session)
         for sql in [
             "CREATE TABLE IF NOT EXISTS bot_values (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
             "CREATE TABLE IF NOT EXISTS channel_pts (channel INTEGER PRIMARY KEY, pts INTEGER NOT NULL)",
@@ -24,7 +28,6 @@ public final class BotStorage: Sendable {
                 assistant TEXT NOT NULL, datetime REAL NOT NULL, username TEXT, phone TEXT, PRIMARY KEY (user_id, position))
             """,
             "CREATE TABLE IF NOT EXISTS last_handled (user_id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL)",
-            FutureAuthTokens.createTable,
             """
             CREATE TABLE IF NOT EXISTS pending_replies (user_id INTEGER NOT NULL, message_id INTEGER NOT NULL,
                 text TEXT NOT NULL, random_id INTEGER NOT NULL, received REAL NOT NULL, answer TEXT,

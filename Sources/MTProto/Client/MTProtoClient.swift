@@ -36,6 +36,9 @@ public actor MTProtoClient {
     /// An update was dropped because ``updates`` was full: the consumer gets an `updatesTooLong` first
     /// once there is room again, so it fetches the difference (which holds what was dropped).
     private var updatesOverflowed: Bool = false
+    /// Functions that see every pushed update before ``updates`` does (``addUpdateObserver(_:)``).
+    private var updateObservers: [Int: @Sendable (Api.Updates) -> Void] = [:]
+    private var nextObserverID: Int = 1
 
     /// The configuration in use: the home DC and the known DC addresses change as the client learns them.
     public private(set) var configuration: ClientConfiguration
@@ -849,6 +852,7 @@ public actor MTProtoClient {
 
     /// Hands a pushed update to ``updates``: bounded, and on overflow a difference instead of a loss.
     private func deliverUpdate(_ update: Api.Updates) {
+        for observer in updateObservers.values { observer(update) }
         if updatesOverflowed {
             guard case .enqueued = updatesContinuation.yield(.updatesTooLong) else { return }
             updatesOverflowed = false
@@ -1103,6 +1107,58 @@ public actor MTProtoClient {
         }
         logger.info("logged in on \(target) for file and statistics calls")
         return other
+    }
+
+    /// Registers `observer` to see every pushed update (on the client's event loop, before
+    /// ``updates`` gets it: keep it short). Returns the id ``removeUpdateObserver(_:)`` takes. Unlike
+    /// iterating ``updates``, observing takes nothing away from its consumer.
+    public func addUpdateObserver(_ observer: @escaping @Sendable (Api.Updates) -> Void) -> Int {
+        let id: Int = nextObserverID
+        nextObserverID += 1
+        updateObservers[id] = observer
+        return id
+    }
+
+    /// Stops the observer `id` names.
+    public func removeUpdateObserver(_ id: Int) {
+        updateObservers[id] = nil
+    }
+
+    /// Makes `dc` the home DC (as a `USER_MIGRATE` would, without a call to send again), e.g. when a
+    /// QR login names the DC the account lives on. Calls made from now on go there; the current
+    /// connection ends. Throws ``MTProtoClientError/unknownDataCentre(_:)`` for a DC without an address.
+    public func moveHome(toDataCentre dc: Int) throws {
+        if dc == configuration.dataCentre.id { return }
+        guard let target = DataCentre.addresses(of: dc, in: configuration.knownDataCentres).first else {
+            throw MTProtoClientError.unknownDataCentre(dc)
+        }
+        logger.info("moving the home DC to \(target)")
+        configuration.dataCentre = target
+        persist { try $0.setHomeDataCentre(dc) }
+        dropSession()
+        closeConnection?()
+    }
+
+    /// The permanent key of the home DC, if there is one.
+    var homePermanentKey: HandshakeResult? { keys[configuration.dataCentre.id] }
+
+    /// A client of its own for the home DC on `key` alone: no PFS (the call goes under the permanent
+    /// key itself), no storage, no updates.
+    func makePermanentKeyClient(_ key: HandshakeResult) async -> MTProtoClient {
+        var settings: ClientConfiguration = configuration
+        settings.temporaryKeyLifetime = nil
+        let other: MTProtoClient = MTProtoClient(
+            configuration: settings, authKeys: [configuration.dataCentre.id: key], storage: nil, entropy: entropy, logger: logger,
+            eventLoopGroup: group)
+        other.becomeAuxiliary(floodWaitPolicy: .never)
+        await other.stopDeliveringUpdates()
+        return other
+    }
+
+    /// Forgets the permanent key of the home DC here and in the storage (after `destroy_auth_key`).
+    func dropHomePermanentKey() {
+        forgetPermanentKey()
+        closeConnection?()
     }
 
     private func stopDeliveringUpdates() {

@@ -31,6 +31,15 @@ public struct HandshakeResult: Sendable, Equatable, CustomStringConvertible {
     /// For a temporary (PFS) key: when it expires (unix seconds, server time).
     public var expiresAt: Int32?
 
+    /// A key with its salt and clock offset, e.g. read back from a session string (salt 0: the
+    /// server's `bad_server_salt` gives the real one on the first call).
+    public init(authKey: AuthKey, serverSalt: Int64, timeOffset: Int32, expiresAt: Int32? = nil) {
+        self.authKey = authKey
+        self.serverSalt = serverSalt
+        self.timeOffset = timeOffset
+        self.expiresAt = expiresAt
+    }
+
     public var description: String {
         "HandshakeResult(\(authKey), timeOffset: \(timeOffset)\(expiresAt.map { ", expiresAt: \($0)" } ?? ""))"
     }

@@ -459,6 +459,10 @@ public struct SessionState: Sendable {
             return
         case 0xe220_45fc, 0x62d3_50c9:  // destroy_session_ok / none
             return
+        case 0xf660_e1d4, 0x0a9f_2259, 0xea10_9b13:  // destroy_auth_key_ok / none / fail: bare, no req_msg_id
+            let asked: Pending? = pending.values.filter { Self.constructor(of: $0.body) == 0xd143_5160 && $0.messageID != nil }
+                .min { $0.token < $1.token }
+            if let asked, let id = asked.messageID { deliver(requestID: id, event: { .result($0, body) }, events: &events) }
         default:
             events.append(.updates(body))
         }

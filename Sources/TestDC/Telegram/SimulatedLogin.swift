@@ -27,6 +27,8 @@ struct SimulatedLoginState {
     var calls: [String] = []
     /// The `logout_tokens` of each `auth.sendCode`, in order.
     var logoutTokens: [[[UInt8]]] = []
+    /// QR login tokens exported and not used up (SimulatedLogin+QR.swift).
+    var qr: SimulatedQRLogins = SimulatedQRLogins()
 }
 
 extension SimulatedTelegram {
@@ -201,7 +203,7 @@ extension SimulatedTelegram {
         .value(Api.auth.Authorization.authorization(await authorization(context, userID)))
     }
 
-    private func authorization(_ context: HandlerContext, _ userID: Int64) async -> Api.auth.Authorization.Authorization {
+    func authorization(_ context: HandlerContext, _ userID: Int64) async -> Api.auth.Authorization.Authorization {
         await server.authorize(authKeyID: context.authKeyID, userID: userID, dc: context.dc)
         return Api.auth.Authorization.Authorization(futureAuthToken: futureToken(for: userID), user: user(userID, for: userID))
     }

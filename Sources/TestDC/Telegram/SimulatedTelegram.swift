@@ -132,6 +132,7 @@ public actor SimulatedTelegram {
         await server.handle(Api.functions.messages.SetTyping.self) { [self] in await self.setTyping($0) }
         await server.handle(Api.functions.messages.ReadHistory.self) { [self] in await self.readHistory($0) }
         await installContacts()
+        await installBotAndQRLogin()
         await installMessageChanges()
         await installRooms()
     }

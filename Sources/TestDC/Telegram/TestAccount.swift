@@ -10,6 +10,8 @@ public struct TestAccount: Sendable, Equatable {
     public var homeDC: Int
     /// A bot account (its `user` has `bot`).
     public var isBot: Bool = false
+    /// For a bot: its token (`<user id>:<secret>`), which `auth.importBotAuthorization` takes.
+    public var botToken: String?
     /// An official support account.
     public var isSupport: Bool = false
     /// Marked as a scam.

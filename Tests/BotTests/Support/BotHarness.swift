@@ -2,6 +2,7 @@ import Bot
 import Foundation
 import Logging
 import MTProto
+import Telegram
 import TestDC
 import TLSchema
 

@@ -1,4 +1,3 @@
-import Logging
 import MTProto
 import TLSchema
 
@@ -9,7 +8,6 @@ import TLSchema
 struct CodeLogin {
     let flow: LoginFlow
     let client: MTProtoClient
-    let logger: Logger
     /// The configured code (`TG_CODE`) for the first question, or nil.
     let configuredCode: String?
 
@@ -37,7 +35,7 @@ struct CodeLogin {
             switch answer {
             case .sentCode(let s): sent = s
             case .sentCodeSuccess(let s):
-                logger.info("Telegram accepted a future auth token from an earlier login: no code needed")
+                flow.prompter.notice(.futureAuthTokenAccepted)
                 return try flow.authorized(s.authorization)
             case .sentCodePaymentRequired:
                 throw LoginError.codeUnavailable("it asks for a Premium subscription to send codes to this number; log in once in an official app")
@@ -47,7 +45,7 @@ struct CodeLogin {
                 guard let next = sent.nextType else {
                     throw LoginError.codeUnavailable("it offers only Firebase SMS, which only official apps can receive")
                 }
-                logger.info("Telegram offered Firebase SMS (official apps only): asking for the code \(CodeDelivery(next)) instead")
+                flow.prompter.notice(.firebaseSkipped(next: CodeDelivery(next)))
                 answer = try await resend(sent)
             case .sentCodeTypeSetUpEmailRequired:
                 answer = try await setUpEmail(sent)
@@ -58,7 +56,7 @@ struct CodeLogin {
                 case .expired:
                     expiries += 1
                     guard expiries <= Self.maximumExpiries else { throw LoginError.codeExpired }
-                    logger.warning("the login code expired: asking Telegram for a new one")
+                    flow.prompter.notice(.codeExpired)
                     answer = try await sendCode()
                 }
             }
@@ -69,7 +67,7 @@ struct CodeLogin {
     private func sendCode() async throws -> Api.auth.SentCode {
         try await client.invoke(Api.functions.auth.SendCode(
             phoneNumber: flow.phone, apiId: flow.apiID, apiHash: flow.apiHash,
-            settings: Api.CodeSettings(logoutTokens: flow.logoutTokens.isEmpty ? nil : flow.logoutTokens)))
+            settings: Api.CodeSettings(logoutTokens: flow.logoutTokens.isEmpty ? nil : Array(flow.logoutTokens.prefix(FutureAuthTokens.limit)))))
     }
 
     private func resend(_ sent: Api.auth.SentCode.SentCode) async throws -> Api.auth.SentCode {
@@ -81,7 +79,7 @@ struct CodeLogin {
         let sentAt: ContinuousClock.Instant = .now
         let delivery: CodeDelivery = CodeDelivery(sent.type)
         let byEmail: Bool = if case .email = delivery { true } else { false }
-        logger.info("a login code was sent to \(flow.phone) \(delivery)")
+        flow.prompter.notice(.codeSent(phone: flow.phone, delivery: delivery))
         for attempt in 1 ... max(1, flow.maximumAttempts) {
             let entered: String
             if let code = configured {
@@ -98,7 +96,7 @@ struct CodeLogin {
                     guard let offer else { continue }
                     let left: Duration = max(.zero, timeout - (ContinuousClock.now - sentAt))
                     if left > .zero {
-                        logger.info("asking Telegram for the code \(offer.delivery) once it allows, in \(left.components.seconds + 1) s")
+                        flow.prompter.notice(.waitingToResend(delivery: offer.delivery, wait: left))
                         try await Task.sleep(for: left)
                     }
                     return .resent(try await resend(sent))
@@ -111,9 +109,9 @@ struct CodeLogin {
                 return .authorized(try flow.authorized(authorization))
             } catch let error as RPCError {
                 switch error.name {
-                case let name where Self.wrongCodeErrors.contains(name): logger.warning("the login code was wrong")
+                case let name where Self.wrongCodeErrors.contains(name): flow.prompter.notice(.wrongCode)
                 case "PHONE_CODE_EXPIRED": return .expired
-                case "SESSION_PASSWORD_NEEDED": return .authorized(try await flow.checkPassword(client: client, logger: logger))
+                case "SESSION_PASSWORD_NEEDED": return .authorized(try await flow.twoFactor.run(client: client))
                 default: throw error
                 }
             }

@@ -9,6 +9,14 @@ public protocol LoginPrompter: Sendable {
     /// The email address to set up as the account's login email, when Telegram requires one
     /// before it sends a code (`attempt` above 1: Telegram refused the previous address).
     func email(attempt: Int) async throws -> String
+    /// Told what the login is doing (a code sent, a resend awaited, a wrong answer, …), e.g. to log
+    /// it; never carries a code, password or token. Does nothing unless implemented.
+    func notice(_ notice: LoginNotice)
+}
+
+extension LoginPrompter {
+    /// Ignores the notice.
+    public func notice(_ notice: LoginNotice) {}
 }
 
 /// What the person answered to a ``CodeQuestion``.

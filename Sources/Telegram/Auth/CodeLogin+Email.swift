@@ -1,4 +1,3 @@
-import Logging
 import MTProto
 import TLSchema
 
@@ -9,7 +8,7 @@ extension CodeLogin {
     func setUpEmail(_ sent: Api.auth.SentCode.SentCode) async throws -> Api.auth.SentCode {
         let purpose: Api.EmailVerifyPurpose = .emailVerifyPurposeLoginSetup(
             Api.EmailVerifyPurpose.EmailVerifyPurposeLoginSetup(phoneNumber: flow.phone, phoneCodeHash: sent.phoneCodeHash))
-        logger.info("Telegram requires a login email for \(flow.phone) before it sends a code")
+        flow.prompter.notice(.emailRequired(phone: flow.phone))
         let delivery: CodeDelivery = .email(pattern: try await sendEmailCode(purpose))
         for attempt in 1 ... max(1, flow.maximumAttempts) {
             guard case .code(let code) = try await flow.prompter.code(CodeQuestion(attempt: attempt, delivery: delivery, resend: nil)) else {
@@ -21,10 +20,10 @@ extension CodeLogin {
                 guard case .emailVerifiedLogin(let login) = verified else {
                     throw LoginError.rejected(RPCError(code: 400, message: "EMAIL_VERIFIED_WITHOUT_LOGIN_CODE"))
                 }
-                logger.info("the login email was set up")
+                flow.prompter.notice(.emailSetUp)
                 return login.sentCode
             } catch let error as RPCError where Self.wrongCodeErrors.contains(error.name) {
-                logger.warning("the email verification code was wrong")
+                flow.prompter.notice(.wrongEmailCode)
             }
         }
         throw LoginError.wrongCode
@@ -39,7 +38,7 @@ extension CodeLogin {
                 let sent: Api.account.SentEmailCode = try await client.invoke(Api.functions.account.SendVerifyEmailCode(purpose: purpose, email: email))
                 return sent.emailPattern
             } catch let error as RPCError where error.name == "EMAIL_INVALID" || error.name == "EMAIL_NOT_ALLOWED" {
-                logger.warning("Telegram refused that email address (\(error.name))")
+                flow.prompter.notice(.emailRefused(reason: error.name))
                 refusal = error
             }
         }

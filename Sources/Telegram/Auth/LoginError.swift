@@ -2,7 +2,7 @@ import MTProto
 
 /// Why logging in failed. Descriptions never contain the code, the password or a login token.
 public enum LoginError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The number has no Telegram account; the bot does not sign up new accounts.
+    /// The number has no Telegram account; this client does not sign up new accounts.
     case accountDoesNotExist(phone: String)
     /// Every attempt at the code was wrong.
     case wrongCode
@@ -18,20 +18,30 @@ public enum LoginError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedPasswordAlgorithm
     /// The server's SRP parameters failed the checks.
     case invalidPasswordParameters
+    /// Telegram refused the bot token (`ACCESS_TOKEN_INVALID`, `ACCESS_TOKEN_EXPIRED`).
+    case invalidBotToken
+    /// The QR login was not accepted before ``QRLogin/maximumExports`` tokens expired.
+    case loginTokenNotAccepted
+    /// Telegram's answer named a DC this client has no address for.
+    case unknownDataCentre(Int)
     /// Any other refusal, as Telegram named it.
     case rejected(RPCError)
 
+    /// The error for a person: no code, password or token.
     public var description: String {
         switch self {
         case .accountDoesNotExist(let phone):
-            return "\(phone) has no Telegram account; sign up in an official app first (the bot does not create accounts)"
+            return "\(phone) has no Telegram account; sign up in an official app first (this client does not create accounts)"
         case .wrongCode: return "the login code was wrong too many times"
-        case .codeExpired: return "the login code expired, and the new ones too; run `userbot login` again later"
+        case .codeExpired: return "the login code expired, and the new ones too; log in again later"
         case .wrongPassword: return "the two-factor password was wrong too many times"
         case .inputUnavailable(let what): return "\(what) is needed: set it in the configuration or run on a terminal"
         case .codeUnavailable(let reason): return "Telegram cannot send this client a login code: \(reason)"
         case .unsupportedPasswordAlgorithm: return "the account's password uses an algorithm this client does not support; update the app"
         case .invalidPasswordParameters: return "the server's two-factor parameters failed the security checks"
+        case .invalidBotToken: return "Telegram refused the bot token (check it with @BotFather)"
+        case .loginTokenNotAccepted: return "the QR login token was not accepted in time; log in again and scan the new code"
+        case .unknownDataCentre(let dc): return "Telegram moved the login to DC \(dc), whose address this client does not know"
         case .rejected(let error): return "Telegram refused the login: \(error)"
         }
     }

@@ -1,10 +1,20 @@
-import Logging
 import MTProto
 import TLSchema
 
-extension LoginFlow {
-    /// The SRP check of the two-factor password, with fresh parameters before each attempt.
-    func checkPassword(client: MTProtoClient, logger: Logger) async throws -> Api.auth.Authorization.Authorization {
+/// The two-factor step of a login (api-flows §6): after `SESSION_PASSWORD_NEEDED`, the SRP check
+/// of the password with fresh parameters (`account.getPassword`) before each attempt. A wrong
+/// password is asked again up to ``maximumAttempts`` times; a stale challenge (`SRP_ID_INVALID`,
+/// `SRP_PASSWORD_CHANGED`) is fetched again without counting an attempt.
+struct TwoFactorLogin {
+    /// The configured password for the first attempt, or nil.
+    let password: String?
+    /// Asked for the password when none was configured or the configured one was wrong.
+    let prompter: any LoginPrompter
+    /// How many passwords are tried before ``LoginError/wrongPassword``.
+    let maximumAttempts: Int
+
+    /// Checks the password and returns the authorization it gives.
+    func run(client: MTProtoClient) async throws -> Api.auth.Authorization.Authorization {
         var attempt: Int = 1
         var refetches: Int = 0
         while attempt <= maximumAttempts {
@@ -24,11 +34,14 @@ extension LoginFlow {
             do {
                 let authorization: Api.auth.Authorization = try await client.invoke(Api.functions.auth.CheckPassword(
                     password: .inputCheckPasswordSRP(Api.InputCheckPasswordSRP.InputCheckPasswordSRP(srpId: answer.srpID, a: answer.A, m1: answer.M1))))
-                return try authorized(authorization)
+                guard case .authorization(let authorized) = authorization else {
+                    throw LoginError.rejected(RPCError(code: 400, message: "AUTHORIZATION_SIGN_UP_REQUIRED"))
+                }
+                return authorized
             } catch let error as RPCError {
                 switch error.name {
                 case "PASSWORD_HASH_INVALID":
-                    logger.warning("the two-factor password was wrong")
+                    prompter.notice(.wrongPassword)
                     attempt += 1
                 case "SRP_ID_INVALID", "SRP_PASSWORD_CHANGED":
                     // The challenge went stale: fetch new parameters, without counting an attempt.

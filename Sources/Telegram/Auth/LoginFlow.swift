@@ -1,4 +1,3 @@
-import Logging
 import MTProto
 import TLSchema
 
@@ -40,22 +39,27 @@ public struct LoginFlow: Sendable {
         self.prompter = prompter
     }
 
-    /// Logs in and returns the authorization: the account's user, and the future auth token to keep if Telegram gave one.
-    public func run(client: MTProtoClient, logger: Logger) async throws -> Api.auth.Authorization.Authorization {
+    /// Logs in on `client` and returns the authorization: the account's user, and the future auth
+    /// token to keep if Telegram gave one (``LoginMethod/run(on:tokens:)`` keeps it, and sends the
+    /// kept ones as ``logoutTokens``).
+    public func run(client: MTProtoClient) async throws -> Api.auth.Authorization.Authorization {
         var restarts: Int = 0
         while true {
             do {
                 // A configured code belongs to the first code sent; after a restart it is stale.
-                return try await CodeLogin(flow: self, client: client, logger: logger, configuredCode: restarts == 0 ? code : nil).run()
+                return try await CodeLogin(flow: self, client: client, configuredCode: restarts == 0 ? code : nil).run()
             } catch let error as RPCError {
                 guard error.name == "AUTH_RESTART", restarts < maximumRestarts else { throw LoginError.rejected(error) }
             } catch LoginError.rejected(let error) {
                 guard error.name == "AUTH_RESTART", restarts < maximumRestarts else { throw LoginError.rejected(error) }
             }
             restarts += 1
-            logger.warning("Telegram asked to restart the login (AUTH_RESTART): sending a new code")
+            prompter.notice(.restarting)
         }
     }
+
+    /// The two-factor step with this flow's password, prompter and attempts.
+    var twoFactor: TwoFactorLogin { TwoFactorLogin(password: password, prompter: prompter, maximumAttempts: maximumAttempts) }
 
     /// The authorization, or ``LoginError/accountDoesNotExist(phone:)`` when the number would need a sign-up.
     func authorized(_ authorization: Api.auth.Authorization) throws -> Api.auth.Authorization.Authorization {
