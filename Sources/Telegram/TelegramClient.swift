@@ -12,7 +12,7 @@ public actor TelegramClient {
     public nonisolated let store: any ClientStore
     /// Every peer seen, with its access hash.
     public nonisolated let peers: PeerStore
-    private var started: Bool = false
+    private(set) var started: Bool = false
     private var selfUser: Peer?
     /// How the updates engine runs.
     public nonisolated let updatesOptions: UpdatesOptions

@@ -33,20 +33,25 @@ public struct MessageEvent: Sendable {
     init?(_ message: Api.Message, isEdit: Bool, peers: BatchPeers, client: TelegramClient) {
         guard case .message(let m) = message else { return nil }
         let chat: PeerID = PeerID(m.peerId)
+        var author: PeerID? = m.fromId.map(PeerID.init)
+        if author == nil && !m.out {
+            switch chat {
+            case .user, .channel: author = chat
+            case .chat: break
+            }
+        }
+        let known: Peer?
+        switch author {
+        case .user(let id)?: known = peers.users[id].flatMap { Peer($0) }
+        case .chat(let id)?, .channel(let id)?: known = peers.chats[id].flatMap { Peer($0) }
+        case nil: known = nil
+        }
         self.message = message
         self.isEdit = isEdit
         self.chat = chat
         self.chatKind = peers.kind(of: chat)
-        var sender: PeerID? = m.fromId.map(PeerID.init)
-        if sender == nil && !m.out {
-            if case .user = chat { sender = chat } else if case .channel = chat { sender = chat }
-        }
-        self.sender = sender
-        switch sender {
-        case .user(let id)?: senderPeer = peers.users[id].flatMap(Peer.init)
-        case .chat(let id)?, .channel(let id)?: senderPeer = peers.chats[id].flatMap(Peer.init)
-        case nil: senderPeer = nil
-        }
+        self.sender = author
+        self.senderPeer = known
         self.client = client
     }
 

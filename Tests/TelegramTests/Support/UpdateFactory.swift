@@ -32,7 +32,7 @@ enum UpdateFactory {
 
     /// A channel (a supergroup with `megagroup`), or a left one.
     static func channel(_ id: Int64, megagroup: Bool = false, left: Bool = false, hash: Int64 = 99) -> Api.Chat {
-        .channel(Api.Chat.Channel(left: left, broadcast: !megagroup, megagroup: megagroup, id: id, accessHash: hash, title: "Channel \(id)"))
+        .channel(Api.Chat.Channel(left: left, broadcast: !megagroup, megagroup: megagroup, id: id, accessHash: hash, title: "Channel \(id)", photo: .chatPhotoEmpty, date: 1))
     }
 
     static func forbidden(_ id: Int64) -> Api.Chat {

@@ -62,7 +62,7 @@ struct ChannelUpdatesEndToEndTests {
         defer { Task { await harness.close(client, store) } }
         let notices: EventStream<NoticeFilter> = client.events(.notices)
         await script.post("hello", in: Self.chatter, from: TelegramHarness.person(1))
-        #expect(await harness.eventually { try store.updatesState()?.channels[Self.chatter] == 1 })
+        #expect(try await harness.eventually { try store.updatesState()?.channels[Self.chatter] == 1 })
         await script.makePrivate(Self.chatter)
         await script.post("unseen", in: Self.chatter, push: false)
         await script.post("gap", in: Self.chatter)
@@ -89,17 +89,17 @@ struct ChannelUpdatesEndToEndTests {
     @Test func channelPtsSurviveARestartAndTheGapSinceIsFetched() async throws {
         let (harness, script): (TelegramHarness, ChannelScript) = try await Self.setUp()
         defer { Task { await harness.stop() } }
-        var (client, store): (TelegramClient, SQLiteClientStore) = try await harness.client()
+        let (client, store): (TelegramClient, SQLiteClientStore) = try await harness.client()
         let before: EventStream<MessageFilter> = client.events(.newMessage())
         await script.post("c1", in: Self.news)
         await script.post("c2", in: Self.news)
         #expect(await collect(2, from: before).map(\.text) == ["c1", "c2"])
         await harness.close(client, store)
         await script.post("c3", in: Self.news, push: false)
-        (client, store) = try await harness.client()
-        defer { Task { await harness.close(client, store) } }
-        #expect(try store.updatesState()?.channels[Self.news] == 2)
-        let after: EventStream<MessageFilter> = client.events(.newMessage())
+        let (client2, store2): (TelegramClient, SQLiteClientStore) = try await harness.client()
+        defer { Task { await harness.close(client2, store2) } }
+        #expect(try store2.updatesState()?.channels[Self.news] == 2)
+        let after: EventStream<MessageFilter> = client2.events(.newMessage())
         await script.post("c4", in: Self.news)
         #expect(await collect(3, from: after, timeout: .seconds(3)).map(\.text) == ["c3", "c4"])
     }

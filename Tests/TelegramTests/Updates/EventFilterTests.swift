@@ -71,7 +71,8 @@ struct EventFilterTests {
             #expect(Self.texts(.newMessage(.from(.user(Self.person1))), client) == ["hello there", "in the group"])
             #expect(Self.texts(.newMessage(.chats(.channel(Self.news))), client) == ["a post"])
             #expect(Self.texts(.newMessage(.text(contains: "the")), client) == ["hello there", "in the group"])
-            #expect(Self.texts(.newMessage(try .pattern("^a p")), client) == ["a post"])
+            let pattern: MessageCondition = try .pattern("^a p")
+            #expect(Self.texts(.newMessage(pattern), client) == ["a post"])
             #expect(Self.texts(.newMessage(.text { $0.count == 7 }), client) == ["from me"])
             #expect(Self.texts(.editedMessage(), client) == ["hello, edited"])
             #expect(throws: (any Error).self) { try MessageCondition.pattern("(unclosed") }

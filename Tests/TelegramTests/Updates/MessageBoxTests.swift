@@ -73,7 +73,8 @@ struct MessageBoxTests {
         #expect(m.fromId.map(PeerID.init) == .user(2001))
 
         let outgoing: Api.Updates = .updateShortMessage(Api.Updates.UpdateShortMessage(out: true, id: 6, userId: 2001, message: "yo", pts: 12, ptsCount: 1, date: 1))
-        if case .updateNewMessage(let u)? = box.process(outgoing, now: 0) { _ in true }.batch.updates.first, case .message(let m) = u.message {
+        let sent: MessageBoxOutput = box.process(outgoing, now: 0, isKnown: { _ in true })
+        if case .updateNewMessage(let u)? = sent.batch.updates.first, case .message(let m) = u.message {
             #expect(m.fromId.map(PeerID.init) == .user(1000))
         } else {
             Issue.record("no outgoing message")
@@ -156,14 +157,14 @@ struct MessageBoxTests {
     @Test func fifteenMinutesOfSilenceFetchTheDifference() {
         var box: MessageBox = Self.box()
         _ = box.process(F.container([F.newMessage(1, pts: 11)]), now: 100)
-        #expect(box.nextDeadline == 100 + 15 * 60)
+        #expect(box.nextDeadline == Double(100 + 15 * 60))
         #expect(box.nextRequest(now: 100 + 15 * 60 - 1) == nil)
         #expect(box.nextRequest(now: 100 + 15 * 60) == .difference(pts: 11, qts: 0, date: 1_700_000_000))
     }
 
     @Test func theSecondaryBoxFollowsQts() {
         var box: MessageBox = Self.box(qts: 3)
-        let stopped: (Int32) -> Api.Update = { .updateBotStopped(Api.Update.UpdateBotStopped(userId: 1, date: 1, stopped: .boolTrue, qts: $0)) }
+        let stopped: (Int32) -> Api.Update = { .updateBotStopped(Api.Update.UpdateBotStopped(userId: 1, date: 1, stopped: true, qts: $0)) }
         #expect(box.process(.updateShort(Api.Updates.UpdateShort(update: stopped(4), date: 1)), now: 0).batch.updates.count == 1)
         #expect(box.state.qts == 4)
         #expect(box.process(.updateShort(Api.Updates.UpdateShort(update: stopped(4), date: 1)), now: 0).batch.updates.isEmpty)

@@ -89,20 +89,20 @@ struct UpdatesEndToEndTests {
     @Test func theStateSurvivesARestartWithNothingMissedOrRepeated() async throws {
         let harness: TelegramHarness = try await TelegramHarness.start()
         defer { Task { await harness.stop() } }
-        var (client, store): (TelegramClient, SQLiteClientStore) = try await harness.client()
+        let (client, store): (TelegramClient, SQLiteClientStore) = try await harness.client()
         let before: EventStream<MessageFilter> = client.events(.newMessage())
         for i in 1 ... 3 { await harness.telegram.deliver(from: Self.person1, to: TelegramHarness.ownerID, text: "a\(i)") }
         #expect(await collect(3, from: before).map(\.text) == ["a1", "a2", "a3"])
         await harness.close(client, store)
         for i in 4 ... 5 { await harness.telegram.deliver(from: Self.person1, to: TelegramHarness.ownerID, text: "a\(i)") }  // nobody listens
         let recorded: Recorder = Recorder()
-        (client, store) = try await harness.client(updates: UpdatesOptions(startsWithClient: false))
-        defer { Task { await harness.close(client, store) } }
-        store.setCommitHook { (changes: StoreChanges, _: inout ClientStoreTransaction) in
+        let (client2, store2): (TelegramClient, SQLiteClientStore) = try await harness.client(updates: UpdatesOptions(startsWithClient: false))
+        defer { Task { await harness.close(client2, store2) } }
+        store2.setCommitHook { (changes: StoreChanges, _: inout ClientStoreTransaction) in
             recorded.add(UpdateFactory.texts(changes.updates?.updates ?? []))
         }
-        let after: EventStream<MessageFilter> = client.events(.newMessage())
-        try await client.startUpdates()
+        let after: EventStream<MessageFilter> = client2.events(.newMessage())
+        try await client2.startUpdates()
         await harness.telegram.deliver(from: Self.person1, to: TelegramHarness.ownerID, text: "a6")
         let got: [MessageEvent] = await collect(4, from: after, timeout: .seconds(3))
         #expect(got.map(\.text) == ["a4", "a5", "a6"])
@@ -112,12 +112,12 @@ struct UpdatesEndToEndTests {
     @Test func withoutCatchUpOnlyNewerUpdatesArrive() async throws {
         let harness: TelegramHarness = try await TelegramHarness.start()
         defer { Task { await harness.stop() } }
-        var (client, store): (TelegramClient, SQLiteClientStore) = try await harness.client()
+        let (client, store): (TelegramClient, SQLiteClientStore) = try await harness.client()
         await harness.close(client, store)
         await harness.telegram.deliver(from: Self.person1, to: TelegramHarness.ownerID, text: "old")
-        (client, store) = try await harness.client(updates: UpdatesOptions(catchUp: false))
-        defer { Task { await harness.close(client, store) } }
-        let stream: EventStream<MessageFilter> = client.events(.newMessage())
+        let (client2, store2): (TelegramClient, SQLiteClientStore) = try await harness.client(updates: UpdatesOptions(catchUp: false))
+        defer { Task { await harness.close(client2, store2) } }
+        let stream: EventStream<MessageFilter> = client2.events(.newMessage())
         await harness.telegram.deliver(from: Self.person1, to: TelegramHarness.ownerID, text: "new")
         #expect(await collect(2, from: stream, timeout: .seconds(2)).map(\.text) == ["new"])
     }
