@@ -24,20 +24,17 @@ public struct ChatActionEvent: Sendable {
     public let message: Api.Message?
 }
 
-/// Joins, leaves, title changes and pins.
-public struct ChatActionFilter: EventFilter {
-    /// The chat actions of `batch`.
-    public func events(in batch: UpdateBatch, client: TelegramClient) -> [ChatActionEvent] {
-        batch.updates.compactMap { (update: Api.Update) -> ChatActionEvent? in
-            switch update {
-            case .updateNewMessage(let u): return Self.event(u.message)
-            case .updateNewChannelMessage(let u): return Self.event(u.message)
-            case .updatePinnedMessages(let u):
-                return ChatActionEvent(chat: PeerID(u.peer), actor: nil, action: .pinned(messageIDs: u.messages, pinned: u.pinned), message: nil)
-            case .updatePinnedChannelMessages(let u):
-                return ChatActionEvent(chat: .channel(u.channelId), actor: nil, action: .pinned(messageIDs: u.messages, pinned: u.pinned), message: nil)
-            default: return nil
-            }
+extension ChatActionEvent {
+    /// The chat action an update tells of.
+    static func from(_ update: Api.Update) -> ChatActionEvent? {
+        switch update {
+        case .updateNewMessage(let u): return event(u.message)
+        case .updateNewChannelMessage(let u): return event(u.message)
+        case .updatePinnedMessages(let u):
+            return ChatActionEvent(chat: PeerID(u.peer), actor: nil, action: .pinned(messageIDs: u.messages, pinned: u.pinned), message: nil)
+        case .updatePinnedChannelMessages(let u):
+            return ChatActionEvent(chat: .channel(u.channelId), actor: nil, action: .pinned(messageIDs: u.messages, pinned: u.pinned), message: nil)
+        default: return nil
         }
     }
 
@@ -62,7 +59,9 @@ public struct ChatActionFilter: EventFilter {
     }
 }
 
-extension EventFilter where Self == ChatActionFilter {
+extension EventFilter where Self == UpdateFilter<ChatActionEvent> {
     /// Joins, leaves, title changes and pins.
-    public static var chatAction: ChatActionFilter { ChatActionFilter() }
+    public static var chatAction: UpdateFilter<ChatActionEvent> {
+        UpdateFilter { (update: Api.Update, _: TelegramClient) -> ChatActionEvent? in ChatActionEvent.from(update) }
+    }
 }

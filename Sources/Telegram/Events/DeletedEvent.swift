@@ -9,11 +9,10 @@ public struct DeletedEvent: Sendable {
     public let messageIDs: [Int32]
 }
 
-/// Every deletion.
-public struct DeletedFilter: EventFilter {
-    /// The deletions of `batch`.
-    public func events(in batch: UpdateBatch, client: TelegramClient) -> [DeletedEvent] {
-        batch.updates.compactMap { (update: Api.Update) -> DeletedEvent? in
+extension EventFilter where Self == UpdateFilter<DeletedEvent> {
+    /// Deleted messages.
+    public static var deleted: UpdateFilter<DeletedEvent> {
+        UpdateFilter { (update: Api.Update, _: TelegramClient) -> DeletedEvent? in
             switch update {
             case .updateDeleteMessages(let u): return DeletedEvent(chat: nil, messageIDs: u.messages)
             case .updateDeleteChannelMessages(let u): return DeletedEvent(chat: .channel(u.channelId), messageIDs: u.messages)
@@ -21,11 +20,6 @@ public struct DeletedFilter: EventFilter {
             }
         }
     }
-}
-
-extension EventFilter where Self == DeletedFilter {
-    /// Deleted messages.
-    public static var deleted: DeletedFilter { DeletedFilter() }
 }
 
 /// A chat read up to a message: by this account on any device (inbox) or by the other side (outbox).
@@ -39,11 +33,10 @@ public struct ReadEvent: Sendable {
     public let isOutbox: Bool
 }
 
-/// Every read receipt.
-public struct ReadFilter: EventFilter {
-    /// The read receipts of `batch`.
-    public func events(in batch: UpdateBatch, client: TelegramClient) -> [ReadEvent] {
-        batch.updates.compactMap { (update: Api.Update) -> ReadEvent? in
+extension EventFilter where Self == UpdateFilter<ReadEvent> {
+    /// Read receipts.
+    public static var read: UpdateFilter<ReadEvent> {
+        UpdateFilter { (update: Api.Update, _: TelegramClient) -> ReadEvent? in
             switch update {
             case .updateReadHistoryInbox(let u): return ReadEvent(chat: PeerID(u.peer), maxID: u.maxId, isOutbox: false)
             case .updateReadHistoryOutbox(let u): return ReadEvent(chat: PeerID(u.peer), maxID: u.maxId, isOutbox: true)
@@ -55,7 +48,17 @@ public struct ReadFilter: EventFilter {
     }
 }
 
-extension EventFilter where Self == ReadFilter {
-    /// Read receipts.
-    public static var read: ReadFilter { ReadFilter() }
+/// Events picked one update at a time (deletions, reads, chat actions, typing, callback queries).
+public struct UpdateFilter<Event: Sendable>: EventFilter {
+    let pick: @Sendable (Api.Update, TelegramClient) -> Event?
+
+    /// A filter that turns each update into at most one event.
+    public init(_ pick: @escaping @Sendable (Api.Update, TelegramClient) -> Event?) {
+        self.pick = pick
+    }
+
+    /// The events of `batch`, in order.
+    public func events(in batch: UpdateBatch, client: TelegramClient) -> [Event] {
+        batch.updates.compactMap { pick($0, client) }
+    }
 }

@@ -2,10 +2,9 @@ import TLSchema
 
 /// Picks the events of one kind out of each batch of updates. Written as
 /// `client.events(.newMessage(.incoming, .private))` or `client.on(.deleted) { … }`; the
-/// filters are ``MessageFilter`` (`.newMessage`, `.editedMessage`), ``DeletedFilter``
-/// (`.deleted`), ``ReadFilter`` (`.read`), ``ChatActionFilter`` (`.chatAction`),
-/// ``TypingFilter`` (`.typing`), ``CallbackQueryFilter`` (`.callbackQuery`), ``RawUpdateFilter``
-/// (`.raw`) and ``NoticeFilter`` (`.notices`).
+/// filters are ``MessageFilter`` (`.newMessage`, `.editedMessage`), ``UpdateFilter`` (`.deleted`,
+/// `.read`, `.chatAction`, `.typing`, `.callbackQuery`), ``RawUpdateFilter`` (`.raw`) and
+/// ``NoticeFilter`` (`.notices`).
 public protocol EventFilter: Sendable {
     /// What the filter yields.
     associatedtype Event: Sendable

@@ -10,11 +10,10 @@ public struct TypingEvent: Sendable {
     public let action: Api.SendMessageAction
 }
 
-/// Every typing notification.
-public struct TypingFilter: EventFilter {
-    /// The typing notifications of `batch`.
-    public func events(in batch: UpdateBatch, client: TelegramClient) -> [TypingEvent] {
-        batch.updates.compactMap { (update: Api.Update) -> TypingEvent? in
+extension EventFilter where Self == UpdateFilter<TypingEvent> {
+    /// Typing notifications.
+    public static var typing: UpdateFilter<TypingEvent> {
+        UpdateFilter { (update: Api.Update, _: TelegramClient) -> TypingEvent? in
             switch update {
             case .updateUserTyping(let u): return TypingEvent(chat: .user(u.userId), sender: .user(u.userId), action: u.action)
             case .updateChatUserTyping(let u): return TypingEvent(chat: .chat(u.chatId), sender: PeerID(u.fromId), action: u.action)
@@ -23,11 +22,6 @@ public struct TypingFilter: EventFilter {
             }
         }
     }
-}
-
-extension EventFilter where Self == TypingFilter {
-    /// Typing notifications.
-    public static var typing: TypingFilter { TypingFilter() }
 }
 
 /// A button of a bot's message was pressed (bot accounts only).
@@ -51,18 +45,12 @@ public struct CallbackQueryEvent: Sendable {
     }
 }
 
-/// Every callback query.
-public struct CallbackQueryFilter: EventFilter {
-    /// The callback queries of `batch`.
-    public func events(in batch: UpdateBatch, client: TelegramClient) -> [CallbackQueryEvent] {
-        batch.updates.compactMap { (update: Api.Update) -> CallbackQueryEvent? in
+extension EventFilter where Self == UpdateFilter<CallbackQueryEvent> {
+    /// Callback queries (bot accounts).
+    public static var callbackQuery: UpdateFilter<CallbackQueryEvent> {
+        UpdateFilter { (update: Api.Update, client: TelegramClient) -> CallbackQueryEvent? in
             guard case .updateBotCallbackQuery(let u) = update else { return nil }
             return CallbackQueryEvent(queryID: u.queryId, user: u.userId, chat: PeerID(u.peer), messageID: u.msgId, data: u.data, client: client)
         }
     }
-}
-
-extension EventFilter where Self == CallbackQueryFilter {
-    /// Callback queries (bot accounts).
-    public static var callbackQuery: CallbackQueryFilter { CallbackQueryFilter() }
 }

@@ -61,7 +61,10 @@ actor ChannelScript {
     }
 
     /// From now on a difference from below the current pts is "too long".
-    func forgetHistory(of id: Int64) { channels[id]?.tooLongBelow = channels[id]?.pts }
+    func forgetHistory(of id: Int64) {
+        let pts: Int32? = channels[id]?.pts
+        channels[id]?.tooLongBelow = pts
+    }
 
     /// From now on the channel answers `CHANNEL_PRIVATE` (the account was banned or it went private).
     func makePrivate(_ id: Int64) { channels[id]?.isPrivate = true }

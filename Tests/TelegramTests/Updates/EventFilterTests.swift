@@ -85,21 +85,21 @@ struct EventFilterTests {
 
     @Test func deletedReadChatActionTypingCallbackRawAndNoticeFilters() async throws {
         try await Self.withClient { (client: TelegramClient) in
-            let deleted: [DeletedEvent] = DeletedFilter.deleted.events(in: Self.batch, client: client)
+            let deleted: [DeletedEvent] = UpdateFilter<DeletedEvent>.deleted.events(in: Self.batch, client: client)
             #expect(deleted.map(\.messageIDs) == [[7, 8], [9]])
             #expect(deleted.map(\.chat) == [nil, .channel(Self.news)])
-            let read: [ReadEvent] = ReadFilter.read.events(in: Self.batch, client: client)
+            let read: [ReadEvent] = UpdateFilter<ReadEvent>.read.events(in: Self.batch, client: client)
             #expect(read.map(\.maxID) == [1, 2])
             #expect(read.map(\.isOutbox) == [false, true])
-            let actions: [ChatActionEvent] = ChatActionFilter.chatAction.events(in: Self.batch, client: client)
+            let actions: [ChatActionEvent] = UpdateFilter<ChatActionEvent>.chatAction.events(in: Self.batch, client: client)
             #expect(actions.map(\.action) == [
                 .joined([Self.person1]), .titleChanged("Renamed"), .left(Self.person1), .pinned(messageIDs: [1], pinned: true),
             ])
             #expect(actions.first?.chat == .channel(Self.group))
             #expect(actions.first?.actor == .user(Self.person1))
-            let typing: [TypingEvent] = TypingFilter.typing.events(in: Self.batch, client: client)
+            let typing: [TypingEvent] = UpdateFilter<TypingEvent>.typing.events(in: Self.batch, client: client)
             #expect(typing.map(\.sender) == [.user(Self.person1)])
-            let queries: [CallbackQueryEvent] = CallbackQueryFilter.callbackQuery.events(in: Self.batch, client: client)
+            let queries: [CallbackQueryEvent] = UpdateFilter<CallbackQueryEvent>.callbackQuery.events(in: Self.batch, client: client)
             #expect(queries.map(\.queryID) == [55])
             #expect(queries.first?.data == [1, 2])
             #expect(RawUpdateFilter.raw.events(in: Self.batch, client: client).count == Self.batch.updates.count)
@@ -114,8 +114,8 @@ struct EventFilterTests {
         defer { Task { await harness.close(client, store) } }
         let incoming: EventStream<MessageFilter> = client.events(.newMessage(.incoming, .private, .text(contains: "ping")))
         let edits: EventStream<MessageFilter> = client.events(.editedMessage(.outgoing))
-        let reads: EventStream<ReadFilter> = client.events(.read)
-        let typing: EventStream<TypingFilter> = client.events(.typing)
+        let reads: EventStream<UpdateFilter<ReadEvent>> = client.events(.read)
+        let typing: EventStream<UpdateFilter<TypingEvent>> = client.events(.typing)
         await harness.telegram.deliver(from: Self.person1, to: TelegramHarness.ownerID, text: "no")
         await harness.telegram.deliver(from: Self.person1, to: TelegramHarness.ownerID, text: "ping")
         guard let ping = await collect(1, from: incoming).first else {
