@@ -12,40 +12,57 @@ public actor TelegramClient {
     public nonisolated let store: any ClientStore
     /// Every peer seen, with its access hash.
     public nonisolated let peers: PeerStore
-    private var started: Bool = false
+    private(set) var started: Bool = false
     private var selfUser: Peer?
+    /// How the updates engine runs.
+    public nonisolated let updatesOptions: UpdatesOptions
+    nonisolated let updatesHub: UpdatesHub = UpdatesHub()
+    nonisolated let connectionHub: ConnectionStateHub = ConnectionStateHub()
+    var updatesDriver: UpdatesDriver?
 
-    /// A client on `mtproto` keeping its state in `store`, with at most `peerCapacity` peers held in memory.
-    public init(mtproto: MTProtoClient, store: any ClientStore, peerCapacity: Int = 10_000) {
+    /// A client on `mtproto` keeping its state in `store`, with at most `peerCapacity` peers held
+    /// in memory, running its updates engine as `updates` says.
+    public init(mtproto: MTProtoClient, store: any ClientStore, peerCapacity: Int = 10_000, updates: UpdatesOptions = UpdatesOptions()) {
         self.mtproto = mtproto
         self.store = store
         self.peers = PeerStore(store: store, capacity: peerCapacity)
+        self.updatesOptions = updates
+        connectionHub.follow(mtproto.connectionStates)
     }
 
     /// Connects and makes sure the session is logged in: when Telegram answers the self-user query
     /// with `AUTH_KEY_UNREGISTERED`, `login` is run (see ``LoginMethod``; future auth tokens are kept
     /// in the store when it is a ``FutureAuthTokenStore``) and the query asked again; without
-    /// `login`, that error is thrown. Returns the self user.
+    /// `login`, that error is thrown. Then the updates engine starts (unless
+    /// ``UpdatesOptions/startsWithClient`` is off). Returns the self user.
     @discardableResult
     public func start(login: LoginMethod? = nil) async throws -> Peer {
         try await mtproto.connect()
         started = true
+        let user: Peer
         do {
-            return try await me(refresh: true)
+            user = try await me(refresh: true)
         } catch let error as RPCError where error.is(.authKeyUnregistered) {
             guard let login else { throw error }
             _ = try await login.run(on: mtproto, tokens: store as? any FutureAuthTokenStore)
-            return try await me(refresh: true)
+            user = try await me(refresh: true)
         }
+        if updatesOptions.startsWithClient { try await startUpdates() }
+        return user
     }
 
     /// Forgets the self user held in memory (after a logout).
     func forgetSelfUser() { selfUser = nil }
 
-    /// Closes the connection; later calls fail with ``TelegramError/notStarted``.
+    /// Stops the updates engine (every ``updates(capacity:)`` and ``events(_:capacity:)`` stream
+    /// ends) and closes the connection; later calls fail with ``TelegramError/notStarted``.
     public func stop() async {
         started = false
+        await updatesDriver?.stop()
+        updatesDriver = nil
+        updatesHub.finishAll()
         await mtproto.close()
+        connectionHub.publish(.closed)
     }
 
     /// Calls `function` and returns its typed result; users and chats it carries are learned first
@@ -58,6 +75,7 @@ public actor TelegramClient {
             let carried: CarriedPeers = carrier.carriedPeers
             try await peers.learn(users: carried.users, chats: carried.chats, messages: carried.messages)
         }
+        feedUpdates(function, result)
         return result
     }
 

@@ -31,6 +31,19 @@ public actor MTProtoClient {
     public nonisolated let updates: AsyncStream<Api.Updates>
     private let updatesContinuation: AsyncStream<Api.Updates>.Continuation
 
+    /// Every change of ``connectionState``, for one consumer (the newest 16 are kept for it).
+    public nonisolated let connectionStates: AsyncStream<ConnectionState>
+    private let connectionStatesContinuation: AsyncStream<ConnectionState>.Continuation
+    /// Where the connection stands now.
+    public private(set) var connectionState: ConnectionState = .connecting
+
+    private func setConnectionState(_ newState: ConnectionState) {
+        guard connectionState != newState, connectionState != .closed else { return }
+        connectionState = newState
+        connectionStatesContinuation.yield(newState)
+        if newState == .closed { connectionStatesContinuation.finish() }
+    }
+
     /// How many pushed updates ``updates`` holds for a consumer that does not keep up.
     static let updatesBuffer: Int = 4096
     /// An update was dropped because ``updates`` was full: the consumer gets an `updatesTooLong` first
@@ -187,6 +200,7 @@ public actor MTProtoClient {
         self.group = eventLoopGroup
         self.eventLoop = eventLoopGroup.next()
         (updates, updatesContinuation) = AsyncStream<Api.Updates>.makeStream(bufferingPolicy: .bufferingOldest(Self.updatesBuffer))
+        (connectionStates, connectionStatesContinuation) = AsyncStream<ConnectionState>.makeStream(bufferingPolicy: .bufferingNewest(16))
     }
 
     /// A client that resumes from `storage` (keys and home DC) and keeps it up to date.
@@ -255,6 +269,7 @@ public actor MTProtoClient {
     /// Closes the connection; pending and later calls fail with ``MTProtoClientError/closed``.
     public func close() async {
         isClosed = true
+        setConnectionState(.closed)
         connectionTask?.cancel()
         closeConnection?()
         let pending: [Call] = Array(calls.values)
@@ -477,6 +492,7 @@ public actor MTProtoClient {
         // A planned switch to a new temporary key is not a failure: reconnect without backing off.
         let wasReady: Bool = isReady || isRenewing
         isReady = false
+        if readyConnections > 0 && !isClosed { setConnectionState(.reconnecting) }
         isRenewing = false
         channel = nil
         closeConnection = nil
@@ -831,6 +847,7 @@ public actor MTProtoClient {
                 learnDataCentres(from: config)
             }
             isReady = true
+            setConnectionState(.ready)
             unreachableAddresses = 0
             readyConnections += 1
             // Updates pushed while the connection was down are gone: let the consumer catch up.

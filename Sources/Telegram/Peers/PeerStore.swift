@@ -44,6 +44,15 @@ public actor PeerStore {
     /// were stored.
     @discardableResult
     public func learn(users: [Api.User], chats: [Api.Chat], messages: [Api.Message] = []) throws -> [Peer] {
+        let changed: [Peer] = try merge(users: users, chats: chats, messages: messages)
+        if !changed.isEmpty { try store.commit(StoreChanges(peers: changed)) }
+        return changed
+    }
+
+    /// Like ``learn(users:chats:messages:)`` but without storing: returns the changed peers for
+    /// the caller to commit with its own changes (the update state they came with). Memory holds
+    /// them already.
+    public func merge(users: [Api.User], chats: [Api.Chat], messages: [Api.Message] = []) throws -> [Peer] {
         var seen: [PeerID: Peer] = [:]
         for peer in users.compactMap(Peer.init) + chats.compactMap(Peer.init) { seen[peer.id] = peer }
         for message in messages {
@@ -58,7 +67,6 @@ public actor PeerStore {
             if known != merged { changed.append(merged) }
             recent.put(merged)
         }
-        if !changed.isEmpty { try store.commit(StoreChanges(peers: changed)) }
         return changed
     }
 

@@ -9,10 +9,18 @@ public struct StoreChanges: Sendable {
     public var peers: [Peer]
     /// The logged-in user's id.
     public var selfUserID: Int64?
+    /// The updates whose application ``state`` records (what the updates engine hands to its
+    /// consumers right after this commit): a commit hook (``SQLiteClientStore/setCommitHook(_:)``)
+    /// writes the application's rows for them in the same transaction, so they are handled
+    /// exactly once across crashes.
+    public var updates: UpdateBatch?
 
     /// Changes; none unless given.
-    public init(state: UpdatesState? = nil, removedChannels: Set<Int64> = [], peers: [Peer] = [], selfUserID: Int64? = nil) {
+    public init(
+        state: UpdatesState? = nil, removedChannels: Set<Int64> = [], peers: [Peer] = [], selfUserID: Int64? = nil, updates: UpdateBatch? = nil
+    ) {
         self.state = state
+        self.updates = updates
         self.removedChannels = removedChannels
         self.peers = peers
         self.selfUserID = selfUserID

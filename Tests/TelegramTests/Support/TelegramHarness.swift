@@ -56,12 +56,14 @@ final class TelegramHarness: Sendable {
 
     /// A client on the session file (opened for this client alone) with its SQLite store; started,
     /// logging in with the code when the session is not logged in yet.
-    func client(floodWait: FloodWaitPolicy = FloodWaitPolicy(), peerCapacity: Int = 10_000) async throws -> (TelegramClient, SQLiteClientStore) {
+    func client(
+        floodWait: FloodWaitPolicy = FloodWaitPolicy(), peerCapacity: Int = 10_000, updates: UpdatesOptions = UpdatesOptions()
+    ) async throws -> (TelegramClient, SQLiteClientStore) {
         let session: SQLiteSessionStorage = try SQLiteSessionStorage(path: sessionPath)
         let mtproto: MTProtoClient = try MTProtoClient(configuration: await configuration(), storage: session)
         mtproto.setFloodWaitPolicy(floodWait)
         let store: SQLiteClientStore = try SQLiteClientStore(session: session)
-        let client: TelegramClient = TelegramClient(mtproto: mtproto, store: store, peerCapacity: peerCapacity)
+        let client: TelegramClient = TelegramClient(mtproto: mtproto, store: store, peerCapacity: peerCapacity, updates: updates)
         let code: String = telegram.loginCode
         try await client.start { (connection: MTProtoClient) async throws in
             let sent: Api.auth.SentCode = try await connection.invoke(Api.functions.auth.SendCode(

@@ -1,0 +1,119 @@
+import TLSchema
+
+/// Picks the events of one kind out of each batch of updates. Written as
+/// `client.events(.newMessage(.incoming, .private))` or `client.on(.deleted) { … }`; the
+/// filters are ``MessageFilter`` (`.newMessage`, `.editedMessage`), ``UpdateFilter`` (`.deleted`,
+/// `.read`, `.chatAction`, `.typing`, `.callbackQuery`), ``RawUpdateFilter`` (`.raw`) and
+/// ``NoticeFilter`` (`.notices`).
+public protocol EventFilter: Sendable {
+    /// What the filter yields.
+    associatedtype Event: Sendable
+    /// The events of `batch`, in order.
+    func events(in batch: UpdateBatch, client: TelegramClient) -> [Event]
+}
+
+/// The events one filter picks from a subscription of their own (see ``TelegramClient/updates(capacity:)``).
+public struct EventStream<Filter: EventFilter>: AsyncSequence, Sendable {
+    /// The filter's event type.
+    public typealias Element = Filter.Event
+
+    let updates: UpdateStream
+    let filter: Filter
+    let client: TelegramClient
+
+    /// Iterates the events.
+    public func makeAsyncIterator() -> Iterator { Iterator(base: updates.makeAsyncIterator(), filter: filter, client: client) }
+
+    /// The iterator of an ``EventStream``.
+    public struct Iterator: AsyncIteratorProtocol {
+        var base: UpdateStream.Iterator
+        let filter: Filter
+        let client: TelegramClient
+        var pending: [Filter.Event] = []
+        var index: Int = 0
+
+        /// The next event; nil once the subscription ended.
+        public mutating func next() async -> Filter.Event? {
+            while index >= pending.count {
+                guard let batch = await base.next() else { return nil }
+                pending = filter.events(in: batch, client: client)
+                index = 0
+            }
+            defer { index += 1 }
+            return pending[index]
+        }
+    }
+}
+
+/// A handler registered with ``TelegramClient/on(_:onError:_:)``.
+public struct EventHandlerRegistration: Sendable {
+    let task: Task<Void, Never>
+
+    /// Stops the handler (an event being handled is finished first, unless it checks cancellation).
+    public func cancel() { task.cancel() }
+}
+
+extension TelegramClient {
+    /// The events `filter` picks from every update from now on, in order, on a subscription of
+    /// their own (`capacity` batches, see ``updates(capacity:)``):
+    /// `for await message in client.events(.newMessage(.incoming, .private)) { … }`.
+    public nonisolated func events<Filter: EventFilter>(_ filter: Filter, capacity: Int? = nil) -> EventStream<Filter> {
+        EventStream(updates: updates(capacity: capacity), filter: filter, client: self)
+    }
+
+    /// Runs `handler` for each event `filter` picks, one at a time, in order, on a subscription
+    /// of its own. A handler that throws is told through `onError` and goes on with the next
+    /// event; it never stops another handler. Subscribed before this returns.
+    @discardableResult
+    public nonisolated func on<Filter: EventFilter>(
+        _ filter: Filter, onError: (@Sendable (any Error) -> Void)? = nil, _ handler: @escaping @Sendable (Filter.Event) async throws -> Void
+    ) -> EventHandlerRegistration {
+        let stream: EventStream<Filter> = events(filter)
+        let task: Task<Void, Never> = Task {
+            for await event in stream {
+                do {
+                    try await handler(event)
+                } catch {
+                    onError?(error)
+                }
+            }
+        }
+        return EventHandlerRegistration(task: task)
+    }
+}
+
+/// The users and chats of one batch, by id.
+struct BatchPeers {
+    let users: [Int64: Api.User]
+    let chats: [Int64: Api.Chat]
+
+    init(_ batch: UpdateBatch) {
+        var users: [Int64: Api.User] = [:]
+        for user in batch.users { if let id = Peer(user)?.id.id { users[id] = user } }
+        var chats: [Int64: Api.Chat] = [:]
+        for chat in batch.chats { if let id = Peer(chat)?.id.id { chats[id] = chat } }
+        self.users = users
+        self.chats = chats
+    }
+
+    /// A private chat, a group (basic or super), or a broadcast channel.
+    func kind(of chat: PeerID) -> ChatKind {
+        switch chat {
+        case .user: return .private
+        case .chat: return .group
+        case .channel(let id):
+            guard let known = chats[id].flatMap(Peer.init) else { return .channel }
+            return known.flags.contains(.megagroup) || known.flags.contains(.gigagroup) ? .group : .channel
+        }
+    }
+}
+
+/// Where a message was posted.
+public enum ChatKind: Equatable, Sendable {
+    /// A private chat with one user (or the saved messages).
+    case `private`
+    /// A basic group or a supergroup.
+    case group
+    /// A broadcast channel (a supergroup whose chat did not come with the update counts as one too).
+    case channel
+}
