@@ -167,6 +167,29 @@ echo "$err" | grep -q "^tg: unknown peer" || { kill $tgpid; fail "tg resolve of 
 kill -TERM $tgpid; wait $tgpid || true
 unset TG_API_ID TG_API_HASH TG_PHONE TG_SERVER TG_DC TG_RSA_KEY TG_SESSION OPENAI_API_KEY USERBOT_LOG_DIR
 
+# tg listen: a JSON line per incoming message, pushed by the simulated Telegram as another user writes;
+# SIGINT ends it with exit 0.
+"$bin/testdc" --port 0 --rsa-key-out "$tmp/l.pem" --telegram-account +15550001000 --telegram-user alice_test > "$tmp/l.json" 2>/dev/null &
+lpid=$!
+for _ in $(seq 1 100); do [ -s "$tmp/l.json" ] && break; sleep 0.1; done
+lport=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['port'])" "$tmp/l.json")
+export TG_API_ID=1 TG_API_HASH=0123456789abcdef0123456789abcdef TG_SERVER="127.0.0.1:$lport" TG_DC=2 TG_RSA_KEY="$tmp/l.pem" OPENAI_API_KEY=sk-x
+TG_CODE=12345 TG_PHONE=+15550001000 TG_SESSION="$tmp/l-me.session" "$bin/userbot" login >/dev/null 2>&1 || { kill $lpid; fail "login for tg listen"; }
+TG_CODE=12345 TG_PHONE=+15550002001 TG_SESSION="$tmp/l-alice.session" "$bin/userbot" login >/dev/null 2>&1 || { kill $lpid; fail "login of alice"; }
+TG_SESSION="$tmp/l-me.session" "$bin/tg" listen --json --filter incoming --filter private > "$tmp/listen.out" 2>"$tmp/listen.err" &
+listenpid=$!
+sleep 2
+TG_SESSION="$tmp/l-alice.session" "$bin/tg" send +15550001000 "hi from alice" >/dev/null || { kill $lpid $listenpid; fail "tg send as alice"; }
+for _ in $(seq 1 50); do grep -q "hi from alice" "$tmp/listen.out" && break; sleep 0.1; done
+kill -INT $listenpid
+wait $listenpid || { kill $lpid; fail "tg listen did not exit 0 on SIGINT: $(cat "$tmp/listen.err")"; }
+grep -q '^{"event":"new","message":{"chat":2001,.*"from":2001,.*"out":false,.*"text":"hi from alice"}}$' "$tmp/listen.out" \
+  || { kill $lpid; fail "tg listen output: $(cat "$tmp/listen.out")"; }
+set +e; "$bin/tg" listen --filter bogus >/dev/null 2>&1; code=$?; set -e
+[ "$code" = 2 ] || { kill $lpid; fail "tg listen --filter bogus exited $code, expected 2"; }
+kill -TERM $lpid; wait $lpid || true
+unset TG_API_ID TG_API_HASH TG_SERVER TG_DC TG_RSA_KEY OPENAI_API_KEY
+
 # The README shows the example's code: the same text.
 python3 - <<'PY' || fail "README's library example differs from Examples/MTProtoExample/main.swift"
 import re, sys
@@ -181,4 +204,4 @@ printf '/// Documented.\npublic struct A {\n    public var x: Int\n}\n/// Docume
 misses=$(python3 Scripts/check_doc_comments.py "$tmp/docs" 2>/dev/null) && fail "check_doc_comments.py accepted an undocumented property"
 [ "$(echo "$misses" | wc -l)" = 2 ] || fail "check_doc_comments.py should list 2 misses: $misses"
 
-echo "cli-checks: 20 passed, 0 failed"
+echo "cli-checks: 21 passed, 0 failed"

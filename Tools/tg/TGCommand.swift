@@ -15,7 +15,7 @@ struct TGCommand: AsyncParsableCommand {
             """,
         subcommands: [
             MeCommand.self, SendCommand.self, EditCommand.self, DeleteCommand.self, HistoryCommand.self, DialogsCommand.self,
-            ResolveCommand.self,
+            ResolveCommand.self, ListenCommand.self,
         ])
 
     /// Runs the command line; a usage error (unknown flag, missing or malformed argument) exits with

@@ -3,9 +3,12 @@ import Logging
 import MTProto
 import Telegram
 
-/// A started client on the configured session file, closed on every path.
+/// A started client on the configured session file, closed on every path. Its updates engine runs
+/// only when `updates` says so (`tg listen`): the other commands make one or two calls and leave the
+/// stored update state alone.
 func withClient<T: Sendable>(
-    _ options: TGOptions, requiring required: [String] = ["TG_API_ID"], _ body: (TelegramClient) async throws -> T
+    _ options: TGOptions, requiring required: [String] = ["TG_API_ID"], updates: UpdatesOptions = UpdatesOptions(startsWithClient: false),
+    _ body: (TelegramClient) async throws -> T
 ) async throws -> T {
     let (configuration, threshold): (TelegramConfiguration, Int) = try options.load(requiring: required)
     let session: SQLiteSessionStorage = try SQLiteSessionStorage(path: configuration.sessionPath)
@@ -15,7 +18,7 @@ func withClient<T: Sendable>(
     let mtproto: MTProtoClient = try MTProtoClient(
         configuration: configuration.clientConfiguration(deviceModel: "tg (Swift)", appVersion: "1.0"), storage: session, logger: logger)
     mtproto.setFloodWaitPolicy(FloodWaitPolicy(sleepThreshold: .seconds(threshold)))
-    let client: TelegramClient = TelegramClient(mtproto: mtproto, store: try SQLiteClientStore(session: session))
+    let client: TelegramClient = TelegramClient(mtproto: mtproto, store: try SQLiteClientStore(session: session), updates: updates)
     do {
         try await client.start()
         let result: T = try await body(client)

@@ -173,4 +173,14 @@ extension EventFilter where Self == MessageFilter {
     public static func editedMessage(_ conditions: MessageCondition...) -> MessageFilter {
         MessageFilter(edits: true, conditions: conditions)
     }
+
+    /// New messages passing every kind of condition, given as a list (built at run time).
+    public static func newMessage(_ conditions: [MessageCondition]) -> MessageFilter {
+        MessageFilter(edits: false, conditions: conditions)
+    }
+
+    /// Edited messages passing every kind of condition, given as a list.
+    public static func editedMessage(_ conditions: [MessageCondition]) -> MessageFilter {
+        MessageFilter(edits: true, conditions: conditions)
+    }
 }

@@ -318,6 +318,10 @@ public actor SimulatedTelegram {
         var replyTo: Int32? = nil
         if case .inputReplyToMessage(let r)? = call.replyTo { replyTo = r.replyToMsgId }
         let (id, pts, now): (Int32, Int32, Int32) = recordSent(from: me, to: target, text: call.message, replyTo: replyTo, randomID: call.randomId)
+        // As Telegram does, the recipient's sessions are told at once (its box got the message too).
+        if target != me, let delivered = boxes[target]?.events.last, let copy = delivered.message {
+            await push(id: Self.id(of: copy), pts: delivered.pts, owner: target, peer: me, out: false, text: call.message, hasMedia: false, date: now, form: .full)
+        }
         return .value(Api.Updates.updateShortSentMessage(Api.Updates.UpdateShortSentMessage(out: true, id: id, pts: pts, ptsCount: 1, date: now)))
     }
 
