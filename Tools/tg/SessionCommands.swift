@@ -18,14 +18,17 @@ struct SessionExportCommand: AsyncParsableCommand {
 
     @OptionGroup var options: TGOptions
 
+    /// The warning printed with the string.
+    static let warning: String = """
+        tg: warning: this session string is a full credential for the account; keep it like a password \
+        (tg logout, or Settings → Devices, ends it).\n
+        """
+
     func run() async throws {
         try await runTG(secrets: options.secrets) {
-            let session: SessionString = try await withClient(options) { (client: TelegramClient) in try await client.exportSession() }
-            FileHandle.standardError.write(Data("""
-                tg: warning: this session string is a full credential for the account; keep it like a password \
-                (tg logout, or Settings → Devices, ends it).\n
-                """.utf8))
-            print(session.encoded)
+            let text: String = try await withClient(options) { (client: TelegramClient) in try await client.exportSession().encoded }
+            FileHandle.standardError.write(Data(Self.warning.utf8))
+            print(text)
         }
     }
 }
