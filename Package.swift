@@ -79,9 +79,9 @@ let package = Package(
             ],
             path: "Tools/userbot"
         ),
-        // The TG_* command-line flags userbot and tg share.
+        // The TG_* command-line flags and the terminal login prompter userbot and tg share.
         .target(
-            name: "TelegramOptions", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            name: "TelegramOptions", dependencies: ["Telegram", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tools/Shared/TelegramOptions"),
         // `tg`: Telegram from the command line, on the Telegram library alone.
         .executableTarget(

@@ -120,7 +120,8 @@ echo "$out" | grep -q "^Done: 10 of 10 messages answered" || fail "userbot demo:
 ls "$tmp"/dumps/context_*.json >/dev/null 2>&1 || fail "userbot demo wrote no dump"
 # userbot login, then run, against a testdc that simulates Telegram; SIGTERM stops the bot with exit 0;
 # a second process on the same session is refused.
-"$bin/testdc" --port 0 --rsa-key-out "$tmp/tg.pem" --telegram-account +15550001000 --telegram-password "cli pass" > "$tmp/tg.json" 2>/dev/null &
+"$bin/testdc" --port 0 --rsa-key-out "$tmp/tg.pem" --telegram-account +15550001000 --telegram-password "cli pass" \
+  --telegram-bot 7000:AAcliBotSecret > "$tmp/tg.json" 2>/dev/null &
 tgpid=$!
 for _ in $(seq 1 100); do [ -s "$tmp/tg.json" ] && break; sleep 0.1; done
 tgport=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['port'])" "$tmp/tg.json")
@@ -164,6 +165,45 @@ set +e; err=$("$bin/tg" resolve @nobody_has_this 2>&1); set -e
 echo "$err" | grep -q "^tg: unknown peer" || { kill $tgpid; fail "tg resolve of an unknown username: $err"; }
 "$bin/tg" delete me "$id" || { kill $tgpid; fail "tg delete"; }
 "$bin/tg" history me --json | grep -q "\"id\":$id," && { kill $tgpid; fail "tg delete left the message"; }
+# tg login on fresh session files: by code (TG_CODE, TG_PASSWORD), then again (already logged in);
+# without a code or a terminal, exit 2; a bot by TG_BOT_TOKEN and by standard input, a wrong token exit 2;
+# --qr prints a tg://login link and waits.
+TG_CODE=12345 TG_PASSWORD="cli pass" TG_SESSION="$tmp/code.session" "$bin/tg" login > "$tmp/tglogin.txt" 2>&1 \
+  || { kill $tgpid; fail "tg login: $(cat "$tmp/tglogin.txt")"; }
+grep -qx "Logged in as Test (1000)" "$tmp/tglogin.txt" || { kill $tgpid; fail "tg login output: $(cat "$tmp/tglogin.txt")"; }
+TG_SESSION="$tmp/code.session" "$bin/tg" login | grep -qx "Already logged in as Test (1000)" || { kill $tgpid; fail "tg login when logged in"; }
+set +e; err=$(TG_SESSION="$tmp/nocode.session" "$bin/tg" login 2>&1 </dev/null); code=$?; set -e
+[ "$code" = 2 ] && echo "$err" | grep -q "TG_CODE" || { kill $tgpid; fail "tg login without a code exited $code: $err"; }
+out=$(TG_BOT_TOKEN=7000:AAcliBotSecret TG_SESSION="$tmp/bot.session" "$bin/tg" login --bot-token 2>&1) || { kill $tgpid; fail "tg login --bot-token: $out"; }
+[ "$out" = "Logged in as Test bot (7000)" ] || { kill $tgpid; fail "tg login --bot-token output: $out"; }
+echo 7000:AAcliBotSecret | TG_SESSION="$tmp/bot2.session" "$bin/tg" login --bot-token | grep -qx "Logged in as Test bot (7000)" \
+  || { kill $tgpid; fail "tg login --bot-token from standard input"; }
+set +e; err=$(echo 7000:AAwrongSecret | TG_SESSION="$tmp/bot3.session" "$bin/tg" login --bot-token 2>&1); code=$?; set -e
+[ "$code" = 2 ] && echo "$err" | grep -q "refused the bot token" || { kill $tgpid; fail "tg login with a wrong bot token exited $code: $err"; }
+echo "$err" | grep -q "AAwrongSecret" && { kill $tgpid; fail "tg printed the bot token: $err"; }
+TG_SESSION="$tmp/qr.session" "$bin/tg" login --qr > "$tmp/qr.txt" 2>/dev/null &
+qrpid=$!
+for _ in $(seq 1 100); do grep -q "^tg://login?token=" "$tmp/qr.txt" && break; sleep 0.1; done
+kill $qrpid; wait $qrpid || true
+grep -q "^tg://login?token=[A-Za-z0-9_-]*$" "$tmp/qr.txt" || { kill $tgpid; fail "tg login --qr printed no link: $(cat "$tmp/qr.txt")"; }
+# tg session export, import into a new session file, tg me there; the string is printed only by export;
+# a malformed string, or an import over a session with a key (without --force), exits 2. Logging the imported session out
+# ends the exported one too (one key): tg me then exits 1, not logged in.
+"$bin/tg" session export > "$tmp/string.txt" 2> "$tmp/export.err" || { kill $tgpid; fail "tg session export: $(cat "$tmp/export.err")"; }
+grep -q "full credential" "$tmp/export.err" || { kill $tgpid; fail "tg session export gave no warning"; }
+string=$(cat "$tmp/string.txt")
+out=$(TG_SESSION="$tmp/imported.session" "$bin/tg" session import < "$tmp/string.txt" 2>&1) || { kill $tgpid; fail "tg session import: $out"; }
+echo "$out" | grep -qF "$string" && { kill $tgpid; fail "tg session import echoed the string"; }
+TG_SESSION="$tmp/imported.session" "$bin/tg" me | grep -q "^1000	user	Test" || { kill $tgpid; fail "tg me on the imported session"; }
+set +e; err=$(TG_SESSION="$tmp/imported.session" "$bin/tg" session import < "$tmp/string.txt" 2>&1); code=$?; set -e
+[ "$code" = 2 ] && echo "$err" | grep -q "already holds an auth key" || { kill $tgpid; fail "tg session import over a key exited $code: $err"; }
+TG_SESSION="$tmp/imported.session" "$bin/tg" session import --force < "$tmp/string.txt" >/dev/null || { kill $tgpid; fail "tg session import --force"; }
+TG_SESSION="$tmp/imported.session" "$bin/tg" me | grep -q "^1000	user	Test" || { kill $tgpid; fail "tg me after tg session import --force"; }
+set +e; err=$(echo "${string%?????}" | TG_SESSION="$tmp/bad.session" "$bin/tg" session import 2>&1); code=$?; set -e
+[ "$code" = 2 ] && echo "$err" | grep -q "^tg: the session string" || { kill $tgpid; fail "tg session import of a malformed string exited $code: $err"; }
+TG_SESSION="$tmp/imported.session" "$bin/tg" logout | grep -qx "Logged out." || { kill $tgpid; fail "tg logout"; }
+set +e; err=$(TG_SESSION="$tmp/imported.session" "$bin/tg" me 2>&1); code=$?; set -e
+[ "$code" = 1 ] && echo "$err" | grep -q "not logged in" || { kill $tgpid; fail "tg me after tg logout exited $code: $err"; }
 kill -TERM $tgpid; wait $tgpid || true
 unset TG_API_ID TG_API_HASH TG_PHONE TG_SERVER TG_DC TG_RSA_KEY TG_SESSION OPENAI_API_KEY USERBOT_LOG_DIR
 
@@ -204,4 +244,4 @@ printf '/// Documented.\npublic struct A {\n    public var x: Int\n}\n/// Docume
 misses=$(python3 Scripts/check_doc_comments.py "$tmp/docs" 2>/dev/null) && fail "check_doc_comments.py accepted an undocumented property"
 [ "$(echo "$misses" | wc -l)" = 2 ] || fail "check_doc_comments.py should list 2 misses: $misses"
 
-echo "cli-checks: 21 passed, 0 failed"
+echo "cli-checks: 23 passed, 0 failed"

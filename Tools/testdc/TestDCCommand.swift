@@ -61,6 +61,12 @@ struct TestDCCommand: AsyncParsableCommand {
         """)
     var telegramSeedMessages: Int = 0
 
+    @Option(name: .customLong("telegram-bot"), help: """
+        With --telegram-account: a bot account logged in with this token (ID:SECRET; the bot's user id is ID, its name \
+        "Test bot", its username testID_bot; repeatable), for `tg login --bot-token`.
+        """)
+    var telegramBots: [String] = []
+
     @Option(name: .customLong("socks5-port"), help: "Also run a SOCKS5 proxy (RFC 1928) on this port (0: any free port).")
     var socks5Port: Int?
 
@@ -128,6 +134,16 @@ extension TestDCCommand {
             let id: Int64 = 2001 + Int64(index)
             await telegram.add(TestAccount(userID: id, phone: "1555000\(2001 + index)", firstName: Self.title(username, words: 1), username: username))
             users.append(id)
+        }
+        for token in telegramBots {
+            let parts: [Substring] = token.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let id = Int64(parts[0]), id > 0, id != 1000, !parts[1].isEmpty else {
+                throw ValidationError("--telegram-bot: ID:SECRET with a positive ID other than 1000")
+            }
+            var bot: TestAccount = TestAccount(userID: id, phone: "", firstName: "Test bot", username: "test\(id)_bot")
+            bot.isBot = true
+            bot.botToken = token
+            await telegram.add(bot)
         }
         let owner: Int64 = 1000
         let first: Int64 = users.first ?? owner

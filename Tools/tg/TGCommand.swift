@@ -10,11 +10,12 @@ struct TGCommand: AsyncParsableCommand {
         abstract: "Telegram from the command line: log in, send, edit, delete, read history and dialogs, resolve peers, listen.",
         discussion: """
             PEER is @username, +phone, a numeric id (marked: -chat, -100channel), me, or a t.me link.
-            Exit codes: 0 ok; 2 bad input or an unknown peer (named); 3 a flood wait above the threshold \
-            (the wait printed); 1 anything else, in one line.
+            Exit codes: 0 ok; 2 bad input (a flag, a configuration value, a malformed session string, a refused \
+            bot token) or an unknown peer (named); 3 a flood wait above the threshold (the wait printed); 1 anything else \
+            (a session not logged in among them), in one line.
             """,
         subcommands: [
-            MeCommand.self, SendCommand.self, EditCommand.self, DeleteCommand.self, HistoryCommand.self, DialogsCommand.self,
+            LoginCommand.self, LogoutCommand.self, SessionCommand.self, MeCommand.self, SendCommand.self, EditCommand.self, DeleteCommand.self, HistoryCommand.self, DialogsCommand.self,
             ResolveCommand.self, ListenCommand.self,
         ])
 

@@ -31,6 +31,10 @@ func classify(_ error: any Error) -> (Int32, String) {
     switch error {
     case TGExit.badInput(let message):
         return (2, message)
+    case let failure as SessionStringError where failure != .noAuthKey:
+        return (2, failure.description)
+    case LoginError.inputUnavailable, LoginError.invalidBotToken:
+        return (2, String(describing: error))
     case TelegramError.peerNotFound(let reference):
         return (2, "unknown peer \(reference)")
     case let rpc as RPCError:

@@ -3,11 +3,13 @@ import Logging
 import MTProto
 import Telegram
 
-/// A started client on the configured session file, closed on every path. Its updates engine runs
-/// only when `updates` says so (`tg listen`): the other commands make one or two calls and leave the
-/// stored update state alone.
+/// A started client on the configured session file, closed on every path. `login` (given the
+/// configuration and the client) says how to log in when the session is not logged in; without it such a session
+/// fails with `AUTH_KEY_UNREGISTERED` (status 1, "not logged in"). Its updates engine runs only when
+/// `updates` says so (`tg listen`): the other commands make one or two calls and leave the stored update state alone.
 func withClient<T: Sendable>(
-    _ options: TGOptions, requiring required: [String] = ["TG_API_ID"], updates: UpdatesOptions = UpdatesOptions(startsWithClient: false),
+    _ options: TGOptions, requiring required: [String] = ["TG_API_ID"], login: ((TelegramConfiguration, TelegramClient) -> LoginMethod)? = nil,
+    updates: UpdatesOptions = UpdatesOptions(startsWithClient: false),
     _ body: (TelegramClient) async throws -> T
 ) async throws -> T {
     let (configuration, threshold): (TelegramConfiguration, Int) = try options.load(requiring: required)
@@ -20,7 +22,7 @@ func withClient<T: Sendable>(
     mtproto.setFloodWaitPolicy(FloodWaitPolicy(sleepThreshold: .seconds(threshold)))
     let client: TelegramClient = TelegramClient(mtproto: mtproto, store: try SQLiteClientStore(session: session), updates: updates)
     do {
-        try await client.start()
+        try await client.start(login: login?(configuration, client))
         let result: T = try await body(client)
         await client.stop()
         return result

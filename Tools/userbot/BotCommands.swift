@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import MTProto
 import Telegram
+import TelegramOptions
 
 /// `userbot run`: logs in first when the session is not logged in, then answers private messages
 /// until SIGINT or SIGTERM.
@@ -22,7 +23,7 @@ struct RunCommand: AsyncParsableCommand {
         try await runReportingErrors { (redactor: SecretRedactor) in
             let configuration: BotConfiguration = try options.load(for: .run, redactor: redactor)
             try await withSession(configuration, redactor: redactor) { (session: BotSession, logger: Logger) in
-                try await session.logInIfNeeded { try configuration.loginFlow(prompter: TerminalPrompter(redactor: redactor)) }
+                try await session.logInIfNeeded { try configuration.loginFlow(prompter: TerminalPrompter(remember: { redactor.add($0) })) }
                 let model: OpenAIChatModel = OpenAIChatModel(configuration: openAIConfiguration(configuration))
                 let bot: Userbot = try await makeBot(session: session, configuration: configuration, model: model, logger: logger)
                 try await bot.start()
@@ -115,7 +116,7 @@ struct LoginCommand: AsyncParsableCommand {
         try await runReportingErrors { (redactor: SecretRedactor) in
             let configuration: BotConfiguration = try options.load(for: .login, redactor: redactor)
             try await withSession(configuration, redactor: redactor) { (session: BotSession, _: Logger) in
-                try await session.login(try configuration.loginFlow(prompter: TerminalPrompter(redactor: redactor)))
+                try await session.login(try configuration.loginFlow(prompter: TerminalPrompter(remember: { redactor.add($0) })))
             }
             print("Logged in. Start the bot with: userbot run")
         }

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import MTProto
 import Telegram
+import TelegramOptions
 import TestDC
 
 /// `userbot demo`: the whole bot against an in-process test data centre, no account needed.
@@ -61,7 +62,7 @@ struct DemoCommand: AsyncParsableCommand {
             print("Logging the demo account in (code \(telegram.loginCode), then its two-factor password over SRP)…")
             try await session.login(LoginFlow(
                 apiID: 1, apiHash: "00000000000000000000000000000000", phone: "15550000000", code: telegram.loginCode,
-                password: "demo password", prompter: TerminalPrompter(redactor: redactor)))
+                password: "demo password", prompter: TerminalPrompter(remember: { redactor.add($0) })))
 
             let model: any ChatModel
             if configuration.openAIKey != nil {

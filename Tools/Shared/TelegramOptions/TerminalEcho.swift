@@ -3,13 +3,13 @@ import Foundation
 /// Turns the terminal's echo off around a read, and back on on every path: when the read returns,
 /// and when Ctrl-C (or SIGTERM, SIGHUP) ends the process during it (the handler restores the
 /// saved settings, then exits with 128 + the signal, 130 for Ctrl-C).
-enum TerminalEcho {
+public enum TerminalEcho {
     /// The settings to restore; written before the handlers are installed, read only by them.
     nonisolated(unsafe) private static var saved: termios = termios()
     private static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     /// Runs `read` with echo off. Called on one thread at a time (the prompter reads one line at a time).
-    static func withoutEcho<T>(_ read: () -> T) -> T {
+    public static func withoutEcho<T>(_ read: () -> T) -> T {
         guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return read() }
         var quiet: termios = saved
         quiet.c_lflag &= ~tcflag_t(ECHO)
