@@ -16,6 +16,8 @@ let package = Package(
         .executable(name: "testdc", targets: ["testdc"]),
         .executable(name: "soak", targets: ["soak"]),
         .executable(name: "mtproto-example", targets: ["MTProtoExample"]),
+        .executable(name: "away-responder", targets: ["AwayResponder"]),
+        .executable(name: "channel-forwarder", targets: ["ChannelForwarder"]),
         .executable(name: "userbot", targets: ["userbot"]),
         .executable(name: "tg", targets: ["tg"]),
     ],
@@ -94,6 +96,9 @@ let package = Package(
         ),
         // The README's library example, built (and run against testdc) by the test command.
         .executableTarget(name: "MTProtoExample", dependencies: ["MTProto", "TLSchema"], path: "Examples/MTProtoExample"),
+        // Two small userbots on the Telegram layer, built and run against testdc by the test command.
+        .executableTarget(name: "AwayResponder", dependencies: ["Telegram", "MTProto"], path: "Examples/AwayResponder"),
+        .executableTarget(name: "ChannelForwarder", dependencies: ["Telegram", "MTProto", "TLSchema"], path: "Examples/ChannelForwarder"),
         .executableTarget(
             name: "soak",
             dependencies: [

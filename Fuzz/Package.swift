@@ -21,7 +21,7 @@ let package = Package(
         fuzzTarget("FuzzEnvelope", ["MTProto", "TLSchema"]),
         fuzzTarget("FuzzHandshake", ["MTProto", "TLSchema"]),
         fuzzTarget("FuzzSchemaParser", ["TLGenCore"]),
-        fuzzTarget("FuzzConfigFile", ["Bot"]),
+        fuzzTarget("FuzzConfigFile", ["Bot", "Telegram"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,8 @@
 # The project's test command (the README's, and what .ci/run runs):
 #   1. the committed generated code is what `tlgen` produces from schema/, and every public
 #      declaration of MTProto, TLSchema's runtime and Bot has a doc comment;
-#   2. the command-line tools behave (exit codes, round trips);
+#   2. the command-line tools behave (exit codes, round trips), and the example userbots of
+#      Examples/ do their job against testdc;
 #   3. a real Telethon client completes the key exchange and calls against our test DC, then logs
 #      in (code, 2FA) and runs its get_me, send, history, dialogs and read paths;
 #   4. the Swift test suite;
@@ -39,6 +40,9 @@ elif [ "${CI:-}" = "true" ]; then
 else
   echo "skipped: Telethon is not installed (pip install -r Scripts/telethon/requirements.txt)"
 fi
+
+echo "== the example userbots (Examples/) against testdc"
+Scripts/examples-check.sh
 
 echo "== swift test"
 swift test

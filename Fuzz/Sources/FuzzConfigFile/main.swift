@@ -1,5 +1,6 @@
 import Bot
 import FuzzSupport
+import Telegram
 
 /// Any text as a configuration file, then through the configuration checks.
 @_cdecl("FuzzConfigFile_main")

@@ -280,16 +280,25 @@ public actor SimulatedTelegram {
             return .value(Api.updates.Difference.differenceTooLong(Api.updates.Difference.DifferenceTooLong(pts: box.pts)))
         }
         let newer: [BoxEvent] = box.events.filter { $0.pts > call.pts }
-        if newer.isEmpty {
+        // As Telegram: channels with posts since the state's date are named by updateChannelTooLong
+        // (their own boxes are not in this difference; the client asks each with getChannelDifference).
+        let busyChannels: [SimulatedChannel] = rooms.channels.values.filter { (channel: SimulatedChannel) -> Bool in
+            channel.isMember(me) && (channel.posts.last?.draft.date ?? 0) >= call.date
+        }.sorted { $0.id < $1.id }
+        if newer.isEmpty && busyChannels.isEmpty {
             return .value(Api.updates.Difference.differenceEmpty(Api.updates.Difference.DifferenceEmpty(date: now, seq: box.seq)))
         }
         let limit: Int = 50
         let page: ArraySlice<BoxEvent> = newer.prefix(limit)
-        let (users, chats): ([Api.User], [Api.Chat]) = peers(of: Array(page), for: me)
-        let last: Int32 = page.last!.pts
+        var (users, chats): ([Api.User], [Api.Chat]) = peers(of: Array(page), for: me)
+        let last: Int32 = page.last?.pts ?? box.pts
         let state: Api.updates.State = Api.updates.State(pts: last, qts: 0, date: now, seq: box.seq, unreadCount: 0)
         let messages: [Api.Message] = page.compactMap(\.message)
-        let others: [Api.Update] = page.compactMap(\.update)
+        var others: [Api.Update] = page.compactMap(\.update)
+        for channel in busyChannels {
+            others.append(.updateChannelTooLong(Api.Update.UpdateChannelTooLong(channelId: channel.id, pts: channel.pts)))
+            chats.append(channelChat(channel.id, for: me))
+        }
         if newer.count > limit {
             return .value(Api.updates.Difference.differenceSlice(Api.updates.Difference.DifferenceSlice(
                 newMessages: messages, newEncryptedMessages: [], otherUpdates: others, chats: chats, users: users, intermediateState: state)))
