@@ -68,10 +68,9 @@ extension SimulatedTelegram {
     /// Forgets the oldest events past ``SimulatedLimits/messagesPerChat``; a difference from
     /// before them is then "too long".
     private func trim(_ owner: Int64) {
-        guard let events = boxes[owner]?.events else { return }
-        let excess: Int = events.count - rooms.limits.messagesPerChat
-        guard excess > 0 else { return }
-        differenceHorizon[owner] = max(differenceHorizon[owner] ?? 0, events[excess - 1].pts)
+        let excess: Int = (boxes[owner]?.events.count ?? 0) - rooms.limits.messagesPerChat
+        guard excess > 0, let forgotten = boxes[owner]?.events[excess - 1].pts else { return }
+        differenceHorizon[owner] = max(differenceHorizon[owner] ?? 0, forgotten)
         boxes[owner]?.events.removeFirst(excess)
     }
 
