@@ -176,18 +176,19 @@ extension MTProtoBenchmarks {
     }
 }
 
-/// The `testdc` executable in its own process: started with `--port 0 --rsa-key-out FILE`, read
+/// The `testdc` executable in its own process: started with `--port 0 --rsa-key-out FILE` (and any
+/// further arguments), read
 /// until its JSON line, stopped with SIGTERM.
 enum ExternalTestDC {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    static func start(path: String) async throws -> (dc: DataCentre, key: RSAPublicKey, stop: () async -> Void) {
+    static func start(path: String, arguments extra: [String] = []) async throws -> (dc: DataCentre, key: RSAPublicKey, stop: () async -> Void) {
         let keyFile: String = NSTemporaryDirectory() + "mtbench-testdc-\(getpid()).pem"
         let process: Process = Process()
         process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["--port", "0", "--rsa-key-out", keyFile]
+        process.arguments = ["--port", "0", "--rsa-key-out", keyFile] + extra
         let output: Pipe = Pipe()
         process.standardOutput = output
         try process.run()

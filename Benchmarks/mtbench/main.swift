@@ -9,9 +9,12 @@ if arguments.contains("--help") || arguments.contains("-h") {
         usage: mtbench [--json] [--inputs DIR] [--only GROUP]
           --json        print every figure as one JSON object on the last line
           --inputs DIR  the benchmark inputs (default: Benchmarks/Inputs of this package)
-          --only GROUP  run one group: tl, crypto, envelope, pq, network, bot
+          --only GROUP  run one group: tl, crypto, envelope, pq, network, bot; or updates
+                        (not part of a full run; needs --testdc)
           --testdc PATH run the network figures against this testdc executable in its own
                         process (as the Telethon reference is measured)
+        MTBENCH_UPDATES=N overrides the 100,000 pushed updates of each of the 5 timed updates
+        runs, MTBENCH_UPDATES_WARMUP=N the 10,000 of the untimed one before them.
         MTBENCH_PINGS=N overrides the 10,000 timed pings and MTBENCH_WARMUP=N the 100,000 untimed
         pings before them (for profiling only; report the defaults).
         """)
@@ -36,6 +39,7 @@ do {
     if selected("pq") { figures += try MTProtoBenchmarks.pqAndSRP() }
     if selected("network") { figures += try await MTProtoBenchmarks.network(testdc: testdc) }
     if selected("bot") { figures += try await BotBenchmarks.run() }
+    if only == "updates" { figures += try await UpdatesBenchmark.run(testdc: testdc) }
 } catch {
     FileHandle.standardError.write(Data("mtbench: \(error)\n".utf8))
     exit(1)

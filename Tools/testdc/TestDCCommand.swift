@@ -67,6 +67,16 @@ struct TestDCCommand: AsyncParsableCommand {
         """)
     var telegramBots: [String] = []
 
+    @Option(name: .customLong("bench-push-after-login"), help: """
+        With --telegram-account, --telegram-user and --telegram-channel: 1 s after the account's first updates.getState, \
+        push N new messages to it as fast as possible, alternating batches from the first user in private and in the first \
+        channel, each text "bench I T" (T: CLOCK_MONOTONIC nanoseconds when pushed), for the updates benchmark.
+        """)
+    var benchPushAfterLogin: Int = 0
+
+    @Option(name: .customLong("bench-batch"), help: "With --bench-push-after-login: messages per pushed `updates` (1-100).")
+    var benchBatch: Int = 50
+
     @Option(name: .customLong("socks5-port"), help: "Also run a SOCKS5 proxy (RFC 1928) on this port (0: any free port).")
     var socks5Port: Int?
 
@@ -105,7 +115,10 @@ struct TestDCCommand: AsyncParsableCommand {
             await telegram.install()
             let digits: String = phone.filter(\.isNumber)
             await telegram.add(TestAccount(userID: 1000, phone: digits, firstName: "Test", password: telegramPassword))
-            try await seed(telegram)
+            let channel: Int64? = try await seed(telegram)
+            try await armBenchPush(telegram, channel: channel)
+        } else if benchPushAfterLogin > 0 {
+            throw ValidationError("--bench-push-after-login needs --telegram-account")
         }
         if let path = rsaKeyOut {
             try server.rsaKey.publicKey.pem.write(toFile: path, atomically: true, encoding: .utf8)
@@ -124,7 +137,8 @@ struct TestDCCommand: AsyncParsableCommand {
 
 extension TestDCCommand {
     /// The users, groups, channels and messages the `--telegram-…` options ask for.
-    func seed(_ telegram: SimulatedTelegram) async throws {
+    /// Returns the first channel's id (nil without channels).
+    func seed(_ telegram: SimulatedTelegram) async throws -> Int64? {
         guard telegramSeedMessages >= 0, telegramSeedMessages <= 10_000 else { throw ValidationError("--telegram-seed-messages must be 0…10000") }
         var users: [Int64] = []
         for (index, username) in telegramUsers.enumerated() {
@@ -147,6 +161,7 @@ extension TestDCCommand {
         }
         let owner: Int64 = 1000
         let first: Int64 = users.first ?? owner
+        var channels: [Int64] = []
         for user in users {
             for i in 0 ..< telegramSeedMessages { await telegram.deliver(from: user, to: owner, text: "hi \(i + 1)") }
         }
@@ -158,7 +173,9 @@ extension TestDCCommand {
             let channel: Int64 = await telegram.createChannel(
                 title: Self.title(username, words: nil), creator: first, broadcast: broadcast, username: username, members: [owner] + users)
             for i in 0 ..< telegramSeedMessages { await telegram.post("news \(i + 1)", inChannel: channel, from: first) }
+            channels.append(channel)
         }
+        return channels.first
     }
 
     /// A name from a username: words split at `_`, the first capitalised (`words`: how many to keep).

@@ -126,6 +126,18 @@ struct SimulatedChannel: Sendable {
     var pinned: [Int32] = []
 
     func isMember(_ user: Int64) -> Bool { members.contains { $0.user == user } }
+
+    /// Takes the next pts for `kind`, forgetting the oldest posts and events past `limit`.
+    mutating func appendEvent(_ kind: ChannelEvent.Kind, limit: Int) {
+        pts += 1
+        events.append(ChannelEvent(pts: pts, kind: kind))
+        if events.count > limit {
+            horizon = events[events.count - limit - 1].pts
+            events.removeFirst(events.count - limit)
+        }
+        if posts.count > limit { posts.removeFirst(posts.count - limit) }
+    }
+
     var isPublic: Bool { username != nil }
 
     func post(_ id: Int32) -> ChannelPost? {

@@ -43,36 +43,35 @@ extension SimulatedTelegram {
     /// Appends a message to `owner`'s box; returns its id there and the new pts.
     @discardableResult
     func append(owner: Int64, peer: SimulatedPeer, draft: MessageDraft, origin: Int64) -> (Int32, Int32) {
-        guard var box = boxes[owner] else { return (0, 0) }
-        let id: Int32 = box.nextID
-        box.nextID += 1
-        box.pts += 1
+        guard let id = boxes[owner]?.nextID else { return (0, 0) }
         let built: Api.Message = message(draft, id: id, owner: owner, peer: peer)
-        box.events.append(BoxEvent(pts: box.pts, message: built, update: nil, peer: peer, date: draft.date, origin: origin))
-        trim(&box, owner: owner)
-        boxes[owner] = box
-        return (id, box.pts)
+        // In place (a copy of the box would copy every event it keeps, once per message).
+        boxes[owner]?.nextID += 1
+        boxes[owner]?.pts += 1
+        let pts: Int32 = boxes[owner]?.pts ?? 0
+        boxes[owner]?.events.append(BoxEvent(pts: pts, message: built, update: nil, peer: peer, date: draft.date, origin: origin))
+        trim(owner)
+        return (id, pts)
     }
 
     /// Appends a non-message update (taking one pts) to `owner`'s box; `make` gets the new pts.
     @discardableResult
     func appendUpdate(owner: Int64, peer: SimulatedPeer, _ make: (Int32) -> Api.Update) -> Api.Update? {
-        guard var box = boxes[owner] else { return nil }
-        box.pts += 1
-        let update: Api.Update = make(box.pts)
-        box.events.append(BoxEvent(pts: box.pts, message: nil, update: update, peer: peer, date: Int32(Date().timeIntervalSince1970)))
-        trim(&box, owner: owner)
-        boxes[owner] = box
+        guard let pts = boxes[owner].map({ $0.pts + 1 }) else { return nil }
+        let update: Api.Update = make(pts)
+        boxes[owner]?.pts = pts
+        boxes[owner]?.events.append(BoxEvent(pts: pts, message: nil, update: update, peer: peer, date: Int32(Date().timeIntervalSince1970)))
+        trim(owner)
         return update
     }
 
     /// Forgets the oldest events past ``SimulatedLimits/messagesPerChat``; a difference from
     /// before them is then "too long".
-    private func trim(_ box: inout Box, owner: Int64) {
-        let excess: Int = box.events.count - rooms.limits.messagesPerChat
-        guard excess > 0 else { return }
-        differenceHorizon[owner] = max(differenceHorizon[owner] ?? 0, box.events[excess - 1].pts)
-        box.events.removeFirst(excess)
+    private func trim(_ owner: Int64) {
+        let excess: Int = (boxes[owner]?.events.count ?? 0) - rooms.limits.messagesPerChat
+        guard excess > 0, let forgotten = boxes[owner]?.events[excess - 1].pts else { return }
+        differenceHorizon[owner] = max(differenceHorizon[owner] ?? 0, forgotten)
+        boxes[owner]?.events.removeFirst(excess)
     }
 
     /// Records a read receipt in `owner`'s box up to `maxID` (0: the newest message); returns the new pts.

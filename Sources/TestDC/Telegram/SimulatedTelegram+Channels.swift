@@ -127,25 +127,19 @@ extension SimulatedTelegram {
 
     /// Appends a message to the channel's box (one pts); nil for an unknown channel.
     func appendPost(_ channel: Int64, _ draft: MessageDraft) -> ChannelPost? {
-        guard var room = rooms.channels[channel] else { return nil }
-        let post: ChannelPost = ChannelPost(id: room.nextID, draft: draft, origin: newOrigin())
-        room.nextID += 1
-        room.posts.append(post)
-        appendEvent(&room, .newPost(post.id))
-        rooms.channels[channel] = room
+        guard let id = rooms.channels[channel]?.nextID else { return nil }
+        let post: ChannelPost = ChannelPost(id: id, draft: draft, origin: newOrigin())
+        let limit: Int = rooms.limits.messagesPerChat
+        // In place (a copy of the room would copy every post and event it keeps, once per post).
+        rooms.channels[channel]?.nextID += 1
+        rooms.channels[channel]?.posts.append(post)
+        rooms.channels[channel]?.appendEvent(.newPost(post.id), limit: limit)
         return post
     }
 
     /// Takes the next pts of the channel for `kind`, forgetting the oldest messages and events past the limit.
     func appendEvent(_ room: inout SimulatedChannel, _ kind: ChannelEvent.Kind) {
-        room.pts += 1
-        room.events.append(ChannelEvent(pts: room.pts, kind: kind))
-        let limit: Int = rooms.limits.messagesPerChat
-        if room.events.count > limit {
-            room.horizon = room.events[room.events.count - limit - 1].pts
-            room.events.removeFirst(room.events.count - limit)
-        }
-        if room.posts.count > limit { room.posts.removeFirst(room.posts.count - limit) }
+        room.appendEvent(kind, limit: rooms.limits.messagesPerChat)
     }
 
     func editChannelPost(_ id: Int32, in channel: Int64, text: String) -> Api.Update? {

@@ -36,6 +36,8 @@ public actor SimulatedTelegram {
     var differenceHorizon: [Int64: Int32] = [:]
     /// Basic groups, channels, archives and the simulation's limits (SimulatedChats.swift).
     var rooms: SimulatedRooms = SimulatedRooms()
+    /// Per user: an action to run once, in a task of its own, at the user's next `updates.getState`.
+    private var stateHooks: [Int64: @Sendable () async -> Void] = [:]
 
     struct Box {
         var pts: Int32 = 0
@@ -113,6 +115,12 @@ public actor SimulatedTelegram {
     public func reservePts(of user: Int64) -> Int32 {
         boxes[user]?.pts += 1
         return boxes[user]?.pts ?? 0
+    }
+
+    /// Runs `action` once, in a task of its own, when `user` next calls `updates.getState` (what a
+    /// client does when it has logged in and starts following updates).
+    public func whenNextAskingState(_ user: Int64, _ action: @escaping @Sendable () async -> Void) {
+        stateHooks[user] = action
     }
 
     /// Registers the handlers on the server.
@@ -265,6 +273,7 @@ public actor SimulatedTelegram {
 
     private func getState(_ context: HandlerContext) -> HandlerOutcome {
         guard let me = context.userID, let box = boxes[me] else { return .error(code: 401, message: "AUTH_KEY_UNREGISTERED") }
+        if let hook = stateHooks.removeValue(forKey: me) { Task { await hook() } }
         return .value(Api.updates.State(pts: box.pts, qts: 0, date: Int32(Date().timeIntervalSince1970), seq: box.seq, unreadCount: 0))
     }
 

@@ -1,0 +1,61 @@
+import Foundation
+import TLSchema
+
+/// A burst of new messages pushed as fast as the server can (the updates benchmark's load).
+extension SimulatedTelegram {
+    /// Pushes `count` new messages to `owner`'s sessions in `updates` of `batch` messages each,
+    /// alternating a batch from `sender` in their private chat (`updateNewMessage`, the next seq)
+    /// with a batch of `sender`'s posts in `channel` (`updateNewChannelMessage`), every update with
+    /// the next pts of its box so that no gap arises. Message `i` (from 0) has the text `text(i)`,
+    /// asked for just before its batch is pushed. The messages are kept as any others (raise
+    /// ``SimulatedLimits/messagesPerChat`` and ``SimulatedLimits/loggedMessages`` to keep them all).
+    public func pushBurst(count: Int, to owner: Int64, from sender: Int64, inChannel channel: Int64, batch: Int, text: @Sendable (Int) -> String) async {
+        let size: Int = max(1, batch)
+        var next: Int = 0
+        var privateTurn: Bool = true
+        while next < count {
+            let indices: Range<Int> = next ..< min(count, next + size)
+            let updates: Api.Updates? = privateTurn
+                ? privateBurst(indices.map(text), to: owner, from: sender) : channelBurst(indices.map(text), to: owner, from: sender, in: channel)
+            guard let updates else { return }
+            await server.push(updates, toUser: owner)
+            next = indices.upperBound
+            privateTurn.toggle()
+        }
+    }
+
+    private func privateBurst(_ texts: [String], to owner: Int64, from sender: Int64) -> Api.Updates? {
+        let now: Int32 = Int32(Date().timeIntervalSince1970)
+        var updates: [Api.Update] = []
+        updates.reserveCapacity(texts.count)
+        for text in texts {
+            let draft: MessageDraft = MessageDraft(sender: sender, text: text, date: now)
+            let origin: Int64 = newOrigin()
+            _ = append(owner: sender, peer: .user(owner), draft: draft, origin: origin)
+            let (id, pts): (Int32, Int32) = append(owner: owner, peer: .user(sender), draft: draft, origin: origin)
+            record(SimulatedMessage(id: id, from: sender, to: owner, text: text, replyTo: nil, randomID: nil, hasMedia: false, date: now))
+            guard let message = boxes[owner]?.events.last?.message else { return nil }
+            updates.append(.updateNewMessage(Api.Update.UpdateNewMessage(message: message, pts: pts, ptsCount: 1)))
+        }
+        boxes[owner]?.seq += 1
+        return .updates(Api.Updates.Updates(updates: updates, users: [user(sender, for: owner)], chats: [], date: now, seq: boxes[owner]?.seq ?? 0))
+    }
+
+    private func channelBurst(_ texts: [String], to owner: Int64, from sender: Int64, in channel: Int64) -> Api.Updates? {
+        let now: Int32 = Int32(Date().timeIntervalSince1970)
+        var posts: [ChannelPost] = []
+        posts.reserveCapacity(texts.count)
+        var updates: [Api.Update] = []
+        updates.reserveCapacity(texts.count)
+        for text in texts {
+            guard let post = appendPost(channel, MessageDraft(sender: sender, text: text, date: now)), let room = rooms.channels[channel] else { return nil }
+            record(SimulatedMessage(id: post.id, from: sender, to: -1_000_000_000_000 - channel, text: text, replyTo: nil, randomID: nil,
+                                    hasMedia: false, date: now))
+            posts.append(post)
+            updates.append(.updateNewChannelMessage(Api.Update.UpdateNewChannelMessage(
+                message: channelMessage(post, in: room, for: owner), pts: room.pts, ptsCount: 1)))
+        }
+        return .updates(Api.Updates.Updates(
+            updates: updates, users: users(of: posts, for: owner), chats: [channelChat(channel, for: owner)], date: now, seq: 0))
+    }
+}
