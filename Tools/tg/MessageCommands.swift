@@ -16,7 +16,8 @@ struct SendCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runTG(secrets: options.secrets) {
-            let formatted: FormattedText = try format.format(text == "-" ? readStandardInput() : text)
+            // From standard input at most 1 MiB (a message is at most 4,096 UTF-16 units; longer texts are split).
+            let formatted: FormattedText = try format.format(text == "-" ? await readStandardInput(upTo: 1 << 20) : text)
             let ids: [Int32] = try await withClient(options) { (client: TelegramClient) in
                 let peer: Peer = try await resolvePeer(target.peer, client)
                 var sent: [Int32] = []
@@ -78,11 +79,4 @@ struct DeleteCommand: AsyncParsableCommand {
             }
         }
     }
-}
-
-/// Everything on standard input, as UTF-8.
-func readStandardInput() -> String {
-    var lines: [String] = []
-    while let line = readLine(strippingNewline: false) { lines.append(line) }
-    return lines.joined()
 }
