@@ -65,13 +65,16 @@ struct MessagesTests {
         defer { Task { await harness.close(client, store) } }
         _ = try await client.resolve("@person1")
         let owner: Int64 = TelegramHarness.ownerID
+        // The body waits for the repetitions themselves, not for a span of time, so a slow machine
+        // cannot make it fail; no cancel arrives while the scope lasts.
         let answer: Int = try await client.withTyping(in: Self.person1, every: .milliseconds(100)) {
-            try await Task.sleep(for: .milliseconds(450))
+            let repeated: Bool = await harness.eventually(timeout: .seconds(30)) { await harness.telegram.typingCount(of: owner) >= 3 }
+            #expect(repeated)
+            #expect(await harness.telegram.typingCancelCount(of: owner) == 0)
             return 42
         }
         #expect(answer == 42)
         #expect(await harness.eventually { await harness.telegram.typingCancelCount(of: owner) == 1 })
-        #expect(await harness.telegram.typingCount(of: owner) >= 3)
         // A failing body still cancels the action.
         struct Failed: Error {}
         await #expect(throws: Failed.self) { try await client.withTyping(in: Self.person1) { throw Failed() } }
