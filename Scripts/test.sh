@@ -5,7 +5,8 @@
 #   2. the command-line tools behave (exit codes, round trips), and the example userbots of
 #      Examples/ do their job against testdc;
 #   3. a real Telethon client completes the key exchange and calls against our test DC, then logs
-#      in (code, 2FA) and runs its get_me, send, history, dialogs and read paths;
+#      in (code, 2FA) and runs its get_me, send, history, dialogs and read paths; so does a real
+#      Pyrogram client (its fork Kurigram, at our layer);
 #   4. the Swift test suite;
 #   5. bounded fault-injection soaks (the full ones: swift run soak mtproto; swift run soak bot;
 #      swift run soak strangers), and the MTProto soak with a deliberately broken client, which
@@ -39,6 +40,16 @@ elif [ "${CI:-}" = "true" ]; then
   echo "Telethon is not installed (pip install -r Scripts/telethon/requirements.txt)"; exit 1
 else
   echo "skipped: Telethon is not installed (pip install -r Scripts/telethon/requirements.txt)"
+fi
+
+echo "== interop: Pyrogram's (Kurigram 2.2.26) login, get_me, send, history, dialogs and read paths against testdc"
+if python3 -c "import pyrogram, rsa" 2>/dev/null; then
+  swift build --product testdc
+  python3 Scripts/pyrogram/pyrogram_paths.py "$(swift build --show-bin-path)/testdc"
+elif [ "${CI:-}" = "true" ]; then
+  echo "Pyrogram is not installed (pip install -r Scripts/pyrogram/requirements.txt)"; exit 1
+else
+  echo "skipped: Pyrogram is not installed (pip install -r Scripts/pyrogram/requirements.txt)"
 fi
 
 echo "== the example userbots (Examples/) against testdc"

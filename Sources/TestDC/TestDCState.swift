@@ -228,8 +228,7 @@ actor TestDCState {
 
     /// Answers one call, or returns the registered handler that must answer it (asynchronously).
     private func answer(_ call: ServerSession.Call, box: SessionBox, dc: Int, authKeyID: Int64) -> (MethodHandler, HandlerContext)? {
-        var reader: TLReader = TLReader(call.body)
-        guard var function = try? TLRegistry.decodeFunction(from: &reader) else {
+        guard var function = try? LenientFunctionDecoder.decode(call.body) else {
             box.session.replyError(to: call.messageID, code: 400, message: "INPUT_METHOD_INVALID")
             return nil
         }
