@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The two example userbots of Examples/, built and run against a testdc that simulates Telegram:
-#   away-responder: one answer per person per day, also across a restart;
+#   away-responder: one answer per person per day, also across a restart, and none to a contact;
 #   channel-forwarder: every post of a channel forwarded once, also those posted while it was killed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 eventually() { for _ in $(seq 1 100); do if "$@"; then return 0; fi; sleep 0.1; done; return 1; }
 
 "$bin/testdc" --port 0 --rsa-key-out "$tmp/dc.pem" --telegram-account +15550001000 --telegram-user alice_test \
-  --telegram-broadcast news_demo > "$tmp/dc.json" 2>/dev/null &
+  --telegram-user bob_test --telegram-contact bob_test --telegram-broadcast news_demo > "$tmp/dc.json" 2>/dev/null &
 pids+=($!)
 eventually test -s "$tmp/dc.json" || fail "testdc did not start"
 port=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['port'])" "$tmp/dc.json")
@@ -24,14 +24,20 @@ me() { TG_SESSION="$tmp/me.session" "$@"; }
 alice() { TG_SESSION="$tmp/alice.session" "$@"; }
 me "$bin/tg" login --phone +15550001000 >/dev/null || fail "tg login of the account"
 alice "$bin/tg" login --phone +15550002001 >/dev/null || fail "tg login of alice"
+bob() { TG_SESSION="$tmp/bob.session" "$@"; }
+bob "$bin/tg" login --phone +15550002002 >/dev/null || fail "tg login of bob"
 
 # away-responder
 start_responder() { TG_SESSION="$tmp/me.session" AWAY_TEXT="away until Monday" "$bin/away-responder" > "$tmp/away.out" 2>&1 & responder=$!; pids+=($responder)
   eventually grep -q "away responder running" "$tmp/away.out" || fail "away-responder did not start: $(cat "$tmp/away.out")"; }
 answers() { alice "$bin/tg" history +15550001000 --limit 50 --json | grep -c '"text":"away until Monday"' || true; }
+answers_to_bob() { bob "$bin/tg" history +15550001000 --limit 50 --json | grep -c '"text":"away until Monday"' || true; }
 start_responder
+# bob is a contact: written to first, he gets no answer, while alice after him does.
+bob "$bin/tg" send +15550001000 "hi, it's bob" >/dev/null
 alice "$bin/tg" send +15550001000 "hello" >/dev/null
 eventually test "$(answers)" = 1 || fail "away-responder did not answer the first message: $(cat "$tmp/away.out")"
+[ "$(answers_to_bob)" = 0 ] || fail "away-responder answered a contact"
 alice "$bin/tg" send +15550001000 "are you there?" >/dev/null
 sleep 2
 [ "$(answers)" = 1 ] || fail "away-responder answered twice on one day"

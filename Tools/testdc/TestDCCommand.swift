@@ -43,6 +43,9 @@ struct TestDCCommand: AsyncParsableCommand {
         """)
     var telegramUsers: [String] = []
 
+    @Option(name: .customLong("telegram-contact"), help: "With --telegram-account: this --telegram-user and the account have each other as contacts (repeatable).")
+    var telegramContacts: [String] = []
+
     @Option(name: .customLong("telegram-group"), help: "With --telegram-account: a basic group with this title of the first user, the account and every user (repeatable).")
     var telegramGroups: [String] = []
 
@@ -160,6 +163,14 @@ extension TestDCCommand {
             await telegram.add(bot)
         }
         let owner: Int64 = 1000
+        for username in telegramContacts {
+            guard let index: Int = telegramUsers.firstIndex(of: username) else {
+                throw ValidationError("--telegram-contact \(username): not one of the --telegram-user names")
+            }
+            let contact: Int64 = users[index]
+            await telegram.update(owner) { $0.contacts.insert(contact) }
+            await telegram.update(contact) { $0.contacts.insert(owner) }
+        }
         let first: Int64 = users.first ?? owner
         var channels: [Int64] = []
         for user in users {
