@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The two example userbots of Examples/, built and run against a testdc that simulates Telegram:
 #   away-responder: one answer per person per day, also across a restart, and none to a contact;
-#   channel-forwarder: every post of a channel forwarded once, also those posted while it was killed.
+#   channel-forwarder: every post of a channel forwarded once, also those posted while it was killed
+#   (before it ever saw a post there, too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for product in testdc tg away-responder channel-forwarder; do swift build --product "$product" >/dev/null; done
@@ -52,9 +53,12 @@ kill "$responder"; wait "$responder" 2>/dev/null || true
 start_forwarder() { TG_SESSION="$tmp/me.session" FORWARD_FROM=@news_demo FORWARD_TO=@alice_test "$bin/channel-forwarder" > "$tmp/fwd.out" 2>&1 & forwarder=$!; pids+=($forwarder)
   eventually grep -q "^forwarding" "$tmp/fwd.out" || fail "channel-forwarder did not start: $(cat "$tmp/fwd.out")"; }
 copies() { alice "$bin/tg" history +15550001000 --limit 100 --json | grep -c "\"text\":\"$1\"" || true; }
+# Killed right after its first start, before any post: what is posted meanwhile still comes.
 start_forwarder
+kill -9 "$forwarder"; wait "$forwarder" 2>/dev/null || true
 alice "$bin/tg" send @news_demo "post 1" >/dev/null
-eventually test "$(copies "post 1")" = 1 || fail "post 1 was not forwarded: $(cat "$tmp/fwd.out")"
+start_forwarder
+eventually test "$(copies "post 1")" = 1 || fail "post 1 (sent before the forwarder ever saw a post) was not forwarded: $(cat "$tmp/fwd.out")"
 kill -9 "$forwarder"; wait "$forwarder" 2>/dev/null || true
 alice "$bin/tg" send @news_demo "post 2" >/dev/null
 alice "$bin/tg" send @news_demo "post 3" >/dev/null

@@ -1,9 +1,10 @@
 // A channel forwarder on the Telegram library: forwards each new post of the channels in
 // FORWARD_FROM (@usernames, comma-separated) to FORWARD_TO (a peer: me, @username, +phone, id).
 //   TG_* keys from the environment or a config file (the first argument).
-// A channel is followed from the first post the account sees in it; from then on, across restarts,
-// no post is forwarded twice and none is missed:
-// - the updates engine catches up from the stored state, every channel's pts included;
+// A channel is followed from the forwarder's first start; from then on, across restarts, no post is
+// forwarded twice and none is missed:
+// - `follow(channel:)` stores each source channel's pts at the first start, and the updates engine
+//   catches up from the stored state, every channel's pts included;
 // - a commit hook queues each post in the same SQLite transaction that records its update as applied;
 // - a queued post is forwarded with a random_id made from (channel, post), so a forward repeated
 //   after a crash is refused by Telegram (RANDOM_ID_DUPLICATE) instead of posted again.
@@ -54,6 +55,7 @@ func drain() async throws {
 
 let batches: UpdateStream = client.updates()
 try await client.startUpdates()
+for source in sources { try await client.follow(channel: .channel(source)) }
 log("forwarding \(sourceNames.joined(separator: ", ")) to \(targetName)")
 try await drain()
 for await _ in batches { try await drain() }

@@ -1,6 +1,17 @@
 import TLSchema
 
 extension MessageBox {
+    /// Follows `channel` from `pts` (from its dialog) if it is not followed yet, so that what is
+    /// posted after that point is fetched even when the first sign of it is an
+    /// `updateChannelTooLong` (which, for a channel without a box, can only start the box where the
+    /// channel is now). A channel already followed keeps its box.
+    public mutating func follow(channel: Int64, pts: Int32, now: Double) -> MessageBoxOutput {
+        var out: MessageBoxOutput = MessageBoxOutput()
+        guard state.channels[channel] == nil else { return out }
+        setPosition(.channel(channel), pts, now: now, out: &out)
+        return out
+    }
+
     /// Applies the answer to `updates.getChannelDifference` for `channel`: its messages (as
     /// new-channel-message updates without pts) and other updates, then its new pts. Not `final`:
     /// the next round is due at once. `channelDifferenceTooLong` resets the box to the pts of the

@@ -58,6 +58,15 @@ actor UpdatesDriver {
         loop = Task { await self.run() }
     }
 
+    /// Follows `channel` from `pts` unless it is followed already (``MessageBox/follow(channel:pts:now:)``),
+    /// committing the new box before it returns.
+    func follow(channel: Int64, pts: Int32) async {
+        guard var machine = box else { return }
+        let output: MessageBoxOutput = machine.follow(channel: channel, pts: pts, now: now)
+        box = machine
+        await emit(output)
+    }
+
     /// Stops the loop and ends every subscription.
     func stop() {
         loop?.cancel()

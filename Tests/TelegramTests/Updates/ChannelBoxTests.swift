@@ -21,6 +21,24 @@ struct ChannelBoxTests {
         #expect(box.process(F.container([F.newChannelMessage(2, channel: 7, pts: 41)]), now: 0).batch.updates.isEmpty)
     }
 
+    @Test func aFollowedChannelFetchesWhatItsFirstTooLongNamesAndAFollowedOneKeepsItsBox() {
+        // Without a box, updateChannelTooLong can only start the channel where it is now.
+        var unfollowed: MessageBox = Self.box(channels: [:])
+        _ = unfollowed.process(.updateShort(Api.Updates.UpdateShort(update: .updateChannelTooLong(Api.Update.UpdateChannelTooLong(channelId: 7, pts: 45)), date: 1)), now: 0)
+        #expect(unfollowed.state.channels[7] == 45)
+        #expect(unfollowed.nextRequest(now: 1) == nil)
+        // Followed from its dialog's pts first, the same update fetches everything since.
+        var followed: MessageBox = Self.box(channels: [:])
+        let out: MessageBoxOutput = followed.follow(channel: 7, pts: 40, now: 0)
+        #expect(out.stateChanged && out.changedChannels == [7])
+        _ = followed.process(.updateShort(Api.Updates.UpdateShort(update: .updateChannelTooLong(Api.Update.UpdateChannelTooLong(channelId: 7, pts: 45)), date: 1)), now: 0)
+        #expect(followed.nextRequest(now: 0) == .channelDifference(channel: 7, pts: 40, limit: 100))
+        // A channel followed already keeps its box.
+        var known: MessageBox = Self.box()
+        #expect(known.follow(channel: Self.channel, pts: 300, now: 0).isEmpty)
+        #expect(known.state.channels[Self.channel] == 100)
+    }
+
     @Test func aChannelGapFetchesThatChannelsDifferenceUntilFinal() {
         var box: MessageBox = Self.box()
         _ = box.process(F.container([F.newChannelMessage(5, channel: Self.channel, pts: 105)]), now: 0)
