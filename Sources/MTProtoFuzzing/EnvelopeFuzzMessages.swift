@@ -5,13 +5,6 @@ import TLSchema
 /// with fields from it, naming msg_ids the session knows (its requests in flight, its packets and
 /// later messages, the server's own earlier messages) or any 64-bit value; and raw bytes.
 struct EnvelopeFuzzMessages {
-    /// One message: its msg_id, seq_no and body.
-    struct Message {
-        var id: Int64
-        var seqNo: Int32
-        var body: [UInt8]
-    }
-
     private static let maximumRemembered: Int = 64
     private static let badMessageCodes: [Int32] = [16, 17, 18, 19, 20, 32, 33, 34, 35, 48, 64]
     private let now: Double
@@ -34,13 +27,13 @@ struct EnvelopeFuzzMessages {
         if clientIDs.count > Self.maximumRemembered { clientIDs.removeFirst() }
     }
 
-    private mutating func newServerMessage(_ body: [UInt8], contentRelated: Bool) -> Message {
+    private mutating func newServerMessage(_ body: [UInt8], contentRelated: Bool) -> OutgoingMessage {
         let id: Int64 = nextServerID
         nextServerID += 4
         serverIDs.append(id)
         if serverIDs.count > Self.maximumRemembered { serverIDs.removeFirst() }
         if contentRelated { contentMessages += 1 }
-        return Message(id: id, seqNo: contentRelated ? contentMessages * 2 - 1 : contentMessages * 2, body: body)
+        return OutgoingMessage(id: id, seqNo: contentRelated ? contentMessages * 2 - 1 : contentMessages * 2, body: body)
     }
 
     /// A msg_id by the next byte: one of the client's (below 0x80), one of the server's (below 0xC0),
@@ -59,7 +52,7 @@ struct EnvelopeFuzzMessages {
 
     /// The next message, by the next byte modulo 20 (see the cases); containers only at depth 0,
     /// `gzip_packed` only twice nested.
-    mutating func message(_ input: inout FuzzInput, depth: Int) -> Message {
+    mutating func message(_ input: inout FuzzInput, depth: Int) -> OutgoingMessage {
         var writer: TLWriter = TLWriter()
         var contentRelated: Bool = false
         switch input.byte() % 20 {
@@ -112,17 +105,10 @@ struct EnvelopeFuzzMessages {
         case 12:  // msg_resend_req
             writer.writeRaw(MT.MsgResendReq(msgIds: messageIDs(&input)).serializedBytes())
         case 13 where depth == 0:  // msg_container of up to four messages
-            let items: [Message] = (0 ..< Int(input.byte() % 4) + 1).map { _ in message(&input, depth: depth + 1) }
-            writer.writeUInt32(0x73f1_f8dc)
-            writer.writeInt32(Int32(items.count))
-            for item in items {
-                writer.writeInt64(item.id)
-                writer.writeInt32(item.seqNo)
-                writer.writeInt32(Int32(item.body.count))
-                writer.writeRaw(item.body)
-            }
+            let items: [OutgoingMessage] = (0 ..< Int(input.byte() % 4) + 1).map { _ in message(&input, depth: depth + 1) }
+            writer.writeRaw(ContainerEncoding.encode(items))
         case 14 where depth < 2:  // gzip_packed around the next message's body (its id is skipped)
-            let inner: Message = message(&input, depth: depth + 1)
+            let inner: OutgoingMessage = message(&input, depth: depth + 1)
             writer.writeRaw(MT.GzipPacked(packedData: TLGzip.deflate(inner.body)).serializedBytes())
             contentRelated = inner.seqNo & 1 == 1
         case 15:  // destroy_auth_key_ok / _none / _fail

@@ -43,18 +43,23 @@ public struct EnvelopeFuzzServer {
     /// Runs one session driven by `bytes`.
     public static func run(_ bytes: [UInt8], now: Double = 1_735_689_600) -> EnvelopeFuzzReport {
         var server: EnvelopeFuzzServer = EnvelopeFuzzServer(bytes, now: now)
-        return server.play()
+        server.putRequestsInFlight()
+        for _ in 0 ..< Self.maximumRounds where !server.input.isExhausted {
+            server.round()
+        }
+        return server.finalReport()
     }
 
     private init(_ bytes: [UInt8], now: Double) {
-        input = FuzzInput(bytes)
         self.now = now
+        messages = EnvelopeFuzzMessages(now: now)
+        input = FuzzInput(bytes)
         session = SessionState(
             authKey: Self.authKey, salt: 1, timeOffset: 0, timeSynchronised: true, sessionID: 7, entropy: RepeatableEntropy())
-        messages = EnvelopeFuzzMessages(now: now)
     }
 
-    private mutating func play() -> EnvelopeFuzzReport {
+    /// Four requests in one container, then one alone; none answered yet.
+    private mutating func putRequestsInFlight() {
         let bodies: [(body: [UInt8], contentRelated: Bool)] = [
             (MT.functions.Ping(pingId: 1).serializedBytes(), false),
             (Api.functions.help.GetConfig().serializedBytes(), true),
@@ -65,13 +70,14 @@ public struct EnvelopeFuzzServer {
         readClientPackets(record: false)
         report.requests.append(session.enqueue(Api.functions.help.GetNearestDc().serializedBytes(), contentRelated: true))
         readClientPackets(record: false)
-        for _ in 0 ..< Self.maximumRounds where !input.isExhausted {
-            round()
-        }
-        report.pendingAtEnd = session.pendingCount
-        report.saltAtEnd = session.salt
-        report.sessionIDAtEnd = session.sessionID
-        return report
+    }
+
+    private func finalReport() -> EnvelopeFuzzReport {
+        var final: EnvelopeFuzzReport = report
+        final.pendingAtEnd = session.pendingCount
+        final.saltAtEnd = session.salt
+        final.sessionIDAtEnd = session.sessionID
+        return final
     }
 
     /// One packet: by its first byte, well-formed (0), or with a wrong session id (1), an even msg_id
@@ -89,7 +95,7 @@ public struct EnvelopeFuzzServer {
             session.connectionLost()
             readClientPackets(record: true)
         }
-        let message: EnvelopeFuzzMessages.Message = messages.message(&input, depth: 0)
+        let message: OutgoingMessage = messages.message(&input, depth: 0)
         var messageID: Int64 = message.id
         if mode == 2 { messageID &= ~1 }
         if mode == 3 { messageID -= Int64(400) << 32 }
@@ -131,20 +137,10 @@ public struct EnvelopeFuzzServer {
     private static func items(of message: DecryptedMessage) -> [(id: Int64, body: [UInt8])] {
         guard message.body.count >= 8, constructor(message.body) == 0x73f1_f8dc else { return [(message.messageID, message.body)] }
         var reader: TLReader = TLReader(message.body)
-        var items: [(id: Int64, body: [UInt8])] = []
-        do {
-            _ = try reader.readUInt32()
-            let count: Int = try reader.readBareVectorCount(minimumElementSize: 16)
-            for _ in 0 ..< count {
-                let id: Int64 = try reader.readInt64()
-                _ = try reader.readInt32()
-                let length: Int32 = try reader.readInt32()
-                items.append((id, try reader.readRaw(count: Int(length))))
-            }
-        } catch {
-            return items
-        }
-        return items
+        var found: [(id: Int64, body: [UInt8])] = []
+        guard var items = try? ContainerItems(&reader) else { return found }
+        while let item = try? items.next(&reader) { found.append((item.id, item.body)) }
+        return found
     }
 
     private static func constructor(_ body: [UInt8]) -> UInt32 {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import MTProto
+import MTProtoFuzzing
 import Testing
 
 /// Inputs that once crashed a fuzz target (Scripts/fuzz.sh), replayed exactly as the target does.
@@ -47,5 +48,22 @@ struct FuzzRegressionTests {
         }
         // Without the bound, the first of these would loop forever.
         #expect(refused > 0)
+    }
+
+    /// FuzzHandshake (the key-holding server) timed out on a resPQ whose pq, 0x756dffffff03, is prime:
+    /// Pollard's rho never finds a factor of a prime, and its cycle search ran on to 2^40 steps for
+    /// each of 64 seeds. Primes are refused first now (Miller–Rabin) and the search is bounded.
+    @Test(.timeLimit(.minutes(1))) func aPrimePQNoLongerHangsTheClient() throws {
+        let input: [UInt8] = try Self.fixture("fuzz-timeout-handshake-prime-pq.bin")
+        #expect(HandshakeFuzzServer.run(input) == .refused(.resPQ, .pqNotFactorizable))
+        let started: ContinuousClock.Instant = ContinuousClock.now
+        for prime in [UInt64(0x756d_ffff_ff03), 1_000_000_007, 9_223_372_036_854_775_783, 18_446_744_073_709_551_557] {
+            #expect(PQFactorizer.factorize(prime) == nil, "\(prime)")
+        }
+        #expect(PQFactorizer.isPrime(4_294_967_291) && !PQFactorizer.isPrime(4_294_967_291 * 3))
+        // The largest semiprime of two 32-bit primes still factors within the bound.
+        let factors: (p: UInt64, q: UInt64)? = PQFactorizer.factorize(4_294_967_279 * 4_294_967_291)
+        #expect(factors?.p == 4_294_967_279 && factors?.q == 4_294_967_291)
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 }
