@@ -1,4 +1,5 @@
 import MTProto
+import Synchronization
 import TLSchema
 
 /// Which answer of the key exchange the client refused.
@@ -35,6 +36,10 @@ public struct HandshakeFuzzServer {
     private var client: ClientHandshake
     private var serverMessageIDs: MessageIDGenerator = MessageIDGenerator()
 
+    /// Most runs send the same `req_DH_params` (the client's randomness repeats): its RSA_PAD
+    /// decryption, the costliest step, is done once.
+    private static let decryptions: RSAPadCache = RSAPadCache()
+
     /// Runs one exchange driven by `bytes` and says how it ended.
     public static func run(_ bytes: [UInt8], now: Double = 1_735_689_600) -> HandshakeFuzzOutcome {
         var server: HandshakeFuzzServer = HandshakeFuzzServer(bytes, now: now)
@@ -61,7 +66,7 @@ public struct HandshakeFuzzServer {
         case .refused(let error): return .refused(.resPQ, error)
         }
         guard let request = Self.read(MT.functions.ReqDHParams.self, reqDH),
-              let padded = RSAPad.decrypt(request.encryptedData, key: key),
+              let padded = Self.decryptions.decrypt(request.encryptedData, key: key),
               let inner = try? MT.PQInnerData(decoding: padded) else {
             return .serverStopped("req_DH_params")
         }
@@ -210,4 +215,19 @@ public struct HandshakeFuzzServer {
 extension TLInt128 {
     /// The same value with bit 0 flipped: a nonce that differs from the right one.
     func flippingLowBit() -> TLInt128 { TLInt128(low: low ^ 1, high: high) }
+}
+
+/// The last few RSA_PAD decryptions, by ciphertext (at most 16 kept).
+final class RSAPadCache: Sendable {
+    private let entries: Mutex<[(encrypted: [UInt8], padded: [UInt8]?)]> = Mutex([])
+
+    func decrypt(_ encrypted: [UInt8], key: RSAPrivateKey) -> [UInt8]? {
+        if let hit = entries.withLock({ $0.first { $0.encrypted == encrypted } }) { return hit.padded }
+        let padded: [UInt8]? = RSAPad.decrypt(encrypted, key: key)
+        entries.withLock { (list: inout [(encrypted: [UInt8], padded: [UInt8]?)]) in
+            list.append((encrypted, padded))
+            if list.count > 16 { list.removeFirst() }
+        }
+        return padded
+    }
 }
