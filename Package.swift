@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Bot", targets: ["Bot"]),
         .library(name: "Telegram", targets: ["Telegram"]),
         .library(name: "TLGenCore", targets: ["TLGenCore"]),
+        .library(name: "MTProtoFuzzing", targets: ["MTProtoFuzzing"]),
         .executable(name: "tlgen", targets: ["tlgen"]),
         .executable(name: "tldump", targets: ["tldump"]),
         .executable(name: "mtbench", targets: ["mtbench"]),
@@ -52,6 +53,9 @@ let package = Package(
             ],
             path: "Sources/MTProto"
         ),
+        // The fuzzing harnesses (a server holding the private key for the key exchange, one with requests
+        // in flight for the session), shared by the Fuzz/ targets and the tests that check what they reach.
+        .target(name: "MTProtoFuzzing", dependencies: ["MTProto", "TLSchema"], path: "Sources/MTProtoFuzzing"),
         // The client layer userbot authors program against: peers, messages, text formatting, storage, errors.
         .target(name: "Telegram", dependencies: ["MTProto", "TLSchema"], path: "Sources/Telegram"),
         // The userbot as a library on Telegram (whose Auth logs it in): updates, peers, context memory, OpenAI, logs and dumps.
@@ -134,7 +138,7 @@ let package = Package(
             path: "Benchmarks/mtbench"
         ),
 
-        .testTarget(name: "MTProtoTests", dependencies: ["MTProto", "TLSchema", "TestDC"], path: "Tests/MTProtoTests", exclude: ["Fixtures"]),
+        .testTarget(name: "MTProtoTests", dependencies: ["MTProto", "MTProtoFuzzing", "TLSchema", "TestDC"], path: "Tests/MTProtoTests", exclude: ["Fixtures"]),
         .testTarget(
             name: "BotTests",
             dependencies: [
