@@ -7,7 +7,8 @@ import TLSchema
 /// channel; `--bench-push-after-login`) to an account right after it logs in; a `TelegramClient`
 /// takes them through its updates engine and `events(.newMessage())` to a consumer. Rate = N /
 /// (last receive − first receive); latency = receive time − the push time in the text (both
-/// CLOCK_MONOTONIC). One untimed run first, then the median of 5, each with a fresh testdc.
+/// CLOCK_MONOTONIC). One untimed run first, then the median of 5 (`MTBENCH_UPDATES_RUNS`), each with a
+/// fresh testdc.
 enum UpdatesBenchmark {
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -28,9 +29,10 @@ enum UpdatesBenchmark {
         let environment: [String: String] = ProcessInfo.processInfo.environment
         let count: Int = Int(environment["MTBENCH_UPDATES"] ?? "") ?? 100_000
         let warmup: Int = Int(environment["MTBENCH_UPDATES_WARMUP"] ?? "") ?? 10_000
+        let timedRuns: Int = max(1, Int(environment["MTBENCH_UPDATES_RUNS"] ?? "") ?? 5)
         if warmup > 0 { _ = try await once(testdc: testdc, count: warmup) }
         var runs: [Run] = []
-        for _ in 0 ..< 5 { runs.append(try await once(testdc: testdc, count: count)) }
+        for _ in 0 ..< timedRuns { runs.append(try await once(testdc: testdc, count: count)) }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         return [
             ("updates_events_per_s", median(runs.map(\.eventsPerSecond))),
