@@ -18,7 +18,9 @@ medians over the rounds, and the ratios are taken against the stronger Telethon 
 
 With ``--updates`` each round also runs the updates figure alternately: ``mtbench --only updates``
 with ``MTBENCH_UPDATES_RUNS=1`` (its untimed 10,000 first, then one run of 100,000) and
-``Scripts/telethon/bench_updates.py --runs 1`` (the same).
+``Scripts/telethon/bench_updates.py --runs 1`` (the same), once with Telethon's default dispatch (a
+task per update) and once with ``--sequential`` (``sequential_updates=True``); the ratio is taken
+against the faster of the two.
 
     python3 Scripts/bench_compare.py --testdc .build/release/testdc --mtbench .build/release/mtbench [--updates]
 
@@ -61,9 +63,11 @@ def ours_updates(args):
     return run([args.mtbench, "--only", "updates", "--testdc", args.testdc, "--json"], {"MTBENCH_UPDATES_RUNS": "1"})
 
 
-def theirs_updates(args):
-    figures = run([sys.executable, str(ROOT / "Scripts/telethon/bench_updates.py"), "--testdc", args.testdc, "--runs", "1"])
-    return {key: value for key, value in figures.items() if key.startswith("telethon_")}
+def theirs_updates(args, sequential):
+    command = [sys.executable, str(ROOT / "Scripts/telethon/bench_updates.py"), "--testdc", args.testdc, "--runs", "1"]
+    figures = run(command + (["--sequential"] if sequential else []))
+    prefix = "telethon_sequential_" if sequential else "telethon_"
+    return {prefix + key[len("telethon_"):]: value for key, value in figures.items() if key.startswith("telethon_")}
 
 
 def main():
@@ -82,14 +86,16 @@ def main():
         figures.update(theirs(args))
         if args.updates:
             figures.update(ours_updates(args))
-            figures.update(theirs_updates(args))
+            figures.update(theirs_updates(args, sequential=False))
+            figures.update(theirs_updates(args, sequential=True))
         rounds.append(figures)
         line = f"round {i + 1}: pings ours {figures['ping_rpcs_per_s']:,.0f}/s, Telethon gather" \
                f" {figures['telethon_ping_rpcs_per_s']:,.0f}/s, lists {figures['telethon_ping_list_rpcs_per_s']:,.0f}/s;" \
                f" envelope 128 B ours {figures['envelope_roundtrips_per_s_128b']:,.0f}/s," \
                f" Telethon {figures['telethon_envelope_roundtrips_per_s_128b']:,.0f}/s"
         if args.updates:
-            line += f"; updates ours {figures['updates_events_per_s']:,.0f}/s, Telethon {figures['telethon_updates_events_per_s']:,.0f}/s"
+            line += f"; updates ours {figures['updates_events_per_s']:,.0f}/s, Telethon {figures['telethon_updates_events_per_s']:,.0f}/s" \
+                    f" (sequential_updates {figures['telethon_sequential_updates_events_per_s']:,.0f}/s)"
         print(line, flush=True)
 
     median = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
@@ -110,7 +116,7 @@ def main():
         for kind in ("ige_encrypt", "ige_decrypt", "sha256"):
             ratio(f"raw_{kind}_{size}", f"raw_{kind}_mb_per_s_{size}", f"telethon_raw_{kind}_mb_per_s_{size}")
     if args.updates:
-        ratio("updates", "updates_events_per_s", "telethon_updates_events_per_s", target=20)
+        ratio("updates", "updates_events_per_s", "telethon_updates_events_per_s", "telethon_sequential_updates_events_per_s", target=20)
     print(json.dumps({"median": median, "ratios": ratios, "rounds": rounds}))
     return 0
 
