@@ -367,12 +367,18 @@ async def bench_handshake(dc, port, count):
     return times, factor_ms
 
 
-async def bench_pings(dc, port, total, in_flight, warmup):
+async def ping_client(dc, port):
+    """A connected TelegramClient (intermediate framing, no updates) on the test DC."""
     session = MemorySession()
     session.set_dc(dc, "127.0.0.1", port)
     client = TelegramClient(session, api_id=1, api_hash="0" * 32, connection=ConnectionTcpIntermediate,
                             receive_updates=False, connection_retries=1, timeout=30)
     await asyncio.wait_for(client.connect(), 60)
+    return client
+
+
+async def bench_pings(dc, port, total, in_flight, warmup):
+    client = await ping_client(dc, port)
     try:
         semaphore = asyncio.Semaphore(in_flight)
         latencies = [0.0] * total
@@ -411,11 +417,7 @@ async def bench_pings(dc, port, total, in_flight, warmup):
 
 async def bench_ping_lists(dc, port, total, list_size, warmup):
     """Pings sent as lists of `list_size` (Telethon packs each list into containers), one list at a time."""
-    session = MemorySession()
-    session.set_dc(dc, "127.0.0.1", port)
-    client = TelegramClient(session, api_id=1, api_hash="0" * 32, connection=ConnectionTcpIntermediate,
-                            receive_updates=False, connection_retries=1, timeout=30)
-    await asyncio.wait_for(client.connect(), 60)
+    client = await ping_client(dc, port)
     try:
         async def round_of(count, first_id, latencies):
             for start_id in range(0, count, list_size):
