@@ -14,6 +14,15 @@ public struct UploadedFile: Sendable, Equatable {
     /// The MD5 of a small file (32 hex digits); nil for a big one.
     public var md5: String?
 
+    /// A file saved under `id` in `parts` parts (`md5` for a small file, nil for a big one).
+    public init(id: Int64, parts: Int, name: String, size: Int64, md5: String?) {
+        self.id = id
+        self.parts = parts
+        self.name = name
+        self.size = size
+        self.md5 = md5
+    }
+
     /// Whether the file went up as a big file.
     public var isBig: Bool { md5 == nil }
 
