@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import MTProto
 import Telegram
 import TestDC
@@ -297,5 +298,56 @@ struct FileTransferTests {
         #expect(Self.contents(path) == bytes)
         _ = try await client.startProfilePhotoDownload(of: Self.person1, big: false, to: path).value
         #expect(Self.contents(path) == stride(from: 0, to: bytes.count, by: 4).map { bytes[$0] })
+    }
+}
+
+/// Memory of a long download: chunks are written as they come, so the process does not grow with the file.
+struct DownloadMemoryTests {
+    /// The resident set of this process, in bytes (Linux).
+    static func residentBytes() -> Int64 {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int64($0) }) else { return 0 }
+        return pages * 4096
+    }
+
+    /// Measures the whole process, so other tests running beside it would count: it runs alone,
+    /// with `FILES_MEMORY_TEST=1 swift test --filter DownloadMemoryTests` (passes at about 50 MiB).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["FILES_MEMORY_TEST"] != nil))
+    func a96MiBDownloadGrowsTheProcessByLessThan64MiB() async throws {
+        let harness: TelegramHarness = try await TelegramHarness.start()
+        defer { Task { await harness.stop() } }
+        let (client, store): (TelegramClient, SQLiteClientStore) = try await harness.client()
+        defer { Task { await harness.close(client, store) } }
+        _ = try await client.resolve("@person1")
+        let size: Int64 = 96 * 1024 * 1024
+        let id: Int32 = await harness.telegram.deliverDocument(
+            from: TelegramHarness.person(1), to: TelegramHarness.ownerID, content: .generated(size: size, seed: 2), name: "huge.bin")
+        let path: String = harness.folder.appendingPathComponent("huge.bin").path
+        let before: Int64 = Self.residentBytes()
+        let peak: Mutex<Int64> = Mutex(before)
+        let sampler: Task<Void, Never> = Task {
+            while !Task.isCancelled {
+                let now: Int64 = Self.residentBytes()
+                peak.withLock { $0 = max($0, now) }
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        let downloaded: DownloadedFile = try await client.downloadMedia(ofMessage: id, in: FileTransferTests.person1, to: path)
+        sampler.cancel()
+        #expect(downloaded.size == size)
+        let growth: Int64 = peak.withLock { $0 } - before
+        // The client and the in-process TestDC together hold about 50 MiB of buffers whatever the
+        // file's size (measured at 64 and 160 MiB), well below the file.
+        #expect(growth < 64 * 1024 * 1024, "grew by \(growth / 1024 / 1024) MiB")
+        // Spot checks of the bytes (the whole file is not read back into memory).
+        let handle: FileHandle = try #require(FileHandle(forReadingAtPath: path))
+        defer { try? handle.close() }
+        let offsets: [Int64] = [0, 33 * 1024 * 1024 + 5, size - 16]
+        for offset in offsets {
+            try handle.seek(toOffset: UInt64(offset))
+            let read: Data = try handle.read(upToCount: 16) ?? Data()
+            let expected: [UInt8] = (offset ..< offset + 16).map { (at: Int64) -> UInt8 in FileContent.generatedByte(at: at, seed: 2) }
+            #expect([UInt8](read) == expected)
+        }
     }
 }
