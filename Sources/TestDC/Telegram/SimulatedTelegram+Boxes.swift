@@ -34,10 +34,11 @@ extension SimulatedTelegram {
             return .messageService(Api.Message.MessageService(
                 out: out, id: id, fromId: from, peerId: peer.api, replyTo: reply, date: draft.date, action: action))
         }
-        let media: Api.MessageMedia? = draft.hasMedia ? .messageMediaPhoto(Api.MessageMedia.MessageMediaPhoto()) : nil
+        let media: Api.MessageMedia? =
+            draft.media.map(apiMedia) ?? (draft.hasMedia ? .messageMediaPhoto(Api.MessageMedia.MessageMediaPhoto()) : nil)
         return .message(Api.Message.Message(
             out: out, id: id, fromId: from, peerId: peer.api, fwdFrom: draft.forwardHeader, replyTo: reply, date: draft.date,
-            message: draft.text, media: media))
+            message: draft.text, media: media, entities: draft.entities, groupedId: draft.groupedID))
     }
 
     /// Appends a message to `owner`'s box; returns its id there and the new pts.

@@ -179,7 +179,8 @@ extension SimulatedTelegram {
         }
         return .message(Api.Message.Message(
             out: out, post: room.isBroadcast, id: post.id, fromId: from, peerId: peer, fwdFrom: post.draft.forwardHeader, replyTo: reply,
-            date: post.draft.date, message: post.draft.text, views: room.isBroadcast ? 1 : nil, editDate: post.editDate))
+            date: post.draft.date, message: post.draft.text, media: post.draft.media.map(apiMedia), entities: post.draft.entities,
+            views: room.isBroadcast ? 1 : nil, editDate: post.editDate, groupedId: post.draft.groupedID))
     }
 
     /// The users a set of channel messages names (senders and service-message users), as `viewer` sees them.
