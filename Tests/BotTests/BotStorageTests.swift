@@ -2,6 +2,7 @@
 import Foundation
 import Logging
 import MTProto
+import Telegram
 import Testing
 
 struct BotStorageTests {
@@ -63,20 +64,26 @@ struct BotStorageTests {
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let received: Date = Date(timeIntervalSince1970: 1_735_689_600.25)
         let reply: PendingReply = PendingReply(userID: 5, messageID: 9, text: "hi", randomID: -42, received: received)
-        try storage.commit(state: UpdateState(pts: 3, qts: 0, date: 1, seq: 2, channels: [77: 8]), newReplies: [reply])
+        storage.clientStore.setCommitHook(ReplyQueueHook.make(entropy: SystemEntropy()))
+        try storage.clientStore.commit(StoreChanges(
+            state: UpdatesState(pts: 3, qts: 0, date: 1, seq: 2, channels: [77: 8]),
+            updates: UpdateBatch(updates: [ReplyQueueTests.incoming(9, from: 5, text: "hi")])))
+        let undecided: [(reply: PendingReply, date: Int32)] = try storage.undecided()
+        #expect(undecided.map(\.reply.messageID) == [9])
+        try storage.decide(accepted: undecided.map(\.reply), skipped: [])
         let exchange: Exchange = Exchange(user: "q", assistant: "a", datetime: received, username: "ann")
         try storage.commit(exchanges: [exchange], userID: 6, storedCount: 1, completing: [])
         storage.session.close()
 
         let reopened: BotStorage = try BotStorage(session: try SQLiteSessionStorage(path: path))
-        #expect(try reopened.pendingReplies() == [reply])
-        #expect(try reopened.lastHandled() == [5: 9])
-        #expect(try reopened.updateState() == UpdateState(pts: 3, qts: 0, date: 1, seq: 2, channels: [77: 8]))
+        #expect(try reopened.pendingReplies().map(\.messageID) == [reply.messageID])
+        #expect(try reopened.lastHandled(of: 5) == 9)
+        #expect(try reopened.updateState() == UpdatesState(pts: 3, qts: 0, date: 1, seq: 2, channels: [77: 8]))
         let memory: ContextMemory = try reopened.contextMemory(limit: 10, dumpEvery: 10)
         #expect(memory.exchanges[6] == [exchange])
         #expect(memory.storedCount == 1)
         // Completing the reply removes it from the queue in the same transaction.
-        try reopened.commit(exchanges: [exchange, exchange], userID: 5, storedCount: 3, completing: [reply])
+        try reopened.commit(exchanges: [exchange, exchange], userID: 5, storedCount: 3, completing: try reopened.pendingReplies())
         #expect(try reopened.pendingReplies().isEmpty)
     }
 

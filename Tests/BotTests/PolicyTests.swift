@@ -1,5 +1,7 @@
 import Bot
 import Foundation
+import MTProto
+import Telegram
 import TLSchema
 import Testing
 
@@ -7,8 +9,8 @@ import Testing
 struct PolicyTests {
     static let me: Int64 = 1000
 
-    static func peer(_ id: Int64, _ flags: PeerFlags = [], username: String? = nil) -> StoredPeer {
-        StoredPeer(kind: .user, id: id, accessHash: 1, isMin: false, username: username, flags: flags)
+    static func peer(_ id: Int64, _ flags: PeerFlags = [], username: String? = nil) -> Peer {
+        Peer(id: .user(id), accessHash: 1, username: username, flags: flags)
     }
 
     @Test func botsServiceAccountsFlaggedAndOwnAccountsAreNeverAnswered() {
@@ -46,20 +48,25 @@ struct PolicyTests {
         #expect(ReplyPolicy.Person("-5") == nil)
     }
 
-    @Test func flagsComeFromTheUserAndAMinUserKeepsTheContactFlags() {
-        var cache: PeerCache = PeerCache()
-        _ = cache.learn(users: [.user(Api.User.User(contact: true, id: 5, accessHash: 11, username: "x"))], chats: [])
-        #expect(cache.peer(.user, 5)?.flags == .contact)
+    @Test func flagsComeFromTheUserAndAMinUserKeepsTheContactFlags() async throws {
+        let path: String = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let session: SQLiteSessionStorage = try SQLiteSessionStorage(path: path)
+        let peers: PeerStore = PeerStore(store: try SQLiteClientStore(session: session))
+        try await peers.learn(users: [.user(Api.User.User(contact: true, id: 5, accessHash: 11, username: "x"))], chats: [])
+        #expect(try await peers.peer(.user(5))?.flags == .contact)
         // A newer user says it is a bot now; a min one cannot tell the contact flags.
-        _ = cache.learn(users: [.user(Api.User.User(bot: true, min: true, id: 5, accessHash: 99))], chats: [])
-        #expect(cache.peer(.user, 5)?.flags == [.contact, .bot])
-        #expect(cache.peer(.user, 5)?.accessHash == 11)
-        _ = cache.learn(users: [.user(Api.User.User(id: 5, accessHash: 11))], chats: [])
-        #expect(cache.peer(.user, 5)?.flags == [])
+        try await peers.learn(users: [.user(Api.User.User(bot: true, min: true, id: 5, accessHash: 99))], chats: [])
+        #expect(try await peers.peer(.user(5))?.flags == [.contact, .bot])
+        #expect(try await peers.peer(.user(5))?.accessHash == 11)
+        #expect(ReplyPolicy().refusal(userID: 5, peer: try await peers.peer(.user(5)), selfID: Self.me) == .bot)
+        try await peers.learn(users: [.user(Api.User.User(id: 5, accessHash: 11))], chats: [])
+        #expect(try await peers.peer(.user(5))?.flags == [])
         // A deleted account without an access hash: flagged, never addressable.
-        _ = cache.learn(users: [.user(Api.User.User(deleted: true, id: 6))], chats: [])
-        #expect(cache.peer(.user, 6)?.flags == .deleted)
-        #expect(cache.inputUser(6) == nil)
+        try await peers.learn(users: [.user(Api.User.User(deleted: true, id: 6))], chats: [])
+        #expect(try await peers.peer(.user(6))?.flags == .deleted)
+        await #expect(throws: TelegramError.peerNotAddressable(.user(6))) { try await peers.inputPeer(.user(6)) }
+        session.close()
     }
 
     @Test func thePersonalLimitRollsOverTheHourAndTheDailyOneOverTheUTCDay() {

@@ -1,6 +1,7 @@
 import Bot
 import Foundation
 import MTProto
+import Telegram
 import TestDC
 import TLSchema
 import Testing
@@ -43,12 +44,12 @@ import Testing
         #expect(skipped[ids[3004]!] == "the sender is a Telegram support account")
         #expect(skipped[ids[3005]!] == "the sender's account is deleted")
         #expect(skipped[ids[42_777]!] == "the sender is a Telegram service account")
-        #expect(try session.storage.peers().first { $0.kind == .user && $0.id == 3001 }?.flags == .bot)
+        #expect(try session.storage.clientStore.peer(.user(3001))?.flags == .bot)
         // A person who turned into a bot: the newer user carries the flag, stored and obeyed.
         await harness.telegram.update(H.person(2)) { $0.isBot = true }
         let turned: Int32 = await harness.telegram.deliver(from: H.person(2), to: H.botID, text: "beep")
         #expect(try await harness.eventually { try harness.skipped(session)[turned] == "the sender is a bot" })
-        #expect(try session.storage.peers().first { $0.kind == .user && $0.id == H.person(2) }?.flags.contains(.bot) == true)
+        #expect(try session.storage.clientStore.peer(.user(H.person(2)))?.flags.contains(.bot) == true)
         await bot.stop()
         await session.close()
         await harness.stop()

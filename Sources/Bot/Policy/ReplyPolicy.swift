@@ -1,4 +1,5 @@
 import Foundation
+import Telegram
 
 /// Who gets an answer (`USERBOT_REPLY_TO`, `USERBOT_DENY`), decided from the sender's stored peer.
 ///
@@ -90,7 +91,7 @@ public struct ReplyPolicy: Sendable, Equatable {
     /// Whether `userID` gets an answer: nil when it does, otherwise why not. `peer` is the stored
     /// user (nil when nothing is known about it yet: only `everyone` can answer such a sender, and
     /// only after its peer is known is the model called); `selfID` is the logged-in account.
-    public func refusal(userID: Int64, peer: StoredPeer?, selfID: Int64) -> Refusal? {
+    public func refusal(userID: Int64, peer: Peer?, selfID: Int64) -> Refusal? {
         if userID == selfID { return .ownAccount }
         if Self.serviceUserIDs.contains(userID) { return .serviceAccount }
         let flags: PeerFlags = peer?.flags ?? []

@@ -4,8 +4,9 @@ import MTProto
 import Telegram
 import TLSchema
 
-/// A session file opened for the bot: the client (resuming keys and home DC), the bot's tables,
-/// and the login and logout steps.
+/// A session file opened for the bot: the connection (resuming keys and home DC), the bot's tables
+/// and the client store (one file, see ``BotStorage``), and the login and logout steps; the bot
+/// runs its ``Telegram/TelegramClient`` on them.
 public final class BotSession: Sendable {
     /// The bot's tables in this session file; its ``BotStorage/session`` is the storage the client uses too.
     public let storage: BotStorage
@@ -49,9 +50,9 @@ public final class BotSession: Sendable {
             return user
         }
         try storage.forgetAccount()
-        try storage.setSelfUserID(me.id)
         let state: Api.updates.State = try await client.invoke(Api.functions.updates.GetState())
-        try storage.commit(state: UpdateState(state), newReplies: [])
+        try storage.clientStore.commit(StoreChanges(
+            state: UpdatesState(pts: state.pts, qts: state.qts, date: state.date, seq: state.seq), selfUserID: me.id))
         logger.info("logged in as \(me.firstName ?? "") (user \(me.id))")
         return user
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MTProto
+import Telegram
 import TLSchema
 
 extension Userbot {
@@ -20,6 +21,7 @@ extension Userbot {
         while let batch = nextBatch(user) {
             if Task.isCancelled || isStopping { break }
             let finished: Bool = await process(batch)
+            calledInQueue[user] = nil
             guard finished else { break }  // stays queued for the next start
             let done: Int = min(batch.count, queues[user]?.count ?? 0)
             queues[user]?.removeFirst(done)
@@ -30,6 +32,7 @@ extension Userbot {
             queuedCount -= left.count
         }
         queues[user] = nil
+        calledInQueue[user] = nil
         workers[user] = nil
     }
 
@@ -45,14 +48,15 @@ extension Userbot {
     /// Answers one batch (its last message is quoted). Returns false when the bot is stopping and
     /// the batch stays queued; true when it was answered or skipped (with the reason stored).
     private func process(_ batch: [PendingReply]) async -> Bool {
-        guard let last = batch.last, let me = engine?.selfID else { return false }
+        guard let last = batch.last else { return false }
         let user: Int64 = last.userID
-        if let refusal = settings.replyPolicy.refusal(userID: user, peer: peers.peer(.user, user), selfID: me) {
+        let known: Peer? = try? await client.peers.peer(.user(user))
+        if let refusal = settings.replyPolicy.refusal(userID: user, peer: known, selfID: selfID) {
             skip(batch, refusal.description, level: .info)
             return true
         }
         // The model is only asked once the reply can be sent.
-        guard let peer = peers.inputUser(user) else {
+        guard let peer = try? await client.peers.inputPeer(.user(user)) else {
             skip(batch, "user \(user) cannot be addressed (no access hash known)", level: .error, failed: true)
             return true
         }
@@ -98,7 +102,6 @@ extension Userbot {
         }
         let own: [Int32] = [quoted.messageID] + (sentID.map { [$0] } ?? [])
         rememberBotReply(user, own)
-        let known: StoredPeer? = peers.peer(.user, user)
         let asked: String = open.map(\.text).joined(separator: "\n")
         do {
             try await context.addExchange(
@@ -145,6 +148,7 @@ extension Userbot {
             return .skipped
         }
         limits.record(user, now: now)
+        calledInQueue[user] = batch.count
         do { try storage.recordModelCall(userID: user, at: now) } catch { logger.error("could not record a model call: \(error)") }
         let history: [ChatMessage]
         do {
@@ -158,7 +162,7 @@ extension Userbot {
         let typing: Task<Void, Never> = Task { [client] in
             while !Task.isCancelled {
                 // Never worth a flood wait: a typing action that is refused is simply not shown.
-                _ = try? await client.invoke(Api.functions.messages.SetTyping(peer: peer, action: .sendMessageTypingAction), floodWait: .never)
+                _ = try? await client.mtproto.invoke(Api.functions.messages.SetTyping(peer: peer, action: .sendMessageTypingAction), floodWait: .never)
                 try? await Task.sleep(for: .seconds(5))
             }
         }
@@ -190,7 +194,7 @@ extension Userbot {
     }
 
     private func cancelTyping(_ peer: Api.InputPeer) async {
-        _ = try? await client.invoke(Api.functions.messages.SetTyping(peer: peer, action: .sendMessageCancelAction), floodWait: .never)
+        _ = try? await client.mtproto.invoke(Api.functions.messages.SetTyping(peer: peer, action: .sendMessageCancelAction), floodWait: .never)
     }
 
     private func acquireModelSlot() async {
@@ -227,7 +231,6 @@ extension Userbot {
                 let result: Api.Updates = try await client.invoke(Api.functions.messages.SendMessage(
                     peer: peer, replyTo: .inputReplyToMessage(Api.InputReplyTo.InputReplyToMessage(replyToMsgId: reply.messageID)),
                     message: text, randomId: reply.randomID))
-                await received(result)
                 return .sent(Self.sentMessageID(result, randomID: reply.randomID))
             } catch let error as RPCError where error.name == "RANDOM_ID_DUPLICATE" {
                 logger.info("the reply to message \(reply.messageID) was already sent before a restart")
@@ -237,6 +240,7 @@ extension Userbot {
                 if let rpc = error as? RPCError, (400 ..< 420).contains(rpc.code) { return .failed("could not send the reply: \(rpc)") }
                 if error is CancellationError || Task.isCancelled || isStopping { return .stopped }
                 if case MTProtoClientError.closed? = error as? MTProtoClientError { return .stopped }
+                if case TelegramError.notStarted? = error as? TelegramError { return .stopped }
                 logger.warning("sending the reply to message \(reply.messageID) failed (\(error)); retrying in \(delay)")
                 do { try await Task.sleep(for: delay) } catch { return .stopped }
                 delay = min(delay * 2, .seconds(60))
@@ -268,19 +272,14 @@ extension Userbot {
         botReplies[user] = ids
     }
 
-    /// Good manners: the person's message is marked read once it is answered (the pts it moves is
-    /// taken like any other; a failure is only logged), but never past a message of theirs the bot
+    /// Good manners: the person's message is marked read once it is answered (the client's engine
+    /// takes the pts it moves; a failure is only logged), but never past a message of theirs the bot
     /// skipped for a limit, its age or a failure: that one stays unread for the owner.
     private func markRead(_ reply: PendingReply, peer: Api.InputPeer) async {
         let upTo: Int32 = min(reply.messageID, (unreadSkips[reply.userID] ?? Int32.max) - 1)
         guard upTo > 0 else { return }
         do {
-            let affected: Api.messages.AffectedMessages = try await client.invoke(
-                Api.functions.messages.ReadHistory(peer: peer, maxId: upTo), floodWait: .never)
-            guard !isStopping, var current = engine else { return }
-            let actions: [UpdatesAction] = current.handleAffected(pts: affected.pts, count: affected.ptsCount, now: Date().timeIntervalSince1970)
-            engine = current
-            await perform(actions)
+            _ = try await client.invoke(Api.functions.messages.ReadHistory(peer: peer, maxId: upTo))
         } catch {
             if !checkAccountLost(error) { logger.warning("could not mark message \(reply.messageID) of user \(reply.userID) read: \(error)") }
         }

@@ -1,21 +1,23 @@
 import Foundation
 import Logging
 import MTProto
+import Telegram
 import TLSchema
 
-/// The userbot: takes updates from the client through the ``UpdatesEngine``, queues every incoming
-/// private text message it may answer durably, and answers each with the chat model, as a reply,
-/// one at a time per person (different people in parallel, at most ``BotSettings/concurrency``
-/// model calls at once), remembering the last exchanges per person.
+/// The userbot: runs a ``Telegram/TelegramClient`` on the session, queues every incoming private
+/// text message it may answer durably, and answers each with the chat model, as a reply, one at a
+/// time per person (different people in parallel, at most ``BotSettings/concurrency`` model calls
+/// at once), remembering the last exchanges per person.
 ///
-/// Exactly once: a message is queued (or recorded as skipped, with the reason) in the same
-/// transaction that moves the stored pts past it, and leaves the queue in the same transaction that
-/// stores its exchange; its reply's random_id is fixed when queued, so a resend after a crash is
-/// deduplicated by Telegram. Message ids at or below the last one accepted per person are never
-/// queued again. Who is answered is ``BotSettings/replyPolicy``'s decision; what it may cost, the
-/// limits of ``BotSettings``.
+/// Exactly once: the client's updates engine follows the boxes and fetches the gaps; a message is
+/// written into the queue in the same transaction that moves the stored pts past it (the store's
+/// commit hook, ``ReplyQueueHook``), then accepted or recorded as skipped with the reason, and
+/// leaves the queue in the same transaction that stores its exchange; its reply's random_id is
+/// fixed when queued, so a resend after a crash is deduplicated by Telegram. Message ids at or
+/// below the last one handled per person are never queued again. Who is answered is
+/// ``BotSettings/replyPolicy``'s decision; what it may cost, the limits of ``BotSettings``.
 public actor Userbot {
-    let client: MTProtoClient
+    let client: TelegramClient
     let storage: BotStorage
     let context: ContextStore
     let model: any ChatModel
@@ -23,24 +25,27 @@ public actor Userbot {
     let logger: Logger
     let entropy: any EntropySource = SystemEntropy()
 
-    var engine: UpdatesEngine?
-    /// The update state as last stored: what the engine goes back to when a commit fails.
-    var storedState: UpdateState?
-    var peers: PeerCache = PeerCache()
-    var lastHandled: [Int64: Int32] = [:]
+    var selfID: Int64 = 0
     var queues: [Int64: [PendingReply]] = [:]
     /// Messages in ``queues`` across people.
     var queuedCount: Int = 0
+    /// Per person, the queued messages whose model call is made (counted by the limits already).
+    var calledInQueue: [Int64: Int] = [:]
     var workers: [Int64: Task<Void, Never>] = [:]
     var updatesTask: Task<Void, Never>?
     var tickTask: Task<Void, Never>?
-    var differenceTask: Task<Void, Never>?
-    /// `differenceTooLong` was answered (this is stored with the state): the dialogs are read before
-    /// the next difference round.
+    var recoveryTask: Task<Void, Never>?
+    /// A recovery from the dialogs is due (after `differenceTooLong`, stored with the jump).
     var dialogRecoveryDue: Bool = false
-    /// Replies waiting for the difference being fetched (``untilCaughtUp()``).
-    var catchUpWaiters: [CheckedContinuation<Void, Never>] = []
-    var lastActivity: ContinuousClock.Instant = .now
+    /// A jump came while the recovery ran: it runs once more before it is done.
+    var recoveryAgain: Bool = false
+    /// Undecided queue rows are being decided; `decideAgain`: more came meanwhile.
+    var deciding: Bool = false
+    var decideAgain: Bool = false
+    /// A decision could not be stored: the tick tries again.
+    var decisionsFailed: Bool = false
+    /// ``start()`` has not resumed the stored queue yet: decisions wait for it.
+    var resuming: Bool = false
     var lastPrune: ContinuousClock.Instant = .now
     var isStopping: Bool = false
 
@@ -64,9 +69,16 @@ public actor Userbot {
     var accountLostWaiters: [CheckedContinuation<BotError?, Never>] = []
     var eventsContinuation: AsyncStream<BotEvent>.Continuation?
 
-    /// Only keeps its parts; nothing connects or runs until ``start()``.
+    /// Only keeps its parts; nothing connects or runs until ``start()``. The bot runs its own
+    /// ``Telegram/TelegramClient`` on `client` and the client store of `storage` (the same session file).
     public init(client: MTProtoClient, storage: BotStorage, context: ContextStore, model: any ChatModel, settings: BotSettings, logger: Logger) {
-        self.client = client
+        let first: Double = min(1, settings.maximumDifferenceRetryDelay.inSeconds)
+        let limits: MessageBoxLimits = MessageBoxLimits(
+            idleTimeout: settings.idleDifferenceInterval.inSeconds, retryDelay: min(first, settings.commitRetryDelay.inSeconds),
+            maximumRetryDelay: settings.maximumDifferenceRetryDelay.inSeconds)
+        self.client = TelegramClient(
+            mtproto: client, store: LoggingClientStore(storage.clientStore, logger: logger),
+            updates: UpdatesOptions(startsWithClient: false, limits: limits))
         self.storage = storage
         self.context = context
         self.model = model
@@ -95,40 +107,30 @@ public actor Userbot {
 
     // MARK: Start and stop
 
-    /// Connects, checks the login, loads the state (or fetches it on the first run), resumes the
-    /// queued replies and starts catching up with what happened while the bot was down.
+    /// Connects, checks the login, resumes the queued replies and starts the client's updates
+    /// engine, which catches up with what happened while the bot was down (and a recovery from the
+    /// dialogs that was due runs again).
     public func start() async throws {
         guard let me = try storage.selfUserID() else { throw BotError.notLoggedIn }
-        try await client.connect()
         do {
-            _ = try await client.invoke(Api.functions.users.GetUsers(id: [.inputUserSelf]))
+            try await client.start()
         } catch {
             if let lost = BotError.accountLost(error) { throw lost }
             throw error
         }
+        selfID = me
         await context.writeMissedDump()
         let now: Double = Date().timeIntervalSince1970
-        peers = PeerCache(try storage.peers())
-        lastHandled = try storage.lastHandled()
         botReplies = try storage.botReplies()
         limits = ModelCallLimits(
             personHourly: settings.personHourlyLimit, daily: settings.dailyLimit, calls: try storage.recentModelCalls(now: now), now: now)
-        let state: UpdateState
-        if let stored = try storage.updateState() {
-            state = stored
-        } else {
-            state = UpdateState(try await client.invoke(Api.functions.updates.GetState()))
-            try storage.commit(state: state, newReplies: [])
-        }
-        storedState = state
         dialogRecoveryDue = try storage.dialogRecoveryDue()
-        var fresh: UpdatesEngine = UpdatesEngine(state: state, selfID: me)
-        let queued: [PendingReply] = try storage.pendingReplies()
-        let stream: AsyncStream<Api.Updates> = client.updates
+        storage.clientStore.setCommitHook(ReplyQueueHook.make(entropy: entropy))
+        let stream: UpdateStream = client.updates()
         updatesTask = Task { [weak self] in
-            for await updates in stream {
+            for await batch in stream {
                 guard let self else { return }
-                await self.received(updates)
+                await self.received(batch)
             }
         }
         tickTask = Task { [weak self] in
@@ -137,10 +139,22 @@ public actor Userbot {
                 await self?.tick()
             }
         }
+        // The replies queued before are resumed first, once the engine is catching up (so they
+        // wait for what it fetches); what arrives meanwhile is decided on after them.
+        let queued: [PendingReply] = try storage.pendingReplies()
+        resuming = true
+        do {
+            try await client.startUpdates()
+        } catch {
+            resuming = false
+            if let lost = BotError.accountLost(error) { throw lost }
+            throw error
+        }
+        resuming = false
         for reply in queued { enqueue(reply) }
-        let catchUp: Bool = fresh.beginDifference()
-        engine = fresh
-        if catchUp { startDifference() }
+        // With the rows the hook wrote just before a crash, not decided on yet.
+        await decideUndecided()
+        if dialogRecoveryDue { startRecovery() }
         logger.info("the bot is running as user \(me)")
     }
 
@@ -148,10 +162,10 @@ public actor Userbot {
     /// rest (they stay queued in the session file and are answered after the next start).
     public func stop() async {
         isStopping = true
+        storage.clientStore.setCommitHook(nil)
         updatesTask?.cancel()
         tickTask?.cancel()
-        differenceTask?.cancel()
-        resumeCatchUpWaiters()
+        recoveryTask?.cancel()
         // Calls waiting for a model slot give up (their messages stay queued).
         modelCallsRunning += modelCallWaiters.count
         for waiter in modelCallWaiters { waiter.resume() }
@@ -173,7 +187,7 @@ public actor Userbot {
         eventsContinuation?.finish()
         for waiter in accountLostWaiters { waiter.resume(returning: accountLost) }
         accountLostWaiters.removeAll()
-        await client.close()
+        await client.stop()
         logger.info("the bot stopped")
     }
 
@@ -203,16 +217,32 @@ public actor Userbot {
 
     // MARK: Updates
 
-    func received(_ updates: Api.Updates) async {
-        guard !isStopping, var current = engine else { return }
-        let cache: PeerCache = peers
-        let actions: [UpdatesAction] = current.handle(updates, now: Date().timeIntervalSince1970) { cache.inputUser($0) != nil }
-        engine = current
-        await perform(actions)
+    /// One batch the client's engine committed (its incoming private messages are in the queue
+    /// already, undecided): the owner's activity it shows (messages written from another device,
+    /// read receipts) is noted first, then the new rows are decided on.
+    func received(_ batch: UpdateBatch) async {
+        guard !isStopping else { return }
+        for update in batch.updates {
+            switch update {
+            case .updateNewMessage(let u):
+                if let message = NewMessage(u.message), message.isOutgoing { noteOwnerWrote(message) }
+            case .updateReadHistoryInbox(let u):
+                if case .peerUser(let peer) = u.peer { noteOwnerActivity(peer.userId, u.maxId) }
+            default:
+                continue
+            }
+        }
+        if batch.notices.contains(where: { if case .differenceTooLong = $0 { return true } else { return false } }) {
+            // Stored by the hook with the jump; the rows arriving until it is done are held.
+            logger.warning("updates.differenceTooLong: reading the missed messages from the dialogs")
+            dialogRecoveryDue = true
+            startRecovery()
+        }
+        await decideUndecided()
     }
 
     private func tick() async {
-        guard !isStopping, var current = engine else { return }
+        guard !isStopping else { return }
         if ContinuousClock.now - lastPrune > .seconds(3600) {
             // Hourly: what only the last hour or day needs is dropped, in RAM and in the session file.
             lastPrune = .now
@@ -222,107 +252,82 @@ public actor Userbot {
             limitWarnings = limitWarnings.filter { $0.hasPrefix(today) }
             do { try storage.pruneRecords(now: now) } catch { logger.error("could not prune old records: \(error)") }
         }
-        var actions: [UpdatesAction] = current.tick(now: Date().timeIntervalSince1970)
-        if ContinuousClock.now - lastActivity > settings.idleDifferenceInterval && current.beginDifference() {
-            lastActivity = .now
-            actions.append(.fetchDifference)
-        }
-        engine = current
-        if !actions.isEmpty { await perform(actions) }
+        if decisionsFailed { await decideUndecided() }
     }
 
-    /// Carries out the engine's actions: peers first, then the owner's activity (outgoing messages,
-    /// read receipts), then the state and the accepted and skipped messages in one transaction; then
-    /// the replies are started and differences fetched. Returns false when the commit failed (the
-    /// engine is back at the stored state, so nothing is skipped once writes succeed again).
-    @discardableResult
-    func perform(_ actions: [UpdatesAction]) async -> Bool {
-        var incoming: [NewMessage] = []
-        var changed: Bool = false
-        var fetch: Bool = false
-        var recover: Bool = false
-        var channels: [(Int64, Int32?)] = []
-        for action in actions {
-            switch action {
-            case .learnPeers(let users, let chats):
-                let learned: [StoredPeer] = peers.learn(users: users, chats: chats)
-                do { try storage.save(peers: learned) } catch { logger.error("could not save peers: \(error)") }
-            case .newMessage(let message):
-                if message.isOutgoing { noteOwnerWrote(message) } else { incoming.append(message) }
-            case .readInbox(let chat, let maxID):
-                if case .user(let peer) = chat { noteOwnerActivity(peer, maxID) }
-            case .stateChanged:
-                changed = true
-            case .fetchDifference:
-                fetch = true
-            case .recoverFromDialogs:
-                recover = true
-            case .fetchChannelDifference(let channel, let pts):
-                channels.append((channel, pts))
-            }
+    /// Decides on every undecided row of the queue, oldest first: accepted ones are queued in
+    /// memory and answered, the others recorded as skipped (one transaction). One pass at a time;
+    /// a call while one runs makes it go once more. When the decisions cannot be stored the rows
+    /// stay undecided and the tick tries again.
+    func decideUndecided() async {
+        if deciding || resuming {
+            decideAgain = true
+            return
         }
-        if changed { lastActivity = .now }
-        let handledBefore: [Int64: Int32] = lastHandled
-        var (replies, skipped): ([PendingReply], [SkippedMessage]) = accept(incoming)
-        if changed || !replies.isEmpty || !skipped.isEmpty, let state = engine?.state {
+        deciding = true
+        defer { deciding = false }
+        repeat {
+            decideAgain = false
+            guard !isStopping else { return }
+            let rows: [(reply: PendingReply, date: Int32)]
             do {
-                // The jump past a gap is stored together with the recovery that makes up for it.
-                try storage.commit(state: state, newReplies: replies, skipped: skipped, recoveryDue: recover ? true : nil)
-                storedState = state
-                if recover { dialogRecoveryDue = true }
+                rows = try storage.undecided()
             } catch {
-                // Not stored: the engine goes back to what is, and the messages come again with the
-                // next difference (a later update shows the gap).
-                logger.error("could not save the update state; \(replies.count + skipped.count) message(s) wait for the next difference: \(error)")
-                lastHandled = handledBefore
-                if let storedState { engine?.restore(storedState, retryAt: Date().timeIntervalSince1970 + settings.commitRetryDelay.inSeconds) }
-                replies.removeAll()
-                skipped.removeAll()
-                return false
+                logger.error("could not read the queue: \(error)")
+                decisionsFailed = true
+                return
             }
-        }
-        for message in skipped { emit(.skipped(userID: message.userID, messageID: message.messageID, reason: message.reason)) }
-        for reply in replies {
-            emit(.received(userID: reply.userID, messageID: reply.messageID, text: reply.text))
-            enqueue(reply)
-        }
-        for (channel, pts) in channels { acceptChannelPts(channel, pts) }
-        if fetch { startDifference() }
-        return true
+            guard !rows.isEmpty else { continue }
+            var known: [Int64: Peer] = [:]
+            for user in Set(rows.map(\.reply.userID)) { known[user] = try? await client.peers.peer(.user(user)) }
+            if isStopping { return }
+            let (replies, skipped): ([PendingReply], [SkippedMessage]) = accept(rows, peers: known)
+            do {
+                try storage.decide(accepted: replies, skipped: skipped)
+                decisionsFailed = false
+            } catch {
+                logger.error("could not save the update state; \(rows.count) message(s) wait in the queue: \(error)")
+                decisionsFailed = true
+                return
+            }
+            for message in skipped { emit(.skipped(userID: message.userID, messageID: message.messageID, reason: message.reason)) }
+            for reply in replies {
+                emit(.received(userID: reply.userID, messageID: reply.messageID, text: reply.text))
+                enqueue(reply)
+            }
+        } while decideAgain
     }
 
-    /// Decides for each incoming message: queued for a reply, skipped with a reason, or not for the
-    /// bot at all (groups, channels, service messages, no text, already handled).
-    private func accept(_ messages: [NewMessage]) -> ([PendingReply], [SkippedMessage]) {
+    /// Decides for each undecided row (an incoming private text message, not handled before):
+    /// accepted for a reply, or skipped with a reason (the reply policy, its age, the owner wrote
+    /// or read first, a limit).
+    private func accept(_ rows: [(reply: PendingReply, date: Int32)], peers known: [Int64: Peer]) -> ([PendingReply], [SkippedMessage]) {
         var replies: [PendingReply] = []
         var skipped: [SkippedMessage] = []
         var stale: Int = 0
         var answeredByOwner: Int = 0
         let now: Date = Date()
         let oldest: Double = now.timeIntervalSince1970 - settings.maximumAge.inSeconds
-        for message in messages {
-            guard case .user(let peer) = message.chat, !message.isService, let sender = message.senderID, sender == peer,
-                  !message.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
-                  message.id > lastHandled[sender] ?? 0, let me = engine?.selfID else { continue }
-            lastHandled[sender] = message.id
-            func skip(_ reason: String) { skipped.append(SkippedMessage(userID: sender, messageID: message.id, reason: reason)) }
-            if let refusal = settings.replyPolicy.refusal(userID: sender, peer: peers.peer(.user, sender), selfID: me) {
+        for (reply, date) in rows {
+            let sender: Int64 = reply.userID
+            func skip(_ reason: String) { skipped.append(SkippedMessage(userID: sender, messageID: reply.messageID, reason: reason)) }
+            if let refusal = settings.replyPolicy.refusal(userID: sender, peer: known[sender], selfID: selfID) {
                 logRefusal(sender, refusal)
                 skip(refusal.description)
-            } else if Double(message.date) < oldest {
+            } else if Double(date) < oldest {
                 stale += 1
-                noteUnreadSkip(sender, message.id)
+                noteUnreadSkip(sender, reply.messageID)
                 skip(Self.tooOld)
-            } else if ownerActivity[sender] ?? 0 >= message.id {
+            } else if ownerActivity[sender] ?? 0 >= reply.messageID {
                 answeredByOwner += 1
                 skip(Self.handledByOwner)
             } else if let limit = queueLimit(
                 for: sender, accepted: replies.count { $0.userID == sender }, acceptedOverall: replies.count, now: now.timeIntervalSince1970) {
                 warnLimit(sender, limit, now: now.timeIntervalSince1970)
-                noteUnreadSkip(sender, message.id)
+                noteUnreadSkip(sender, reply.messageID)
                 skip(limit.description)
             } else {
-                replies.append(PendingReply(userID: sender, messageID: message.id, text: message.text, randomID: entropy.randomInt64(), received: now))
+                replies.append(reply)
             }
         }
         if stale > 0 { logger.info("not answering \(stale) message(s) older than USERBOT_MAX_AGE (\(settings.maximumAge))") }
@@ -333,14 +338,17 @@ public actor Userbot {
     }
 
     /// The durable queue is bounded: a message beyond what the hourly limit still allows the person
-    /// (calls made in the last hour plus their queued messages, `accepted` of them in this batch), or
-    /// beyond what the daily limit still allows anyone (calls today plus all queued messages), is
+    /// (calls made in the last hour plus their queued messages not called yet, `accepted` of them in
+    /// this pass), or beyond what the daily limit still allows anyone (calls today plus all queued
+    /// messages not called yet), is
     /// skipped rather than kept. So the queue never holds more than a day's worth of model calls.
     private func queueLimit(for user: Int64, accepted: Int, acceptedOverall: Int, now: Double) -> ModelCallLimits.Limit? {
-        if settings.dailyLimit > 0, limits.callsToday(now: now) + queuedCount + acceptedOverall >= settings.dailyLimit {
+        // A queued message whose call is made counts once, as the call.
+        let waiting: Int = queuedCount - calledInQueue.values.reduce(0, +)
+        if settings.dailyLimit > 0, limits.callsToday(now: now) + waiting + acceptedOverall >= settings.dailyLimit {
             return .daily(settings.dailyLimit)
         }
-        let queued: Int = (queues[user]?.count ?? 0) + accepted
+        let queued: Int = (queues[user]?.count ?? 0) - (calledInQueue[user] ?? 0) + accepted
         guard limits.callsInLastHour(of: user, now: now) + queued >= settings.personHourlyLimit else { return nil }
         return .personHourly(settings.personHourlyLimit)
     }
@@ -350,7 +358,7 @@ public actor Userbot {
     /// is unknown when it was sent before a crash), or one quoting a queued message whose answer was
     /// kept (sent before a crash; Telegram may have trimmed its text). An owner's reply on the phone
     /// that quotes such a message is taken for the bot's too.
-    private func noteOwnerWrote(_ message: NewMessage) {
+    func noteOwnerWrote(_ message: NewMessage) {
         guard case .user(let peer) = message.chat else { return }
         let own: Set<Int32> = botReplies[peer] ?? []
         if own.contains(message.id) || message.replyToID.map({ own.contains($0) }) == true { return }
@@ -358,7 +366,7 @@ public actor Userbot {
         noteOwnerActivity(peer, message.id)
     }
 
-    private func noteOwnerActivity(_ peer: Int64, _ id: Int32) {
+    func noteOwnerActivity(_ peer: Int64, _ id: Int32) {
         ownerActivity[peer] = max(ownerActivity[peer] ?? 0, id)
         // The owner read (or answered) past the skipped message: it needs no keeping unread.
         if let skipped = unreadSkips[peer], skipped <= id { unreadSkips[peer] = nil }
@@ -391,20 +399,6 @@ public actor Userbot {
             if limitWarnings.insert("day:\(day)").inserted { logger.error("\(limit): no more model calls until 00:00 UTC") }
             guard limitWarnings.insert("day:\(day):\(user)").inserted else { return }
             logger.warning("not answering user \(user) today: \(limit)")
-        }
-    }
-
-    /// The bot answers no channel: a channel gap is closed by accepting the server's pts (its
-    /// messages are not needed), which keeps the stored channel state consistent.
-    private func acceptChannelPts(_ channel: Int64, _ pts: Int32?) {
-        guard let pts, let state = engine?.state else { return }
-        engine?.setChannelPts(channel, max(pts, state.channels[channel] ?? 0))
-        guard let updated = engine?.state else { return }
-        do {
-            try storage.commit(state: updated, newReplies: [])
-            storedState = updated
-        } catch {
-            logger.error("could not save the update state: \(error)")
         }
     }
 }

@@ -2,27 +2,35 @@ import Foundation
 import MTProto
 import Telegram
 
-/// The bot's tables in the session file (next to the auth keys): update state, channel pts, peers,
-/// the context memory and the replies not yet sent. Each change that must survive a crash
-/// together with another is written in one transaction.
+/// The bot's tables in the session file, next to the auth keys and the client store's `tg_`
+/// tables: the context memory, the reply queue (with the replies not yet sent), who was handled,
+/// model calls and skipped messages. Each change that must survive a crash together with another
+/// is written in one transaction.
+///
+/// One database file for everything (a decision): the client's update state and peers
+/// (``Telegram/SQLiteClientStore``), the auth keys and the bot's rows share the session file, so a
+/// queued message is written in the very transaction that stores the update state past it (the
+/// store's commit hook, ``ReplyQueueHook``) and a logout or a copy of the file moves one thing.
+/// Session files of the bot from before it ran on `Telegram` kept the update state and the peers
+/// in tables of their own; they move into the client store when the file is opened (see
+/// ``migrateUpdateStateAndPeers()``), so what arrived during the downtime is still fetched.
 public final class BotStorage: Sendable {
     /// The session file these tables live in, shared with the client (its auth keys are in the same file).
     public let session: SQLiteSessionStorage
+    /// The client layer's store in the same file: update state, channel pts, peers, self user.
+    public let clientStore: SQLiteClientStore
     /// The future auth tokens of this session file (kept across logouts, see ``forgetAccount()``).
     public let tokens: FutureAuthTokens
 
-    /// Creates the bot's tables in `session` where missing (existing rows are kept); throws when SQLite
-    /// fails, for example on a closed or read-only file.
+    /// Creates the bot's tables in `session` where missing (existing rows are kept) and moves an
+    /// older file's update state and peers into the client store; throws when SQLite fails, for
+    /// example on a closed or read-only file.
     public init(session: SQLiteSessionStorage) throws(SessionStorageError) {
         self.session = session
+        clientStore = try SQLiteClientStore(session: session)
         tokens = try FutureAuthTokens(session: session)
         for sql in [
             "CREATE TABLE IF NOT EXISTS bot_values (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS channel_pts (channel INTEGER PRIMARY KEY, pts INTEGER NOT NULL)",
-            """
-            CREATE TABLE IF NOT EXISTS peers (kind INTEGER NOT NULL, id INTEGER NOT NULL, access_hash INTEGER NOT NULL,
-                is_min INTEGER NOT NULL, username TEXT, phone TEXT, flags INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, id))
-            """,
             """
             CREATE TABLE IF NOT EXISTS exchanges (user_id INTEGER NOT NULL, position INTEGER NOT NULL, user TEXT NOT NULL,
                 assistant TEXT NOT NULL, datetime REAL NOT NULL, username TEXT, phone TEXT, PRIMARY KEY (user_id, position))
@@ -31,7 +39,7 @@ public final class BotStorage: Sendable {
             """
             CREATE TABLE IF NOT EXISTS pending_replies (user_id INTEGER NOT NULL, message_id INTEGER NOT NULL,
                 text TEXT NOT NULL, random_id INTEGER NOT NULL, received REAL NOT NULL, answer TEXT,
-                PRIMARY KEY (user_id, message_id))
+                stage INTEGER NOT NULL DEFAULT 1, date INTEGER, PRIMARY KEY (user_id, message_id))
             """,
             "CREATE TABLE IF NOT EXISTS model_calls (user_id INTEGER NOT NULL, at REAL NOT NULL)",
             "CREATE INDEX IF NOT EXISTS model_calls_at ON model_calls (at)",
@@ -43,9 +51,12 @@ public final class BotStorage: Sendable {
         ] {
             try session.execute(sql)
         }
-        // Session files from before the answer was kept with its queued message, and before peer flags.
+        // Session files from before the answer was kept with its queued message, and before the
+        // queue was written by the commit hook (their rows are all accepted: stage 1).
         try addColumnIfMissing(table: "pending_replies", column: "answer", definition: "TEXT")
-        try addColumnIfMissing(table: "peers", column: "flags", definition: "INTEGER NOT NULL DEFAULT 0")
+        try addColumnIfMissing(table: "pending_replies", column: "stage", definition: "INTEGER NOT NULL DEFAULT 1")
+        try addColumnIfMissing(table: "pending_replies", column: "date", definition: "INTEGER")
+        try migrateUpdateStateAndPeers()
     }
 
     private func addColumnIfMissing(table: String, column: String, definition: String) throws(SessionStorageError) {
@@ -71,28 +82,8 @@ public final class BotStorage: Sendable {
     // MARK: Update state
 
     /// The stored update state, if the account has one (nil before the first login).
-    public func updateState() throws(SessionStorageError) -> UpdateState? {
-        guard let pts = try value("pts"), let qts = try value("qts"), let date = try value("date"), let seq = try value("seq") else {
-            return nil
-        }
-        var channels: [Int64: Int32] = [:]
-        for row in try session.rows("SELECT channel, pts FROM channel_pts") {
-            if let channel = row[0].integer, let pts = row[1].integer { channels[channel] = Int32(truncatingIfNeeded: pts) }
-        }
-        return UpdateState(
-            pts: Int32(truncatingIfNeeded: pts), qts: Int32(truncatingIfNeeded: qts), date: Int32(truncatingIfNeeded: date),
-            seq: Int32(truncatingIfNeeded: seq), channels: channels)
-    }
-
-    static func saveStatements(_ state: UpdateState) -> [(sql: String, values: [SQLiteValue])] {
-        var statements: [(sql: String, values: [SQLiteValue])] = [
-            setValue("pts", Int64(state.pts)), setValue("qts", Int64(state.qts)), setValue("date", Int64(state.date)),
-            setValue("seq", Int64(state.seq)),
-        ]
-        for (channel, pts) in state.channels {
-            statements.append(("INSERT OR REPLACE INTO channel_pts (channel, pts) VALUES (?, ?)", [.integer(channel), .integer(Int64(pts))]))
-        }
-        return statements
+    public func updateState() throws -> UpdatesState? {
+        try clientStore.updatesState()
     }
 
     /// Whether a recovery from the dialogs is due (stored with a state that jumped past a gap).
@@ -100,43 +91,10 @@ public final class BotStorage: Sendable {
         try value("dialog_recovery_due") == 1
     }
 
-    /// Records that the recovery from the dialogs is done.
-    public func setDialogRecoveryDone() throws(SessionStorageError) {
-        try session.execute("DELETE FROM bot_values WHERE name = ?", [.text("dialog_recovery_due")])
-    }
-
-    /// The highest message id accepted for a reply, per user: older ids are never answered again.
-    public func lastHandled() throws(SessionStorageError) -> [Int64: Int32] {
-        var out: [Int64: Int32] = [:]
-        for row in try session.rows("SELECT user_id, message_id FROM last_handled") {
-            if let user = row[0].integer, let id = row[1].integer { out[user] = Int32(truncatingIfNeeded: id) }
-        }
-        return out
-    }
-
-    /// Saves the update state and queues the replies it made due, in one transaction: a message is
-    /// never both past the stored pts and missing from the queue (or from the skipped messages, with
-    /// the reason it gets no answer).
-    /// `recoveryDue` true stores, with the state, that a recovery from the dialogs is due (after
-    /// `differenceTooLong`), so a crash before it is done cannot skip the gap.
-    public func commit(
-        state: UpdateState, newReplies: [PendingReply], skipped: [SkippedMessage] = [], recoveryDue: Bool? = nil
-    ) throws(SessionStorageError) {
-        var statements: [(sql: String, values: [SQLiteValue])] = Self.saveStatements(state)
-        if recoveryDue == true { statements.append(Self.setValue("dialog_recovery_due", 1)) }
-        for message in skipped {
-            statements.append(Self.skipStatement(message))
-            statements.append(Self.lastHandledStatement(userID: message.userID, messageID: message.messageID))
-        }
-        for reply in newReplies {
-            statements.append((
-                "INSERT OR IGNORE INTO pending_replies (user_id, message_id, text, random_id, received) VALUES (?, ?, ?, ?, ?)",
-                [.integer(reply.userID), .integer(Int64(reply.messageID)), .text(reply.text), .integer(reply.randomID),
-                 .real(reply.received.timeIntervalSince1970)]
-            ))
-            statements.append(Self.lastHandledStatement(userID: reply.userID, messageID: reply.messageID))
-        }
-        try session.transaction(statements)
+    /// The highest message id queued or skipped for `userID`: older ids are never answered again.
+    public func lastHandled(of userID: Int64) throws(SessionStorageError) -> Int32 {
+        let id: Int64? = try session.rows("SELECT message_id FROM last_handled WHERE user_id = ?", [.integer(userID)]).first?.first?.integer
+        return Int32(truncatingIfNeeded: id ?? 0)
     }
 
     static func lastHandledStatement(userID: Int64, messageID: Int32) -> (sql: String, values: [SQLiteValue]) {
@@ -149,10 +107,12 @@ public final class BotStorage: Sendable {
         )
     }
 
-    /// Forgets the update state and everything tied to the account (logout).
+    /// Forgets the update state, the peers and everything tied to the account (logout); the
+    /// memory of conversations and the future auth tokens are kept.
     public func forgetAccount() throws(SessionStorageError) {
         try session.transaction([
-            ("DELETE FROM bot_values", []), ("DELETE FROM channel_pts", []), ("DELETE FROM peers", []),
+            ("DELETE FROM tg_values", []), ("DELETE FROM tg_channels", []), ("DELETE FROM tg_peers", []),
+            ("DELETE FROM bot_values", []),
             ("DELETE FROM pending_replies", []), ("DELETE FROM last_handled", []), ("DELETE FROM skipped_messages", []),
             ("DELETE FROM bot_replies", []),
         ])
@@ -163,7 +123,7 @@ public final class BotStorage: Sendable {
     /// Replies accepted but not yet sent and stored, oldest first.
     public func pendingReplies() throws(SessionStorageError) -> [PendingReply] {
         try session.rows(
-            "SELECT user_id, message_id, text, random_id, received, answer FROM pending_replies ORDER BY received, message_id"
+            "SELECT user_id, message_id, text, random_id, received, answer FROM pending_replies WHERE stage = 1 ORDER BY received, message_id"
         ).compactMap { (row: [SQLiteValue]) -> PendingReply? in
             guard let user = row[0].integer, let message = row[1].integer, let text = row[2].text, let random = row[3].integer,
                   let received = row[4].number else { return nil }
@@ -334,36 +294,10 @@ public final class BotStorage: Sendable {
         try session.transaction(statements)
     }
 
-    // MARK: Peers
-
-    /// Every stored peer.
-    public func peers() throws(SessionStorageError) -> [StoredPeer] {
-        try session.rows("SELECT kind, id, access_hash, is_min, username, phone, flags FROM peers").compactMap { (row: [SQLiteValue]) -> StoredPeer? in
-            guard let kind = row[0].integer.flatMap({ PeerKind(rawValue: Int($0)) }), let id = row[1].integer, let hash = row[2].integer,
-                  let isMin = row[3].integer else { return nil }
-            return StoredPeer(
-                kind: kind, id: id, accessHash: hash, isMin: isMin != 0, username: row[4].text, phone: row[5].text,
-                flags: PeerFlags(rawValue: row[6].integer ?? 0))
-        }
-    }
-
-    /// Saves peers (already merged by ``PeerCache``).
-    public func save(peers: [StoredPeer]) throws(SessionStorageError) {
-        guard !peers.isEmpty else { return }
-        try session.transaction(peers.map { (peer: StoredPeer) -> (sql: String, values: [SQLiteValue]) in
-            ("INSERT OR REPLACE INTO peers (kind, id, access_hash, is_min, username, phone, flags) VALUES (?, ?, ?, ?, ?, ?, ?)",
-             [.integer(Int64(peer.kind.rawValue)), .integer(peer.id), .integer(peer.accessHash), .integer(peer.isMin ? 1 : 0),
-              peer.username.map { .text($0) } ?? .null, peer.phone.map { .text($0) } ?? .null, .integer(peer.flags.rawValue)])
-        })
-    }
-
     // MARK: Account
 
-    /// The logged-in user's id.
-    public func selfUserID() throws(SessionStorageError) -> Int64? { try value("self_user_id") }
-
-    /// Remembers the logged-in user's id (after a login); ``forgetAccount()`` clears it.
-    public func setSelfUserID(_ id: Int64) throws(SessionStorageError) { try setValue("self_user_id", id) }
+    /// The logged-in user's id (kept by the client store).
+    public func selfUserID() throws -> Int64? { try clientStore.selfUserID() }
 }
 
 /// A message that gets no answer, and why (kept a week in the session file, and logged).

@@ -70,6 +70,20 @@ extension MessageBox {
         return out
     }
 
+    /// The server refused the difference (the state is no longer valid): the common box takes
+    /// `remote` (from `updates.getState`) and the step carries
+    /// ``UpdatesNotice/differenceTooLong(pts:)``, as the events in between will come in no difference.
+    public mutating func reset(to remote: Api.updates.State, now: Double) -> MessageBoxOutput {
+        var out: MessageBoxOutput = MessageBoxOutput()
+        failures[.common] = nil
+        lastActivity = now
+        out.stateChanged = true
+        take(remote)
+        out.batch.notices.append(.differenceTooLong(pts: remote.pts))
+        finishCommon(now: now, out: &out)
+        return out
+    }
+
     /// The difference could not be fetched: it is asked again after a backoff.
     public mutating func differenceFailed(now: Double) {
         commonFetch = .due(at: now + backoff(.common))

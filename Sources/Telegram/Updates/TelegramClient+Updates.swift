@@ -20,6 +20,15 @@ extension TelegramClient {
         }
     }
 
+    /// Returns once the updates engine has no common difference due or in flight (the catch-up at
+    /// start, after a gap, a reconnect or a silence), with what it fetched handed to the
+    /// subscriptions; at once when the engine is not running or nothing is being fetched. A
+    /// decision that must see everything that happened so far (the owner's read receipts, say)
+    /// waits here first.
+    public func untilCaughtUp() async {
+        await updatesDriver?.untilCaughtUp()
+    }
+
     /// A new subscription to every update from now on, in order, in batches with the users and
     /// chats that came with them. Each call is a consumer of its own holding up to `capacity`
     /// batches (default ``UpdatesOptions/subscriptionCapacity``); while one is full the engine

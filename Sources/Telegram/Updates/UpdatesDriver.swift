@@ -16,6 +16,8 @@ actor UpdatesDriver {
     private var loop: Task<Void, Never>?
     private var forwarder: Task<Void, Never>?
     private let origin: ContinuousClock.Instant = .now
+    /// Callers of ``untilCaughtUp()`` waiting for the common difference to be done.
+    private var caughtUpWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(client: TelegramClient, options: UpdatesOptions, hub: UpdatesHub) {
         self.client = client
@@ -73,6 +75,21 @@ actor UpdatesDriver {
         forwarder?.cancel()
         inbox.close()
         hub.finishAll()
+        box = nil
+        resumeCaughtUpWaiters()
+    }
+
+    /// Returns once no common difference is due or being fetched (at once when none is), after the
+    /// batches it brought were handed to the subscriptions; also when the engine stops.
+    func untilCaughtUp() async {
+        guard loop != nil, box?.isFetchingDifference == true else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in caughtUpWaiters.append(continuation) }
+    }
+
+    private func resumeCaughtUpWaiters() {
+        guard !caughtUpWaiters.isEmpty, box?.isFetchingDifference != true else { return }
+        for waiter in caughtUpWaiters { waiter.resume() }
+        caughtUpWaiters.removeAll()
     }
 
     /// Inputs taken from the inbox without waiting and committed together (when they queued up
@@ -82,6 +99,7 @@ actor UpdatesDriver {
     private func run() async {
         while !Task.isCancelled {
             await performDueRequests()
+            resumeCaughtUpWaiters()
             let deadline: ContinuousClock.Instant? = box?.nextDeadline.map { origin + .milliseconds(Int64(($0 * 1000).rounded(.up))) }
             guard let input = await inbox.next(deadline: deadline), let first = await step(input) else { return }
             var outputs: [MessageBoxOutput] = [first]
@@ -152,6 +170,23 @@ actor UpdatesDriver {
             let difference: Api.updates.Difference = try await client.invoke(Api.functions.updates.GetDifference(pts: pts, date: date, qts: qts))
             guard var machine = box else { return }
             let output: MessageBoxOutput = machine.apply(difference: difference, now: now)
+            box = machine
+            await emit(output)
+        } catch let error as RPCError where error.code == 400 {
+            await resynchronise()
+        } catch {
+            box?.differenceFailed(now: now)
+        }
+    }
+
+    /// The difference was refused (`PERSISTENT_TIMESTAMP_INVALID` and the like: the stored pts or
+    /// date is no longer valid): the common box starts again from `updates.getState`, announced as
+    /// ``UpdatesNotice/differenceTooLong(pts:)`` since the events in between are in no difference.
+    private func resynchronise() async {
+        do {
+            let remote: Api.updates.State = try await client.invoke(Api.functions.updates.GetState())
+            guard var machine = box else { return }
+            let output: MessageBoxOutput = machine.reset(to: remote, now: now)
             box = machine
             await emit(output)
         } catch {

@@ -154,6 +154,20 @@ struct MessageBoxTests {
         #expect(box.state.date == 1_700_000_500)
     }
 
+    @Test func aRefusedDifferenceStartsAgainFromTheServersStateAndSaysSo() {
+        var box: MessageBox = Self.box()
+        box.requestDifference(now: 0)
+        _ = box.nextRequest(now: 0)
+        let remote: Api.updates.State = Api.updates.State(pts: 700, qts: 4, date: 1_700_000_900, seq: 12, unreadCount: 0)
+        let out: MessageBoxOutput = box.reset(to: remote, now: 0.1)
+        #expect(out.batch.notices == [.differenceTooLong(pts: 700)])
+        #expect(out.stateChanged)
+        #expect(box.state == UpdatesState(pts: 700, qts: 4, date: 1_700_000_900, seq: 12))
+        // Done: nothing more is fetched until the next gap.
+        #expect(!box.isFetchingDifference)
+        #expect(box.nextRequest(now: 0.2) == nil)
+    }
+
     @Test func fifteenMinutesOfSilenceFetchTheDifference() {
         var box: MessageBox = Self.box()
         _ = box.process(F.container([F.newMessage(1, pts: 11)]), now: 100)
