@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "soak", targets: ["soak"]),
         .executable(name: "mtproto-example", targets: ["MTProtoExample"]),
         .executable(name: "away-responder", targets: ["AwayResponder"]),
+        .executable(name: "echo-userbot", targets: ["EchoUserbot"]),
         .executable(name: "channel-forwarder", targets: ["ChannelForwarder"]),
         .executable(name: "userbot", targets: ["userbot"]),
         .executable(name: "tg", targets: ["tg"]),
@@ -102,6 +103,7 @@ let package = Package(
         .executableTarget(name: "MTProtoExample", dependencies: ["MTProto", "TLSchema"], path: "Examples/MTProtoExample"),
         // Two small userbots on the Telegram layer, built and run against testdc by the test command.
         .executableTarget(name: "AwayResponder", dependencies: ["Telegram", "MTProto"], path: "Examples/AwayResponder"),
+        .executableTarget(name: "EchoUserbot", dependencies: ["Telegram", "MTProto"], path: "Examples/EchoUserbot"),
         .executableTarget(name: "ChannelForwarder", dependencies: ["Telegram", "MTProto", "TLSchema"], path: "Examples/ChannelForwarder"),
         .executableTarget(
             name: "soak",

@@ -255,6 +255,12 @@ readme = open("README.md").read()
 block = re.search(r"<!-- example:begin -->\n```swift\n(.*?)```\n<!-- example:end -->", readme, re.S)
 sys.exit(0 if block and block.group(1) == open("Examples/MTProtoExample/main.swift").read() else 1)
 PY
+python3 - <<'PY' || fail "README's Telegram example differs from Examples/EchoUserbot/main.swift"
+import re, sys
+readme = open("README.md").read()
+block = re.search(r"<!-- telegram-example:begin -->\n```swift\n(.*?)```\n<!-- telegram-example:end -->", readme, re.S)
+sys.exit(0 if block and block.group(1) == open("Examples/EchoUserbot/main.swift").read() else 1)
+PY
 
 # The doc-comment check notices an undocumented public declaration (and a protocol requirement).
 mkdir -p "$tmp/docs"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The two example userbots of Examples/, built and run against a testdc that simulates Telegram:
+# The example userbots of Examples/, built and run against a testdc that simulates Telegram:
 #   away-responder: one answer per person per day, also across a restart, and none to a contact;
 #   channel-forwarder: every post of a channel forwarded once, also those posted while it was killed
-#   (before it ever saw a post there, too).
+#   (before it ever saw a post there, too);
+#   echo-userbot (the README's example): answers hello, and nothing else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for product in testdc tg away-responder channel-forwarder; do swift build --product "$product" >/dev/null; done
+for product in testdc tg away-responder channel-forwarder echo-userbot; do swift build --product "$product" >/dev/null; done
 bin=$(swift build --show-bin-path)
 tmp=$(mktemp -d)
 pids=()
@@ -69,4 +70,15 @@ eventually test "$(copies "post 4")" = 1 || fail "post 4 was not forwarded"
 for post in "post 1" "post 2" "post 3" "post 4"; do
   [ "$(copies "$post")" = 1 ] || fail "$post was forwarded $(copies "$post") times"
 done
-echo "examples: 2 passed, 0 failed"
+kill "$forwarder"; wait "$forwarder" 2>/dev/null || true
+
+# echo-userbot (the README's example)
+TG_SESSION="$tmp/me.session" stdbuf -oL "$bin/echo-userbot" > "$tmp/echo.out" 2>&1 & echo_bot=$!; pids+=($echo_bot)
+eventually grep -q "echo userbot running" "$tmp/echo.out" || fail "echo-userbot did not start: $(cat "$tmp/echo.out")"
+greetings() { alice "$bin/tg" history +15550001000 --limit 100 --json | grep -c '"text":"Hello, Alice!"' || true; }
+alice "$bin/tg" send +15550001000 "no greeting here" >/dev/null
+alice "$bin/tg" send +15550001000 "well, HELLO there" >/dev/null
+eventually test "$(greetings)" = 1 || fail "echo-userbot did not answer hello: $(cat "$tmp/echo.out")"
+sleep 1
+[ "$(greetings)" = 1 ] || fail "echo-userbot answered $(greetings) times, expected once"
+echo "examples: 3 passed, 0 failed"
