@@ -58,6 +58,8 @@ public actor MTProtoClient {
     /// The last `help.getConfig` answer (fetched with `initConnection` on every connection).
     public private(set) var serverConfig: Api.Config?
     private let entropy: any EntropySource
+    /// Where every decision that depends on time reads it (see ``ClientClock``).
+    private nonisolated let clock: any ClientClock
     private let logger: Logger
     private let group: any EventLoopGroup
     /// The event loop this actor and its connections run on.
@@ -84,7 +86,7 @@ public actor MTProtoClient {
     /// Why the current connection is ending, when the client ended it (reported by its connection loop).
     private var connectionError: (any Error)?
     private var connectionTask: Task<Void, Never>?
-    private var lastReceived: ContinuousClock.Instant = .now
+    private var lastReceived: ContinuousClock.Instant
     private var connectionGeneration: Int = 0
     private var isReady: Bool = false
     /// Connections that became ready so far: from the second on, updates may have been missed.
@@ -186,12 +188,15 @@ public actor MTProtoClient {
 
     /// A client for `configuration`. Keys from `authKeys` (per DC id) are used instead of a new
     /// exchange; with `storage`, new keys, salts, time offsets and the home DC are saved there.
+    /// `clock` tells the time (the system's unless a test moves it by hand).
     public init(
         configuration: ClientConfiguration, authKeys: [Int: HandshakeResult] = [:], storage: (any SessionStorage)? = nil,
         entropy: any EntropySource = SystemEntropy(), logger: Logger = Logger(label: "mtproto"),
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, clock: any ClientClock = SystemClientClock()
     ) {
         self.configuration = configuration
+        self.clock = clock
+        self.lastReceived = clock.now
         self.defaultTimeout = configuration.defaultTimeout
         self.keys = authKeys
         self.storage = storage
@@ -206,7 +211,8 @@ public actor MTProtoClient {
     /// A client that resumes from `storage` (keys and home DC) and keeps it up to date.
     public init(
         configuration: ClientConfiguration, storage: any SessionStorage, entropy: any EntropySource = SystemEntropy(),
-        logger: Logger = Logger(label: "mtproto"), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        logger: Logger = Logger(label: "mtproto"), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        clock: any ClientClock = SystemClientClock()
     ) throws {
         var resumed: ClientConfiguration = configuration
         // Addresses the server gave earlier (help.getConfig) complete the configured ones.
@@ -221,7 +227,7 @@ public actor MTProtoClient {
         }
         self.init(
             configuration: resumed, authKeys: try storage.authKeys(), storage: storage, entropy: entropy, logger: logger,
-            eventLoopGroup: eventLoopGroup)
+            eventLoopGroup: eventLoopGroup, clock: clock)
     }
 
     /// Saves to the storage on the storage queue (in order); a failure is logged and does not stop the client.
@@ -250,7 +256,7 @@ public actor MTProtoClient {
     /// The current home DC.
     public var homeDataCentre: DataCentre { configuration.dataCentre }
 
-    private var now: Double { Date().timeIntervalSince1970 }
+    private var now: Double { clock.wallSeconds }
 
     // MARK: Lifecycle
 
@@ -303,27 +309,17 @@ public actor MTProtoClient {
                 if closed { return }
                 let succeeded: Bool = await self.connectionEnded(error)
                 attempt = succeeded ? 0 : attempt + 1
-                var delay: Duration = await self.backoff(attempt: attempt)
-                if case .transport(let transportError) = error as? MTProtoClientError, transportError.reaction == .backOff {
-                    // −429: too many connections or requests from this address. Wait longer.
-                    delay = max(delay, await self.configuration.maximumReconnectDelay / 2)
-                }
-                try? await Task.sleep(for: delay)
+                // −429: too many connections or requests from this address. Wait longer.
+                var flood: Bool = false
+                if case .transport(let transportError) = error as? MTProtoClientError, transportError.reaction == .backOff { flood = true }
+                let delay: Duration = await self.backoff(attempt: attempt, transportFlood: flood)
+                try? await self.clock.sleep(for: delay)
             }
         }
     }
 
-    private func backoff(attempt: Int) -> Duration {
-        // Both in seconds with their fractions (a cap below one second used to count as zero).
-        let base: Double = Self.seconds(configuration.reconnectDelay)
-        let cap: Double = Self.seconds(configuration.maximumReconnectDelay)
-        let raw: Double = min(cap, base * pow(2, Double(min(attempt, 16))))
-        let jitter: Double = 0.5 + Double(entropy.randomBytes(count: 1)[0]) / 510.0
-        return .milliseconds(Int(raw * jitter * 1000))
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    private func backoff(attempt: Int, transportFlood: Bool) -> Duration {
+        ReconnectBackoff(configuration).delay(attempt: attempt, jitterByte: entropy.randomBytes(count: 1)[0], transportFlood: transportFlood)
     }
 
     /// One TCP connection, from connect to close. Returns the error that ended it.
@@ -393,11 +389,11 @@ public actor MTProtoClient {
         let interval: Duration = configuration.pingInterval
         while true {
             do {
-                try await Task.sleep(for: interval)
+                try await clock.sleep(for: interval)
             } catch {
                 return
             }
-            if ContinuousClock.now - lastReceived > interval * 2 {
+            if clock.now - lastReceived > interval * 2 {
                 logger.warning("no data for two ping intervals: reconnecting")
                 return endConnection(HalfOpenConnection())
             }
@@ -419,7 +415,7 @@ public actor MTProtoClient {
         channel = opened
         closeConnection = { opened.close(promise: nil) }
         connectionError = nil
-        lastReceived = .now
+        lastReceived = clock.now
         let transport: (kind: TransportKind, obfuscation: Obfuscation?) = configuration.transportSettings(for: configuration.dataCentre)
         var newCodec: TransportCodec = TransportCodec(clientKind: transport.kind, obfuscation: transport.obfuscation, entropy: entropy)
         let preamble: [UInt8] = newCodec.takePreamble()
@@ -462,7 +458,7 @@ public actor MTProtoClient {
             if session == nil { session = makeSession(permanent) }
             return sendInitConnection()
         }
-        guard let temporary = temporaryKeys[dc], ContinuousClock.now < temporary.renewAt else {
+        guard let temporary = temporaryKeys[dc], clock.now < temporary.renewAt else {
             if temporaryKeys[dc] != nil { discardTemporaryKey() }
             return startExchange(temporary: true)
         }
@@ -582,7 +578,7 @@ public actor MTProtoClient {
     }
 
     private func received(_ bytes: [UInt8]) throws {
-        lastReceived = .now
+        lastReceived = clock.now
         guard codec != nil else { return }
         let events: [TransportEvent]
         do {
@@ -621,12 +617,12 @@ public actor MTProtoClient {
                 // What is left of the lifetime by the server's clock (expires_at is whole seconds).
                 let left: Double = max(0, Double(expiresAt) - (now + Double(result.timeOffset)))
                 let lifetime: Duration = .milliseconds(Int(left * 1000))
-                let start: ContinuousClock.Instant = .now
+                let start: ContinuousClock.Instant = clock.now
                 temporaryKeys[dc] = TemporaryKey(result: result, bound: false, renewAt: start + lifetime * 3 / 4, deadline: start + lifetime * 7 / 8)
                 logger.debug("temporary key created for \(configuration.dataCentre)")
             } else {
                 keys[dc] = result
-                permanentKeyCreated[dc] = .now
+                permanentKeyCreated[dc] = clock.now
                 persist { try $0.saveAuthKey(result, dc: dc) }
                 logger.debug("auth key created for \(configuration.dataCentre)")
                 // A new permanent key is on disk before it carries any call (a login on a key that
@@ -770,7 +766,7 @@ public actor MTProtoClient {
                     return
                 }
                 // A fresh permanent key may not have reached every server yet: retry a few times.
-                let fresh: Bool = permanentKeyCreated[dc].map { ContinuousClock.now - $0 < .seconds(60) } ?? false
+                let fresh: Bool = permanentKeyCreated[dc].map { clock.now - $0 < .seconds(60) } ?? false
                 if rpc.name == "ENCRYPTED_MESSAGE_INVALID" { refusedBindings += 1 }
                 if rpc.name == "ENCRYPTED_MESSAGE_INVALID" && (!fresh || refusedBindings >= 3) {
                     refusedBindings = 0
@@ -799,14 +795,14 @@ public actor MTProtoClient {
     private func watchTemporaryKey() async {
         guard let lifetime = configuration.temporaryKeyLifetime else { return }
         let tick: Duration = min(.seconds(1), lifetime / 16)
-        while (try? await Task.sleep(for: tick)) != nil {
+        while (try? await clock.sleep(for: tick)) != nil {
             checkTemporaryKeyRenewal()
         }
     }
 
     private func checkTemporaryKeyRenewal() {
         guard isReady, let temporary = temporaryKeys[configuration.dataCentre.id], temporary.bound else { return }
-        let instant: ContinuousClock.Instant = .now
+        let instant: ContinuousClock.Instant = clock.now
         guard instant >= temporary.renewAt else { return }
         if !isRenewing {
             isRenewing = true
@@ -949,7 +945,7 @@ public actor MTProtoClient {
             state.drainScheduled = false
             return taken
         }
-        let taken: ContinuousClock.Instant = .now
+        let taken: ContinuousClock.Instant = clock.now
         for s in batch {
             register(id: s.id, body: s.body, contentRelated: s.contentRelated, deadline: taken + s.timeout, continuation: s.continuation)
         }
@@ -963,8 +959,9 @@ public actor MTProtoClient {
         timeoutSweepGeneration += 1
         let generation: Int = timeoutSweepGeneration
         timeoutSweepWake = deadline
+        let clock: any ClientClock = self.clock
         timeoutSweep = Task { [weak self] in
-            try? await Task.sleep(until: deadline, clock: .continuous)
+            try? await clock.sleep(until: deadline)
             if Task.isCancelled { return }
             await self?.sweepTimeouts(generation: generation)
         }
@@ -975,7 +972,7 @@ public actor MTProtoClient {
         guard generation == timeoutSweepGeneration else { return }
         timeoutSweep = nil
         timeoutSweepWake = nil
-        let instant: ContinuousClock.Instant = .now
+        let instant: ContinuousClock.Instant = clock.now
         var expired: [UInt64] = []
         var next: ContinuousClock.Instant? = nil
         for (id, call) in calls {
@@ -1050,13 +1047,13 @@ public actor MTProtoClient {
             }
             let policy: FloodWaitPolicy = floodWait ?? configured
             if let due {
-                let remaining: Duration = due - ContinuousClock.now
+                let remaining: Duration = due - clock.now
                 if remaining > .zero {
                     guard remaining <= policy.sleepThreshold else {
                         throw RPCError(code: 420, message: "FLOOD_WAIT_\(Int(remaining.components.seconds) + 1)")
                     }
                     logger.warning("\(F.tlName) is flood-limited: waiting \(remaining) before calling it")
-                    try await Task.sleep(for: remaining)
+                    try await clock.sleep(for: remaining)
                 }
             }
             do {
@@ -1069,11 +1066,14 @@ public actor MTProtoClient {
                 }
                 guard let rpc = error as? RPCError, let wait = FloodWaitPolicy.wait(for: rpc) else { throw error }
                 let delay: Duration = .seconds(wait.seconds)
-                if wait.perMethod { shared.withLock { $0.floodDue[F.constructorID] = ContinuousClock.now + delay } }
+                if wait.perMethod {
+                    let due: ContinuousClock.Instant = clock.now + delay
+                    shared.withLock { $0.floodDue[F.constructorID] = due }
+                }
                 guard retries < policy.maximumRetries, delay <= policy.sleepThreshold else { throw error }
                 retries += 1
                 logger.warning("\(rpc.message) on \(F.tlName): retrying in \(wait.seconds) s")
-                try await Task.sleep(for: delay)
+                try await clock.sleep(for: delay)
             }
         }
     }
@@ -1110,7 +1110,8 @@ public actor MTProtoClient {
         settings.dataCentre = target
         let known: [Int: HandshakeResult] = keys[dc].map { [dc: $0] } ?? [:]
         let other: MTProtoClient = MTProtoClient(
-            configuration: settings, authKeys: known, storage: storage, entropy: entropy, logger: logger, eventLoopGroup: group)
+            configuration: settings, authKeys: known, storage: storage, entropy: entropy, logger: logger, eventLoopGroup: group,
+            clock: clock)
         other.becomeAuxiliary(floodWaitPolicy: floodWaitPolicy)
         // Updates go to the home DC's client; this one's stream is closed so nothing piles up.
         await other.stopDeliveringUpdates()
@@ -1166,7 +1167,7 @@ public actor MTProtoClient {
         settings.temporaryKeyLifetime = nil
         let other: MTProtoClient = MTProtoClient(
             configuration: settings, authKeys: [configuration.dataCentre.id: key], storage: nil, entropy: entropy, logger: logger,
-            eventLoopGroup: group)
+            eventLoopGroup: group, clock: clock)
         other.becomeAuxiliary(floodWaitPolicy: .never)
         await other.stopDeliveringUpdates()
         return other
