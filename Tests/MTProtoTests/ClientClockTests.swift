@@ -9,6 +9,16 @@ import Testing
 @Suite(.serialized) struct ClientClockTests {
     typealias Helpers = ClientIntegrationTests
 
+    /// A client of the test DC's DC 1 on `clock`, with PFS (keys of a day) and the tests' short reconnect delays.
+    static func client(_ server: TestDataCentre, clock: ManualClock, defaultTimeout: Duration, pingInterval: Duration) async -> MTProtoClient {
+        let all: [DataCentre] = await server.dataCentres
+        let configuration: ClientConfiguration = ClientConfiguration(
+            dataCentre: all.first { $0.id == 1 }!, knownDataCentres: all, rsaKeys: [Helpers.serverKey.publicKey], apiID: 1,
+            defaultTimeout: defaultTimeout, pingInterval: pingInterval, reconnectDelay: .milliseconds(20),
+            maximumReconnectDelay: .milliseconds(200), temporaryKeyLifetime: .seconds(86_400))
+        return MTProtoClient(configuration: configuration, clock: clock)
+    }
+
     @Test func theBackoffDoublesFromItsBaseAndStopsAtItsCap() {
         let backoff: ReconnectBackoff = ReconnectBackoff(base: .milliseconds(200), cap: .seconds(3))
         let full: [Duration] = (0 ..< 7).map { backoff.delay(attempt: $0, jitterByte: 255) }
@@ -28,13 +38,9 @@ import Testing
     @Test func theTemporaryKeyIsRenewedOnceTheClockPassesThreeQuartersOfItsLifetime() async throws {
         let server: TestDataCentre = try await Helpers.startDC()
         let clock: ManualClock = ManualClock()
-        let all: [DataCentre] = await server.dataCentres
         let lifetime: Duration = .seconds(86_400)
-        let configuration: ClientConfiguration = ClientConfiguration(
-            dataCentre: all.first { $0.id == 1 }!, knownDataCentres: all, rsaKeys: [Helpers.serverKey.publicKey], apiID: 1,
-            defaultTimeout: .seconds(20), pingInterval: lifetime * 2, reconnectDelay: .milliseconds(20),
-            maximumReconnectDelay: .milliseconds(200), temporaryKeyLifetime: lifetime)
-        let client: MTProtoClient = MTProtoClient(configuration: configuration, clock: clock)
+        // No keep-alive within the test: only the key's age ends the connection.
+        let client: MTProtoClient = await Self.client(server, clock: clock, defaultTimeout: .seconds(20), pingInterval: lifetime * 2)
         try await client.connect()
         let first: Set<Int64> = Set(await server.boundTemporaryKeys(dc: 1).keys)
         #expect(first.count == 1)
@@ -61,16 +67,13 @@ import Testing
 
     @Test func aCallTimesOutWhenTheClockPassesItsDeadline() async throws {
         let server: TestDataCentre = try await Helpers.startDC()
+        let clock: ManualClock = ManualClock()
+        let client: MTProtoClient = await Self.client(server, clock: clock, defaultTimeout: .seconds(600), pingInterval: .seconds(3_600))
+        // The server answers after 5 s of real time; the manual clock moves 601 s long before that.
         await server.handle(Api.functions.help.GetNearestDc.self) { _ in
             try? await Task.sleep(for: .seconds(5))
-            return .value(Api.NearestDc(country: "ZZ", thisDc: 1, nearestDc: 1))
+            return .value(Api.NearestDc(country: "late", thisDc: 1, nearestDc: 1))
         }
-        let clock: ManualClock = ManualClock()
-        let all: [DataCentre] = await server.dataCentres
-        let configuration: ClientConfiguration = ClientConfiguration(
-            dataCentre: all.first { $0.id == 1 }!, knownDataCentres: all, rsaKeys: [Helpers.serverKey.publicKey], apiID: 1,
-            defaultTimeout: .seconds(600), pingInterval: .seconds(3_600))
-        let client: MTProtoClient = MTProtoClient(configuration: configuration, clock: clock)
         try await client.connect()
         let finished: Mutex<Bool> = Mutex(false)
         let call: Task<Int32, any Error> = Task {

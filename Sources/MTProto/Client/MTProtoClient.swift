@@ -35,11 +35,13 @@ public actor MTProtoClient {
     public nonisolated let connectionStates: AsyncStream<ConnectionState>
     private let connectionStatesContinuation: AsyncStream<ConnectionState>.Continuation
     /// Where the connection stands now.
-    public private(set) var connectionState: ConnectionState = .connecting
+    public var connectionState: ConnectionState { machine.published }
+    /// The phases of the connection (see ``ConnectionMachine``).
+    private var machine: ConnectionMachine = ConnectionMachine()
 
-    private func setConnectionState(_ newState: ConnectionState) {
-        guard connectionState != newState, connectionState != .closed else { return }
-        connectionState = newState
+    /// Tells ``connectionStates`` about a change the machine reported.
+    private func publish(_ newState: ConnectionState?) {
+        guard let newState else { return }
         connectionStatesContinuation.yield(newState)
         if newState == .closed { connectionStatesContinuation.finish() }
     }
@@ -81,17 +83,11 @@ public actor MTProtoClient {
     private var hasUnflushedWrites: Bool = false
     /// DCs whose new permanent key is still being written to the storage.
     private var keyWritesPending: Set<Int> = []
-    /// The current connection waits for such a write before its session starts.
-    private var sessionWaitsForKeyWrite: Bool = false
     /// Why the current connection is ending, when the client ended it (reported by its connection loop).
     private var connectionError: (any Error)?
     private var connectionTask: Task<Void, Never>?
     private var lastReceived: ContinuousClock.Instant
-    private var connectionGeneration: Int = 0
-    private var isReady: Bool = false
-    /// Connections that became ready so far: from the second on, updates may have been missed.
-    private var readyConnections: Int = 0
-    private var isClosed: Bool = false
+    private var isClosed: Bool { machine.isClosed }
     private var readyWaiters: [CheckedContinuation<Void, any Error>] = []
     /// The last connection attempt could not reach its address.
     private var addressUnreachable: Bool = false
@@ -146,8 +142,6 @@ public actor MTProtoClient {
     private var temporaryKeys: [Int: TemporaryKey] = [:]
     /// When this process created each permanent key (a fresh key may not be known everywhere yet).
     private var permanentKeyCreated: [Int: ContinuousClock.Instant] = [:]
-    /// Waiting for the calls in flight to finish before switching to a new temporary key.
-    private var isRenewing: Bool = false
     /// Bindings refused with ENCRYPTED_MESSAGE_INVALID in a row while the permanent key is fresh.
     private var refusedBindings: Int = 0
     /// A client for another DC (FILE/STATS_MIGRATE) never moves its own home DC.
@@ -264,7 +258,7 @@ public actor MTProtoClient {
     /// Returns when the connection is ready; throws the first attempt's error. The client keeps
     /// reconnecting in the background until ``close()``.
     public func connect() async throws {
-        if isReady { return }
+        if machine.isReady { return }
         if isClosed { throw MTProtoClientError.closed }
         startConnectionLoop()
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
@@ -274,8 +268,7 @@ public actor MTProtoClient {
 
     /// Closes the connection; pending and later calls fail with ``MTProtoClientError/closed``.
     public func close() async {
-        isClosed = true
-        setConnectionState(.closed)
+        publish(machine.close())
         connectionTask?.cancel()
         closeConnection?()
         let pending: [Call] = Array(calls.values)
@@ -324,7 +317,7 @@ public actor MTProtoClient {
 
     /// One TCP connection, from connect to close. Returns the error that ended it.
     private nonisolated func runOneConnection() async -> (any Error)? {
-        let settings: ClientConfiguration = await configuration
+        let settings: ClientConfiguration = await dial()
         let channel: any Channel
         do {
             channel = try await ConnectionDialer.connect(
@@ -346,6 +339,12 @@ public actor MTProtoClient {
             tasks.cancelAll()
         }
         return await takeConnectionError()
+    }
+
+    /// A connection attempt starts: returns the configuration to dial with.
+    private func dial() -> ClientConfiguration {
+        _ = machine.dial()
+        return configuration
     }
 
     private func markAddressUnreachable() { addressUnreachable = true }
@@ -397,7 +396,7 @@ public actor MTProtoClient {
                 logger.warning("no data for two ping intervals: reconnecting")
                 return endConnection(HalfOpenConnection())
             }
-            guard isReady, !isRenewing, session != nil else { continue }
+            guard machine.sendsCalls, session != nil else { continue }
             let delay: Int32 = Int32(interval.components.seconds * 5 / 4 + 1)
             let ping: MT.functions.PingDelayDisconnect = MT.functions.PingDelayDisconnect(pingId: entropy.randomInt64(), disconnectDelay: delay)
             register(body: ping.serializedBytes(), contentRelated: false, complete: { _ in })
@@ -410,8 +409,7 @@ public actor MTProtoClient {
     /// Called by the connection's handler once TCP is connected.
     func connectionOpened(_ opened: any Channel) {
         // After close(), or a second channel of one connect (happy eyeballs): not ours to use.
-        guard !isClosed, channel == nil else { return opened.close(promise: nil) }
-        connectionGeneration += 1
+        guard channel == nil, machine.opened() != nil else { return opened.close(promise: nil) }
         channel = opened
         closeConnection = { opened.close(promise: nil) }
         connectionError = nil
@@ -448,25 +446,32 @@ public actor MTProtoClient {
     /// with PFS, a bound temporary key carries the session.
     private func startSession() {
         let dc: Int = configuration.dataCentre.id
-        guard let permanent = keys[dc] else { return startExchange(temporary: false) }
-        if keyWritesPending.contains(dc) {
+        var temporaryStatus: ConnectionMachine.TemporaryKeyStatus = .none
+        if let temporary = temporaryKeys[dc] {
+            temporaryStatus = clock.now >= temporary.renewAt ? .due : temporary.bound ? .bound : .unbound
+        }
+        let available: ConnectionMachine.Keys = ConnectionMachine.Keys(
+            permanent: keys[dc] != nil, permanentBeingWritten: keyWritesPending.contains(dc),
+            forwardSecrecy: configuration.temporaryKeyLifetime != nil, temporary: temporaryStatus)
+        guard let action = machine.startSession(available) else { return }
+        switch action {
+        case .exchangeKey(let temporary):
+            startExchange(temporary: temporary)
+        case .replaceTemporaryKey:
+            discardTemporaryKey()
+            startExchange(temporary: true)
+        case .awaitKeyWrite:
             // A new permanent key carries no call before it is on disk; the write's callback resumes.
-            sessionWaitsForKeyWrite = true
             return
-        }
-        guard configuration.temporaryKeyLifetime != nil else {
-            if session == nil { session = makeSession(permanent) }
-            return sendInitConnection()
-        }
-        guard let temporary = temporaryKeys[dc], clock.now < temporary.renewAt else {
-            if temporaryKeys[dc] != nil { discardTemporaryKey() }
-            return startExchange(temporary: true)
-        }
-        if session == nil { session = makeSession(temporary.result) }
-        if temporary.bound {
-            sendInitConnection()
-        } else {
+        case .bind:
+            guard let permanent = keys[dc], let temporary = temporaryKeys[dc] else { return }
+            if session == nil { session = makeSession(temporary.result) }
             sendBinding(permanent: permanent, temporary: temporary.result)
+        case .initialize:
+            if session == nil, let key = configuration.temporaryKeyLifetime == nil ? keys[dc] : temporaryKeys[dc]?.result {
+                session = makeSession(key)
+            }
+            sendInitConnection()
         }
     }
 
@@ -486,14 +491,12 @@ public actor MTProtoClient {
     /// Called when a connection ended; returns whether it had become ready.
     private func connectionEnded(_ error: (any Error)?) -> Bool {
         // A planned switch to a new temporary key is not a failure: reconnect without backing off.
-        let wasReady: Bool = isReady || isRenewing
-        isReady = false
-        if readyConnections > 0 && !isClosed { setConnectionState(.reconnecting) }
-        isRenewing = false
+        let ended: ConnectionMachine.Ended = machine.ended()
+        let wasReady: Bool = ended.wasReady
+        publish(ended.publish)
         channel = nil
         closeConnection = nil
         hasUnflushedWrites = false
-        sessionWaitsForKeyWrite = false
         codec = nil
         handshake = nil
         discardConnectionCalls()
@@ -632,9 +635,7 @@ public actor MTProtoClient {
                     keyWritesPending.insert(dc)
                     afterStorageWrites { (client: isolated MTProtoClient) in
                         client.keyWritesPending.remove(dc)
-                        guard client.sessionWaitsForKeyWrite else { return }
-                        client.sessionWaitsForKeyWrite = false
-                        guard !client.isClosed, client.channel != nil else { return }
+                        guard client.machine.keyWritten(), client.channel != nil else { return }
                         client.startSession()
                         client.flush()
                     }
@@ -730,7 +731,7 @@ public actor MTProtoClient {
         let permanentKey: AuthKey = permanent.authKey
         let temporaryKey: AuthKey = temporary.authKey
         let entropy: any EntropySource = self.entropy
-        let generation: Int = connectionGeneration
+        let generation: Int = machine.generation
         let id: UInt64 = allocateCallID()
         calls[id] = Call(
             body: [], contentRelated: true, token: nil,
@@ -748,7 +749,7 @@ public actor MTProtoClient {
     }
 
     private func bindingAnswered(_ result: Result<[UInt8], any Error>, generation: Int) {
-        guard generation == connectionGeneration else { return }
+        guard generation == machine.generation else { return }
         let dc: Int = configuration.dataCentre.id
         var failure: any Error = MTProtoClientError.temporaryKeyBinding("the server answered false")
         switch result {
@@ -786,7 +787,7 @@ public actor MTProtoClient {
         refusedBindings = 0
         temporaryKeys[configuration.dataCentre.id]?.bound = true
         logger.debug("temporary key bound on \(configuration.dataCentre)")
-        sendInitConnection()
+        if machine.bound() { sendInitConnection() }
     }
 
     /// Switches to a new temporary key once three quarters of its lifetime have passed: new calls
@@ -801,11 +802,10 @@ public actor MTProtoClient {
     }
 
     private func checkTemporaryKeyRenewal() {
-        guard isReady, let temporary = temporaryKeys[configuration.dataCentre.id], temporary.bound else { return }
+        guard machine.isReady, let temporary = temporaryKeys[configuration.dataCentre.id], temporary.bound else { return }
         let instant: ContinuousClock.Instant = clock.now
         guard instant >= temporary.renewAt else { return }
-        if !isRenewing {
-            isRenewing = true
+        if machine.renewalDue() {
             logger.info("the temporary key of \(configuration.dataCentre) expires soon: switching to a new one")
         }
         if (session?.value.pendingCount ?? 0) == 0 || instant >= temporary.deadline {
@@ -822,7 +822,7 @@ public actor MTProtoClient {
                     apiId: configuration.apiID, deviceModel: configuration.deviceModel, systemVersion: configuration.systemVersion,
                     appVersion: configuration.appVersion, systemLangCode: configuration.systemLanguageCode,
                     langPack: configuration.languagePack, langCode: configuration.languageCode, query: Api.functions.help.GetConfig()))
-        let generation: Int = connectionGeneration
+        let generation: Int = machine.generation
         let id: UInt64 = allocateCallID()
         calls[id] = Call(
             body: query.serializedBytes(), contentRelated: true, token: nil,
@@ -835,19 +835,18 @@ public actor MTProtoClient {
     }
 
     private func initConnectionAnswered(_ result: Result<[UInt8], any Error>, generation: Int) {
-        guard generation == connectionGeneration else { return }
+        guard generation == machine.generation else { return }
         switch result {
         case .success(let body):
             if let config = try? Api.Config(decoding: body) {
                 serverConfig = config
                 learnDataCentres(from: config)
             }
-            isReady = true
-            setConnectionState(.ready)
+            guard let ready = machine.initialized() else { return }
+            publish(ready.publish)
             unreachableAddresses = 0
-            readyConnections += 1
             // Updates pushed while the connection was down are gone: let the consumer catch up.
-            if readyConnections > 1 { deliverUpdate(.updatesTooLong) }
+            if ready.updatesMayBeMissed { deliverUpdate(.updatesTooLong) }
             for waiter in readyWaiters { waiter.resume() }
             readyWaiters.removeAll()
             let queued: [UInt64] = waiting
@@ -916,7 +915,7 @@ public actor MTProtoClient {
     private func register(body: [UInt8], contentRelated: Bool, complete: @escaping @Sendable (Result<[UInt8], any Error>) -> Void) -> UInt64 {
         let id: UInt64 = allocateCallID()
         calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, completion: .client(complete))
-        if isReady && !isRenewing { enqueueInSession(id) } else { waiting.append(id) }
+        if machine.sendsCalls { enqueueInSession(id) } else { waiting.append(id) }
         return id
     }
 
@@ -933,7 +932,7 @@ public actor MTProtoClient {
         }
         calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, completion: .caller(continuation), deadline: deadline)
         scheduleTimeoutSweep(at: deadline)
-        if isReady && !isRenewing { enqueueInSession(id) } else { waiting.append(id) }
+        if machine.sendsCalls { enqueueInSession(id) } else { waiting.append(id) }
     }
 
     /// Takes every submitted call in, then sends them together (one container instead of a packet

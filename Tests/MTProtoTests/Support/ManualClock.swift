@@ -34,19 +34,19 @@ final class ManualClock: ClientClock {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let due: Bool = state.withLock { (s: inout State) -> Bool in
-                    if origin + s.elapsed >= deadline { return true }
+                // Checked under the lock: a cancellation handler that ran before this found no sleeper to wake.
+                let wake: Result<Void, any Error>? = state.withLock { (s: inout State) -> Result<Void, any Error>? in
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if origin + s.elapsed >= deadline { return .success(()) }
                     s.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
-                    return false
+                    return nil
                 }
-                if due { continuation.resume() }
+                if let wake { continuation.resume(with: wake) }
             }
         } onCancel: {
             let sleeper: Sleeper? = state.withLock { $0.sleepers.removeValue(forKey: id) }
             sleeper?.continuation.resume(throwing: CancellationError())
         }
-        // A cancellation that came before the sleeper was registered.
-        try Task.checkCancellation()
     }
 
     /// Moves the clock on by `duration` and wakes the sleepers whose deadline has come.
