@@ -109,25 +109,11 @@ public actor MTProtoClient {
         }
     }
 
-    private struct Call {
-        var body: [UInt8]
-        var contentRelated: Bool
-        /// The call's id while it is queued or sent in the current session (its token there); nil while waiting.
-        var token: RequestToken?
-        var completion: Completion
-        /// For the PFS binding: the body is built for the msg_id and session it is sent with.
-        var build: (@Sendable (Int64, Int64) -> [UInt8])? = nil
-        /// Part of setting up one connection (binding, initConnection): dropped with it.
-        var connectionScoped: Bool = false
-        /// When the call fails with ``MTProtoClientError/timeout``.
-        var deadline: ContinuousClock.Instant? = nil
-    }
+    private typealias Call = CallTable<Completion>.Call
 
-    /// One timer for every call's timeout: it sleeps until the earliest deadline (a task per call
-    /// would cost more than the call itself for small RPCs).
+    /// One timer for every call's timeout: it sleeps until the earliest deadline (see ``TimeoutTimer``).
     private var timeoutSweep: Task<Void, Never>?
-    private var timeoutSweepWake: ContinuousClock.Instant?
-    private var timeoutSweepGeneration: Int = 0
+    private var timeoutTimer: TimeoutTimer = TimeoutTimer()
 
     /// A temporary (PFS) key of the home DC. Kept in memory only (auth-key notes §12).
     private struct TemporaryKey {
@@ -147,9 +133,8 @@ public actor MTProtoClient {
     /// A client for another DC (FILE/STATS_MIGRATE) never moves its own home DC.
     private var auxiliaries: [Int: Task<MTProtoClient, any Error>] = [:]
 
-    private var calls: [UInt64: Call] = [:]
-    private var waiting: [UInt64] = []
-    private var cancelledBeforeRegistration: Set<UInt64> = []
+    /// The calls taken in and not completed (see ``CallTable``).
+    private var calls: CallTable<Completion> = CallTable()
     /// What `invoke` reads and writes without entering the actor: new calls wait here until the
     /// actor takes them in one batch, so a call costs no actor hop of its own and its answer
     /// resumes the caller directly.
@@ -271,15 +256,14 @@ public actor MTProtoClient {
         publish(machine.close())
         connectionTask?.cancel()
         closeConnection?()
-        let pending: [Call] = Array(calls.values)
-        calls.removeAll()
-        waiting.removeAll()
+        let pending: [Call] = calls.removeAll()
         for call in pending { call.completion(.failure(MTProtoClientError.closed)) }
         for waiter in readyWaiters { waiter.resume(throwing: MTProtoClientError.closed) }
         readyWaiters.removeAll()
         updatesContinuation.finish()
         timeoutSweep?.cancel()
         timeoutSweep = nil
+        timeoutTimer.stop()
         let others: [Task<MTProtoClient, any Error>] = Array(auxiliaries.values)
         auxiliaries.removeAll()
         for other in others {
@@ -547,10 +531,7 @@ public actor MTProtoClient {
 
     /// Forgets the binding and initConnection calls of the connection that ended.
     private func discardConnectionCalls() {
-        for (id, call) in calls where call.connectionScoped {
-            calls[id] = nil
-            if let token = call.token { session?.value.cancel(token) }
-        }
+        for token in calls.removeConnectionScoped() { session?.value.cancel(token) }
     }
 
     // MARK: Bytes in and out
@@ -677,7 +658,7 @@ public actor MTProtoClient {
                       let id = callSent(as: token) {
                 // The server lost the binding: bind a new temporary key and send the call again
                 // (a connection's own setup call is simply made again on the next connection).
-                calls[id]?.token = nil
+                calls.unqueue(id)
                 logger.info("the temporary key is no longer bound: binding a new one")
                 discardTemporaryKey()
                 closeConnection?()
@@ -712,14 +693,12 @@ public actor MTProtoClient {
     }
 
     private func complete(token: RequestToken, with result: Result<[UInt8], any Error>) {
-        guard let index = calls.index(forKey: token), calls.values[index].token == token else { return }
-        calls.remove(at: index).value.completion(result)
+        calls.complete(token: token)?.completion(result)
     }
 
     /// The call sent in the current session under `token` (a call's token is its id).
     private func callSent(as token: RequestToken) -> UInt64? {
-        guard let index = calls.index(forKey: token), calls.values[index].token == token else { return nil }
-        return token
+        calls.callSent(as: token)
     }
 
     // MARK: Calls
@@ -733,7 +712,7 @@ public actor MTProtoClient {
         let entropy: any EntropySource = self.entropy
         let generation: Int = machine.generation
         let id: UInt64 = allocateCallID()
-        calls[id] = Call(
+        calls.insert(Call(
             body: [], contentRelated: true, token: nil,
             completion: .client { [weak self] result in
                 Task { await self?.bindingAnswered(result, generation: generation) }
@@ -743,7 +722,7 @@ public actor MTProtoClient {
                     permanentKey: permanentKey, temporaryKey: temporaryKey, nonce: nonce, expiresAt: expiresAt, messageID: messageID,
                     sessionID: sessionID, entropy: entropy)
             },
-            connectionScoped: true)
+            connectionScoped: true), id: id, send: true)
         enqueueInSession(id)
         flush()
     }
@@ -824,12 +803,12 @@ public actor MTProtoClient {
                     langPack: configuration.languagePack, langCode: configuration.languageCode, query: Api.functions.help.GetConfig()))
         let generation: Int = machine.generation
         let id: UInt64 = allocateCallID()
-        calls[id] = Call(
+        calls.insert(Call(
             body: query.serializedBytes(), contentRelated: true, token: nil,
             completion: .client { [weak self] result in
                 Task { await self?.initConnectionAnswered(result, generation: generation) }
             },
-            connectionScoped: true)
+            connectionScoped: true), id: id, send: true)
         enqueueInSession(id)
         flush()
     }
@@ -849,8 +828,7 @@ public actor MTProtoClient {
             if ready.updatesMayBeMissed { deliverUpdate(.updatesTooLong) }
             for waiter in readyWaiters { waiter.resume() }
             readyWaiters.removeAll()
-            let queued: [UInt64] = waiting
-            waiting.removeAll()
+            let queued: [UInt64] = calls.takeWaiting()
             for id in queued { enqueueInSession(id) }
             flush()
         case .failure(let error):
@@ -898,31 +876,29 @@ public actor MTProtoClient {
     }
 
     private func enqueueInSession(_ id: UInt64) {
-        guard session != nil, let index = calls.index(forKey: id) else {
-            if calls[id] != nil && !waiting.contains(id) { waiting.append(id) }
-            return
-        }
+        guard session != nil else { return calls.wait(id) }
         // The call's id is its token in the session.
-        if let build = calls.values[index].build {
+        guard let call = calls.queue(id) else { return }
+        if let build = call.build {
             session!.value.enqueue(token: id, building: build)
         } else {
-            session!.value.enqueue(calls.values[index].body, contentRelated: calls.values[index].contentRelated, token: id)
+            session!.value.enqueue(call.body, contentRelated: call.contentRelated, token: id)
         }
-        calls.values[index].token = id
     }
 
     @discardableResult
     private func register(body: [UInt8], contentRelated: Bool, complete: @escaping @Sendable (Result<[UInt8], any Error>) -> Void) -> UInt64 {
         let id: UInt64 = allocateCallID()
-        calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, completion: .client(complete))
-        if machine.sendsCalls { enqueueInSession(id) } else { waiting.append(id) }
+        let send: Bool = machine.sendsCalls
+        calls.insert(Call(body: body, contentRelated: contentRelated, token: nil, completion: .client(complete)), id: id, send: send)
+        if send { enqueueInSession(id) }
         return id
     }
 
     private func register(
         id: UInt64, body: [UInt8], contentRelated: Bool, deadline: ContinuousClock.Instant, continuation: UnsafeContinuation<[UInt8], any Error>
     ) {
-        if !cancelledBeforeRegistration.isEmpty, cancelledBeforeRegistration.remove(id) != nil {
+        if calls.wasCancelledEarly(id) {
             continuation.resume(throwing: CancellationError())
             return
         }
@@ -930,9 +906,11 @@ public actor MTProtoClient {
             continuation.resume(throwing: MTProtoClientError.closed)
             return
         }
-        calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, completion: .caller(continuation), deadline: deadline)
+        let send: Bool = machine.sendsCalls
+        calls.insert(
+            Call(body: body, contentRelated: contentRelated, token: nil, completion: .caller(continuation), deadline: deadline), id: id, send: send)
         scheduleTimeoutSweep(at: deadline)
-        if machine.sendsCalls { enqueueInSession(id) } else { waiting.append(id) }
+        if send { enqueueInSession(id) }
     }
 
     /// Takes every submitted call in, then sends them together (one container instead of a packet
@@ -953,11 +931,8 @@ public actor MTProtoClient {
     }
 
     private func scheduleTimeoutSweep(at deadline: ContinuousClock.Instant) {
-        if timeoutSweep != nil, let wake = timeoutSweepWake, wake <= deadline { return }
+        guard let generation = timeoutTimer.schedule(at: deadline) else { return }
         timeoutSweep?.cancel()
-        timeoutSweepGeneration += 1
-        let generation: Int = timeoutSweepGeneration
-        timeoutSweepWake = deadline
         let clock: any ClientClock = self.clock
         timeoutSweep = Task { [weak self] in
             try? await clock.sleep(until: deadline)
@@ -968,42 +943,27 @@ public actor MTProtoClient {
 
     /// Fails the calls whose deadline has passed and sleeps until the next one.
     private func sweepTimeouts(generation: Int) {
-        guard generation == timeoutSweepGeneration else { return }
+        guard timeoutTimer.fired(generation) else { return }
         timeoutSweep = nil
-        timeoutSweepWake = nil
-        let instant: ContinuousClock.Instant = clock.now
-        var expired: [UInt64] = []
-        var next: ContinuousClock.Instant? = nil
-        for (id, call) in calls {
-            guard let deadline = call.deadline else { continue }
-            if deadline <= instant {
-                expired.append(id)
-            } else if next.map({ deadline < $0 }) ?? true {
-                next = deadline
-            }
-        }
-        for id in expired.sorted() { abandon(id, with: MTProtoClientError.timeout) }
+        let (expired, next): ([UInt64], ContinuousClock.Instant?) = calls.expired(at: clock.now)
+        for id in expired { abandon(id, with: MTProtoClientError.timeout) }
         if let next { scheduleTimeoutSweep(at: next) }
     }
 
     private func abandon(_ id: UInt64, with error: any Error) {
-        guard let call = calls.removeValue(forKey: id) else {
-            if error is CancellationError { cancelledBeforeRegistration.insert(id) }
-            return
-        }
-        waiting.removeAll { $0 == id }
+        guard let call = calls.remove(id, cancelled: error is CancellationError) else { return }
         if let token = call.token { session?.value.cancel(token) }
         call.completion(.failure(error))
     }
 
     private func migrate(to dc: Int, retrying id: UInt64) {
-        calls[id]?.token = nil
+        calls.unqueue(id)
         if isAuxiliary {
-            if let call = calls.removeValue(forKey: id) { call.completion(.failure(RPCError(code: 303, message: "NETWORK_MIGRATE_\(dc)"))) }
+            if let call = calls.remove(id) { call.completion(.failure(RPCError(code: 303, message: "NETWORK_MIGRATE_\(dc)"))) }
             return
         }
         guard let target = DataCentre.addresses(of: dc, in: configuration.knownDataCentres).first else {
-            if let call = calls.removeValue(forKey: id) { call.completion(.failure(MTProtoClientError.unknownDataCentre(dc))) }
+            if let call = calls.remove(id) { call.completion(.failure(MTProtoClientError.unknownDataCentre(dc))) }
             return
         }
         logger.info("migrating the home DC to \(target)")
@@ -1017,10 +977,7 @@ public actor MTProtoClient {
     private func dropSession() {
         discardConnectionCalls()
         session = nil
-        for key in calls.keys.sorted() where !waiting.contains(key) {
-            calls[key]?.token = nil
-            waiting.append(key)
-        }
+        calls.requeueAll()
     }
 
     private nonisolated func allocateCallID() -> UInt64 {
