@@ -72,7 +72,8 @@ public actor MTProtoClient {
     /// The client's executor: its event loop.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
 
-    private var keys: [Int: HandshakeResult] = [:]
+    /// Permanent and temporary keys per DC, and the decisions about them (see ``KeyRing``).
+    private var keys: KeyRing
     private let storage: (any SessionStorage)?
     private var session: Mutable<SessionState>?
     private var handshake: ClientHandshake?
@@ -81,8 +82,6 @@ public actor MTProtoClient {
     private var closeConnection: (@Sendable () -> Void)?
     /// Packets were written to the channel since its last flush.
     private var hasUnflushedWrites: Bool = false
-    /// DCs whose new permanent key is still being written to the storage.
-    private var keyWritesPending: Set<Int> = []
     /// Why the current connection is ending, when the client ended it (reported by its connection loop).
     private var connectionError: (any Error)?
     private var connectionTask: Task<Void, Never>?
@@ -115,21 +114,6 @@ public actor MTProtoClient {
     private var timeoutSweep: Task<Void, Never>?
     private var timeoutTimer: TimeoutTimer = TimeoutTimer()
 
-    /// A temporary (PFS) key of the home DC. Kept in memory only (auth-key notes §12).
-    private struct TemporaryKey {
-        var result: HandshakeResult
-        var bound: Bool
-        /// When to start preparing the next key (three quarters of the lifetime).
-        var renewAt: ContinuousClock.Instant
-        /// When to switch even if calls are still waiting for answers.
-        var deadline: ContinuousClock.Instant
-    }
-
-    private var temporaryKeys: [Int: TemporaryKey] = [:]
-    /// When this process created each permanent key (a fresh key may not be known everywhere yet).
-    private var permanentKeyCreated: [Int: ContinuousClock.Instant] = [:]
-    /// Bindings refused with ENCRYPTED_MESSAGE_INVALID in a row while the permanent key is fresh.
-    private var refusedBindings: Int = 0
     /// A client for another DC (FILE/STATS_MIGRATE) never moves its own home DC.
     private var auxiliaries: [Int: Task<MTProtoClient, any Error>] = [:]
 
@@ -177,7 +161,7 @@ public actor MTProtoClient {
         self.clock = clock
         self.lastReceived = clock.now
         self.defaultTimeout = configuration.defaultTimeout
-        self.keys = authKeys
+        self.keys = KeyRing(permanent: authKeys)
         self.storage = storage
         self.entropy = entropy
         self.logger = logger
@@ -230,7 +214,7 @@ public actor MTProtoClient {
     }
 
     /// The keys established so far, per DC id (persist them to avoid new key exchanges).
-    public var authKeys: [Int: HandshakeResult] { keys }
+    public var authKeys: [Int: HandshakeResult] { keys.permanent }
 
     /// The current home DC.
     public var homeDataCentre: DataCentre { configuration.dataCentre }
@@ -430,13 +414,9 @@ public actor MTProtoClient {
     /// with PFS, a bound temporary key carries the session.
     private func startSession() {
         let dc: Int = configuration.dataCentre.id
-        var temporaryStatus: ConnectionMachine.TemporaryKeyStatus = .none
-        if let temporary = temporaryKeys[dc] {
-            temporaryStatus = clock.now >= temporary.renewAt ? .due : temporary.bound ? .bound : .unbound
-        }
         let available: ConnectionMachine.Keys = ConnectionMachine.Keys(
-            permanent: keys[dc] != nil, permanentBeingWritten: keyWritesPending.contains(dc),
-            forwardSecrecy: configuration.temporaryKeyLifetime != nil, temporary: temporaryStatus)
+            permanent: keys.permanent[dc] != nil, permanentBeingWritten: keys.writesPending.contains(dc),
+            forwardSecrecy: configuration.temporaryKeyLifetime != nil, temporary: keys.temporaryStatus(dc: dc, at: clock.now))
         guard let action = machine.startSession(available) else { return }
         switch action {
         case .exchangeKey(let temporary):
@@ -448,11 +428,11 @@ public actor MTProtoClient {
             // A new permanent key carries no call before it is on disk; the write's callback resumes.
             return
         case .bind:
-            guard let permanent = keys[dc], let temporary = temporaryKeys[dc] else { return }
+            guard let permanent = keys.permanent[dc], let temporary = keys.temporary[dc] else { return }
             if session == nil { session = makeSession(temporary.result) }
             sendBinding(permanent: permanent, temporary: temporary.result)
         case .initialize:
-            if session == nil, let key = configuration.temporaryKeyLifetime == nil ? keys[dc] : temporaryKeys[dc]?.result {
+            if session == nil, let key = configuration.temporaryKeyLifetime == nil ? keys.permanent[dc] : keys.temporary[dc]?.result {
                 session = makeSession(key)
             }
             sendInitConnection()
@@ -505,7 +485,7 @@ public actor MTProtoClient {
     /// permanent key is gone: a new one is created. Calls go back to waiting either way.
     private func forgetKey() {
         let dc: Int = configuration.dataCentre.id
-        if configuration.temporaryKeyLifetime != nil && keys[dc] != nil {
+        if configuration.temporaryKeyLifetime != nil && keys.permanent[dc] != nil {
             logger.info("\(configuration.dataCentre) forgot the temporary key: binding a new one")
             discardTemporaryKey()
         } else {
@@ -516,16 +496,14 @@ public actor MTProtoClient {
     /// Drops the permanent key of the home DC (this logs the client out there).
     private func forgetPermanentKey() {
         let dc: Int = configuration.dataCentre.id
-        keys[dc] = nil
-        temporaryKeys[dc] = nil
-        permanentKeyCreated[dc] = nil
+        keys.forgetPermanent(dc: dc)
         persist { try $0.removeAuthKey(dc: dc) }
         dropSession()
     }
 
     /// Drops the temporary key of the home DC and its session.
     private func discardTemporaryKey() {
-        temporaryKeys[configuration.dataCentre.id] = nil
+        keys.discardTemporary(dc: configuration.dataCentre.id)
         dropSession()
     }
 
@@ -597,25 +575,19 @@ public actor MTProtoClient {
         case .done(let result):
             handshake = nil
             let dc: Int = configuration.dataCentre.id
-            if let expiresAt = result.expiresAt {
-                // What is left of the lifetime by the server's clock (expires_at is whole seconds).
-                let left: Double = max(0, Double(expiresAt) - (now + Double(result.timeOffset)))
-                let lifetime: Duration = .milliseconds(Int(left * 1000))
-                let start: ContinuousClock.Instant = clock.now
-                temporaryKeys[dc] = TemporaryKey(result: result, bound: false, renewAt: start + lifetime * 3 / 4, deadline: start + lifetime * 7 / 8)
+            if result.expiresAt != nil {
+                keys.addTemporary(result, dc: dc, wallSeconds: now, at: clock.now)
                 logger.debug("temporary key created for \(configuration.dataCentre)")
             } else {
-                keys[dc] = result
-                permanentKeyCreated[dc] = clock.now
+                keys.addPermanent(result, dc: dc, at: clock.now, gated: storage != nil)
                 persist { try $0.saveAuthKey(result, dc: dc) }
                 logger.debug("auth key created for \(configuration.dataCentre)")
                 // A new permanent key is on disk before it carries any call (a login on a key that
                 // a crash then loses would be lost with it), on this connection or the next; the
                 // event loop does not wait meanwhile.
                 if storage != nil {
-                    keyWritesPending.insert(dc)
                     afterStorageWrites { (client: isolated MTProtoClient) in
-                        client.keyWritesPending.remove(dc)
+                        client.keys.writeFinished(dc: dc)
                         guard client.machine.keyWritten(), client.channel != nil else { return }
                         client.startSession()
                         client.flush()
@@ -678,15 +650,9 @@ public actor MTProtoClient {
             deliverUpdate(.updatesTooLong)
         case .parametersChanged:
             let dc: Int = configuration.dataCentre.id
-            if let current = session, let temporary = temporaryKeys[dc], current.value.envelope.authKey == temporary.result.authKey {
-                temporaryKeys[dc]?.result.serverSalt = current.value.salt
-                temporaryKeys[dc]?.result.timeOffset = current.value.timeOffset
-            } else if let current = session, var stored = keys[configuration.dataCentre.id] {
-                stored.serverSalt = current.value.salt
-                stored.timeOffset = current.value.timeOffset
-                keys[configuration.dataCentre.id] = stored
-                let dc: Int = configuration.dataCentre.id
-                let saved: HandshakeResult = stored
+            guard let current = session else { return }
+            if let saved = keys.parametersChanged(
+                authKey: current.value.envelope.authKey, salt: current.value.salt, timeOffset: current.value.timeOffset, dc: dc) {
                 persist { try $0.saveAuthKey(saved, dc: dc) }
             }
         }
@@ -746,10 +712,7 @@ public actor MTProtoClient {
                     return
                 }
                 // A fresh permanent key may not have reached every server yet: retry a few times.
-                let fresh: Bool = permanentKeyCreated[dc].map { clock.now - $0 < .seconds(60) } ?? false
-                if rpc.name == "ENCRYPTED_MESSAGE_INVALID" { refusedBindings += 1 }
-                if rpc.name == "ENCRYPTED_MESSAGE_INVALID" && (!fresh || refusedBindings >= 3) {
-                    refusedBindings = 0
+                if rpc.name == "ENCRYPTED_MESSAGE_INVALID" && keys.bindingRefused(dc: dc, at: clock.now) {
                     logger.error("\(configuration.dataCentre) does not accept the permanent key: creating a new one (log in again)")
                     forgetPermanentKey()
                 }
@@ -758,13 +721,12 @@ public actor MTProtoClient {
         logger.warning("binding the temporary key failed: \(failure)")
         for waiter in readyWaiters { waiter.resume(throwing: MTProtoClientError.temporaryKeyBinding("\(failure)")) }
         readyWaiters.removeAll()
-        if keys[dc] != nil { discardTemporaryKey() }
+        if keys.permanent[dc] != nil { discardTemporaryKey() }
         closeConnection?()
     }
 
     private func temporaryKeyBound() {
-        refusedBindings = 0
-        temporaryKeys[configuration.dataCentre.id]?.bound = true
+        keys.bound(dc: configuration.dataCentre.id)
         logger.debug("temporary key bound on \(configuration.dataCentre)")
         if machine.bound() { sendInitConnection() }
     }
@@ -781,13 +743,14 @@ public actor MTProtoClient {
     }
 
     private func checkTemporaryKeyRenewal() {
-        guard machine.isReady, let temporary = temporaryKeys[configuration.dataCentre.id], temporary.bound else { return }
-        let instant: ContinuousClock.Instant = clock.now
-        guard instant >= temporary.renewAt else { return }
+        guard machine.isReady else { return }
+        let renewal: KeyRing.Renewal = keys.renewal(
+            dc: configuration.dataCentre.id, at: clock.now, inFlight: session?.value.pendingCount ?? 0)
+        guard renewal != .notDue else { return }
         if machine.renewalDue() {
             logger.info("the temporary key of \(configuration.dataCentre) expires soon: switching to a new one")
         }
-        if (session?.value.pendingCount ?? 0) == 0 || instant >= temporary.deadline {
+        if renewal == .switchNow {
             discardTemporaryKey()
             closeConnection?()
         }
@@ -1064,7 +1027,7 @@ public actor MTProtoClient {
         }
         var settings: ClientConfiguration = configuration
         settings.dataCentre = target
-        let known: [Int: HandshakeResult] = keys[dc].map { [dc: $0] } ?? [:]
+        let known: [Int: HandshakeResult] = keys.permanent[dc].map { [dc: $0] } ?? [:]
         let other: MTProtoClient = MTProtoClient(
             configuration: settings, authKeys: known, storage: storage, entropy: entropy, logger: logger, eventLoopGroup: group,
             clock: clock)
@@ -1114,7 +1077,7 @@ public actor MTProtoClient {
     }
 
     /// The permanent key of the home DC, if there is one.
-    var homePermanentKey: HandshakeResult? { keys[configuration.dataCentre.id] }
+    var homePermanentKey: HandshakeResult? { keys.permanent[configuration.dataCentre.id] }
 
     /// A client of its own for the home DC on `key` alone: no PFS (the call goes under the permanent
     /// key itself), no storage, no updates.
