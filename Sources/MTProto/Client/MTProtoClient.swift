@@ -66,15 +66,15 @@ public actor MTProtoClient {
     private let group: any EventLoopGroup
     /// The event loop this actor and its connections run on.
     private nonisolated let eventLoop: any EventLoop
-    /// Session writes, in order, off the event loop.
-    private nonisolated let storageQueue: DispatchQueue = DispatchQueue(label: "mtproto.session-storage")
+    /// Session writes, in order, off the event loop (see ``StorageWriter``).
+    private nonisolated let writer: StorageWriter
 
     /// The client's executor: its event loop.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
 
     /// Permanent and temporary keys per DC, and the decisions about them (see ``KeyRing``).
     private var keys: KeyRing
-    private let storage: (any SessionStorage)?
+    private var storage: (any SessionStorage)? { writer.storage }
     private var session: Mutable<SessionState>?
     private var handshake: ClientHandshake?
     private var codec: Mutable<TransportCodec>?
@@ -162,7 +162,7 @@ public actor MTProtoClient {
         self.lastReceived = clock.now
         self.defaultTimeout = configuration.defaultTimeout
         self.keys = KeyRing(permanent: authKeys)
-        self.storage = storage
+        self.writer = StorageWriter(storage: storage, logger: logger)
         self.entropy = entropy
         self.logger = logger
         self.group = eventLoopGroup
@@ -193,24 +193,9 @@ public actor MTProtoClient {
             eventLoopGroup: eventLoopGroup, clock: clock)
     }
 
-    /// Saves to the storage on the storage queue (in order); a failure is logged and does not stop the client.
+    /// Saves to the storage after the writes queued so far; a failure is logged and does not stop the client.
     private func persist(_ action: @escaping @Sendable (any SessionStorage) throws -> Void) {
-        guard let storage else { return }
-        let logger: Logger = self.logger
-        storageQueue.async {
-            do {
-                try action(storage)
-            } catch {
-                logger.error("could not save the session: \(error)")
-            }
-        }
-    }
-
-    /// Waits until every session write queued so far has been made.
-    private nonisolated func storageWritesFinished() async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            storageQueue.async { done.resume() }
-        }
+        writer.write(action)
     }
 
     /// The keys established so far, per DC id (persist them to avoid new key exchanges).
@@ -255,7 +240,7 @@ public actor MTProtoClient {
             if let client = try? await other.value { await client.close() }
         }
         if let task = connectionTask { await task.value }
-        await storageWritesFinished()
+        await writer.finished()
     }
 
     private func startConnectionLoop() {
@@ -601,7 +586,7 @@ public actor MTProtoClient {
     /// Runs `then` on the client once every session write queued so far has been made.
     private func afterStorageWrites(_ then: @escaping @Sendable (isolated MTProtoClient) -> Void) {
         let loop: any EventLoop = eventLoop
-        storageQueue.async {
+        writer.afterWrites {
             loop.execute { self.assumeIsolated { then($0) } }
         }
     }
