@@ -88,10 +88,8 @@ public actor MTProtoClient {
     private var lastReceived: ContinuousClock.Instant
     private var isClosed: Bool { machine.isClosed }
     private var readyWaiters: [CheckedContinuation<Void, any Error>] = []
-    /// The last connection attempt could not reach its address.
-    private var addressUnreachable: Bool = false
-    /// Addresses of the home DC found unreachable since one was last reached.
-    private var unreachableAddresses: Int = 0
+    /// Which address of the home DC to dial (see ``AddressRotation``).
+    private var addresses: AddressRotation = AddressRotation()
     private var lastConnectionError: (any Error)?
 
     /// Who waits for a call's answer: an `invoke` (resumed directly, no closure per call) or the
@@ -300,25 +298,17 @@ public actor MTProtoClient {
         return configuration
     }
 
-    private func markAddressUnreachable() { addressUnreachable = true }
+    private func markAddressUnreachable() { addresses.unreachable() }
 
     /// After an address of the home DC could not be reached, moves to the DC's next address.
     /// Returns whether that one has not been tried since an address was last reached (then a
     /// caller of ``connect()`` waits for it rather than failing).
     private func moveToNextAddress() -> Bool {
-        guard addressUnreachable else { return false }
-        addressUnreachable = false
-        let addresses: [DataCentre] = DataCentre.addresses(of: configuration.dataCentre.id, in: configuration.knownDataCentres)
-        let candidates: Int = addresses.count + (addresses.contains(configuration.dataCentre) ? 0 : 1)
-        guard let next = DataCentre.address(after: configuration.dataCentre, in: configuration.knownDataCentres) else { return false }
+        let move: AddressRotation.Move = addresses.connectionEnded(home: configuration.dataCentre, known: configuration.knownDataCentres)
+        guard let next = move.next else { return false }
         logger.info("\(configuration.dataCentre) cannot be reached: trying \(next)")
         configuration.dataCentre = next
-        unreachableAddresses += 1
-        if unreachableAddresses >= candidates {
-            unreachableAddresses = 0
-            return false
-        }
-        return true
+        return move.untried
     }
 
     private struct ConnectionClosedByPeer: Error {}
@@ -771,7 +761,7 @@ public actor MTProtoClient {
             }
             guard let ready = machine.initialized() else { return }
             publish(ready.publish)
-            unreachableAddresses = 0
+            addresses.reached()
             // Updates pushed while the connection was down are gone: let the consumer catch up.
             if ready.updatesMayBeMissed { deliverUpdate(.updatesTooLong) }
             for waiter in readyWaiters { waiter.resume() }
@@ -805,21 +795,9 @@ public actor MTProtoClient {
     /// Keeps every address the server gives for each DC (CDN and obfuscation-only ones aside: they
     /// need keys or a transport of their own); the storage keeps the first to try of each DC.
     private func learnDataCentres(from config: Api.Config) {
-        var learned: [DataCentre] = []
-        for o in config.dcOptions where !o.cdn && !o.tcpoOnly {
-            var kind: DataCentre.Kind = []
-            if o.ipv6 { kind.insert(.ipv6) }
-            if o.mediaOnly { kind.insert(.mediaOnly) }
-            if o.thisPortOnly { kind.insert(.thisPortOnly) }
-            if o.static { kind.insert(.isStatic) }
-            learned.append(DataCentre(id: Int(o.id), host: o.ipAddress, port: Int(o.port), kind: kind))
-        }
-        let servedIDs: Set<Int> = Set(learned.map(\.id))
-        let kept: [DataCentre] = configuration.knownDataCentres.filter { !servedIDs.contains($0.id) }
-        configuration.knownDataCentres = (kept + learned).enumerated().sorted { ($0.element.id, $0.offset) < ($1.element.id, $1.offset) }.map(\.element)
-        let ids: [Int] = Array(Set(configuration.knownDataCentres.map(\.id))).sorted()
-        let known: [DataCentre] = configuration.knownDataCentres
-        let preferred: [DataCentre] = ids.compactMap { DataCentre.addresses(of: $0, in: known).first }
+        let known: [DataCentre] = DataCentre.merging(DataCentre.learned(from: config.dcOptions), into: configuration.knownDataCentres)
+        configuration.knownDataCentres = known
+        let preferred: [DataCentre] = DataCentre.preferredAddresses(in: known)
         persist { try $0.saveDataCentres(preferred) }
     }
 
