@@ -929,13 +929,14 @@ public actor MTProtoClient {
             }
             let policy: FloodWaitPolicy = floodWait ?? configured
             if let due {
-                let remaining: Duration = due - clock.now
-                if remaining > .zero {
-                    guard remaining <= policy.sleepThreshold else {
-                        throw RPCError(code: 420, message: "FLOOD_WAIT_\(Int(remaining.components.seconds) + 1)")
-                    }
+                switch policy.admission(remaining: due - clock.now) {
+                case .call:
+                    break
+                case .wait(let remaining):
                     logger.warning("\(F.tlName) is flood-limited: waiting \(remaining) before calling it")
                     try await clock.sleep(for: remaining)
+                case .fail(let error):
+                    throw error
                 }
             }
             do {
@@ -947,12 +948,11 @@ public actor MTProtoClient {
                     return try await other.invoke(function, timeout: timeout)
                 }
                 guard let rpc = error as? RPCError, let wait = FloodWaitPolicy.wait(for: rpc) else { throw error }
-                let delay: Duration = .seconds(wait.seconds)
                 if wait.perMethod {
-                    let due: ContinuousClock.Instant = clock.now + delay
+                    let due: ContinuousClock.Instant = clock.now + .seconds(wait.seconds)
                     shared.withLock { $0.floodDue[F.constructorID] = due }
                 }
-                guard retries < policy.maximumRetries, delay <= policy.sleepThreshold else { throw error }
+                guard let delay = policy.retryDelay(after: rpc, retries: retries) else { throw error }
                 retries += 1
                 logger.warning("\(rpc.message) on \(F.tlName): retrying in \(wait.seconds) s")
                 try await clock.sleep(for: delay)
