@@ -50,20 +50,15 @@ struct KeyRingTests {
         let start: ContinuousClock.Instant = .now
         var ring: KeyRing = KeyRing(permanent: [2: Self.key(2)])
         ring.addPermanent(Self.key(1), dc: 1, at: start, gated: false)
-        let got1: Bool = ring.bindingRefused(dc: 1, at: start + .seconds(1))
-        #expect(!got1)
-        let got2: Bool = ring.bindingRefused(dc: 1, at: start + .seconds(2))
-        #expect(!got2)
-        let got3: Bool = ring.bindingRefused(dc: 1, at: start + .seconds(3))
-        #expect(got3)
-        // A binding that succeeds starts the count again.
-        let got4: Bool = ring.bindingRefused(dc: 1, at: start + .seconds(4))
-        #expect(!got4)
+        // The third refusal in a row gives up on the key, and the count starts again from there.
+        var refusals: [Bool] = []
+        for second: Int64 in 1 ... 4 { refusals.append(ring.bindingRefused(dc: 1, at: start + .seconds(second))) }
+        #expect(refusals == [false, false, true, false])
+        // A binding that succeeds starts the count again too.
         ring.bound(dc: 1)
-        let got5: Bool = ring.bindingRefused(dc: 1, at: start + .seconds(5))
-        #expect(!got5)
-        let got6: Bool = ring.bindingRefused(dc: 1, at: start + .seconds(6))
-        #expect(!got6)
+        var afterBinding: [Bool] = []
+        for second: Int64 in 5 ... 6 { afterBinding.append(ring.bindingRefused(dc: 1, at: start + .seconds(second))) }
+        #expect(afterBinding == [false, false])
         // Past a minute the key is no longer fresh; a key loaded from the storage never was.
         let got7: Bool = ring.bindingRefused(dc: 1, at: start + .seconds(61))
         #expect(got7)
