@@ -52,6 +52,8 @@ let package = Package(
             ],
             path: "Sources/MTProto"
         ),
+        // The server side of MTProto (key exchange, sessions, SRP checks) from the same core, for the test DC.
+        .target(name: "MTProtoServer", dependencies: ["MTProto", "TLSchema"], path: "Sources/MTProtoServer"),
         // The client layer userbot authors program against: peers, messages, text formatting, storage, errors.
         .target(name: "Telegram", dependencies: ["MTProto", "TLSchema"], path: "Sources/Telegram"),
         // The userbot as a library on Telegram (whose Auth logs it in): updates, peers, context memory, OpenAI, logs and dumps.
@@ -67,7 +69,7 @@ let package = Package(
         .target(
             name: "TestDC",
             dependencies: [
-                "MTProto", "TLSchema", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                "MTProto", "MTProtoServer", "TLSchema", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -134,7 +136,7 @@ let package = Package(
             path: "Benchmarks/mtbench"
         ),
 
-        .testTarget(name: "MTProtoTests", dependencies: ["MTProto", "TLSchema", "TestDC"], path: "Tests/MTProtoTests", exclude: ["Fixtures"]),
+        .testTarget(name: "MTProtoTests", dependencies: ["MTProto", "MTProtoServer", "TLSchema", "TestDC"], path: "Tests/MTProtoTests", exclude: ["Fixtures"]),
         .testTarget(
             name: "BotTests",
             dependencies: [

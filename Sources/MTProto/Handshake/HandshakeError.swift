@@ -65,8 +65,8 @@ public enum HandshakeError: Error, Equatable, Sendable, CustomStringConvertible 
 }
 
 /// The temporary AES key and IV both sides derive from the nonces (auth-key notes §6).
-enum HandshakeKDF {
-    static func temporaryKeyAndIV(newNonce: [UInt8], serverNonce: [UInt8]) -> (key: [UInt8], iv: [UInt8]) {
+package enum HandshakeKDF {
+    package static func temporaryKeyAndIV(newNonce: [UInt8], serverNonce: [UInt8]) -> (key: [UInt8], iv: [UInt8]) {
         let a: [UInt8] = Hash.sha1(newNonce, serverNonce)
         let b: [UInt8] = Hash.sha1(serverNonce, newNonce)
         let c: [UInt8] = Hash.sha1(newNonce, newNonce)
@@ -76,12 +76,12 @@ enum HandshakeKDF {
     }
 
     /// `SHA1(new_nonce ‖ n ‖ auth_key_aux_hash)[4..<20]`.
-    static func newNonceHash(_ newNonce: [UInt8], number: UInt8, authKey: AuthKey) -> [UInt8] {
+    package static func newNonceHash(_ newNonce: [UInt8], number: UInt8, authKey: AuthKey) -> [UInt8] {
         Array(Hash.sha1(newNonce, [number], authKey.auxHash)[4 ..< 20])
     }
 
     /// `new_nonce[0..<8] XOR server_nonce[0..<8]` as a little-endian integer.
-    static func initialSalt(newNonce: [UInt8], serverNonce: [UInt8]) -> Int64 {
+    package static func initialSalt(newNonce: [UInt8], serverNonce: [UInt8]) -> Int64 {
         var bytes: [UInt8] = []
         for i in 0 ..< 8 { bytes.append(newNonce[i] ^ serverNonce[i]) }
         return Int64(littleEndianBytes: bytes)
