@@ -69,11 +69,20 @@ let package = Package(
         .target(
             name: "TestDC",
             dependencies: [
-                "MTProto", "MTProtoServer", "TLSchema", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                "MTProto", "MTProtoServer", "TLSchema", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/TestDC"
+        ),
+        // Test support: an OpenAI-compatible chat-completions server on loopback (bot tests, the soak, local trials).
+        .target(
+            name: "FakeOpenAI",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Sources/FakeOpenAI"
         ),
         .executableTarget(
             name: "userbot",
@@ -104,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "soak",
             dependencies: [
-                "TestDC", "MTProto", "TLSchema", "Bot", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TestDC", "FakeOpenAI", "MTProto", "TLSchema", "Bot", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/soak"
@@ -140,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "BotTests",
             dependencies: [
-                "Bot", "Telegram", "MTProto", "TLSchema", "TestDC", .product(name: "NIOCore", package: "swift-nio"),
+                "Bot", "Telegram", "MTProto", "TLSchema", "TestDC", "FakeOpenAI", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
