@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Bot", targets: ["Bot"]),
         .library(name: "Telegram", targets: ["Telegram"]),
         .library(name: "TLGenCore", targets: ["TLGenCore"]),
+        .library(name: "MTProtoFuzzing", targets: ["MTProtoFuzzing"]),
         .executable(name: "tlgen", targets: ["tlgen"]),
         .executable(name: "tldump", targets: ["tldump"]),
         .executable(name: "mtbench", targets: ["mtbench"]),
@@ -54,6 +55,9 @@ let package = Package(
         ),
         // The server side of MTProto (key exchange, sessions, SRP checks) from the same core, for the test DC.
         .target(name: "MTProtoServer", dependencies: ["MTProto", "TLSchema"], path: "Sources/MTProtoServer"),
+        // The fuzzing harnesses (a server holding the private key for the key exchange, one with requests
+        // in flight for the session), shared by the Fuzz/ targets and the tests that check what they reach.
+        .target(name: "MTProtoFuzzing", dependencies: ["MTProto", "TLSchema"], path: "Sources/MTProtoFuzzing"),
         // The client layer userbot authors program against: peers, messages, text formatting, storage, errors.
         .target(name: "Telegram", dependencies: ["MTProto", "TLSchema"], path: "Sources/Telegram"),
         // The userbot as a library on Telegram (whose Auth logs it in): updates, peers, context memory, OpenAI, logs and dumps.
@@ -145,7 +149,9 @@ let package = Package(
             path: "Benchmarks/mtbench"
         ),
 
-        .testTarget(name: "MTProtoTests", dependencies: ["MTProto", "MTProtoServer", "TLSchema", "TestDC"], path: "Tests/MTProtoTests", exclude: ["Fixtures"]),
+        .testTarget(
+            name: "MTProtoTests", dependencies: ["MTProto", "MTProtoServer", "MTProtoFuzzing", "TLSchema", "TestDC"], path: "Tests/MTProtoTests",
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "BotTests",
             dependencies: [

@@ -165,6 +165,24 @@ set +e; err=$("$bin/tg" resolve @nobody_has_this 2>&1); set -e
 echo "$err" | grep -q "^tg: unknown peer" || { kill $tgpid; fail "tg resolve of an unknown username: $err"; }
 "$bin/tg" delete me "$id" || { kill $tgpid; fail "tg delete"; }
 "$bin/tg" history me --json | grep -q "\"id\":$id," && { kill $tgpid; fail "tg delete left the message"; }
+# tg upload (a document with a Markdown caption, a photo, a voice note) and tg download of the same
+# bytes; no progress bar when standard error is not a terminal; a missing file, or a message without
+# a file, exits 2.
+head -c 300000 /dev/urandom > "$tmp/up.bin"
+id=$("$bin/tg" upload me "$tmp/up.bin" --caption 'a **file**' --markdown 2>"$tmp/up.err") || { kill $tgpid; fail "tg upload: $(cat "$tmp/up.err")"; }
+[ -s "$tmp/up.err" ] && { kill $tgpid; fail "tg upload wrote to standard error without a terminal: $(cat "$tmp/up.err")"; }
+"$bin/tg" history me --limit 1 | grep -q "^$id	.*	a file$" || { kill $tgpid; fail "tg upload caption"; }
+out=$("$bin/tg" download me "$id" --out "$tmp/down.bin" 2>"$tmp/down.err") || { kill $tgpid; fail "tg download: $(cat "$tmp/down.err")"; }
+[ "$out" = "$tmp/down.bin" ] && cmp -s "$tmp/up.bin" "$tmp/down.bin" || { kill $tgpid; fail "tg download gave other bytes"; }
+[ -s "$tmp/down.err" ] && { kill $tgpid; fail "tg download wrote to standard error without a terminal"; }
+id=$("$bin/tg" upload me "$tmp/up.bin" --as-photo) || { kill $tgpid; fail "tg upload --as-photo"; }
+"$bin/tg" download me "$id" --out "$tmp/photo.jpg" >/dev/null && cmp -s "$tmp/up.bin" "$tmp/photo.jpg" || { kill $tgpid; fail "tg download of a photo"; }
+"$bin/tg" upload me "$tmp/up.bin" --as-voice --duration 3 >/dev/null || { kill $tgpid; fail "tg upload --as-voice"; }
+text=$("$bin/tg" send me 'no file here') || { kill $tgpid; fail "tg send"; }
+for args in "upload me $tmp/missing.bin" "download me $text" "upload me $tmp/up.bin --as-photo --as-voice"; do
+  set +e; err=$("$bin/tg" $args 2>&1 >/dev/null); code=$?; set -e
+  [ "$code" = 2 ] || { kill $tgpid; fail "tg $args exited $code, expected 2: $err"; }
+done
 # tg login on fresh session files: by code (TG_CODE, TG_PASSWORD), then again (already logged in);
 # without a code or a terminal, exit 2; a bot by TG_BOT_TOKEN and by standard input, a wrong token exit 2;
 # --qr prints a tg://login link and waits.

@@ -4,7 +4,7 @@ import MTProto
 import TestDC
 import TLSchema
 
-/// MTProto figures: AES-IGE against OpenSSL's CBC, the envelope, pq factorisation, SRP, and a
+/// MTProto figures: AES-IGE against OpenSSL's CBC, pq factorisation, SRP, and a
 /// handshake plus pipelined pings against the in-process test DC on loopback.
 enum MTProtoBenchmarks {
     static func megabytesPerSecond(bytes: Int, _ operation: () -> Void) -> Double {
@@ -38,25 +38,6 @@ enum MTProtoBenchmarks {
             }
         }
         return [("ige_encrypt_mb_per_s", encrypt), ("ige_decrypt_mb_per_s", decrypt), ("openssl_cbc_encrypt_mb_per_s", cbc)]
-    }
-
-    /// Encrypt + decrypt of the benchmark bodies with the keys `Benchmarks/Inputs/README.md` gives.
-    static func envelope(inputs: URL) throws -> [(String, Double)] {
-        let key: AuthKey = AuthKey(bytes: (0 ..< 256).map { UInt8(($0 * 13 + 7) & 0xff) })!
-        let envelope: Envelope = Envelope(authKey: key)
-        let entropy: SystemEntropy = SystemEntropy()
-        var figures: [(String, Double)] = []
-        for (name, file) in [("envelope_roundtrips_per_s_128b", "envelope_payload_128.bin"), ("envelope_roundtrips_per_s_64kib", "envelope_payload_65536.bin")] {
-            let body: [UInt8] = [UInt8](try Data(contentsOf: inputs.appendingPathComponent(file)))
-            let rate: Double = Measure.rate(rounds: 5, seconds: 0.4) {
-                let packet: [UInt8] = envelope.encrypt(
-                    salt: 0x0102_0304_0506_0708, sessionID: -0x1122_3344_5566_7788, messageID: 1_735_689_600 << 32, seqNo: 1,
-                    body: body, sender: .client, entropy: entropy)
-                blackHole(try? envelope.decrypt(packet, sender: .client))
-            }
-            figures.append((name, rate))
-        }
-        return figures
     }
 
     static func pqAndSRP() throws -> [(String, Double)] {

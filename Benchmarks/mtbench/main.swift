@@ -6,15 +6,16 @@ import Foundation
 let arguments: [String] = Array(CommandLine.arguments.dropFirst())
 if arguments.contains("--help") || arguments.contains("-h") {
     print("""
-        usage: mtbench [--json] [--inputs DIR] [--only GROUP]
+        usage: mtbench [--json] [--inputs DIR] [--only GROUPS] [--testdc PATH]
           --json        print every figure as one JSON object on the last line
           --inputs DIR  the benchmark inputs (default: Benchmarks/Inputs of this package)
-          --only GROUP  run one group: tl, crypto, envelope, pq, network, bot; or updates
-                        (not part of a full run; needs --testdc)
+          --only GROUPS run these groups (comma-separated): tl, crypto, rawcrypto, envelope,
+                        pq, network, bot; or updates (not part of a full run; needs --testdc)
           --testdc PATH run the network figures against this testdc executable in its own
                         process (as the Telethon reference is measured)
         MTBENCH_UPDATES=N overrides the 100,000 pushed updates of each of the 5 timed updates
-        runs, MTBENCH_UPDATES_WARMUP=N the 10,000 of the untimed one before them.
+        runs, MTBENCH_UPDATES_WARMUP=N the 10,000 of the untimed one before them,
+        MTBENCH_UPDATES_RUNS=N the 5 timed runs (Scripts/bench_compare.py alternates single runs).
         MTBENCH_PINGS=N overrides the 10,000 timed pings and MTBENCH_WARMUP=N the 100,000 untimed
         pings before them (for profiling only; report the defaults).
         """)
@@ -29,17 +30,19 @@ if let i = arguments.firstIndex(of: "--inputs"), i + 1 < arguments.count {
 
 let only: String? = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 let testdc: String? = arguments.firstIndex(of: "--testdc").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
-let selected: @Sendable (String) -> Bool = { (group: String) -> Bool in only == nil || only == group }
+let onlyGroups: Set<String>? = only.map { Set($0.split(separator: ",").map(String.init)) }
+let selected: @Sendable (String) -> Bool = { (group: String) -> Bool in onlyGroups == nil || onlyGroups?.contains(group) == true }
 
 var figures: [(String, Double)] = []
 do {
     if selected("tl") { figures += try TLBenchmarks.run(inputs: inputs) }
     if selected("crypto") { figures += MTProtoBenchmarks.crypto() }
-    if selected("envelope") { figures += try MTProtoBenchmarks.envelope(inputs: inputs) }
+    if selected("rawcrypto") { figures += EnvelopeBenchmarks.rawCrypto() }
+    if selected("envelope") { figures += try EnvelopeBenchmarks.run(inputs: inputs) }
     if selected("pq") { figures += try MTProtoBenchmarks.pqAndSRP() }
     if selected("network") { figures += try await MTProtoBenchmarks.network(testdc: testdc) }
     if selected("bot") { figures += try await BotBenchmarks.run() }
-    if only == "updates" { figures += try await UpdatesBenchmark.run(testdc: testdc) }
+    if onlyGroups?.contains("updates") == true { figures += try await UpdatesBenchmark.run(testdc: testdc) }
 } catch {
     FileHandle.standardError.write(Data("mtbench: \(error)\n".utf8))
     exit(1)

@@ -23,6 +23,11 @@ as Telegram's reference figures did; the AES backend in use is printed). Figures
       decrypt so the same packet is not dropped as a replay.
 
     Each repetition runs ``--seconds`` (default 2); the median of ``--repetitions`` (default 5).
+``telethon_raw_ige_{encrypt,decrypt}_mb_per_s_{128b,64kib,1mib}``, ``telethon_raw_sha256_mb_per_s_*``
+    Raw crypto as Telethon calls it: ``telethon.crypto.AES.encrypt_ige(data, key, iv)`` /
+    ``decrypt_ige`` (cryptg when installed: key schedule, a new output buffer, the pass) and
+    ``hashlib.sha256(data).digest()`` on random data of 128 B, 64 KiB and 1 MiB, in MB/s (mtbench's
+    ``raw_*`` figures do the same one-shot calls).
 ``telethon_pq_factor_ms_median``
     Median ms of ``telethon.crypto.Factorization.factorize(pq)`` (pure-Python Pollard-Brent; also what
     Telethon's handshake uses, even with cryptg installed) over ``--pq-count`` (default 40) products
@@ -44,6 +49,11 @@ as Telegram's reference figures did; the AES backend in use is printed). Figures
     sender (unanswered, sent or queued) is sampled and printed. ``--warmup`` (default 100,000) untimed
     pings of the same kind come first, so both clients are measured in a steady state (mtbench does
     the same).
+``telethon_ping_list_rpcs_per_s``, ``telethon_ping_list_p50_ms``, ``telethon_ping_list_p99_ms`` (only with ``--testdc``)
+    Telethon's fastest mode on the same client: ``await client([functions.PingRequest(...) for ...])``
+    with lists of ``--list-size`` (default: ``--in-flight``, 100) requests, one list after another;
+    Telethon sends a list at once and packs it into containers. The same ``--warmup`` pings, in
+    lists, come first. Latency of a ping = the time its list took.
 
 ``--testdc PATH`` is our test DC binary: run as ``PATH --port 0 --rsa-key-out FILE`` it prints one
 JSON line ``{"port": P, "dc": D, "fingerprint": F, "dcs": [...]}`` when ready; it is stopped with
@@ -357,12 +367,18 @@ async def bench_handshake(dc, port, count):
     return times, factor_ms
 
 
-async def bench_pings(dc, port, total, in_flight, warmup):
+async def ping_client(dc, port):
+    """A connected TelegramClient (intermediate framing, no updates) on the test DC."""
     session = MemorySession()
     session.set_dc(dc, "127.0.0.1", port)
     client = TelegramClient(session, api_id=1, api_hash="0" * 32, connection=ConnectionTcpIntermediate,
                             receive_updates=False, connection_retries=1, timeout=30)
     await asyncio.wait_for(client.connect(), 60)
+    return client
+
+
+async def bench_pings(dc, port, total, in_flight, warmup):
+    client = await ping_client(dc, port)
     try:
         semaphore = asyncio.Semaphore(in_flight)
         latencies = [0.0] * total
@@ -399,7 +415,52 @@ async def bench_pings(dc, port, total, in_flight, warmup):
         await client.disconnect()
 
 
-async def bench_testdc(testdc, handshakes, pings, in_flight, warmup, figures):
+async def bench_ping_lists(dc, port, total, list_size, warmup):
+    """Pings sent as lists of `list_size` (Telethon packs each list into containers), one list at a time."""
+    client = await ping_client(dc, port)
+    try:
+        async def round_of(count, first_id, latencies):
+            for start_id in range(0, count, list_size):
+                ids = range(first_id + start_id, first_id + min(count, start_id + list_size))
+                start = time.perf_counter()
+                pongs = await client([functions.PingRequest(ping_id=i) for i in ids])
+                took = (time.perf_counter() - start) * 1000
+                for i, pong in zip(ids, pongs):
+                    if pong.ping_id != i:
+                        raise AssertionError(f"pong {pong.ping_id} for ping {i}")
+                if latencies is not None:
+                    latencies.extend([took] * len(ids))
+
+        await round_of(warmup, -10 * warmup - 1, None)  # untimed, as mtbench's warm-up
+        latencies = []
+        start = time.perf_counter()
+        await round_of(total, 0, latencies)
+        elapsed = time.perf_counter() - start
+        return total / elapsed, sorted(latencies)
+    finally:
+        await client.disconnect()
+
+
+def bench_raw_crypto():
+    """One-shot AES-256-IGE through Telethon's AES (cryptg) and hashlib SHA-256, MB/s by size."""
+    figures = {}
+    key, iv = os.urandom(32), os.urandom(32)
+    for name, size in (("128b", 128), ("64kib", 65536), ("1mib", 1 << 20)):
+        data = os.urandom(size)
+        seconds = 0.3
+        assert AES.decrypt_ige(AES.encrypt_ige(data, key, iv), key, iv) == data
+        for figure, fn in (("raw_ige_encrypt", lambda: AES.encrypt_ige(data, key, iv)),
+                           ("raw_ige_decrypt", lambda: AES.decrypt_ige(data, key, iv)),
+                           ("raw_sha256", lambda: hashlib.sha256(data).digest())):
+            rates = [rate(fn, seconds) for _ in range(5)]
+            figures[f"telethon_{figure}_mb_per_s_{name}"] = statistics.median(rates) * size / 1e6
+        print(f"raw crypto {size} B: AES-IGE encrypt {figures[f'telethon_raw_ige_encrypt_mb_per_s_{name}']:,.1f} MB/s,"
+              f" decrypt {figures[f'telethon_raw_ige_decrypt_mb_per_s_{name}']:,.1f} MB/s,"
+              f" SHA-256 {figures[f'telethon_raw_sha256_mb_per_s_{name}']:,.1f} MB/s")
+    return figures
+
+
+async def bench_testdc(testdc, handshakes, pings, in_flight, warmup, figures, list_size=None):
     with tempfile.TemporaryDirectory() as folder:
         key_path = os.path.join(folder, "testdc.pem")
         process = subprocess.Popen([testdc, "--port", "0", "--rsa-key-out", key_path],
@@ -432,6 +493,14 @@ async def bench_testdc(testdc, handshakes, pings, in_flight, warmup, figures):
                 print(f"  requests outstanding at the sender (sent unanswered + queued), sampled every"
                       f" ~1 ms: median {statistics.median(busy):.0f}, max {busy[-1]}"
                       f" ({len(busy)} samples)")
+
+            size = list_size or in_flight
+            per_s, latencies = await bench_ping_lists(dc, port, pings, size, warmup)
+            figures["telethon_ping_list_rpcs_per_s"] = per_s
+            figures["telethon_ping_list_p50_ms"] = percentile(latencies, 0.50)
+            figures["telethon_ping_list_p99_ms"] = percentile(latencies, 0.99)
+            print(f"pings as lists of {size} (client([PingRequest, ...]), containers): {per_s:,.0f} RPC/s,"
+                  f" latency (its list's) p50 {percentile(latencies, 0.5):.2f} ms, p99 {percentile(latencies, 0.99):.2f} ms")
         finally:
             process.terminate()
             try:
@@ -455,13 +524,36 @@ def main(argv=None):
     parser.add_argument("--pings", type=int, default=10000, help="ping RPCs")
     parser.add_argument("--in-flight", type=int, default=100, help="pings outstanding at once")
     parser.add_argument("--warmup", type=int, default=100000, help="untimed pings before the timed ones (as mtbench)")
+    parser.add_argument("--list-size", type=int, default=None, help="pings per list in the list mode (default: --in-flight)")
     parser.add_argument("--seed", type=int, default=20250101, help="seed for pq and SRP inputs")
+    parser.add_argument("--only", default="envelope,rawcrypto,pq,srp,network",
+                        help="comma-separated groups: envelope, rawcrypto, pq, srp, network (needs --testdc)")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     print(f"Telethon {telethon.__version__}, Python {sys.version.split()[0]}, AES-IGE via {aes_backend()}")
     figures = {}
+    groups = set(args.only.split(","))
 
+    if "envelope" in groups:
+        envelope_figures(args, figures)
+    if "rawcrypto" in groups:
+        figures.update(bench_raw_crypto())
+
+    if "pq" in groups:
+        pq_figures(args, figures)
+    if "srp" in groups:
+        srp_figures(args, figures)
+
+    if args.testdc and "network" in groups:
+        asyncio.run(bench_testdc(args.testdc, args.handshakes, args.pings, args.in_flight, args.warmup, figures,
+                                 args.list_size))
+
+    print(json.dumps({key: round(value, 3) for key, value in figures.items()}))
+    return 0
+
+
+def envelope_figures(args, figures):
     for name, filename in (("128b", "envelope_payload_128.bin"), ("64kib", "envelope_payload_65536.bin")):
         body = (INPUTS / filename).read_bytes()
         rates = bench_envelope(body, args.seconds, args.repetitions)
@@ -469,22 +561,20 @@ def main(argv=None):
         print(f"envelope {len(body)} B body: encrypt + decrypt {statistics.median(rates):,.0f}/s"
               f" (runs: {', '.join(f'{r:,.0f}' for r in rates)})")
 
+
+def pq_figures(args, figures):
     times, products = bench_pq(args.pq_count, args.seed)
     figures["telethon_pq_factor_ms_median"] = statistics.median(times)
     print(f"pq factorisation ({len(products)} products of two 31-bit primes, "
           f"{min(pq.bit_length() for pq, _, _ in products)}-{max(pq.bit_length() for pq, _, _ in products)}"
           f" bits): median {statistics.median(times):.2f} ms, min {min(times):.2f}, max {max(times):.2f}")
 
+
+def srp_figures(args, figures):
     times, pbkdf2_ms = bench_srp(args.seed, args.srp_runs)
     figures["telethon_srp_check_ms"] = statistics.median(times)
     print(f"SRP compute_check: median {statistics.median(times):.1f} ms"
           f" (runs: {', '.join(f'{t:.1f}' for t in times)}); PBKDF2-HMAC-SHA512 x 100000 alone {pbkdf2_ms:.1f} ms")
-
-    if args.testdc:
-        asyncio.run(bench_testdc(args.testdc, args.handshakes, args.pings, args.in_flight, args.warmup, figures))
-
-    print(json.dumps({key: round(value, 3) for key, value in figures.items()}))
-    return 0
 
 
 if __name__ == "__main__":

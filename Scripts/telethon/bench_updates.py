@@ -10,8 +10,10 @@ as it can. Every text is ``bench I T``, T the server's CLOCK_MONOTONIC nanosecon
 
 Telethon side: a ``TelegramClient`` (MemorySession, default connection) with one
 ``events.NewMessage`` handler logs in with the code (``client.start``, whose ``_on_login`` calls
-``updates.getState``) and receives them. Per event both sides do the same work: take the receive
-time (``time.monotonic_ns()``), split the text, record receive − T. Rate = N / (last receive −
+``updates.getState``) and receives them. Telethon's default dispatch starts a task per update;
+``--sequential`` (``sequential_updates=True``) runs the handler inside its update loop instead.
+Per event both sides do the same work: take the receive time (``time.monotonic_ns()``), split the
+text, record receive − T. Rate = N / (last receive −
 first receive); p50/p99 of the latencies. One untimed warm-up run (``--warmup``, default 10,000),
 then the median of ``--runs`` (default 5) runs of ``--count`` (default 100,000).
 
@@ -50,7 +52,7 @@ def testdc_arguments(testdc, key_path, count):
             "--bench-push-after-login", str(count), "--bench-batch", str(BATCH)]
 
 
-async def telethon_run(testdc, count, timeout):
+async def telethon_run(testdc, count, timeout, sequential=False):
     """One fresh testdc and client; returns (events/s, p50 ms, p99 ms)."""
     with tempfile.TemporaryDirectory() as folder:
         key_path = os.path.join(folder, "testdc.pem")
@@ -61,7 +63,8 @@ async def telethon_run(testdc, count, timeout):
                 rsa.add_key(f.read(), old=False)
             session = MemorySession()
             session.set_dc(ready["dc"], "127.0.0.1", ready["port"])
-            client = TelegramClient(session, api_id=1, api_hash="0" * 32, connection_retries=1, timeout=60)
+            client = TelegramClient(session, api_id=1, api_hash="0" * 32, connection_retries=1, timeout=60,
+                                    sequential_updates=sequential)
             latencies = []
             span = [0, 0]
             done = asyncio.get_running_loop().create_future()
@@ -92,12 +95,12 @@ async def telethon_run(testdc, count, timeout):
     return rate, latencies[len(latencies) // 2], latencies[len(latencies) * 99 // 100]
 
 
-async def telethon_figures(testdc, count, warmup, runs, timeout):
+async def telethon_figures(testdc, count, warmup, runs, timeout, sequential=False):
     if warmup:
-        await telethon_run(testdc, warmup, timeout)
+        await telethon_run(testdc, warmup, timeout, sequential)
     results = []
     for i in range(runs):
-        result = await telethon_run(testdc, count, timeout)
+        result = await telethon_run(testdc, count, timeout, sequential)
         print(f"telethon run {i + 1}: {result[0]:.0f} events/s, p50 {result[1]:.1f} ms, p99 {result[2]:.1f} ms", flush=True)
         results.append(result)
     return {
@@ -121,6 +124,8 @@ def main():
     parser.add_argument("--warmup", type=int, default=10_000, help="pushed messages of the untimed Telethon run (0: none)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=900, help="seconds one run may take")
+    parser.add_argument("--sequential", action="store_true",
+                        help="sequential_updates=True: handlers run in the update loop, no task per update")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     figures = {}
@@ -128,7 +133,7 @@ def main():
         figures.update(mtbench_figures(args.mtbench, args.testdc))
         print(f"swift (mtbench): {figures['updates_events_per_s']:.0f} events/s, p50 {figures['updates_p50_ms']:.1f} ms, "
               f"p99 {figures['updates_p99_ms']:.1f} ms (median of 5 runs of 100,000)", flush=True)
-    figures.update(asyncio.run(telethon_figures(args.testdc, args.count, args.warmup, args.runs, args.timeout)))
+    figures.update(asyncio.run(telethon_figures(args.testdc, args.count, args.warmup, args.runs, args.timeout, args.sequential)))
     figures["telethon_updates_count"] = args.count
     print(f"telethon {__import__('telethon').__version__}: {figures['telethon_updates_events_per_s']:.0f} events/s, "
           f"p50 {figures['telethon_updates_p50_ms']:.1f} ms, p99 {figures['telethon_updates_p99_ms']:.1f} ms "

@@ -181,16 +181,10 @@ public struct ServerHandshake: Sendable {
     /// RSA_PAD in reverse; falls back to the older SHA1-prefixed scheme Telethon still sends.
     private func decryptInnerData(_ encrypted: [UInt8]) throws(Failure) -> InnerData {
         guard encrypted.count == 256 else { throw Failure.innerDataInvalid }
-        let decrypted: [UInt8] = key.decryptRaw(encrypted)
-        // RSA_PAD: temp_key_xor (32) ‖ aes_encrypted (224).
-        let aesEncrypted: [UInt8] = Array(decrypted[32...])
-        let aesHash: [UInt8] = Hash.sha256(aesEncrypted)
-        let tempKey: [UInt8] = (0 ..< 32).map { decrypted[$0] ^ aesHash[$0] }
-        let dataWithHash: [UInt8] = AESIGE.decrypt(aesEncrypted, key: tempKey, iv: [UInt8](repeating: 0, count: 32))
-        let dataWithPadding: [UInt8] = dataWithHash[0 ..< 192].reversed()
-        if Hash.sha256(tempKey, dataWithPadding) == Array(dataWithHash[192 ..< 224]), let (inner, _) = InnerData.read(dataWithPadding) {
+        if let dataWithPadding = RSAPad.decrypt(encrypted, key: key), let (inner, _) = InnerData.read(dataWithPadding) {
             return inner
         }
+        let decrypted: [UInt8] = key.decryptRaw(encrypted)
         // Older scheme: 0x00? ‖ SHA1(data) ‖ data ‖ random padding (255 bytes before encryption).
         for start in [0, 1] {
             let candidate: [UInt8] = Array(decrypted[start...])

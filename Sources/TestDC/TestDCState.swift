@@ -156,7 +156,8 @@ actor TestDCState {
     private func process(_ packet: [UInt8], dc: Int, connection: UInt64) -> Bool {
         guard packet.count >= 8 else { return true }
         let keyID: Int64 = packet[0 ..< 8].enumerated().reduce(Int64(0)) { $0 | Int64($1.element) << (8 * Int64($1.offset)) }
-        let now: Double = Date().timeIntervalSince1970 + Double(faults[dc]?.clockSkew ?? 0)
+        let plan: FaultPlan? = faults[dc]
+        let now: Double = Date().timeIntervalSince1970 + Double(plan?.clockSkew ?? 0)
         if let expiresAt = keys[dc]?[keyID]?.expiresAt, Double(expiresAt) < now { dropKey(keyID, dc: dc) }
         guard let key = keys[dc]?[keyID] else {
             connections[connection]?.sendTransportError(-404)
@@ -170,7 +171,7 @@ actor TestDCState {
             sessions[dc, default: [:]][keyID] = box
         }
         box.connection = connection
-        if (faults[dc]?.rotateSaltTimes ?? 0) > 0 {
+        if (plan?.rotateSaltTimes ?? 0) > 0 {
             faults[dc]?.rotateSaltTimes -= 1
             let salt: Int64 = Int64.random(in: Int64.min ... Int64.max)
             box.session.salt = salt
@@ -307,9 +308,11 @@ actor TestDCState {
 
     func flush(_ box: SessionBox, dc: Int) {
         guard let connection = box.connection, let outbox = connections[connection] else { return }
-        let now: Double = Date().timeIntervalSince1970 + Double(faults[dc]?.clockSkew ?? 0)
-        let reorder: Bool = faults[dc]?.reorderPackets == true
-        let duplicate: Bool = faults[dc]?.duplicatePackets == true
+        // One look-up: each one copies the plan out of the dictionary (a push burst flushes once per push).
+        let plan: FaultPlan? = faults[dc]
+        let now: Double = Date().timeIntervalSince1970 + Double(plan?.clockSkew ?? 0)
+        let reorder: Bool = plan?.reorderPackets == true
+        let duplicate: Bool = plan?.duplicatePackets == true
         var out: [[UInt8]] = []
         while let packet = box.session.nextPacket(now: now) {
             if reorder {

@@ -1,5 +1,7 @@
 import Foundation
 @testable import MTProto
+import MTProtoFuzzing
+import Synchronization
 import Testing
 
 /// Inputs that once crashed a fuzz target (Scripts/fuzz.sh), replayed exactly as the target does.
@@ -47,5 +49,33 @@ struct FuzzRegressionTests {
         }
         // Without the bound, the first of these would loop forever.
         #expect(refused > 0)
+    }
+
+    /// FuzzHandshake (the key-holding server) timed out on a resPQ whose pq, 0x756dffffff03, is prime:
+    /// Pollard's rho never finds a factor of a prime, and its cycle search ran on to 2^40 steps for
+    /// each of 64 seeds. Primes are refused first now (Miller–Rabin) and the search is bounded. Run on
+    /// another thread with a deadline, so that a regression fails the test instead of hanging it.
+    @Test func aPrimePQNoLongerHangsTheClient() throws {
+        let input: [UInt8] = try Self.fixture("fuzz-timeout-handshake-prime-pq.bin")
+        let finished: DispatchSemaphore = DispatchSemaphore(value: 0)
+        let outcomes: Mutex<[String]> = Mutex([])
+        DispatchQueue.global().async {
+            var seen: [String] = ["\(HandshakeFuzzServer.run(input))"]
+            for prime in [UInt64(0x756d_ffff_ff03), 1_000_000_007, 9_223_372_036_854_775_783, 18_446_744_073_709_551_557] {
+                seen.append("\(prime): \(PQFactorizer.factorize(prime).map { "\($0.p)×\($0.q)" } ?? "nil")")
+            }
+            // The largest semiprime of two 32-bit primes still factors within the bound.
+            let factors: (p: UInt64, q: UInt64)? = PQFactorizer.factorize(4_294_967_279 * 4_294_967_291)
+            seen.append(factors.map { "\($0.p)×\($0.q)" } ?? "nil")
+            outcomes.withLock { $0 = seen }
+            finished.signal()
+        }
+        #expect(finished.wait(timeout: .now() + 30) == .success, "the factorisation did not finish in 30 s")
+        #expect(outcomes.withLock { $0 } == [
+            "\(HandshakeFuzzOutcome.refused(.resPQ, .pqNotFactorizable))",
+            "129115306852099: nil", "1000000007: nil", "9223372036854775783: nil", "18446744073709551557: nil",
+            "4294967279×4294967291",
+        ])
+        #expect(PQFactorizer.isPrime(4_294_967_291) && !PQFactorizer.isPrime(4_294_967_291 * 3))
     }
 }

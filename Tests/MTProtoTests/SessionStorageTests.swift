@@ -38,6 +38,29 @@ import Testing
         #expect(!String(describing: try reopened.authKeys()).contains("fdfeff"))
     }
 
+    /// Statements are prepared once and reused: each use starts unbound and reset, a failed one
+    /// does not break the next, more distinct statements than the cache holds still run, and
+    /// closing finalizes them all (the file opens again with its rows).
+    @Test func reusedStatementsStartUnboundAndSurviveFailuresAndEviction() throws {
+        let path: String = Self.temporaryPath()
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let storage: SQLiteSessionStorage = try SQLiteSessionStorage(path: path)
+        try storage.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b INTEGER)")
+        let insert: String = "INSERT INTO t (a, b) VALUES (?, ?)"
+        try storage.execute(insert, [.integer(1), .integer(2)])
+        try storage.execute(insert, [.integer(3)])  // b left unbound: NULL, not the 2 bound before
+        #expect(throws: SessionStorageError.self) { try storage.execute(insert, [.integer(1), .integer(9)]) }
+        try storage.transaction([(sql: insert, values: [.integer(4), .integer(5)])])
+        #expect(try storage.rows("SELECT a, b FROM t ORDER BY a") == [[.integer(1), .integer(2)], [.integer(3), .null], [.integer(4), .integer(5)]])
+        for i in 0 ..< 100 {
+            #expect(try storage.rows("SELECT ? + \(i)", [.integer(1)]) == [[.integer(Int64(1 + i))]])
+        }
+        storage.close()
+        #expect(throws: SessionStorageError.self) { try storage.execute(insert, [.integer(6), .integer(7)]) }
+        let reopened: SQLiteSessionStorage = try SQLiteSessionStorage(path: path)
+        #expect(try reopened.rows("SELECT count(*) FROM t") == [[.integer(3)]])
+    }
+
     @Test func aSecondOpenerIsRefused() throws {
         let path: String = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }

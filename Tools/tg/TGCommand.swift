@@ -16,7 +16,7 @@ struct TGCommand: AsyncParsableCommand {
             """,
         subcommands: [
             LoginCommand.self, LogoutCommand.self, SessionCommand.self, MeCommand.self, SendCommand.self, EditCommand.self, DeleteCommand.self, HistoryCommand.self, DialogsCommand.self,
-            ResolveCommand.self, ListenCommand.self,
+            ResolveCommand.self, ListenCommand.self, UploadCommand.self, DownloadCommand.self,
         ])
 
     /// Runs the command line; a usage error (unknown flag, missing or malformed argument) exits with

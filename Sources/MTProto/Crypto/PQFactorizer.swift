@@ -2,9 +2,12 @@
 /// cycle detection on 128-bit products; no big-number arithmetic).
 public enum PQFactorizer {
     /// `(p, q)` with `p < q` and `p * q == pq`, or nil when `pq` has no non-trivial factor found.
+    /// A prime `pq` is refused at once (Pollard's rho would never find a factor), and the search is
+    /// bounded for any value, so the server's `pq` cannot make the client spin.
     public static func factorize(_ pq: UInt64) -> (p: UInt64, q: UInt64)? {
         if pq < 4 { return nil }
         if pq % 2 == 0 { return (2, pq / 2) }
+        if isPrime(pq) { return nil }
         var c: UInt64 = 1
         var y0: UInt64 = 2
         for _ in 0 ..< 64 {
@@ -87,7 +90,8 @@ public enum PQFactorizer {
             } while k < r && g == 1
             r *= 2
             rounds += 1
-        } while g == 1 && rounds < 40
+        // r reaches 2^22: far beyond the ~2^17 steps a factor below 2^32 needs, and a bound on the work.
+        } while g == 1 && rounds < 23
         if g == n || g == 0 {
             var tries: Int = 0
             repeat {
@@ -97,5 +101,39 @@ public enum PQFactorizer {
             } while g == 1 && tries < 1 << 20
         }
         return g == 0 ? n : g
+    }
+
+    /// Deterministic Miller–Rabin for 64-bit odd `n` (the first twelve primes as bases suffice below 3.3·10^24).
+    static func isPrime(_ n: UInt64) -> Bool {
+        let bases: [UInt64] = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37]
+        if bases.contains(n) { return true }
+        if bases.contains(where: { n % $0 == 0 }) { return false }
+        var d: UInt64 = n - 1
+        var shifts: Int = 0
+        while d % 2 == 0 {
+            d /= 2
+            shifts += 1
+        }
+        func multiply(_ a: UInt64, _ b: UInt64) -> UInt64 {
+            let t: (high: UInt64, low: UInt64) = a.multipliedFullWidth(by: b)
+            return n.dividingFullWidth((t.high, t.low)).remainder
+        }
+        witnesses: for base in bases {
+            var x: UInt64 = 1
+            var power: UInt64 = base
+            var e: UInt64 = d
+            while e > 0 {
+                if e & 1 == 1 { x = multiply(x, power) }
+                power = multiply(power, power)
+                e >>= 1
+            }
+            if x == 1 || x == n - 1 { continue }
+            for _ in 1 ..< max(shifts, 1) {
+                x = multiply(x, x)
+                if x == n - 1 { continue witnesses }
+            }
+            return false
+        }
+        return true
     }
 }

@@ -30,4 +30,19 @@ public enum RSAPad {
         }
         throw Failure.noSuitableTemporaryKey
     }
+
+    /// The server's side: `data_with_padding` (192 bytes, the data first) from an RSA_PAD block, or
+    /// nil when the block is not 256 bytes or its SHA-256 check fails.
+    public static func decrypt(_ encrypted: [UInt8], key: RSAPrivateKey) -> [UInt8]? {
+        guard encrypted.count == 256 else { return nil }
+        let decrypted: [UInt8] = key.decryptRaw(encrypted)
+        // temp_key_xor (32) ‖ aes_encrypted (224).
+        let aesEncrypted: [UInt8] = Array(decrypted[32...])
+        let aesHash: [UInt8] = Hash.sha256(aesEncrypted)
+        let tempKey: [UInt8] = (0 ..< 32).map { decrypted[$0] ^ aesHash[$0] }
+        let dataWithHash: [UInt8] = AESIGE.decrypt(aesEncrypted, key: tempKey, iv: [UInt8](repeating: 0, count: 32))
+        let dataWithPadding: [UInt8] = dataWithHash[0 ..< 192].reversed()
+        guard ConstantTime.equals(Hash.sha256(tempKey, dataWithPadding), Array(dataWithHash[192 ..< 224])) else { return nil }
+        return dataWithPadding
+    }
 }

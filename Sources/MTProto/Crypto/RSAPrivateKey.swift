@@ -9,6 +9,13 @@ public struct RSAPrivateKey: Sendable {
     /// The private exponent (big-endian). Secret.
     let privateExponent: [UInt8]
 
+    /// A key from its parts (big-endian bytes): a fixed test key, where a generated one would make
+    /// runs differ.
+    public init(modulus: [UInt8], exponent: [UInt8], privateExponent: [UInt8]) {
+        self.publicKey = RSAPublicKey(modulus: modulus, exponent: exponent)
+        self.privateExponent = privateExponent
+    }
+
     /// Generates a new 2048-bit key with e = 65537.
     public static func generate(bits: Int = 2048) -> RSAPrivateKey {
         let ctx: OpaquePointer = EVP_PKEY_CTX_new_from_name(nil, "RSA", nil)!
@@ -26,8 +33,7 @@ public struct RSAPrivateKey: Sendable {
             out.withUnsafeMutableBufferPointer { (p: inout UnsafeMutableBufferPointer<UInt8>) in _ = BN_bn2bin(bn, p.baseAddress) }
             return out
         }
-        return RSAPrivateKey(
-            publicKey: RSAPublicKey(modulus: parameter("n"), exponent: parameter("e")), privateExponent: parameter("d"))
+        return RSAPrivateKey(modulus: parameter("n"), exponent: parameter("e"), privateExponent: parameter("d"))
     }
 
     /// Raw RSA decryption: `data ^ d mod n` as exactly `modulus.count` bytes.

@@ -64,9 +64,11 @@ public enum HandshakeError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 }
 
-/// The temporary AES key and IV both sides derive from the nonces (auth-key notes §6).
-package enum HandshakeKDF {
-    package static func temporaryKeyAndIV(newNonce: [UInt8], serverNonce: [UInt8]) -> (key: [UInt8], iv: [UInt8]) {
+/// The temporary AES key and IV both sides derive from the nonces (auth-key notes §6), and the
+/// hashes and salt derived at the end; public for servers and test harnesses that play the other side.
+public enum HandshakeKDF {
+    /// The AES-256-IGE key and IV of `server_DH_inner_data` and `client_DH_inner_data`.
+    public static func temporaryKeyAndIV(newNonce: [UInt8], serverNonce: [UInt8]) -> (key: [UInt8], iv: [UInt8]) {
         let a: [UInt8] = Hash.sha1(newNonce, serverNonce)
         let b: [UInt8] = Hash.sha1(serverNonce, newNonce)
         let c: [UInt8] = Hash.sha1(newNonce, newNonce)
@@ -76,12 +78,12 @@ package enum HandshakeKDF {
     }
 
     /// `SHA1(new_nonce ‖ n ‖ auth_key_aux_hash)[4..<20]`.
-    package static func newNonceHash(_ newNonce: [UInt8], number: UInt8, authKey: AuthKey) -> [UInt8] {
+    public static func newNonceHash(_ newNonce: [UInt8], number: UInt8, authKey: AuthKey) -> [UInt8] {
         Array(Hash.sha1(newNonce, [number], authKey.auxHash)[4 ..< 20])
     }
 
     /// `new_nonce[0..<8] XOR server_nonce[0..<8]` as a little-endian integer.
-    package static func initialSalt(newNonce: [UInt8], serverNonce: [UInt8]) -> Int64 {
+    public static func initialSalt(newNonce: [UInt8], serverNonce: [UInt8]) -> Int64 {
         var bytes: [UInt8] = []
         for i in 0 ..< 8 { bytes.append(newNonce[i] ^ serverNonce[i]) }
         return Int64(littleEndianBytes: bytes)

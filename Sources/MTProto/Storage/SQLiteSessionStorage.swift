@@ -12,6 +12,11 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
     private let lock: NSLock = NSLock()
     private var database: OpaquePointer?
     private var lockDescriptor: Int32
+    /// Prepared statements by their SQL, reset and unbound after each use and reused (a commit
+    /// per updates batch would otherwise parse the same few statements every time); at most
+    /// ``maximumCachedStatements``, all finalized when the cache is full and on close.
+    private var statements: [String: OpaquePointer] = [:]
+    private static let maximumCachedStatements: Int = 64
 
     /// Opens (or creates) the session file at `path`.
     public init(path: String) throws(SessionStorageError) {
@@ -67,6 +72,7 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
 
     private func releaseFile() {
         guard database != nil || lockDescriptor >= 0 else { return }
+        finalizeStatements()
         sqlite3_close(database)
         database = nil
         if lockDescriptor >= 0 {
@@ -89,14 +95,33 @@ public final class SQLiteSessionStorage: SessionStorage, @unchecked Sendable {
         return try withStatementLocked(sql, body)
     }
 
-    /// The same, with `lock` already held.
+    /// The same, with `lock` already held. The statement comes from the cache (or is prepared
+    /// and cached) and is reset, with its bindings cleared, once `body` is done with it.
     private func withStatementLocked<T>(_ sql: String, _ body: (OpaquePointer) throws(SessionStorageError) -> T) throws(SessionStorageError) -> T {
-        var statement: OpaquePointer? = nil
-        guard database != nil, sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            throw SessionStorageError.database(message())
+        guard database != nil else { throw SessionStorageError.database(message()) }
+        let statement: OpaquePointer
+        if let cached = statements[sql] {
+            statement = cached
+        } else {
+            var prepared: OpaquePointer? = nil
+            guard sqlite3_prepare_v2(database, sql, -1, &prepared, nil) == SQLITE_OK, let prepared else {
+                sqlite3_finalize(prepared)
+                throw SessionStorageError.database(message())
+            }
+            if statements.count >= Self.maximumCachedStatements { finalizeStatements() }
+            statements[sql] = prepared
+            statement = prepared
         }
-        defer { sqlite3_finalize(statement) }
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
         return try body(statement)
+    }
+
+    private func finalizeStatements() {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        statements.removeAll()
     }
 
     private func step(_ statement: OpaquePointer) throws(SessionStorageError) {

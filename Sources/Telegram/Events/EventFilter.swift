@@ -84,14 +84,15 @@ extension TelegramClient {
 
 /// The users and chats of one batch, by id.
 struct BatchPeers {
-    let users: [Int64: Api.User]
-    let chats: [Int64: Api.Chat]
+    /// The batch's users and chats as peers, converted once per batch (not once per message).
+    let users: [Int64: Peer]
+    let chats: [Int64: Peer]
 
     init(_ batch: UpdateBatch) {
-        var users: [Int64: Api.User] = [:]
-        for user in batch.users { if let id = Peer(user)?.id.id { users[id] = user } }
-        var chats: [Int64: Api.Chat] = [:]
-        for chat in batch.chats { if let id = Peer(chat)?.id.id { chats[id] = chat } }
+        var users: [Int64: Peer] = [:]
+        for user in batch.users { if let peer = Peer(user) { users[peer.id.id] = peer } }
+        var chats: [Int64: Peer] = [:]
+        for chat in batch.chats { if let peer = Peer(chat) { chats[peer.id.id] = peer } }
         self.users = users
         self.chats = chats
     }
@@ -102,7 +103,7 @@ struct BatchPeers {
         case .user: return .private
         case .chat: return .group
         case .channel(let id):
-            guard let known = chats[id].flatMap(Peer.init) else { return .channel }
+            guard let known = chats[id] else { return .channel }
             return known.flags.contains(.megagroup) || known.flags.contains(.gigagroup) ? .group : .channel
         }
     }

@@ -42,8 +42,8 @@ public struct MessageEvent: Sendable {
         }
         let known: Peer?
         switch author {
-        case .user(let id)?: known = peers.users[id].flatMap { Peer($0) }
-        case .chat(let id)?, .channel(let id)?: known = peers.chats[id].flatMap { Peer($0) }
+        case .user(let id)?: known = peers.users[id]
+        case .chat(let id)?, .channel(let id)?: known = peers.chats[id]
         case nil: known = nil
         }
         self.message = message

@@ -75,26 +75,43 @@ actor UpdatesDriver {
         hub.finishAll()
     }
 
+    /// Inputs taken from the inbox without waiting and committed together (when they queued up
+    /// while the previous commit ran): one SQLite transaction for all of them.
+    static let maximumStepsPerCommit: Int = 16
+
     private func run() async {
         while !Task.isCancelled {
             await performDueRequests()
             let deadline: ContinuousClock.Instant? = box?.nextDeadline.map { origin + .milliseconds(Int64(($0 * 1000).rounded(.up))) }
-            guard let input = await inbox.next(deadline: deadline) else { return }
-            switch input {
-            case .tick:
-                continue
-            case .affected(let pts, let count):
-                guard var machine = box else { return }
-                let output: MessageBoxOutput = machine.processAffected(pts: pts, count: count, now: now)
-                box = machine
-                await emit(output)
-            case .updates(let updates):
-                let known: Set<PeerID> = await knownPeers(in: updates)
-                guard var machine = box else { return }
-                let output: MessageBoxOutput = machine.process(updates, now: now) { known.contains($0) }
-                box = machine
-                await emit(output)
+            guard let input = await inbox.next(deadline: deadline), let first = await step(input) else { return }
+            var outputs: [MessageBoxOutput] = [first]
+            // More inputs already waiting go into the same commit, unless a difference became due
+            // (it is fetched first, as before).
+            while outputs.count < Self.maximumStepsPerCommit, let machine = box, !machine.isFetchingDifference,
+                  machine.channelFetches.isEmpty, let next = inbox.poll() {
+                guard let output = await step(next) else { return }
+                outputs.append(output)
             }
+            await emit(outputs)
+        }
+    }
+
+    /// Feeds one input to the box; nil once the box is gone.
+    private func step(_ input: UpdatesInbox.Input) async -> MessageBoxOutput? {
+        switch input {
+        case .tick:
+            return box == nil ? nil : MessageBoxOutput()
+        case .affected(let pts, let count):
+            guard var machine = box else { return nil }
+            let output: MessageBoxOutput = machine.processAffected(pts: pts, count: count, now: now)
+            box = machine
+            return output
+        case .updates(let updates):
+            let known: Set<PeerID> = await knownPeers(in: updates)
+            guard var machine = box else { return nil }
+            let output: MessageBoxOutput = machine.process(updates, now: now) { known.contains($0) }
+            box = machine
+            return output
         }
     }
 
@@ -175,23 +192,46 @@ actor UpdatesDriver {
             || ["CHANNEL_PUBLIC_GROUP_NA", "USER_BANNED_IN_CHANNEL", "CHANNEL_BANNED"].contains(rpc.name)
     }
 
-    /// Commits the step's state with its peers, then hands the batch on. When the commit fails,
-    /// the box goes back to the stored state and fetches the difference (so nothing the
+    /// Commits the steps' state with their peers (and whatever the commit hook adds for their
+    /// updates) in one transaction, then hands each step's batch on, in order. When the commit
+    /// fails, the box goes back to the stored state and fetches the difference (so nothing the
     /// consumers got is ahead of the store, and nothing is skipped).
     private func emit(_ output: MessageBoxOutput) async {
-        guard !output.isEmpty, let machine = box else { return }
+        await emit([output])
+    }
+
+    private func emit(_ steps: [MessageBoxOutput]) async {
+        let outputs: [MessageBoxOutput] = steps.filter { !$0.isEmpty }
+        guard !outputs.isEmpty, let machine = box else { return }
+        var stateChanged: Bool = false
         do {
-            let messages: [Api.Message] = output.batch.updates.compactMap(Api.Updates.message)
-            let peers: [Peer] = try await client.peers.merge(users: output.batch.users, chats: output.batch.chats, messages: messages)
+            var peers: [Peer] = []
+            var combined: UpdateBatch = UpdateBatch()
+            var changedChannels: Set<Int64> = []
+            var removedChannels: Set<Int64> = []
+            for output in outputs {
+                let messages: [Api.Message] = output.batch.updates.compactMap(Api.Updates.message)
+                // Merged step by step, as separate commits would: a later step's peer wins.
+                peers += try await client.peers.merge(users: output.batch.users, chats: output.batch.chats, messages: messages)
+                combined.updates += output.batch.updates
+                combined.add(users: output.batch.users, chats: output.batch.chats)
+                combined.notices += output.batch.notices
+                stateChanged = stateChanged || output.stateChanged
+                // A channel's last step decides whether it is stored or removed.
+                changedChannels.subtract(output.removedChannels)
+                removedChannels.subtract(output.changedChannels)
+                changedChannels.formUnion(output.changedChannels)
+                removedChannels.formUnion(output.removedChannels)
+            }
             var state: UpdatesState? = nil
-            if output.stateChanged {
-                let channels: [Int64: Int32] = machine.state.channels.filter { output.changedChannels.contains($0.key) }
+            if stateChanged {
+                let channels: [Int64: Int32] = machine.state.channels.filter { changedChannels.contains($0.key) }
                 state = UpdatesState(pts: machine.state.pts, qts: machine.state.qts, date: machine.state.date, seq: machine.state.seq, channels: channels)
             }
             let changes: StoreChanges = StoreChanges(
-                state: state, removedChannels: output.removedChannels, peers: peers, updates: output.batch.isEmpty ? nil : output.batch)
+                state: state, removedChannels: removedChannels, peers: peers, updates: combined.isEmpty ? nil : combined)
             if !changes.isEmpty { try client.store.commit(changes) }
-            if output.stateChanged { lastStored = machine.state }
+            if stateChanged { lastStored = machine.state }
         } catch {
             guard let lastStored else { return }
             var restored: MessageBox = MessageBox(state: lastStored, selfID: machine.selfID, now: now, limits: options.limits)
@@ -199,6 +239,6 @@ actor UpdatesDriver {
             box = restored
             return
         }
-        if !output.batch.isEmpty { await hub.broadcast(output.batch) }
+        for output in outputs where !output.batch.isEmpty { await hub.broadcast(output.batch) }
     }
 }

@@ -20,6 +20,17 @@ final class UpdatesInbox: Sendable {
         var waitGeneration: Int = 0
         var closed: Bool = false
         var count: Int { items.count - head }
+
+        mutating func pop() -> Input? {
+            guard count > 0 else { return nil }
+            let input: Input = items[head]
+            head += 1
+            if head == items.count {
+                items.removeAll(keepingCapacity: true)
+                head = 0
+            }
+            return input
+        }
     }
 
     let capacity: Int
@@ -47,21 +58,18 @@ final class UpdatesInbox: Sendable {
         waiter?.resume(returning: input)
     }
 
+    /// The next queued input if there is one, without waiting.
+    func poll() -> Input? {
+        state.withLock { (s: inout State) -> Input? in s.pop() }
+    }
+
     /// The next input; `.tick` when `deadline` passes first; nil once closed.
     func next(deadline: ContinuousClock.Instant?) async -> Input? {
         var timer: Task<Void, Never>? = nil
         defer { timer?.cancel() }
         return await withCheckedContinuation { (c: CheckedContinuation<Input?, Never>) in
             let (ready, generation): (Input??, Int) = state.withLock { (s: inout State) in
-                if s.count > 0 {
-                    let input: Input = s.items[s.head]
-                    s.head += 1
-                    if s.head == s.items.count {
-                        s.items.removeAll(keepingCapacity: true)
-                        s.head = 0
-                    }
-                    return (.some(input), 0)
-                }
+                if let input = s.pop() { return (.some(input), 0) }
                 if s.closed { return (.some(nil), 0) }
                 s.waiter = c
                 s.waitGeneration += 1

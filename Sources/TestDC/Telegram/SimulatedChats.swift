@@ -21,6 +21,11 @@ public struct SimulatedLimits: Sendable, Equatable {
     public var membersPerChat: Int = 10_000
     /// Messages of ``SimulatedTelegram/messages`` (the log of everything sent) kept.
     public var loggedMessages: Int = 100_000
+    /// Bytes of uploads in progress and stored files held per account; a part past them answers
+    /// `FILE_STORAGE_FULL` (a simulation limit: Telegram's own quotas are not documented).
+    public var fileBytesPerAccount: Int64 = 512 * 1024 * 1024
+    /// Uploads in progress per account; past them the oldest is forgotten.
+    public var pendingUploadsPerAccount: Int = 64
 
     /// The default limits.
     public init() {}
@@ -59,6 +64,13 @@ struct MessageDraft: Sendable {
     var sender: Int64
     var text: String
     var hasMedia: Bool = false
+    /// A stored photo or document the message carries (its `file_reference` is the current one
+    /// whenever the message is served).
+    var media: SimulatedMedia? = nil
+    /// The caption's or text's entities.
+    var entities: [Api.MessageEntity]? = nil
+    /// The album the message belongs to.
+    var groupedID: Int64? = nil
     var replyTo: Int32? = nil
     var forwardHeader: Api.MessageFwdHeader? = nil
     /// A service message's action (then `text` is empty).

@@ -34,24 +34,35 @@ extension SimulatedTelegram {
             return .messageService(Api.Message.MessageService(
                 out: out, id: id, fromId: from, peerId: peer.api, replyTo: reply, date: draft.date, action: action))
         }
-        let media: Api.MessageMedia? = draft.hasMedia ? .messageMediaPhoto(Api.MessageMedia.MessageMediaPhoto()) : nil
+        let media: Api.MessageMedia? =
+            draft.media.map(apiMedia) ?? (draft.hasMedia ? .messageMediaPhoto(Api.MessageMedia.MessageMediaPhoto()) : nil)
         return .message(Api.Message.Message(
             out: out, id: id, fromId: from, peerId: peer.api, fwdFrom: draft.forwardHeader, replyTo: reply, date: draft.date,
-            message: draft.text, media: media))
+            message: draft.text, media: media, entities: draft.entities, groupedId: draft.groupedID))
     }
 
     /// Appends a message to `owner`'s box; returns its id there and the new pts.
     @discardableResult
     func append(owner: Int64, peer: SimulatedPeer, draft: MessageDraft, origin: Int64) -> (Int32, Int32) {
-        guard let id = boxes[owner]?.nextID else { return (0, 0) }
+        // One hash look-up; the box is then changed in place through its index (a copy of the box
+        // would copy every event it keeps, once per message).
+        guard let index = boxes.index(forKey: owner) else { return (0, 0) }
+        let id: Int32 = boxes.values[index].nextID
         let built: Api.Message = message(draft, id: id, owner: owner, peer: peer)
-        // In place (a copy of the box would copy every event it keeps, once per message).
-        boxes[owner]?.nextID += 1
-        boxes[owner]?.pts += 1
-        let pts: Int32 = boxes[owner]?.pts ?? 0
-        boxes[owner]?.events.append(BoxEvent(pts: pts, message: built, update: nil, peer: peer, date: draft.date, origin: origin))
-        trim(owner)
+        let pts: Int32 = Self.append(
+            BoxEvent(pts: 0, message: built, update: nil, peer: peer, date: draft.date, origin: origin), to: &boxes.values[index])
+        trim(owner, at: index)
         return (id, pts)
+    }
+
+    /// Adds `event` to `box` with the box's next id and pts; returns that pts.
+    private static func append(_ event: BoxEvent, to box: inout Box) -> Int32 {
+        box.nextID += 1
+        box.pts += 1
+        var stamped: BoxEvent = event
+        stamped.pts = box.pts
+        box.events.append(stamped)
+        return box.pts
     }
 
     /// Appends a non-message update (taking one pts) to `owner`'s box; `make` gets the new pts.
@@ -68,10 +79,16 @@ extension SimulatedTelegram {
     /// Forgets the oldest events past ``SimulatedLimits/messagesPerChat``; a difference from
     /// before them is then "too long".
     private func trim(_ owner: Int64) {
-        let excess: Int = (boxes[owner]?.events.count ?? 0) - rooms.limits.messagesPerChat
-        guard excess > 0, let forgotten = boxes[owner]?.events[excess - 1].pts else { return }
+        guard let index = boxes.index(forKey: owner) else { return }
+        trim(owner, at: index)
+    }
+
+    private func trim(_ owner: Int64, at index: Dictionary<Int64, Box>.Index) {
+        let excess: Int = boxes.values[index].events.count - rooms.limits.messagesPerChat
+        guard excess > 0 else { return }
+        let forgotten: Int32 = boxes.values[index].events[excess - 1].pts
         differenceHorizon[owner] = max(differenceHorizon[owner] ?? 0, forgotten)
-        boxes[owner]?.events.removeFirst(excess)
+        boxes.values[index].events.removeFirst(excess)
     }
 
     /// Records a read receipt in `owner`'s box up to `maxID` (0: the newest message); returns the new pts.

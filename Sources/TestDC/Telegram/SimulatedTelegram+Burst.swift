@@ -11,6 +11,17 @@ extension SimulatedTelegram {
     /// ``SimulatedLimits/messagesPerChat`` and ``SimulatedLimits/loggedMessages`` to keep them all).
     public func pushBurst(count: Int, to owner: Int64, from sender: Int64, inChannel channel: Int64, batch: Int, text: @Sendable (Int) -> String) async {
         let size: Int = max(1, batch)
+        // Room for the whole burst at once: growing these arrays by doubling copies them (and
+        // touches fresh pages) again and again while the burst is timed.
+        let privateCount: Int = (count + 1) / 2
+        let ownerEvents: Int = boxes[owner]?.events.count ?? 0
+        let senderEvents: Int = boxes[sender]?.events.count ?? 0
+        let posts: Int = rooms.channels[channel]?.posts.count ?? 0
+        let logged: Int = log.count
+        log.reserveCapacity(logged + count)
+        boxes[owner]?.events.reserveCapacity(ownerEvents + privateCount)
+        boxes[sender]?.events.reserveCapacity(senderEvents + privateCount)
+        rooms.channels[channel]?.posts.reserveCapacity(posts + count - privateCount)
         var next: Int = 0
         var privateTurn: Bool = true
         while next < count {

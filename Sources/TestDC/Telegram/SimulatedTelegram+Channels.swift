@@ -127,13 +127,14 @@ extension SimulatedTelegram {
 
     /// Appends a message to the channel's box (one pts); nil for an unknown channel.
     func appendPost(_ channel: Int64, _ draft: MessageDraft) -> ChannelPost? {
-        guard let id = rooms.channels[channel]?.nextID else { return nil }
-        let post: ChannelPost = ChannelPost(id: id, draft: draft, origin: newOrigin())
+        // One hash look-up, then in place through the index (a copy of the room would copy every
+        // post and event it keeps, once per post).
+        guard let index = rooms.channels.index(forKey: channel) else { return nil }
+        let post: ChannelPost = ChannelPost(id: rooms.channels.values[index].nextID, draft: draft, origin: newOrigin())
         let limit: Int = rooms.limits.messagesPerChat
-        // In place (a copy of the room would copy every post and event it keeps, once per post).
-        rooms.channels[channel]?.nextID += 1
-        rooms.channels[channel]?.posts.append(post)
-        rooms.channels[channel]?.appendEvent(.newPost(post.id), limit: limit)
+        rooms.channels.values[index].nextID += 1
+        rooms.channels.values[index].posts.append(post)
+        rooms.channels.values[index].appendEvent(.newPost(post.id), limit: limit)
         return post
     }
 
@@ -178,7 +179,8 @@ extension SimulatedTelegram {
         }
         return .message(Api.Message.Message(
             out: out, post: room.isBroadcast, id: post.id, fromId: from, peerId: peer, fwdFrom: post.draft.forwardHeader, replyTo: reply,
-            date: post.draft.date, message: post.draft.text, views: room.isBroadcast ? 1 : nil, editDate: post.editDate))
+            date: post.draft.date, message: post.draft.text, media: post.draft.media.map(apiMedia), entities: post.draft.entities,
+            views: room.isBroadcast ? 1 : nil, editDate: post.editDate, groupedId: post.draft.groupedID))
     }
 
     /// The users a set of channel messages names (senders and service-message users), as `viewer` sees them.

@@ -165,7 +165,7 @@ extension SimulatedTelegram {
             return (posts.map { channelMessage($0, in: room, for: me) }, posts.map(\.origin), room.pts)
         }
         let events: [BoxEvent] = (boxes[me]?.events ?? []).filter { $0.peer == peer && $0.message != nil }.reversed()
-        return (events.compactMap(\.message), events.map(\.origin), nil)
+        return (events.compactMap(\.message).map(withCurrentFileReferences), events.map(\.origin), nil)
     }
 
     /// One page of `all` (newest first) as Telegram pages history: from the first message below
@@ -253,7 +253,8 @@ extension SimulatedTelegram {
             if case .inputMessageID(let m) = input { id = m.id }
             if case .inputMessageReplyTo(let m) = input, case .message(let found)? = box.events.first(where: { Self.id(of: $0.message) == m.id })?.message,
                case .messageReplyHeader(let header)? = found.replyTo { id = header.replyToMsgId ?? 0 }
-            return box.events.first { $0.message != nil && Self.id(of: $0.message) == id }?.message ?? .messageEmpty(Api.Message.MessageEmpty(id: id))
+            return box.events.first { $0.message != nil && Self.id(of: $0.message) == id }?.message.map(withCurrentFileReferences)
+                ?? .messageEmpty(Api.Message.MessageEmpty(id: id))
         }
         let (users, chats): ([Api.User], [Api.Chat]) = peers(ofMessages: messages, for: me)
         return .value(Api.messages.Messages.messages(Api.messages.Messages.Messages(messages: messages, topics: [], chats: chats, users: users)))

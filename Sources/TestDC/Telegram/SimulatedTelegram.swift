@@ -39,6 +39,10 @@ public actor SimulatedTelegram {
     var rooms: SimulatedRooms = SimulatedRooms()
     /// Per user: an action to run once, in a task of its own, at the user's next `updates.getState`.
     private var stateHooks: [Int64: @Sendable () async -> Void] = [:]
+    /// Uploads, stored photos and documents, file references (Files/).
+    var files: SimulatedFileStore = SimulatedFileStore()
+    /// Per user: the stored photo that is its profile photo.
+    var profilePhotos: [Int64: Int64] = [:]
 
     struct Box {
         var pts: Int32 = 0
@@ -144,6 +148,7 @@ public actor SimulatedTelegram {
         await installBotAndQRLogin()
         await installMessageChanges()
         await installRooms()
+        await installFiles()
     }
 
     // MARK: People writing
@@ -189,7 +194,7 @@ public actor SimulatedTelegram {
             toUser: owner)
     }
 
-    private func push(
+    func push(
         id: Int32, pts: Int32, owner: Int64, peer: Int64, out: Bool, text: String, hasMedia: Bool, date: Int32, form: PushForm
     ) async {
         switch form {
@@ -222,7 +227,8 @@ public actor SimulatedTelegram {
             isSelf: id == viewer, contact: contact, mutualContact: mutual, deleted: account.isDeleted, bot: account.isBot,
             verified: account.isVerified, support: account.isSupport, scam: account.isScam, fake: account.isFake, id: id,
             accessHash: accessHash(of: id, for: viewer), firstName: account.isDeleted ? nil : account.firstName,
-            username: account.isDeleted ? nil : account.username, phone: id == viewer || mutual ? account.phone : nil))
+            username: account.isDeleted ? nil : account.username, phone: id == viewer || mutual ? account.phone : nil,
+            photo: profilePhoto(of: id)))
     }
 
     // MARK: Login
@@ -303,7 +309,7 @@ public actor SimulatedTelegram {
         var (users, chats): ([Api.User], [Api.Chat]) = peers(of: Array(page), for: me)
         let last: Int32 = page.last?.pts ?? box.pts
         let state: Api.updates.State = Api.updates.State(pts: last, qts: 0, date: now, seq: box.seq, unreadCount: 0)
-        let messages: [Api.Message] = page.compactMap(\.message)
+        let messages: [Api.Message] = page.compactMap(\.message).map(withCurrentFileReferences)
         var others: [Api.Update] = page.compactMap(\.update)
         for channel in busyChannels {
             others.append(.updateChannelTooLong(Api.Update.UpdateChannelTooLong(channelId: channel.id, pts: channel.pts)))

@@ -1,0 +1,36 @@
+import Foundation
+import MTProto
+import Telegram
+import TestDC
+import TLSchema
+import Testing
+
+/// Pushes that queue up while the engine commits go into one transaction together, and still
+/// reach the commit hook and the consumers exactly once, in order.
+struct CommitBatchingTests {
+    @Test func updatesQueuedDuringACommitAreCommittedTogetherExactlyOnce() async throws {
+        let harness: TelegramHarness = try await TelegramHarness.start()
+        defer { Task { await harness.stop() } }
+        let (client, store): (TelegramClient, SQLiteClientStore) = try await harness.client()
+        defer { Task { await harness.close(client, store) } }
+        let recorded: Recorder = Recorder()
+        let commits: Counter = Counter()
+        store.setCommitHook { (changes: StoreChanges, _: inout ClientStoreTransaction) in
+            let texts: [String] = UpdateFactory.texts(changes.updates?.updates ?? [])
+            guard !texts.isEmpty else { return }
+            // The first commit is slow, so that the next pushes queue up behind it.
+            if commits.value == 0 { Thread.sleep(forTimeInterval: 0.3) }
+            commits.add()
+            recorded.add(texts)
+        }
+        let stream: EventStream<MessageFilter> = client.events(.newMessage())
+        let sent: [String] = (1 ... 20).map { "q\($0)" }
+        for text in sent { await harness.telegram.deliver(from: TelegramHarness.person(1), to: TelegramHarness.ownerID, text: text) }
+        let got: [MessageEvent] = await collect(20, from: stream, timeout: .seconds(5))
+        #expect(got.map(\.text) == sent)
+        #expect(recorded.values == sent)
+        // One commit for the first push, then the queued ones in commits of up to 16.
+        #expect(commits.value <= 4)
+        #expect(try store.updatesState()?.pts == (await harness.telegram.pts(of: TelegramHarness.ownerID)))
+    }
+}
