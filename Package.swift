@@ -54,6 +54,8 @@ let package = Package(
             ],
             path: "Sources/MTProto"
         ),
+        // The server side of MTProto (key exchange, sessions, SRP checks) from the same core, for the test DC.
+        .target(name: "MTProtoServer", dependencies: ["MTProto", "TLSchema"], path: "Sources/MTProtoServer"),
         // The fuzzing harnesses (a server holding the private key for the key exchange, one with requests
         // in flight for the session), shared by the Fuzz/ targets and the tests that check what they reach.
         .target(name: "MTProtoFuzzing", dependencies: ["MTProto", "TLSchema"], path: "Sources/MTProtoFuzzing"),
@@ -72,11 +74,20 @@ let package = Package(
         .target(
             name: "TestDC",
             dependencies: [
-                "MTProto", "TLSchema", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                "MTProto", "MTProtoServer", "TLSchema", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/TestDC"
+        ),
+        // Test support: an OpenAI-compatible chat-completions server on loopback (bot tests, the soak, local trials).
+        .target(
+            name: "FakeOpenAI",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Sources/FakeOpenAI"
         ),
         .executableTarget(
             name: "userbot",
@@ -108,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "soak",
             dependencies: [
-                "TestDC", "MTProto", "TLSchema", "Bot", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TestDC", "FakeOpenAI", "MTProto", "TLSchema", "Bot", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/soak"
@@ -140,11 +151,13 @@ let package = Package(
             path: "Benchmarks/mtbench"
         ),
 
-        .testTarget(name: "MTProtoTests", dependencies: ["MTProto", "MTProtoFuzzing", "TLSchema", "TestDC"], path: "Tests/MTProtoTests", exclude: ["Fixtures"]),
+        .testTarget(
+            name: "MTProtoTests", dependencies: ["MTProto", "MTProtoServer", "MTProtoFuzzing", "TLSchema", "TestDC"], path: "Tests/MTProtoTests",
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "BotTests",
             dependencies: [
-                "Bot", "Telegram", "MTProto", "TLSchema", "TestDC", .product(name: "NIOCore", package: "swift-nio"),
+                "Bot", "Telegram", "MTProto", "TLSchema", "TestDC", "FakeOpenAI", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,5 +1,6 @@
 import Foundation
 import MTProto
+import MTProtoServer
 import NIOCore
 
 /// One client TCP connection to a test DC, handled on the DCs' event loop (which is also the

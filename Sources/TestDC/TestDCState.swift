@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MTProto
+import MTProtoServer
 import NIOCore
 import TLSchema
 

@@ -1,4 +1,5 @@
 @testable import MTProto
+@testable import MTProtoServer
 import TLSchema
 import Testing
 

@@ -1,3 +1,4 @@
+import FakeOpenAI
 import Foundation
 import TestDC
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bot
+import FakeOpenAI
 import Foundation
 import MTProto
 import TestDC

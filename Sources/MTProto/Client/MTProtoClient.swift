@@ -29,17 +29,19 @@ public actor MTProtoClient {
     /// schema mismatch), and when a consumer fell so far behind that the stream's buffer (4,096
     /// updates) was full: fetch the difference.
     public nonisolated let updates: AsyncStream<Api.Updates>
-    private let updatesContinuation: AsyncStream<Api.Updates>.Continuation
+    let updatesContinuation: AsyncStream<Api.Updates>.Continuation
 
     /// Every change of ``connectionState``, for one consumer (the newest 16 are kept for it).
     public nonisolated let connectionStates: AsyncStream<ConnectionState>
-    private let connectionStatesContinuation: AsyncStream<ConnectionState>.Continuation
+    let connectionStatesContinuation: AsyncStream<ConnectionState>.Continuation
     /// Where the connection stands now.
-    public private(set) var connectionState: ConnectionState = .connecting
+    public var connectionState: ConnectionState { machine.published }
+    /// The phases of the connection (see ``ConnectionMachine``).
+    var machine: ConnectionMachine = ConnectionMachine()
 
-    private func setConnectionState(_ newState: ConnectionState) {
-        guard connectionState != newState, connectionState != .closed else { return }
-        connectionState = newState
+    /// Tells ``connectionStates`` about a change the machine reported.
+    func publish(_ newState: ConnectionState?) {
+        guard let newState else { return }
         connectionStatesContinuation.yield(newState)
         if newState == .closed { connectionStatesContinuation.finish() }
     }
@@ -48,58 +50,51 @@ public actor MTProtoClient {
     static let updatesBuffer: Int = 4096
     /// An update was dropped because ``updates`` was full: the consumer gets an `updatesTooLong` first
     /// once there is room again, so it fetches the difference (which holds what was dropped).
-    private var updatesOverflowed: Bool = false
+    var updatesOverflowed: Bool = false
     /// Functions that see every pushed update before ``updates`` does (``addUpdateObserver(_:)``).
-    private var updateObservers: [Int: @Sendable (Api.Updates) -> Void] = [:]
-    private var nextObserverID: Int = 1
+    var updateObservers: [Int: @Sendable (Api.Updates) -> Void] = [:]
+    var nextObserverID: Int = 1
 
     /// The configuration in use: the home DC and the known DC addresses change as the client learns them.
-    public private(set) var configuration: ClientConfiguration
+    public internal(set) var configuration: ClientConfiguration
     /// The last `help.getConfig` answer (fetched with `initConnection` on every connection).
-    public private(set) var serverConfig: Api.Config?
-    private let entropy: any EntropySource
-    private let logger: Logger
-    private let group: any EventLoopGroup
+    public internal(set) var serverConfig: Api.Config?
+    let entropy: any EntropySource
+    /// Where every decision that depends on time reads it (see ``ClientClock``).
+    nonisolated let clock: any ClientClock
+    let logger: Logger
+    let group: any EventLoopGroup
     /// The event loop this actor and its connections run on.
-    private nonisolated let eventLoop: any EventLoop
-    /// Session writes, in order, off the event loop.
-    private nonisolated let storageQueue: DispatchQueue = DispatchQueue(label: "mtproto.session-storage")
+    nonisolated let eventLoop: any EventLoop
+    /// Session writes, in order, off the event loop (see ``StorageWriter``).
+    nonisolated let writer: StorageWriter
 
     /// The client's executor: its event loop.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
 
-    private var keys: [Int: HandshakeResult] = [:]
-    private let storage: (any SessionStorage)?
-    private var session: Mutable<SessionState>?
-    private var handshake: ClientHandshake?
-    private var codec: Mutable<TransportCodec>?
-    private var channel: (any Channel)?
-    private var closeConnection: (@Sendable () -> Void)?
+    /// Permanent and temporary keys per DC, and the decisions about them (see ``KeyRing``).
+    var keys: KeyRing
+    var storage: (any SessionStorage)? { writer.storage }
+    var session: Mutable<SessionState>?
+    var handshake: ClientHandshake?
+    var codec: Mutable<TransportCodec>?
+    var channel: (any Channel)?
+    var closeConnection: (@Sendable () -> Void)?
     /// Packets were written to the channel since its last flush.
-    private var hasUnflushedWrites: Bool = false
-    /// DCs whose new permanent key is still being written to the storage.
-    private var keyWritesPending: Set<Int> = []
-    /// The current connection waits for such a write before its session starts.
-    private var sessionWaitsForKeyWrite: Bool = false
+    var hasUnflushedWrites: Bool = false
     /// Why the current connection is ending, when the client ended it (reported by its connection loop).
-    private var connectionError: (any Error)?
-    private var connectionTask: Task<Void, Never>?
-    private var lastReceived: ContinuousClock.Instant = .now
-    private var connectionGeneration: Int = 0
-    private var isReady: Bool = false
-    /// Connections that became ready so far: from the second on, updates may have been missed.
-    private var readyConnections: Int = 0
-    private var isClosed: Bool = false
-    private var readyWaiters: [CheckedContinuation<Void, any Error>] = []
-    /// The last connection attempt could not reach its address.
-    private var addressUnreachable: Bool = false
-    /// Addresses of the home DC found unreachable since one was last reached.
-    private var unreachableAddresses: Int = 0
-    private var lastConnectionError: (any Error)?
+    var connectionError: (any Error)?
+    var connectionTask: Task<Void, Never>?
+    var lastReceived: ContinuousClock.Instant
+    var isClosed: Bool { machine.isClosed }
+    var readyWaiters: [CheckedContinuation<Void, any Error>] = []
+    /// Which address of the home DC to dial (see ``AddressRotation``).
+    var addresses: AddressRotation = AddressRotation()
+    var lastConnectionError: (any Error)?
 
     /// Who waits for a call's answer: an `invoke` (resumed directly, no closure per call) or the
     /// client itself (binding, initConnection, keep-alive pings).
-    private enum Completion {
+    enum Completion {
         case caller(UnsafeContinuation<[UInt8], any Error>)
         case client(@Sendable (Result<[UInt8], any Error>) -> Void)
 
@@ -111,53 +106,21 @@ public actor MTProtoClient {
         }
     }
 
-    private struct Call {
-        var body: [UInt8]
-        var contentRelated: Bool
-        /// The call's id while it is queued or sent in the current session (its token there); nil while waiting.
-        var token: RequestToken?
-        var completion: Completion
-        /// For the PFS binding: the body is built for the msg_id and session it is sent with.
-        var build: (@Sendable (Int64, Int64) -> [UInt8])? = nil
-        /// Part of setting up one connection (binding, initConnection): dropped with it.
-        var connectionScoped: Bool = false
-        /// When the call fails with ``MTProtoClientError/timeout``.
-        var deadline: ContinuousClock.Instant? = nil
-    }
+    typealias Call = CallTable<Completion>.Call
 
-    /// One timer for every call's timeout: it sleeps until the earliest deadline (a task per call
-    /// would cost more than the call itself for small RPCs).
-    private var timeoutSweep: Task<Void, Never>?
-    private var timeoutSweepWake: ContinuousClock.Instant?
-    private var timeoutSweepGeneration: Int = 0
+    /// One timer for every call's timeout: it sleeps until the earliest deadline (see ``TimeoutTimer``).
+    var timeoutSweep: Task<Void, Never>?
+    var timeoutTimer: TimeoutTimer = TimeoutTimer()
 
-    /// A temporary (PFS) key of the home DC. Kept in memory only (auth-key notes §12).
-    private struct TemporaryKey {
-        var result: HandshakeResult
-        var bound: Bool
-        /// When to start preparing the next key (three quarters of the lifetime).
-        var renewAt: ContinuousClock.Instant
-        /// When to switch even if calls are still waiting for answers.
-        var deadline: ContinuousClock.Instant
-    }
-
-    private var temporaryKeys: [Int: TemporaryKey] = [:]
-    /// When this process created each permanent key (a fresh key may not be known everywhere yet).
-    private var permanentKeyCreated: [Int: ContinuousClock.Instant] = [:]
-    /// Waiting for the calls in flight to finish before switching to a new temporary key.
-    private var isRenewing: Bool = false
-    /// Bindings refused with ENCRYPTED_MESSAGE_INVALID in a row while the permanent key is fresh.
-    private var refusedBindings: Int = 0
     /// A client for another DC (FILE/STATS_MIGRATE) never moves its own home DC.
-    private var auxiliaries: [Int: Task<MTProtoClient, any Error>] = [:]
+    var auxiliaries: [Int: Task<MTProtoClient, any Error>] = [:]
 
-    private var calls: [UInt64: Call] = [:]
-    private var waiting: [UInt64] = []
-    private var cancelledBeforeRegistration: Set<UInt64> = []
+    /// The calls taken in and not completed (see ``CallTable``).
+    var calls: CallTable<Completion> = CallTable()
     /// What `invoke` reads and writes without entering the actor: new calls wait here until the
     /// actor takes them in one batch, so a call costs no actor hop of its own and its answer
     /// resumes the caller directly.
-    private struct Shared {
+    struct Shared {
         var submissions: [Submission] = []
         var drainScheduled: Bool = false
         var floodWaitPolicy: FloodWaitPolicy = FloodWaitPolicy()
@@ -167,7 +130,7 @@ public actor MTProtoClient {
         var isAuxiliary: Bool = false
     }
 
-    private struct Submission {
+    struct Submission {
         var id: UInt64
         var body: [UInt8]
         var contentRelated: Bool
@@ -176,25 +139,28 @@ public actor MTProtoClient {
         var continuation: UnsafeContinuation<[UInt8], any Error>
     }
 
-    private nonisolated let shared: Mutex<Shared> = Mutex(Shared())
-    private nonisolated let nextCallID: Atomic<UInt64> = Atomic(1)
-    private nonisolated let defaultTimeout: Duration
+    nonisolated let shared: Mutex<Shared> = Mutex(Shared())
+    nonisolated let nextCallID: Atomic<UInt64> = Atomic(1)
+    nonisolated let defaultTimeout: Duration
 
     /// How flood waits are handled (see ``FloodWaitPolicy``).
     public nonisolated var floodWaitPolicy: FloodWaitPolicy { shared.withLock { $0.floodWaitPolicy } }
-    private nonisolated var isAuxiliary: Bool { shared.withLock { $0.isAuxiliary } }
+    nonisolated var isAuxiliary: Bool { shared.withLock { $0.isAuxiliary } }
 
     /// A client for `configuration`. Keys from `authKeys` (per DC id) are used instead of a new
     /// exchange; with `storage`, new keys, salts, time offsets and the home DC are saved there.
+    /// `clock` tells the time (the system's unless a test moves it by hand).
     public init(
         configuration: ClientConfiguration, authKeys: [Int: HandshakeResult] = [:], storage: (any SessionStorage)? = nil,
         entropy: any EntropySource = SystemEntropy(), logger: Logger = Logger(label: "mtproto"),
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, clock: any ClientClock = SystemClientClock()
     ) {
         self.configuration = configuration
+        self.clock = clock
+        self.lastReceived = clock.now
         self.defaultTimeout = configuration.defaultTimeout
-        self.keys = authKeys
-        self.storage = storage
+        self.keys = KeyRing(permanent: authKeys)
+        self.writer = StorageWriter(storage: storage, logger: logger)
         self.entropy = entropy
         self.logger = logger
         self.group = eventLoopGroup
@@ -206,7 +172,8 @@ public actor MTProtoClient {
     /// A client that resumes from `storage` (keys and home DC) and keeps it up to date.
     public init(
         configuration: ClientConfiguration, storage: any SessionStorage, entropy: any EntropySource = SystemEntropy(),
-        logger: Logger = Logger(label: "mtproto"), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        logger: Logger = Logger(label: "mtproto"), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        clock: any ClientClock = SystemClientClock()
     ) throws {
         var resumed: ClientConfiguration = configuration
         // Addresses the server gave earlier (help.getConfig) complete the configured ones.
@@ -221,36 +188,21 @@ public actor MTProtoClient {
         }
         self.init(
             configuration: resumed, authKeys: try storage.authKeys(), storage: storage, entropy: entropy, logger: logger,
-            eventLoopGroup: eventLoopGroup)
+            eventLoopGroup: eventLoopGroup, clock: clock)
     }
 
-    /// Saves to the storage on the storage queue (in order); a failure is logged and does not stop the client.
-    private func persist(_ action: @escaping @Sendable (any SessionStorage) throws -> Void) {
-        guard let storage else { return }
-        let logger: Logger = self.logger
-        storageQueue.async {
-            do {
-                try action(storage)
-            } catch {
-                logger.error("could not save the session: \(error)")
-            }
-        }
-    }
-
-    /// Waits until every session write queued so far has been made.
-    private nonisolated func storageWritesFinished() async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            storageQueue.async { done.resume() }
-        }
+    /// Saves to the storage after the writes queued so far; a failure is logged and does not stop the client.
+    func persist(_ action: @escaping @Sendable (any SessionStorage) throws -> Void) {
+        writer.write(action)
     }
 
     /// The keys established so far, per DC id (persist them to avoid new key exchanges).
-    public var authKeys: [Int: HandshakeResult] { keys }
+    public var authKeys: [Int: HandshakeResult] { keys.permanent }
 
     /// The current home DC.
     public var homeDataCentre: DataCentre { configuration.dataCentre }
 
-    private var now: Double { Date().timeIntervalSince1970 }
+    var now: Double { clock.wallSeconds }
 
     // MARK: Lifecycle
 
@@ -258,7 +210,7 @@ public actor MTProtoClient {
     /// Returns when the connection is ready; throws the first attempt's error. The client keeps
     /// reconnecting in the background until ``close()``.
     public func connect() async throws {
-        if isReady { return }
+        if machine.isReady { return }
         if isClosed { throw MTProtoClientError.closed }
         startConnectionLoop()
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
@@ -268,19 +220,17 @@ public actor MTProtoClient {
 
     /// Closes the connection; pending and later calls fail with ``MTProtoClientError/closed``.
     public func close() async {
-        isClosed = true
-        setConnectionState(.closed)
+        publish(machine.close())
         connectionTask?.cancel()
         closeConnection?()
-        let pending: [Call] = Array(calls.values)
-        calls.removeAll()
-        waiting.removeAll()
+        let pending: [Call] = calls.removeAll()
         for call in pending { call.completion(.failure(MTProtoClientError.closed)) }
         for waiter in readyWaiters { waiter.resume(throwing: MTProtoClientError.closed) }
         readyWaiters.removeAll()
         updatesContinuation.finish()
         timeoutSweep?.cancel()
         timeoutSweep = nil
+        timeoutTimer.stop()
         let others: [Task<MTProtoClient, any Error>] = Array(auxiliaries.values)
         auxiliaries.removeAll()
         for other in others {
@@ -288,375 +238,18 @@ public actor MTProtoClient {
             if let client = try? await other.value { await client.close() }
         }
         if let task = connectionTask { await task.value }
-        await storageWritesFinished()
+        await writer.finished()
     }
 
-    private func startConnectionLoop() {
-        guard connectionTask == nil else { return }
-        connectionTask = Task { [weak self] in
-            var attempt: Int = 0
-            while !Task.isCancelled {
-                guard let self else { return }
-                let error: (any Error)? = await self.runOneConnection()
-                if Task.isCancelled { return }
-                let closed: Bool = await self.isClosed
-                if closed { return }
-                let succeeded: Bool = await self.connectionEnded(error)
-                attempt = succeeded ? 0 : attempt + 1
-                var delay: Duration = await self.backoff(attempt: attempt)
-                if case .transport(let transportError) = error as? MTProtoClientError, transportError.reaction == .backOff {
-                    // −429: too many connections or requests from this address. Wait longer.
-                    delay = max(delay, await self.configuration.maximumReconnectDelay / 2)
-                }
-                try? await Task.sleep(for: delay)
-            }
-        }
-    }
+    struct ConnectionClosedByPeer: Error {}
+    struct HalfOpenConnection: Error {}
 
-    private func backoff(attempt: Int) -> Duration {
-        // Both in seconds with their fractions (a cap below one second used to count as zero).
-        let base: Double = Self.seconds(configuration.reconnectDelay)
-        let cap: Double = Self.seconds(configuration.maximumReconnectDelay)
-        let raw: Double = min(cap, base * pow(2, Double(min(attempt, 16))))
-        let jitter: Double = 0.5 + Double(entropy.randomBytes(count: 1)[0]) / 510.0
-        return .milliseconds(Int(raw * jitter * 1000))
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
-    /// One TCP connection, from connect to close. Returns the error that ended it.
-    private nonisolated func runOneConnection() async -> (any Error)? {
-        let settings: ClientConfiguration = await configuration
-        let channel: any Channel
-        do {
-            channel = try await ConnectionDialer.connect(
-                to: settings.dataCentre, configuration: settings, eventLoop: eventLoop, entropy: entropy,
-                handler: { ClientConnectionHandler(client: self) })
-        } catch {
-            await markAddressUnreachable()
-            return error
-        }
-        await withTaskGroup(of: Void.self) { (tasks: inout TaskGroup<Void>) in
-            tasks.addTask { await self.keepAlive() }
-            tasks.addTask { await self.watchTemporaryKey() }
-            // A close() that raced with the connect closes the channel through the cancellation.
-            try? await withTaskCancellationHandler {
-                try await channel.closeFuture.get()
-            } onCancel: {
-                channel.close(promise: nil)
-            }
-            tasks.cancelAll()
-        }
-        return await takeConnectionError()
-    }
-
-    private func markAddressUnreachable() { addressUnreachable = true }
-
-    /// After an address of the home DC could not be reached, moves to the DC's next address.
-    /// Returns whether that one has not been tried since an address was last reached (then a
-    /// caller of ``connect()`` waits for it rather than failing).
-    private func moveToNextAddress() -> Bool {
-        guard addressUnreachable else { return false }
-        addressUnreachable = false
-        let addresses: [DataCentre] = DataCentre.addresses(of: configuration.dataCentre.id, in: configuration.knownDataCentres)
-        let candidates: Int = addresses.count + (addresses.contains(configuration.dataCentre) ? 0 : 1)
-        guard let next = DataCentre.address(after: configuration.dataCentre, in: configuration.knownDataCentres) else { return false }
-        logger.info("\(configuration.dataCentre) cannot be reached: trying \(next)")
-        configuration.dataCentre = next
-        unreachableAddresses += 1
-        if unreachableAddresses >= candidates {
-            unreachableAddresses = 0
-            return false
-        }
-        return true
-    }
-
-    private struct ConnectionClosedByPeer: Error {}
-    private struct HalfOpenConnection: Error {}
-
-    /// Ends the current connection because of `error` (reported when its loop comes round).
-    private func endConnection(_ error: any Error) {
-        if connectionError == nil { connectionError = error }
-        closeConnection?()
-    }
-
-    private func takeConnectionError() -> any Error {
-        let error: any Error = connectionError ?? ConnectionClosedByPeer()
-        connectionError = nil
-        return error
-    }
-
-    /// Pings on schedule; ends the connection when nothing has arrived for two intervals.
-    private func keepAlive() async {
-        let interval: Duration = configuration.pingInterval
-        while true {
-            do {
-                try await Task.sleep(for: interval)
-            } catch {
-                return
-            }
-            if ContinuousClock.now - lastReceived > interval * 2 {
-                logger.warning("no data for two ping intervals: reconnecting")
-                return endConnection(HalfOpenConnection())
-            }
-            guard isReady, !isRenewing, session != nil else { continue }
-            let delay: Int32 = Int32(interval.components.seconds * 5 / 4 + 1)
-            let ping: MT.functions.PingDelayDisconnect = MT.functions.PingDelayDisconnect(pingId: entropy.randomInt64(), disconnectDelay: delay)
-            register(body: ping.serializedBytes(), contentRelated: false, complete: { _ in })
-            // Salts for the next hours, fetched before the known ones run out.
-            if let salts = session!.value.futureSaltsRequest(now: now) { register(body: salts, contentRelated: false, complete: { _ in }) }
-            flush()
-        }
-    }
-
-    /// Called by the connection's handler once TCP is connected.
-    func connectionOpened(_ opened: any Channel) {
-        // After close(), or a second channel of one connect (happy eyeballs): not ours to use.
-        guard !isClosed, channel == nil else { return opened.close(promise: nil) }
-        connectionGeneration += 1
-        channel = opened
-        closeConnection = { opened.close(promise: nil) }
-        connectionError = nil
-        lastReceived = .now
-        let transport: (kind: TransportKind, obfuscation: Obfuscation?) = configuration.transportSettings(for: configuration.dataCentre)
-        var newCodec: TransportCodec = TransportCodec(clientKind: transport.kind, obfuscation: transport.obfuscation, entropy: entropy)
-        let preamble: [UInt8] = newCodec.takePreamble()
-        codec = Mutable(newCodec)
-        if !preamble.isEmpty {
-            opened.write(ByteBuffer(bytes: preamble), promise: nil)
-            hasUnflushedWrites = true
-        }
-        startSession()
-        flush()
-    }
-
-    /// Called by the connection's handler when the socket reports an error (the handler closes it).
-    func connectionFailed(_ error: any Error, on failed: any Channel) {
-        guard failed === channel else { return }
-        if connectionError == nil { connectionError = error }
-    }
-
-    /// Called by the connection's handler with the bytes read from the socket.
-    func connectionRead(_ bytes: [UInt8], from reader: any Channel) {
-        guard reader === channel else { return }
-        do {
-            try received(bytes)
-        } catch {
-            endConnection(error)
-        }
-    }
-
-    /// Starts the session on the current connection: a key exchange first when a key is missing;
-    /// with PFS, a bound temporary key carries the session.
-    private func startSession() {
-        let dc: Int = configuration.dataCentre.id
-        guard let permanent = keys[dc] else { return startExchange(temporary: false) }
-        if keyWritesPending.contains(dc) {
-            // A new permanent key carries no call before it is on disk; the write's callback resumes.
-            sessionWaitsForKeyWrite = true
-            return
-        }
-        guard configuration.temporaryKeyLifetime != nil else {
-            if session == nil { session = makeSession(permanent) }
-            return sendInitConnection()
-        }
-        guard let temporary = temporaryKeys[dc], ContinuousClock.now < temporary.renewAt else {
-            if temporaryKeys[dc] != nil { discardTemporaryKey() }
-            return startExchange(temporary: true)
-        }
-        if session == nil { session = makeSession(temporary.result) }
-        if temporary.bound {
-            sendInitConnection()
-        } else {
-            sendBinding(permanent: permanent, temporary: temporary.result)
-        }
-    }
-
-    private func makeSession(_ key: HandshakeResult) -> Mutable<SessionState> {
-        Mutable(SessionState(authKey: key.authKey, salt: key.serverSalt, timeOffset: key.timeOffset, entropy: entropy))
-    }
-
-    private func startExchange(temporary: Bool) {
-        let lifetime: Int32? = temporary ? configuration.temporaryKeyLifetime.map { Int32(clamping: $0.components.seconds) } : nil
-        var exchange: ClientHandshake = ClientHandshake(
-            dcID: configuration.wireDCID, keys: configuration.rsaKeys, temporaryKeyLifetime: lifetime, entropy: entropy)
-        let first: [UInt8] = exchange.start(now: now)
-        handshake = exchange
-        send(first)
-    }
-
-    /// Called when a connection ended; returns whether it had become ready.
-    private func connectionEnded(_ error: (any Error)?) -> Bool {
-        // A planned switch to a new temporary key is not a failure: reconnect without backing off.
-        let wasReady: Bool = isReady || isRenewing
-        isReady = false
-        if readyConnections > 0 && !isClosed { setConnectionState(.reconnecting) }
-        isRenewing = false
-        channel = nil
-        closeConnection = nil
-        hasUnflushedWrites = false
-        sessionWaitsForKeyWrite = false
-        codec = nil
-        handshake = nil
-        discardConnectionCalls()
-        session?.value.connectionLost()
-        let anotherAddressLeft: Bool = moveToNextAddress()
-        if let error {
-            lastConnectionError = error
-            logger.info("connection to \(configuration.dataCentre) ended: \(error)")
-            if case MTProtoClientError.transport(let transportError) = error, transportError.reaction == .forgetKeyAndRedoExchange {
-                forgetKey()
-            }
-            if !wasReady && !anotherAddressLeft {
-                for waiter in readyWaiters { waiter.resume(throwing: error) }
-                readyWaiters.removeAll()
-            }
-        }
-        return wasReady
-    }
-
-    /// The server does not know the key the session used (transport −404). With PFS that is the
-    /// temporary key (they live in the server's memory only): a new one is bound. Without PFS the
-    /// permanent key is gone: a new one is created. Calls go back to waiting either way.
-    private func forgetKey() {
-        let dc: Int = configuration.dataCentre.id
-        if configuration.temporaryKeyLifetime != nil && keys[dc] != nil {
-            logger.info("\(configuration.dataCentre) forgot the temporary key: binding a new one")
-            discardTemporaryKey()
-        } else {
-            forgetPermanentKey()
-        }
-    }
-
-    /// Drops the permanent key of the home DC (this logs the client out there).
-    private func forgetPermanentKey() {
-        let dc: Int = configuration.dataCentre.id
-        keys[dc] = nil
-        temporaryKeys[dc] = nil
-        permanentKeyCreated[dc] = nil
-        persist { try $0.removeAuthKey(dc: dc) }
-        dropSession()
-    }
-
-    /// Drops the temporary key of the home DC and its session.
-    private func discardTemporaryKey() {
-        temporaryKeys[configuration.dataCentre.id] = nil
-        dropSession()
-    }
-
-    /// Forgets the binding and initConnection calls of the connection that ended.
-    private func discardConnectionCalls() {
-        for (id, call) in calls where call.connectionScoped {
-            calls[id] = nil
-            if let token = call.token { session?.value.cancel(token) }
-        }
-    }
-
-    // MARK: Bytes in and out
+    // MARK: Packets of the session
 
     // The session and codec live in boxes and are mutated in place (`session!.value.…`): reading a
     // struct stored in an actor copies it, which for the session means every one of its tables.
 
-    /// Frames `packet` and writes it to the channel; ``flush()`` sends it.
-    private func send(_ packet: [UInt8]) {
-        guard codec != nil, let channel else { return }
-        let framed: [UInt8] = codec!.value.encode(packet)
-        channel.write(ByteBuffer(bytes: framed), promise: nil)
-        hasUnflushedWrites = true
-    }
-
-    /// Writes every packet the session has ready, then flushes the channel once.
-    private func flush() {
-        // Without a connection the session keeps its queue (taking packets out would mark them sent).
-        guard channel != nil, codec != nil else { return }
-        let time: Double = now
-        while let packet = session?.value.nextPacket(now: time) {
-            send(packet)
-        }
-        if hasUnflushedWrites {
-            hasUnflushedWrites = false
-            channel?.flush()
-        }
-    }
-
-    private func received(_ bytes: [UInt8]) throws {
-        lastReceived = .now
-        guard codec != nil else { return }
-        let events: [TransportEvent]
-        do {
-            events = try codec!.value.decode(bytes)
-        } catch {
-            throw MTProtoClientError.transport(error)
-        }
-        for event in events {
-            guard case .packet(let packet) = event else { continue }
-            if handshake != nil {
-                try handshakePacket(packet)
-            } else {
-                sessionPacket(packet)
-            }
-        }
-        flush()
-    }
-
-    private func handshakePacket(_ packet: [UInt8]) throws {
-        guard var exchange = handshake else { return }
-        let step: ClientHandshake.Step
-        do {
-            step = try exchange.receive(packet, now: now)
-        } catch {
-            handshake = nil
-            throw MTProtoClientError.handshake(error)
-        }
-        handshake = exchange
-        switch step {
-        case .send(let bytes):
-            send(bytes)
-        case .done(let result):
-            handshake = nil
-            let dc: Int = configuration.dataCentre.id
-            if let expiresAt = result.expiresAt {
-                // What is left of the lifetime by the server's clock (expires_at is whole seconds).
-                let left: Double = max(0, Double(expiresAt) - (now + Double(result.timeOffset)))
-                let lifetime: Duration = .milliseconds(Int(left * 1000))
-                let start: ContinuousClock.Instant = .now
-                temporaryKeys[dc] = TemporaryKey(result: result, bound: false, renewAt: start + lifetime * 3 / 4, deadline: start + lifetime * 7 / 8)
-                logger.debug("temporary key created for \(configuration.dataCentre)")
-            } else {
-                keys[dc] = result
-                permanentKeyCreated[dc] = .now
-                persist { try $0.saveAuthKey(result, dc: dc) }
-                logger.debug("auth key created for \(configuration.dataCentre)")
-                // A new permanent key is on disk before it carries any call (a login on a key that
-                // a crash then loses would be lost with it), on this connection or the next; the
-                // event loop does not wait meanwhile.
-                if storage != nil {
-                    keyWritesPending.insert(dc)
-                    afterStorageWrites { (client: isolated MTProtoClient) in
-                        client.keyWritesPending.remove(dc)
-                        guard client.sessionWaitsForKeyWrite else { return }
-                        client.sessionWaitsForKeyWrite = false
-                        guard !client.isClosed, client.channel != nil else { return }
-                        client.startSession()
-                        client.flush()
-                    }
-                }
-            }
-            startSession()
-        }
-    }
-
-    /// Runs `then` on the client once every session write queued so far has been made.
-    private func afterStorageWrites(_ then: @escaping @Sendable (isolated MTProtoClient) -> Void) {
-        let loop: any EventLoop = eventLoop
-        storageQueue.async {
-            loop.execute { self.assumeIsolated { then($0) } }
-        }
-    }
-
-    private func sessionPacket(_ packet: [UInt8]) {
+    func sessionPacket(_ packet: [UInt8]) {
         guard session != nil else { return }
         let events: [SessionEvent]
         do {
@@ -668,7 +261,7 @@ public actor MTProtoClient {
         for event in events { handle(event) }
     }
 
-    private func handle(_ event: SessionEvent) {
+    func handle(_ event: SessionEvent) {
         switch event {
         case .result(let token, let body):
             complete(token: token, with: .success(body))
@@ -680,7 +273,7 @@ public actor MTProtoClient {
                       let id = callSent(as: token) {
                 // The server lost the binding: bind a new temporary key and send the call again
                 // (a connection's own setup call is simply made again on the next connection).
-                calls[id]?.token = nil
+                calls.unqueue(id)
                 logger.info("the temporary key is no longer bound: binding a new one")
                 discardTemporaryKey()
                 closeConnection?()
@@ -700,175 +293,18 @@ public actor MTProtoClient {
             deliverUpdate(.updatesTooLong)
         case .parametersChanged:
             let dc: Int = configuration.dataCentre.id
-            if let current = session, let temporary = temporaryKeys[dc], current.value.envelope.authKey == temporary.result.authKey {
-                temporaryKeys[dc]?.result.serverSalt = current.value.salt
-                temporaryKeys[dc]?.result.timeOffset = current.value.timeOffset
-            } else if let current = session, var stored = keys[configuration.dataCentre.id] {
-                stored.serverSalt = current.value.salt
-                stored.timeOffset = current.value.timeOffset
-                keys[configuration.dataCentre.id] = stored
-                let dc: Int = configuration.dataCentre.id
-                let saved: HandshakeResult = stored
+            guard let current = session else { return }
+            if let saved = keys.parametersChanged(
+                authKey: current.value.envelope.authKey, salt: current.value.salt, timeOffset: current.value.timeOffset, dc: dc) {
                 persist { try $0.saveAuthKey(saved, dc: dc) }
             }
         }
     }
 
-    private func complete(token: RequestToken, with result: Result<[UInt8], any Error>) {
-        guard let index = calls.index(forKey: token), calls.values[index].token == token else { return }
-        calls.remove(at: index).value.completion(result)
-    }
-
-    /// The call sent in the current session under `token` (a call's token is its id).
-    private func callSent(as token: RequestToken) -> UInt64? {
-        guard let index = calls.index(forKey: token), calls.values[index].token == token else { return nil }
-        return token
-    }
-
-    // MARK: Calls
-
-    /// Binds the temporary key to the permanent one; initConnection follows once it is bound.
-    private func sendBinding(permanent: HandshakeResult, temporary: HandshakeResult) {
-        let nonce: Int64 = entropy.randomInt64()
-        let expiresAt: Int32 = temporary.expiresAt ?? 0
-        let permanentKey: AuthKey = permanent.authKey
-        let temporaryKey: AuthKey = temporary.authKey
-        let entropy: any EntropySource = self.entropy
-        let generation: Int = connectionGeneration
-        let id: UInt64 = allocateCallID()
-        calls[id] = Call(
-            body: [], contentRelated: true, token: nil,
-            completion: .client { [weak self] result in
-                Task { await self?.bindingAnswered(result, generation: generation) }
-            },
-            build: { (messageID: Int64, sessionID: Int64) -> [UInt8] in
-                TemporaryKeyBinding.request(
-                    permanentKey: permanentKey, temporaryKey: temporaryKey, nonce: nonce, expiresAt: expiresAt, messageID: messageID,
-                    sessionID: sessionID, entropy: entropy)
-            },
-            connectionScoped: true)
-        enqueueInSession(id)
-        flush()
-    }
-
-    private func bindingAnswered(_ result: Result<[UInt8], any Error>, generation: Int) {
-        guard generation == connectionGeneration else { return }
-        let dc: Int = configuration.dataCentre.id
-        var failure: any Error = MTProtoClientError.temporaryKeyBinding("the server answered false")
-        switch result {
-        case .success(let body):
-            var reader: TLReader = TLReader(body)
-            if (try? reader.readBool()) == true {
-                temporaryKeyBound()
-                return
-            }
-        case .failure(let error):
-            failure = error
-            if let rpc = error as? RPCError {
-                if rpc.name == "TEMP_AUTH_KEY_ALREADY_BOUND" {
-                    temporaryKeyBound()
-                    return
-                }
-                // A fresh permanent key may not have reached every server yet: retry a few times.
-                let fresh: Bool = permanentKeyCreated[dc].map { ContinuousClock.now - $0 < .seconds(60) } ?? false
-                if rpc.name == "ENCRYPTED_MESSAGE_INVALID" { refusedBindings += 1 }
-                if rpc.name == "ENCRYPTED_MESSAGE_INVALID" && (!fresh || refusedBindings >= 3) {
-                    refusedBindings = 0
-                    logger.error("\(configuration.dataCentre) does not accept the permanent key: creating a new one (log in again)")
-                    forgetPermanentKey()
-                }
-            }
-        }
-        logger.warning("binding the temporary key failed: \(failure)")
-        for waiter in readyWaiters { waiter.resume(throwing: MTProtoClientError.temporaryKeyBinding("\(failure)")) }
-        readyWaiters.removeAll()
-        if keys[dc] != nil { discardTemporaryKey() }
-        closeConnection?()
-    }
-
-    private func temporaryKeyBound() {
-        refusedBindings = 0
-        temporaryKeys[configuration.dataCentre.id]?.bound = true
-        logger.debug("temporary key bound on \(configuration.dataCentre)")
-        sendInitConnection()
-    }
-
-    /// Switches to a new temporary key once three quarters of its lifetime have passed: new calls
-    /// wait, and the switch happens when the calls in flight are answered (or at the deadline),
-    /// so no call is sent twice.
-    private func watchTemporaryKey() async {
-        guard let lifetime = configuration.temporaryKeyLifetime else { return }
-        let tick: Duration = min(.seconds(1), lifetime / 16)
-        while (try? await Task.sleep(for: tick)) != nil {
-            checkTemporaryKeyRenewal()
-        }
-    }
-
-    private func checkTemporaryKeyRenewal() {
-        guard isReady, let temporary = temporaryKeys[configuration.dataCentre.id], temporary.bound else { return }
-        let instant: ContinuousClock.Instant = .now
-        guard instant >= temporary.renewAt else { return }
-        if !isRenewing {
-            isRenewing = true
-            logger.info("the temporary key of \(configuration.dataCentre) expires soon: switching to a new one")
-        }
-        if (session?.value.pendingCount ?? 0) == 0 || instant >= temporary.deadline {
-            discardTemporaryKey()
-            closeConnection?()
-        }
-    }
-
-    private func sendInitConnection() {
-        let query: Api.functions.InvokeWithLayer<Api.functions.InitConnection<Api.functions.help.GetConfig>> =
-            Api.functions.InvokeWithLayer(
-                layer: Api.layer,
-                query: Api.functions.InitConnection(
-                    apiId: configuration.apiID, deviceModel: configuration.deviceModel, systemVersion: configuration.systemVersion,
-                    appVersion: configuration.appVersion, systemLangCode: configuration.systemLanguageCode,
-                    langPack: configuration.languagePack, langCode: configuration.languageCode, query: Api.functions.help.GetConfig()))
-        let generation: Int = connectionGeneration
-        let id: UInt64 = allocateCallID()
-        calls[id] = Call(
-            body: query.serializedBytes(), contentRelated: true, token: nil,
-            completion: .client { [weak self] result in
-                Task { await self?.initConnectionAnswered(result, generation: generation) }
-            },
-            connectionScoped: true)
-        enqueueInSession(id)
-        flush()
-    }
-
-    private func initConnectionAnswered(_ result: Result<[UInt8], any Error>, generation: Int) {
-        guard generation == connectionGeneration else { return }
-        switch result {
-        case .success(let body):
-            if let config = try? Api.Config(decoding: body) {
-                serverConfig = config
-                learnDataCentres(from: config)
-            }
-            isReady = true
-            setConnectionState(.ready)
-            unreachableAddresses = 0
-            readyConnections += 1
-            // Updates pushed while the connection was down are gone: let the consumer catch up.
-            if readyConnections > 1 { deliverUpdate(.updatesTooLong) }
-            for waiter in readyWaiters { waiter.resume() }
-            readyWaiters.removeAll()
-            let queued: [UInt64] = waiting
-            waiting.removeAll()
-            for id in queued { enqueueInSession(id) }
-            flush()
-        case .failure(let error):
-            logger.error("initConnection failed: \(error)")
-            for waiter in readyWaiters { waiter.resume(throwing: error) }
-            readyWaiters.removeAll()
-            // Start over on a new connection (with the reconnect backoff) rather than stay unready.
-            closeConnection?()
-        }
-    }
+    // MARK: Updates
 
     /// Hands a pushed update to ``updates``: bounded, and on overflow a difference instead of a loss.
-    private func deliverUpdate(_ update: Api.Updates) {
+    func deliverUpdate(_ update: Api.Updates) {
         for observer in updateObservers.values { observer(update) }
         if updatesOverflowed {
             guard case .enqueued = updatesContinuation.yield(.updatesTooLong) else { return }
@@ -879,251 +315,6 @@ public actor MTProtoClient {
             if !updatesOverflowed { logger.warning("the updates consumer falls behind: updates dropped, a difference will follow") }
             updatesOverflowed = true
         }
-    }
-
-    /// Keeps every address the server gives for each DC (CDN and obfuscation-only ones aside: they
-    /// need keys or a transport of their own); the storage keeps the first to try of each DC.
-    private func learnDataCentres(from config: Api.Config) {
-        var learned: [DataCentre] = []
-        for o in config.dcOptions where !o.cdn && !o.tcpoOnly {
-            var kind: DataCentre.Kind = []
-            if o.ipv6 { kind.insert(.ipv6) }
-            if o.mediaOnly { kind.insert(.mediaOnly) }
-            if o.thisPortOnly { kind.insert(.thisPortOnly) }
-            if o.static { kind.insert(.isStatic) }
-            learned.append(DataCentre(id: Int(o.id), host: o.ipAddress, port: Int(o.port), kind: kind))
-        }
-        let servedIDs: Set<Int> = Set(learned.map(\.id))
-        let kept: [DataCentre] = configuration.knownDataCentres.filter { !servedIDs.contains($0.id) }
-        configuration.knownDataCentres = (kept + learned).enumerated().sorted { ($0.element.id, $0.offset) < ($1.element.id, $1.offset) }.map(\.element)
-        let ids: [Int] = Array(Set(configuration.knownDataCentres.map(\.id))).sorted()
-        let known: [DataCentre] = configuration.knownDataCentres
-        let preferred: [DataCentre] = ids.compactMap { DataCentre.addresses(of: $0, in: known).first }
-        persist { try $0.saveDataCentres(preferred) }
-    }
-
-    private func enqueueInSession(_ id: UInt64) {
-        guard session != nil, let index = calls.index(forKey: id) else {
-            if calls[id] != nil && !waiting.contains(id) { waiting.append(id) }
-            return
-        }
-        // The call's id is its token in the session.
-        if let build = calls.values[index].build {
-            session!.value.enqueue(token: id, building: build)
-        } else {
-            session!.value.enqueue(calls.values[index].body, contentRelated: calls.values[index].contentRelated, token: id)
-        }
-        calls.values[index].token = id
-    }
-
-    @discardableResult
-    private func register(body: [UInt8], contentRelated: Bool, complete: @escaping @Sendable (Result<[UInt8], any Error>) -> Void) -> UInt64 {
-        let id: UInt64 = allocateCallID()
-        calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, completion: .client(complete))
-        if isReady && !isRenewing { enqueueInSession(id) } else { waiting.append(id) }
-        return id
-    }
-
-    private func register(
-        id: UInt64, body: [UInt8], contentRelated: Bool, deadline: ContinuousClock.Instant, continuation: UnsafeContinuation<[UInt8], any Error>
-    ) {
-        if !cancelledBeforeRegistration.isEmpty, cancelledBeforeRegistration.remove(id) != nil {
-            continuation.resume(throwing: CancellationError())
-            return
-        }
-        if isClosed {
-            continuation.resume(throwing: MTProtoClientError.closed)
-            return
-        }
-        calls[id] = Call(body: body, contentRelated: contentRelated, token: nil, completion: .caller(continuation), deadline: deadline)
-        scheduleTimeoutSweep(at: deadline)
-        if isReady && !isRenewing { enqueueInSession(id) } else { waiting.append(id) }
-    }
-
-    /// Takes every submitted call in, then sends them together (one container instead of a packet
-    /// per call).
-    private func drainSubmissions() {
-        let batch: [Submission] = shared.withLock { (state: inout Shared) -> [Submission] in
-            let taken: [Submission] = state.submissions
-            state.submissions.removeAll(keepingCapacity: true)
-            state.drainScheduled = false
-            return taken
-        }
-        let taken: ContinuousClock.Instant = .now
-        for s in batch {
-            register(id: s.id, body: s.body, contentRelated: s.contentRelated, deadline: taken + s.timeout, continuation: s.continuation)
-        }
-        flush()
-        if connectionTask == nil && !isClosed { startConnectionLoop() }
-    }
-
-    private func scheduleTimeoutSweep(at deadline: ContinuousClock.Instant) {
-        if timeoutSweep != nil, let wake = timeoutSweepWake, wake <= deadline { return }
-        timeoutSweep?.cancel()
-        timeoutSweepGeneration += 1
-        let generation: Int = timeoutSweepGeneration
-        timeoutSweepWake = deadline
-        timeoutSweep = Task { [weak self] in
-            try? await Task.sleep(until: deadline, clock: .continuous)
-            if Task.isCancelled { return }
-            await self?.sweepTimeouts(generation: generation)
-        }
-    }
-
-    /// Fails the calls whose deadline has passed and sleeps until the next one.
-    private func sweepTimeouts(generation: Int) {
-        guard generation == timeoutSweepGeneration else { return }
-        timeoutSweep = nil
-        timeoutSweepWake = nil
-        let instant: ContinuousClock.Instant = .now
-        var expired: [UInt64] = []
-        var next: ContinuousClock.Instant? = nil
-        for (id, call) in calls {
-            guard let deadline = call.deadline else { continue }
-            if deadline <= instant {
-                expired.append(id)
-            } else if next.map({ deadline < $0 }) ?? true {
-                next = deadline
-            }
-        }
-        for id in expired.sorted() { abandon(id, with: MTProtoClientError.timeout) }
-        if let next { scheduleTimeoutSweep(at: next) }
-    }
-
-    private func abandon(_ id: UInt64, with error: any Error) {
-        guard let call = calls.removeValue(forKey: id) else {
-            if error is CancellationError { cancelledBeforeRegistration.insert(id) }
-            return
-        }
-        waiting.removeAll { $0 == id }
-        if let token = call.token { session?.value.cancel(token) }
-        call.completion(.failure(error))
-    }
-
-    private func migrate(to dc: Int, retrying id: UInt64) {
-        calls[id]?.token = nil
-        if isAuxiliary {
-            if let call = calls.removeValue(forKey: id) { call.completion(.failure(RPCError(code: 303, message: "NETWORK_MIGRATE_\(dc)"))) }
-            return
-        }
-        guard let target = DataCentre.addresses(of: dc, in: configuration.knownDataCentres).first else {
-            if let call = calls.removeValue(forKey: id) { call.completion(.failure(MTProtoClientError.unknownDataCentre(dc))) }
-            return
-        }
-        logger.info("migrating the home DC to \(target)")
-        configuration.dataCentre = target
-        persist { try $0.setHomeDataCentre(dc) }
-        dropSession()
-        closeConnection?()
-    }
-
-    /// Ends the session: every unanswered call goes back to waiting, to be sent in the next one.
-    private func dropSession() {
-        discardConnectionCalls()
-        session = nil
-        for key in calls.keys.sorted() where !waiting.contains(key) {
-            calls[key]?.token = nil
-            waiting.append(key)
-        }
-    }
-
-    private nonisolated func allocateCallID() -> UInt64 {
-        nextCallID.wrappingAdd(1, ordering: .relaxed).oldValue
-    }
-
-    /// Changes how flood waits are handled.
-    public nonisolated func setFloodWaitPolicy(_ policy: FloodWaitPolicy) {
-        shared.withLock { $0.floodWaitPolicy = policy }
-    }
-
-    /// Calls `function` and returns its typed result. Safe from many tasks at once; honours task
-    /// cancellation and `timeout` (default: the configuration's). Throws ``RPCError`` for
-    /// `rpc_error` answers. Flood waits are slept through or fail the call per `floodWait` (default:
-    /// the client's ``floodWaitPolicy``; ``FloodWaitPolicy/never`` for calls not worth waiting for,
-    /// such as typing actions); each wait is logged at warning level.
-    public nonisolated func invoke<F: TLFunction>(_ function: F, timeout: Duration? = nil, floodWait: FloodWaitPolicy? = nil) async throws -> F.Result {
-        let body: [UInt8] = function.serializedBytes()
-        var retries: Int = 0
-        while true {
-            let (due, configured): (ContinuousClock.Instant?, FloodWaitPolicy) = shared.withLock { (state: inout Shared) in
-                (state.floodDue.isEmpty ? nil : state.floodDue[F.constructorID], state.floodWaitPolicy)
-            }
-            let policy: FloodWaitPolicy = floodWait ?? configured
-            if let due {
-                let remaining: Duration = due - ContinuousClock.now
-                if remaining > .zero {
-                    guard remaining <= policy.sleepThreshold else {
-                        throw RPCError(code: 420, message: "FLOOD_WAIT_\(Int(remaining.components.seconds) + 1)")
-                    }
-                    logger.warning("\(F.tlName) is flood-limited: waiting \(remaining) before calling it")
-                    try await Task.sleep(for: remaining)
-                }
-            }
-            do {
-                return try await invokeOnce(F.self, body: body, timeout: timeout)
-            } catch {
-                if let rpc = error as? RPCError, rpc.code == 303, rpc.name == "FILE_MIGRATE" || rpc.name == "STATS_MIGRATE",
-                   let dc = rpc.value, !isAuxiliary {
-                    let other: MTProtoClient = try await client(forDataCentre: dc)
-                    return try await other.invoke(function, timeout: timeout)
-                }
-                guard let rpc = error as? RPCError, let wait = FloodWaitPolicy.wait(for: rpc) else { throw error }
-                let delay: Duration = .seconds(wait.seconds)
-                if wait.perMethod { shared.withLock { $0.floodDue[F.constructorID] = ContinuousClock.now + delay } }
-                guard retries < policy.maximumRetries, delay <= policy.sleepThreshold else { throw error }
-                retries += 1
-                logger.warning("\(rpc.message) on \(F.tlName): retrying in \(wait.seconds) s")
-                try await Task.sleep(for: delay)
-            }
-        }
-    }
-
-    /// A client for another DC logged in as the same user: created on first use with
-    /// `auth.exportAuthorization` here and `auth.importAuthorization` there, then kept (and closed
-    /// with this one). `FILE_MIGRATE_X`/`STATS_MIGRATE_X` answers are retried through it.
-    public func client(forDataCentre dc: Int) async throws -> MTProtoClient {
-        if dc == configuration.dataCentre.id { return self }
-        if let existing = auxiliaries[dc] {
-            do {
-                return try await existing.value
-            } catch {
-                if auxiliaries[dc] == existing { auxiliaries[dc] = nil }
-                throw error
-            }
-        }
-        let task: Task<MTProtoClient, any Error> = Task { try await self.makeAuxiliaryClient(dc: dc) }
-        auxiliaries[dc] = task
-        do {
-            return try await task.value
-        } catch {
-            if auxiliaries[dc] == task { auxiliaries[dc] = nil }
-            throw error
-        }
-    }
-
-    private func makeAuxiliaryClient(dc: Int) async throws -> MTProtoClient {
-        if isClosed { throw MTProtoClientError.closed }
-        guard let target = DataCentre.addresses(of: dc, in: configuration.knownDataCentres).first else {
-            throw MTProtoClientError.unknownDataCentre(dc)
-        }
-        var settings: ClientConfiguration = configuration
-        settings.dataCentre = target
-        let known: [Int: HandshakeResult] = keys[dc].map { [dc: $0] } ?? [:]
-        let other: MTProtoClient = MTProtoClient(
-            configuration: settings, authKeys: known, storage: storage, entropy: entropy, logger: logger, eventLoopGroup: group)
-        other.becomeAuxiliary(floodWaitPolicy: floodWaitPolicy)
-        // Updates go to the home DC's client; this one's stream is closed so nothing piles up.
-        await other.stopDeliveringUpdates()
-        do {
-            try await other.connect()
-            let exported: Api.auth.ExportedAuthorization = try await invoke(Api.functions.auth.ExportAuthorization(dcId: Int32(dc)))
-            _ = try await other.invoke(Api.functions.auth.ImportAuthorization(id: exported.id, bytes: exported.bytes))
-        } catch {
-            await other.close()
-            throw error
-        }
-        logger.info("logged in on \(target) for file and statistics calls")
-        return other
     }
 
     /// Registers `observer` to see every pushed update (on the client's event loop, before
@@ -1139,92 +330,5 @@ public actor MTProtoClient {
     /// Stops the observer `id` names.
     public func removeUpdateObserver(_ id: Int) {
         updateObservers[id] = nil
-    }
-
-    /// Makes `dc` the home DC (as a `USER_MIGRATE` would, without a call to send again), e.g. when a
-    /// QR login names the DC the account lives on. Calls made from now on go there; the current
-    /// connection ends. Throws ``MTProtoClientError/unknownDataCentre(_:)`` for a DC without an address.
-    public func moveHome(toDataCentre dc: Int) throws {
-        if dc == configuration.dataCentre.id { return }
-        guard let target = DataCentre.addresses(of: dc, in: configuration.knownDataCentres).first else {
-            throw MTProtoClientError.unknownDataCentre(dc)
-        }
-        logger.info("moving the home DC to \(target)")
-        configuration.dataCentre = target
-        persist { try $0.setHomeDataCentre(dc) }
-        dropSession()
-        closeConnection?()
-    }
-
-    /// The permanent key of the home DC, if there is one.
-    var homePermanentKey: HandshakeResult? { keys[configuration.dataCentre.id] }
-
-    /// A client of its own for the home DC on `key` alone: no PFS (the call goes under the permanent
-    /// key itself), no storage, no updates.
-    func makePermanentKeyClient(_ key: HandshakeResult) async -> MTProtoClient {
-        var settings: ClientConfiguration = configuration
-        settings.temporaryKeyLifetime = nil
-        let other: MTProtoClient = MTProtoClient(
-            configuration: settings, authKeys: [configuration.dataCentre.id: key], storage: nil, entropy: entropy, logger: logger,
-            eventLoopGroup: group)
-        other.becomeAuxiliary(floodWaitPolicy: .never)
-        await other.stopDeliveringUpdates()
-        return other
-    }
-
-    /// Forgets the permanent key of the home DC here and in the storage (after `destroy_auth_key`).
-    func dropHomePermanentKey() {
-        forgetPermanentKey()
-        closeConnection?()
-    }
-
-    private func stopDeliveringUpdates() {
-        updatesContinuation.finish()
-    }
-
-    private nonisolated func becomeAuxiliary(floodWaitPolicy policy: FloodWaitPolicy) {
-        shared.withLock {
-            $0.isAuxiliary = true
-            $0.floodWaitPolicy = policy
-        }
-    }
-
-    private nonisolated func invokeOnce<F: TLFunction>(_ type: F.Type, body: [UInt8], timeout: Duration?) async throws -> F.Result {
-        let raw: [UInt8] = try await invokeRaw(body, contentRelated: !Self.isServiceFunction(F.constructorID), timeout: timeout)
-        var reader: TLReader = TLReader(raw)
-        do {
-            return try F.decodeResult(from: &reader)
-        } catch {
-            throw MTProtoClientError.decoding("\(F.tlName): \(error)")
-        }
-    }
-
-    /// MTProto service calls are not content-related (they take even seq_nos).
-    static func isServiceFunction(_ id: UInt32) -> Bool {
-        switch id {
-        case 0x7abe_77ec, 0xf342_7b8c, 0xb921_bd04, 0xe751_2126, 0xd143_5160, 0x58e4_a740: return true
-        default: return false
-        }
-    }
-
-    /// Sends an already serialized function and returns the raw result.
-    public nonisolated func invokeRaw(_ body: [UInt8], contentRelated: Bool = true, timeout: Duration? = nil) async throws -> [UInt8] {
-        let id: UInt64 = allocateCallID()
-        let timeout: Duration = timeout ?? defaultTimeout
-        return try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<[UInt8], any Error>) in
-                let submission: Submission = Submission(
-                    id: id, body: body, contentRelated: contentRelated, timeout: timeout, continuation: continuation)
-                let schedule: Bool = shared.withLock { (state: inout Shared) -> Bool in
-                    state.submissions.append(submission)
-                    if state.drainScheduled { return false }
-                    state.drainScheduled = true
-                    return true
-                }
-                if schedule { eventLoop.execute { self.assumeIsolated { $0.drainSubmissions() } } }
-            }
-        } onCancel: {
-            eventLoop.execute { self.assumeIsolated { $0.abandon(id, with: CancellationError()) } }
-        }
     }
 }

@@ -47,7 +47,7 @@ public enum SRP {
         case invalidB
     }
 
-    static func pad256(_ n: BigNumber) -> [UInt8] { n.bytes(paddedTo: 256) ?? n.bytes }
+    package static func pad256(_ n: BigNumber) -> [UInt8] { n.bytes(paddedTo: 256) ?? n.bytes }
     static func sh(_ data: [UInt8], _ salt: [UInt8]) -> [UInt8] { Hash.sha256(salt, data, salt) }
 
     /// `x = PH2(password, salt1, salt2)` (100,000 rounds of PBKDF2-HMAC-SHA512 inside).

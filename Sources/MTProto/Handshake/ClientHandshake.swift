@@ -253,7 +253,7 @@ public struct ClientHandshake: Sendable {
 }
 
 /// Minimal big-endian bytes of a 64-bit number.
-func minimalBytes(_ v: UInt64) -> [UInt8] {
+package func minimalBytes(_ v: UInt64) -> [UInt8] {
     var out: [UInt8] = []
     var x: UInt64 = v
     while x > 0 {

@@ -1,7 +1,7 @@
 /// The most recent message ids received in a session, for replay protection (messages notes §3.8):
 /// an id equal to a stored one is a replay, and so is one not above the highest id already
 /// forgotten (it might be one of them). O(1) per message. It also answers `msgs_state_req`.
-struct ReceivedIDs: Sendable {
+package struct ReceivedIDs: Sendable {
     private let capacity: Int
     private var ring: [Int64] = []
     private var next: Int = 0
@@ -13,12 +13,13 @@ struct ReceivedIDs: Sendable {
     /// The highest id received.
     private var highest: Int64 = Int64.min
 
-    init(capacity: Int = 1000) {
+    /// An empty window of the `capacity` newest ids.
+    package init(capacity: Int = 1000) {
         self.capacity = capacity
     }
 
     /// Records `id`; false when it must be ignored as a duplicate or too old.
-    mutating func insert(_ id: Int64, contentRelated isContentRelated: Bool = false) -> Bool {
+    package mutating func insert(_ id: Int64, contentRelated isContentRelated: Bool = false) -> Bool {
         if set.contains(id) || id <= floor { return false }
         if ring.count == capacity {
             floor = max(floor, ring[next])
@@ -36,12 +37,12 @@ struct ReceivedIDs: Sendable {
     }
 
     /// Whether `id` was received (and is still remembered).
-    func contains(_ id: Int64) -> Bool { set.contains(id) }
+    package func contains(_ id: Int64) -> Bool { set.contains(id) }
 
     /// The `msgs_state_info` status byte of `id` (messages notes §7): 1 nothing known (forgotten),
     /// 2 not received, 3 not received and above every id received, 4 received, with +8 when its ack
     /// was sent or +16 when it needs none.
-    func state(of id: Int64, ackPending: Bool) -> UInt8 {
+    package func state(of id: Int64, ackPending: Bool) -> UInt8 {
         if set.contains(id) {
             if !contentRelated.contains(id) { return 4 | 16 }
             return ackPending ? 4 : 4 | 8
@@ -50,7 +51,8 @@ struct ReceivedIDs: Sendable {
         return id > highest ? 3 : 2
     }
 
-    mutating func removeAll() {
+    /// Forgets every id (a new session starts).
+    package mutating func removeAll() {
         ring.removeAll()
         set.removeAll()
         contentRelated.removeAll()

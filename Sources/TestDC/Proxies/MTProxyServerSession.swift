@@ -1,4 +1,5 @@
 import MTProto
+import MTProtoServer
 
 /// The server side of an MTProxy connection, sans-IO: checks the FakeTLS ClientHello (`ee`
 /// secrets) and answers it, reads the obfuscation header with the secret, then turns the client's

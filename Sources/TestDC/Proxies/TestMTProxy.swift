@@ -1,5 +1,6 @@
 import Foundation
 import MTProto
+import MTProtoServer
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix

@@ -1,5 +1,6 @@
 import Foundation
 import MTProto
+import MTProtoServer
 import TLSchema
 
 /// A small Telegram on top of the test DC, enough for a userbot: accounts with login codes and

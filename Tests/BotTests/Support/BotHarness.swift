@@ -1,4 +1,5 @@
 import Bot
+import FakeOpenAI
 import Foundation
 import Logging
 import MTProto

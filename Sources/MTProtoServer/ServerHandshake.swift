@@ -1,3 +1,4 @@
+import MTProto
 import TLSchema
 
 /// The server side of the auth-key exchange, for the in-process test data centre: the mirror image of

@@ -1,3 +1,4 @@
+import MTProto
 import TLSchema
 
 /// The server side of one MTProto session, for the in-process test data centre: decrypts client

@@ -1,3 +1,4 @@
+import MTProto
 /// The server side of the SRP two-factor check (api-flows notes §6), for the test DC: it keeps the
 /// verifier `v = g^x mod p` (never the password), issues `srp_B` challenges and checks `M1`.
 public struct SRPVerifier: Sendable {
