@@ -96,19 +96,24 @@ enum FilesBenchmark {
         return Run(megabytesPerSecond: Double(size) / 1e6 / seconds, peakGrowthMiB: Double(max(0, peak - before)) / 1024)
     }
 
-    /// Writes `size` pseudo-random bytes to `path`, 1 MiB at a time.
+    /// Writes `size` pseudo-random bytes (splitmix64, incompressible) to `path`, 1 MiB at a time.
     static func writeGenerated(_ size: Int64, to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw Failure(description: "cannot write \(path)")
         }
         defer { try? handle.close() }
-        var generator: SystemRandomNumberGenerator = SystemRandomNumberGenerator()
+        var state: UInt64 = 0x1357_9BDF_2468_ACE0
         var left: Int64 = size
         while left > 0 {
             let count: Int = Int(min(left, 1024 * 1024))
             var block: [UInt8] = [UInt8](repeating: 0, count: count)
             block.withUnsafeMutableBytes { (buffer: UnsafeMutableRawBufferPointer) -> Void in
-                for word in stride(from: 0, to: count - 7, by: 8) { buffer.storeBytes(of: generator.next() as UInt64, toByteOffset: word, as: UInt64.self) }
+                for word in stride(from: 0, to: count - 7, by: 8) {
+                    state &+= 0x9E37_79B9_7F4A_7C15
+                    var mixed: UInt64 = (state ^ (state >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                    mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+                    buffer.storeBytes(of: mixed ^ (mixed >> 31), toByteOffset: word, as: UInt64.self)
+                }
             }
             try handle.write(contentsOf: block)
             left -= Int64(count)
