@@ -134,8 +134,9 @@ def main():
         verdict = "" if target is None else (" meets" if ratios[name] >= target else " MISSES") + f" the target {target}x"
         print(f"{name}: ours {median[mine]:,.1f} against {each}; against the stronger {ratios[name]:.2f}x{verdict}")
 
-    print(f"medians of {args.runs} alternating rounds (warm-up: 100,000 untimed pings on both sides, per Telethon mode;"
-          " files: one untimed 64 MiB download and upload per side and round):")
+    warmups = (["100,000 untimed pings on both sides, per Telethon mode"] if core else []) + \
+        (["one untimed 64 MiB download and upload per side and round"] if files else [])
+    print(f"medians of {args.runs} alternating rounds (warm-up: {'; '.join(warmups)}):")
     if files:
         ratio("files_download", "files_download_mb_per_s", "telethon_download_media_mb_per_s", "telethon_download_file_512k_mb_per_s",
               target=3)
