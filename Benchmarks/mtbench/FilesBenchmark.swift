@@ -12,15 +12,10 @@ import TLSchema
 /// 3) timed ones, all in one testdc process. Memory: the growth of this process's peak RSS
 /// (`VmHWM`, reset through /proc/self/clear_refs before each transfer) over its RSS before it.
 enum FilesBenchmark {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
+    typealias Failure = UpdatesBenchmark.Failure
 
-    /// One transfer's figures.
-    struct Run {
-        var megabytesPerSecond: Double
-        var peakGrowthMiB: Double
-    }
+    /// One transfer's figures: MB/s and the peak RSS growth in MiB.
+    typealias Run = (megabytesPerSecond: Double, peakGrowthMiB: Double)
 
     static func run(testdc: String?) async throws -> [(String, Double)] {
         guard let testdc else { throw Failure(description: "--only files needs --testdc PATH") }
@@ -38,12 +33,8 @@ enum FilesBenchmark {
         defer { try? FileManager.default.removeItem(at: folder) }
         let source: String = folder.appendingPathComponent("upload.bin").path
         try writeGenerated(size, to: source)
-        let session: SQLiteSessionStorage = try SQLiteSessionStorage(path: folder.appendingPathComponent("bench.session").path)
+        let (client, session): (TelegramClient, SQLiteSessionStorage) = try UpdatesBenchmark.makeClient(dc: endpoint.dc, key: endpoint.key, folder: folder)
         defer { session.close() }
-        let configuration: ClientConfiguration = ClientConfiguration(
-            dataCentre: endpoint.dc, knownDataCentres: [endpoint.dc], rsaKeys: [endpoint.key], apiID: 1, defaultTimeout: .seconds(60))
-        let mtproto: MTProtoClient = try MTProtoClient(configuration: configuration, storage: session)
-        let client: TelegramClient = TelegramClient(mtproto: mtproto, store: try SQLiteClientStore(session: session))
         do {
             try await client.start(login: .custom { (connection: MTProtoClient) async throws in try await UpdatesBenchmark.logIn(connection) })
             guard case .user(let sender) = try await client.resolve("@bench_sender").id else { throw Failure(description: "bench_sender is no user") }
@@ -71,10 +62,10 @@ enum FilesBenchmark {
             await endpoint.stop()
             func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
             return [
-                ("files_download_mb_per_s", median(downloads.map(\.megabytesPerSecond))),
-                ("files_upload_mb_per_s", median(uploads.map(\.megabytesPerSecond))),
-                ("files_download_peak_rss_growth_mib", downloads.map(\.peakGrowthMiB).max() ?? 0),
-                ("files_upload_peak_rss_growth_mib", uploads.map(\.peakGrowthMiB).max() ?? 0),
+                ("files_download_mb_per_s", median(downloads.map { $0.megabytesPerSecond })),
+                ("files_upload_mb_per_s", median(uploads.map { $0.megabytesPerSecond })),
+                ("files_download_peak_rss_growth_mib", downloads.map { $0.peakGrowthMiB }.max() ?? 0),
+                ("files_upload_peak_rss_growth_mib", uploads.map { $0.peakGrowthMiB }.max() ?? 0),
                 ("files_bytes", Double(size)),
             ]
         } catch {
@@ -93,7 +84,7 @@ enum FilesBenchmark {
         try await transfer()
         let seconds: Double = (clock.now - start).seconds
         let peak: Int64 = ProcessMemory.kibibytes("VmHWM")
-        return Run(megabytesPerSecond: Double(size) / 1e6 / seconds, peakGrowthMiB: Double(max(0, peak - before)) / 1024)
+        return (megabytesPerSecond: Double(size) / 1e6 / seconds, peakGrowthMiB: Double(max(0, peak - before)) / 1024)
     }
 
     /// Writes `size` pseudo-random bytes (splitmix64, incompressible) to `path`, 1 MiB at a time.

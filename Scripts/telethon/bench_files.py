@@ -35,12 +35,8 @@ import time
 
 import cryptg  # noqa: F401  (required: Telethon uses it for AES when it is importable)
 import telethon
-from telethon import TelegramClient
-from telethon.crypto import rsa
-from telethon.sessions import MemorySession
 
-PHONE = "15550001000"
-CODE = "12345"
+from bench_updates import CODE, PHONE, testdc_client
 
 
 def memory_kib(field):
@@ -84,12 +80,7 @@ async def figures(testdc, size, runs):
             [testdc, "--port", "0", "--dcs", "1", "--dc", "1", "--rsa-key-out", key_path, "--telegram-account", PHONE,
              "--telegram-user", "bench_sender", "--bench-file-bytes", str(size)], stdout=subprocess.PIPE, text=True)
         try:
-            ready = json.loads(process.stdout.readline())
-            with open(key_path, "rb") as f:
-                rsa.add_key(f.read(), old=False)
-            session = MemorySession()
-            session.set_dc(ready["dc"], "127.0.0.1", ready["port"])
-            client = TelegramClient(session, api_id=1, api_hash="0" * 32, connection_retries=1, timeout=60)
+            client = testdc_client(process, key_path)
             try:
                 await client.start(phone=PHONE, code_callback=lambda: CODE)
                 sender = await client.get_entity("bench_sender")
