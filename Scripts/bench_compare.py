@@ -22,7 +22,14 @@ with ``MTBENCH_UPDATES_RUNS=1`` (its untimed 10,000 first, then one run of 100,0
 task per update) and once with ``--sequential`` (``sequential_updates=True``); the ratio is taken
 against the faster of the two.
 
-    python3 Scripts/bench_compare.py --testdc .build/release/testdc --mtbench .build/release/mtbench [--updates]
+With ``--files`` each round also runs the file figures alternately: ``mtbench --only files`` with
+``MTBENCH_FILES_RUNS=1`` (one untimed 64 MiB download and upload, then one timed each, through one
+testdc process) and ``Scripts/telethon/bench_files.py --runs 1`` (the same warm-up, then one timed
+transfer in each of Telethon's modes: ``download_media`` and ``download_file(part_size_kb=512)``,
+``upload_file`` and ``upload_file(part_size_kb=512)``); the ratios are taken against the faster
+Telethon mode. ``--only-files`` runs the file figures alone.
+
+    python3 Scripts/bench_compare.py --testdc .build/release/testdc --mtbench .build/release/mtbench [--updates] [--files | --only-files]
 
 The last line is one JSON object with the medians, every round's figures and the ratios.
 """
@@ -70,6 +77,14 @@ def theirs_updates(args, sequential):
     return {prefix + key[len("telethon_"):]: value for key, value in figures.items() if key.startswith("telethon_")}
 
 
+def ours_files(args):
+    return run([args.mtbench, "--only", "files", "--testdc", args.testdc, "--json"], {"MTBENCH_FILES_RUNS": "1"})
+
+
+def theirs_files(args):
+    return run([sys.executable, str(ROOT / "Scripts/telethon/bench_files.py"), "--testdc", args.testdc, "--runs", "1"])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--testdc", required=True, help="the release testdc executable")
@@ -77,23 +92,34 @@ def main():
     parser.add_argument("--runs", type=int, default=5, help="alternating rounds (median)")
     parser.add_argument("--telethon-seconds", type=float, default=0.5, help="seconds per Telethon envelope repetition")
     parser.add_argument("--updates", action="store_true", help="alternate the updates figure too")
+    parser.add_argument("--files", action="store_true", help="alternate the 64 MiB file figures too")
+    parser.add_argument("--only-files", action="store_true", help="the file figures alone")
     args = parser.parse_args()
+    core = not args.only_files
+    files = args.files or args.only_files
 
     rounds = []
     for i in range(args.runs):
         figures = {}
-        figures.update(ours(args))
-        figures.update(theirs(args))
-        if args.updates:
+        line = f"round {i + 1}:"
+        if core:
+            figures.update(ours(args))
+            figures.update(theirs(args))
+            line += f" pings ours {figures['ping_rpcs_per_s']:,.0f}/s, Telethon gather" \
+                    f" {figures['telethon_ping_rpcs_per_s']:,.0f}/s, lists {figures['telethon_ping_list_rpcs_per_s']:,.0f}/s;" \
+                    f" envelope 128 B ours {figures['envelope_roundtrips_per_s_128b']:,.0f}/s," \
+                    f" Telethon {figures['telethon_envelope_roundtrips_per_s_128b']:,.0f}/s"
+        if args.updates and core:
             figures.update(ours_updates(args))
             figures.update(theirs_updates(args, sequential=False))
             figures.update(theirs_updates(args, sequential=True))
+        if files:
+            figures.update(ours_files(args))
+            figures.update(theirs_files(args))
+            line += f" files ours down {figures['files_download_mb_per_s']:,.1f} MB/s up {figures['files_upload_mb_per_s']:,.1f} MB/s," \
+                    f" Telethon down {figures['telethon_download_mb_per_s']:,.1f} up {figures['telethon_upload_mb_per_s']:,.1f}"
         rounds.append(figures)
-        line = f"round {i + 1}: pings ours {figures['ping_rpcs_per_s']:,.0f}/s, Telethon gather" \
-               f" {figures['telethon_ping_rpcs_per_s']:,.0f}/s, lists {figures['telethon_ping_list_rpcs_per_s']:,.0f}/s;" \
-               f" envelope 128 B ours {figures['envelope_roundtrips_per_s_128b']:,.0f}/s," \
-               f" Telethon {figures['telethon_envelope_roundtrips_per_s_128b']:,.0f}/s"
-        if args.updates:
+        if args.updates and core:
             line += f"; updates ours {figures['updates_events_per_s']:,.0f}/s, Telethon {figures['telethon_updates_events_per_s']:,.0f}/s" \
                     f" (sequential_updates {figures['telethon_sequential_updates_events_per_s']:,.0f}/s)"
         print(line, flush=True)
@@ -108,7 +134,20 @@ def main():
         verdict = "" if target is None else (" meets" if ratios[name] >= target else " MISSES") + f" the target {target}x"
         print(f"{name}: ours {median[mine]:,.1f} against {each}; against the stronger {ratios[name]:.2f}x{verdict}")
 
-    print(f"medians of {args.runs} alternating rounds (warm-up: 100,000 untimed pings on both sides, per Telethon mode):")
+    warmups = (["100,000 untimed pings on both sides, per Telethon mode"] if core else []) + \
+        (["one untimed 64 MiB download and upload per side and round"] if files else [])
+    print(f"medians of {args.runs} alternating rounds (warm-up: {'; '.join(warmups)}):")
+    if files:
+        ratio("files_download", "files_download_mb_per_s", "telethon_download_media_mb_per_s", "telethon_download_file_512k_mb_per_s",
+              target=3)
+        ratio("files_upload", "files_upload_mb_per_s", "telethon_upload_file_mb_per_s", "telethon_upload_file_512k_mb_per_s", target=3)
+        print(f"peak RSS growth (max over rounds): ours download {max(r['files_download_peak_rss_growth_mib'] for r in rounds):.1f} MiB,"
+              f" upload {max(r['files_upload_peak_rss_growth_mib'] for r in rounds):.1f} MiB; Telethon download_media"
+              f" {max(r['telethon_download_media_peak_rss_growth_mib'] for r in rounds):.1f} MiB,"
+              f" upload_file {max(r['telethon_upload_file_peak_rss_growth_mib'] for r in rounds):.1f} MiB")
+    if not core:
+        print(json.dumps({"median": median, "ratios": ratios, "rounds": rounds}))
+        return 0
     ratio("pings", "ping_rpcs_per_s", "telethon_ping_rpcs_per_s", "telethon_ping_list_rpcs_per_s", target=10)
     ratio("envelope_128b", "envelope_roundtrips_per_s_128b", "telethon_envelope_roundtrips_per_s_128b", target=6)
     ratio("envelope_64kib", "envelope_roundtrips_per_s_64kib", "telethon_envelope_roundtrips_per_s_64kib", target=1.6)

@@ -47,6 +47,17 @@ set -e
 [ "$(echo "$err" | wc -l)" = 1 ] || fail "tldump error is not one line: $err"
 echo "$err" | grep -q "offset" || fail "tldump error names no offset: $err"
 
+# testdc --bench-file-bytes: a size out of 1…4 GiB, or no --telegram-user / --telegram-account, is a usage error (64).
+for args in "--telegram-account 15550001000 --telegram-user bench_sender --bench-file-bytes 0" \
+            "--telegram-account 15550001000 --bench-file-bytes 100" "--bench-file-bytes 100"; do
+    set +e
+    # shellcheck disable=SC2086
+    err=$("$bin/testdc" --port 0 $args 2>&1 >/dev/null); code=$?
+    set -e
+    [ "$code" = 64 ] || fail "testdc $args exited $code, expected 64"
+    echo "$err" | grep -q "bench-file-bytes" || fail "testdc $args: $err"
+done
+
 # userbot diag against a local testdc on every transport; a refused connection is ok:false, exit 1.
 secret="ee00112233445566778899aabbccddeeff$(printf 'www.example.com' | od -An -tx1 | tr -d ' \n')"
 "$bin/testdc" --port 0 --rsa-key-out "$tmp/dc.pem" --socks5-port 0 --mtproxy-port 0 --mtproxy-secret "$secret" > "$tmp/dc.json" &

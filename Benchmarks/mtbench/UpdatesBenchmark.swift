@@ -50,12 +50,8 @@ enum UpdatesBenchmark {
         let folder: URL = FileManager.default.temporaryDirectory.appendingPathComponent("mtbench-updates-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let session: SQLiteSessionStorage = try SQLiteSessionStorage(path: folder.appendingPathComponent("bench.session").path)
+        let (client, session): (TelegramClient, SQLiteSessionStorage) = try makeClient(dc: endpoint.dc, key: endpoint.key, folder: folder)
         defer { session.close() }
-        let configuration: ClientConfiguration = ClientConfiguration(
-            dataCentre: endpoint.dc, knownDataCentres: [endpoint.dc], rsaKeys: [endpoint.key], apiID: 1, defaultTimeout: .seconds(60))
-        let mtproto: MTProtoClient = try MTProtoClient(configuration: configuration, storage: session)
-        let client: TelegramClient = TelegramClient(mtproto: mtproto, store: try SQLiteClientStore(session: session))
         let events: EventStream<MessageFilter> = client.events(.newMessage())
         do {
             try await client.start(login: .custom { (connection: MTProtoClient) async throws in try await logIn(connection) })
@@ -68,6 +64,15 @@ enum UpdatesBenchmark {
             await endpoint.stop()
             throw error
         }
+    }
+
+    /// A client for the testdc at `dc` with a fresh session file in `folder` (close the session after use).
+    static func makeClient(dc: DataCentre, key: RSAPublicKey, folder: URL) throws -> (TelegramClient, SQLiteSessionStorage) {
+        let session: SQLiteSessionStorage = try SQLiteSessionStorage(path: folder.appendingPathComponent("bench.session").path)
+        let configuration: ClientConfiguration = ClientConfiguration(
+            dataCentre: dc, knownDataCentres: [dc], rsaKeys: [key], apiID: 1, defaultTimeout: .seconds(60))
+        let mtproto: MTProtoClient = try MTProtoClient(configuration: configuration, storage: session)
+        return (TelegramClient(mtproto: mtproto, store: try SQLiteClientStore(session: session)), session)
     }
 
     /// The simulated account's login: `auth.sendCode`, then `auth.signIn` with its code.

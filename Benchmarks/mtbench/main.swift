@@ -10,7 +10,8 @@ if arguments.contains("--help") || arguments.contains("-h") {
           --json        print every figure as one JSON object on the last line
           --inputs DIR  the benchmark inputs (default: Benchmarks/Inputs of this package)
           --only GROUPS run these groups (comma-separated): tl, crypto, rawcrypto, envelope,
-                        pq, network, bot; or updates (not part of a full run; needs --testdc)
+                        pq, network, bot; or updates, files (not part of a full run;
+                        need --testdc)
           --testdc PATH run the network figures against this testdc executable in its own
                         process (as the Telethon reference is measured)
         MTBENCH_UPDATES=N overrides the 100,000 pushed updates of each of the 5 timed updates
@@ -18,6 +19,8 @@ if arguments.contains("--help") || arguments.contains("-h") {
         MTBENCH_UPDATES_RUNS=N the 5 timed runs (Scripts/bench_compare.py alternates single runs).
         MTBENCH_PINGS=N overrides the 10,000 timed pings and MTBENCH_WARMUP=N the 100,000 untimed
         pings before them (for profiling only; report the defaults).
+        --only files: MTBENCH_FILES_BYTES=N (default 64 MiB) per download and upload, MTBENCH_FILES_RUNS=N
+        timed runs after the untimed one (default 3), MTBENCH_FILES_IN_FLIGHT=N parts/chunks in flight.
         """)
     exit(0)
 }
@@ -43,6 +46,7 @@ do {
     if selected("network") { figures += try await MTProtoBenchmarks.network(testdc: testdc) }
     if selected("bot") { figures += try await BotBenchmarks.run() }
     if onlyGroups?.contains("updates") == true { figures += try await UpdatesBenchmark.run(testdc: testdc) }
+    if onlyGroups?.contains("files") == true { figures += try await FilesBenchmark.run(testdc: testdc) }
 } catch {
     FileHandle.standardError.write(Data("mtbench: \(error)\n".utf8))
     exit(1)

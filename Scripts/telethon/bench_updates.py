@@ -52,19 +52,23 @@ def testdc_arguments(testdc, key_path, count):
             "--bench-push-after-login", str(count), "--bench-batch", str(BATCH)]
 
 
+def testdc_client(process, key_path, **options):
+    """A client (MemorySession) for the testdc process once it is ready (its JSON line read, its key added)."""
+    ready = json.loads(process.stdout.readline())
+    with open(key_path, "rb") as f:
+        rsa.add_key(f.read(), old=False)
+    session = MemorySession()
+    session.set_dc(ready["dc"], "127.0.0.1", ready["port"])
+    return TelegramClient(session, api_id=1, api_hash="0" * 32, connection_retries=1, timeout=60, **options)
+
+
 async def telethon_run(testdc, count, timeout, sequential=False):
     """One fresh testdc and client; returns (events/s, p50 ms, p99 ms)."""
     with tempfile.TemporaryDirectory() as folder:
         key_path = os.path.join(folder, "testdc.pem")
         process = subprocess.Popen(testdc_arguments(testdc, key_path, count), stdout=subprocess.PIPE, text=True)
         try:
-            ready = json.loads(process.stdout.readline())
-            with open(key_path, "rb") as f:
-                rsa.add_key(f.read(), old=False)
-            session = MemorySession()
-            session.set_dc(ready["dc"], "127.0.0.1", ready["port"])
-            client = TelegramClient(session, api_id=1, api_hash="0" * 32, connection_retries=1, timeout=60,
-                                    sequential_updates=sequential)
+            client = testdc_client(process, key_path, sequential_updates=sequential)
             latencies = []
             span = [0, 0]
             done = asyncio.get_running_loop().create_future()

@@ -82,6 +82,21 @@ import Testing
         #expect(calls.map(\.body) == [big.serializedBytes()])
     }
 
+    @Test func fileUploadPartsAreNotGzipped() throws {
+        var pair: Pair = Pair()
+        let compressible: [UInt8] = [UInt8](repeating: 7, count: 64 * 1024)
+        let small: [UInt8] = Api.functions.upload.SaveFilePart(fileId: 1, filePart: 0, bytes: compressible).serializedBytes()
+        let big: [UInt8] = Api.functions.upload.SaveBigFilePart(fileId: 2, filePart: 0, fileTotalParts: 20, bytes: compressible).serializedBytes()
+        for body in [small, big] {
+            _ = pair.client.enqueue(body, contentRelated: true)
+            let next: [UInt8]? = pair.client.nextPacket(now: pair.now)
+            let packet: [UInt8] = try #require(next)
+            #expect(packet.count > compressible.count)
+            let calls: [ServerSession.Call] = try pair.server.receive(packet, now: pair.now)
+            #expect(calls.map(\.body) == [body])
+        }
+    }
+
     @Test func badServerSaltSwitchesSaltAndResends() throws {
         var pair: Pair = Pair(clientSalt: 1)
         let token: RequestToken = pair.client.enqueue(Api.functions.help.GetConfig().serializedBytes(), contentRelated: true)

@@ -80,6 +80,12 @@ struct TestDCCommand: AsyncParsableCommand {
     @Option(name: .customLong("bench-batch"), help: "With --bench-push-after-login: messages per pushed `updates` (1-100).")
     var benchBatch: Int = 50
 
+    @Option(name: .customLong("bench-file-bytes"), help: """
+        With --telegram-account and --telegram-user: the first user sends the account a document bench.bin of N generated \
+        bytes (caption "bench file N"; message 1 of the account when nothing else is seeded), for the file transfer benchmarks.
+        """)
+    var benchFileBytes: Int64?
+
     @Option(name: .customLong("socks5-port"), help: "Also run a SOCKS5 proxy (RFC 1928) on this port (0: any free port).")
     var socks5Port: Int?
 
@@ -120,8 +126,9 @@ struct TestDCCommand: AsyncParsableCommand {
             await telegram.add(TestAccount(userID: 1000, phone: digits, firstName: "Test", password: telegramPassword))
             let channel: Int64? = try await seed(telegram)
             try await armBenchPush(telegram, channel: channel)
-        } else if benchPushAfterLogin > 0 {
-            throw ValidationError("--bench-push-after-login needs --telegram-account")
+            try await seedBenchFile(telegram)
+        } else if benchPushAfterLogin > 0 || benchFileBytes != nil {
+            throw ValidationError("--bench-push-after-login and --bench-file-bytes need --telegram-account")
         }
         if let path = rsaKeyOut {
             try server.rsaKey.publicKey.pem.write(toFile: path, atomically: true, encoding: .utf8)
