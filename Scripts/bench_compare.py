@@ -29,7 +29,7 @@ transfer in each of Telethon's modes: ``download_media`` and ``download_file(par
 ``upload_file`` and ``upload_file(part_size_kb=512)``); the ratios are taken against the faster
 Telethon mode. ``--only-files`` runs the file figures alone.
 
-    python3 Scripts/bench_compare.py --testdc .build/release/testdc --mtbench .build/release/mtbench [--updates] [--files | --only-files]
+    python3 Scripts/bench_compare.py --testdc .build/release/testdc --mtbench .build/release/mtbench [--updates | --only-updates] [--files | --only-files]
 
 The last line is one JSON object with the medians, every round's figures and the ratios.
 """
@@ -94,8 +94,10 @@ def main():
     parser.add_argument("--updates", action="store_true", help="alternate the updates figure too")
     parser.add_argument("--files", action="store_true", help="alternate the 64 MiB file figures too")
     parser.add_argument("--only-files", action="store_true", help="the file figures alone")
+    parser.add_argument("--only-updates", action="store_true", help="the updates figure alone")
     args = parser.parse_args()
-    core = not args.only_files
+    args.updates = args.updates or args.only_updates
+    core = not (args.only_files or args.only_updates)
     files = args.files or args.only_files
 
     rounds = []
@@ -109,7 +111,7 @@ def main():
                     f" {figures['telethon_ping_rpcs_per_s']:,.0f}/s, lists {figures['telethon_ping_list_rpcs_per_s']:,.0f}/s;" \
                     f" envelope 128 B ours {figures['envelope_roundtrips_per_s_128b']:,.0f}/s," \
                     f" Telethon {figures['telethon_envelope_roundtrips_per_s_128b']:,.0f}/s"
-        if args.updates and core:
+        if args.updates:
             figures.update(ours_updates(args))
             figures.update(theirs_updates(args, sequential=False))
             figures.update(theirs_updates(args, sequential=True))
@@ -119,7 +121,7 @@ def main():
             line += f" files ours down {figures['files_download_mb_per_s']:,.1f} MB/s up {figures['files_upload_mb_per_s']:,.1f} MB/s," \
                     f" Telethon down {figures['telethon_download_mb_per_s']:,.1f} up {figures['telethon_upload_mb_per_s']:,.1f}"
         rounds.append(figures)
-        if args.updates and core:
+        if args.updates:
             line += f"; updates ours {figures['updates_events_per_s']:,.0f}/s, Telethon {figures['telethon_updates_events_per_s']:,.0f}/s" \
                     f" (sequential_updates {figures['telethon_sequential_updates_events_per_s']:,.0f}/s)"
         print(line, flush=True)
@@ -145,6 +147,8 @@ def main():
               f" upload {max(r['files_upload_peak_rss_growth_mib'] for r in rounds):.1f} MiB; Telethon download_media"
               f" {max(r['telethon_download_media_peak_rss_growth_mib'] for r in rounds):.1f} MiB,"
               f" upload_file {max(r['telethon_upload_file_peak_rss_growth_mib'] for r in rounds):.1f} MiB")
+    if args.updates:
+        ratio("updates", "updates_events_per_s", "telethon_updates_events_per_s", "telethon_sequential_updates_events_per_s", target=20)
     if not core:
         print(json.dumps({"median": median, "ratios": ratios, "rounds": rounds}))
         return 0
@@ -154,8 +158,6 @@ def main():
     for size in ("128b", "64kib", "1mib"):
         for kind in ("ige_encrypt", "ige_decrypt", "sha256"):
             ratio(f"raw_{kind}_{size}", f"raw_{kind}_mb_per_s_{size}", f"telethon_raw_{kind}_mb_per_s_{size}")
-    if args.updates:
-        ratio("updates", "updates_events_per_s", "telethon_updates_events_per_s", "telethon_sequential_updates_events_per_s", target=20)
     print(json.dumps({"median": median, "ratios": ratios, "rounds": rounds}))
     return 0
 

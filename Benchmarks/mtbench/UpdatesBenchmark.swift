@@ -30,23 +30,35 @@ enum UpdatesBenchmark {
         let count: Int = Int(environment["MTBENCH_UPDATES"] ?? "") ?? 100_000
         let warmup: Int = Int(environment["MTBENCH_UPDATES_WARMUP"] ?? "") ?? 10_000
         let timedRuns: Int = max(1, Int(environment["MTBENCH_UPDATES_RUNS"] ?? "") ?? 5)
-        if warmup > 0 { _ = try await once(testdc: testdc, count: warmup) }
+        // `raw`: testdc's ceiling, read by a bare MTProtoClient (see ``rawOnce(testdc:count:)``).
+        let raw: Bool = environment["MTBENCH_UPDATES_CONSUMER"] == "raw"
+        let one: @Sendable (String, Int) async throws -> Run = { (path: String, n: Int) async throws -> Run in
+            if raw { return try await rawOnce(testdc: path, count: n) }
+            return try await once(testdc: path, count: n)
+        }
+        if warmup > 0 { _ = try await one(testdc, warmup) }
         var runs: [Run] = []
-        for _ in 0 ..< timedRuns { runs.append(try await once(testdc: testdc, count: count)) }
+        for _ in 0 ..< timedRuns { runs.append(try await one(testdc, count)) }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        let prefix: String = raw ? "updates_raw" : "updates"
         return [
-            ("updates_events_per_s", median(runs.map(\.eventsPerSecond))),
-            ("updates_p50_ms", median(runs.map(\.p50))),
-            ("updates_p99_ms", median(runs.map(\.p99))),
+            ("\(prefix)_events_per_s", median(runs.map(\.eventsPerSecond))),
+            ("\(prefix)_p50_ms", median(runs.map(\.p50))),
+            ("\(prefix)_p99_ms", median(runs.map(\.p99))),
         ]
+    }
+
+    /// A fresh testdc that pushes `count` messages after the account's first `updates.getState`.
+    static func startTestDC(_ testdc: String, count: Int) async throws -> (dc: DataCentre, key: RSAPublicKey, stop: () async -> Void) {
+        try await ExternalTestDC.start(path: testdc, arguments: [
+            "--dcs", "1", "--dc", "1", "--telegram-account", "15550001000", "--telegram-user", "bench_sender",
+            "--telegram-channel", "bench_channel", "--bench-push-after-login", String(count), "--bench-batch", String(batch),
+        ])
     }
 
     /// One fresh testdc, one fresh session: log in, then receive `count` pushed messages.
     static func once(testdc: String, count: Int) async throws -> Run {
-        let endpoint: (dc: DataCentre, key: RSAPublicKey, stop: () async -> Void) = try await ExternalTestDC.start(path: testdc, arguments: [
-            "--dcs", "1", "--dc", "1", "--telegram-account", "15550001000", "--telegram-user", "bench_sender",
-            "--telegram-channel", "bench_channel", "--bench-push-after-login", String(count), "--bench-batch", String(batch),
-        ])
+        let endpoint: (dc: DataCentre, key: RSAPublicKey, stop: () async -> Void) = try await startTestDC(testdc, count: count)
         let folder: URL = FileManager.default.temporaryDirectory.appendingPathComponent("mtbench-updates-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -116,17 +128,31 @@ enum UpdatesBenchmark {
 extension UpdatesBenchmark {
     /// T of a text "bench I T" (I and T decimal), nil for any other text: the split on spaces and
     /// the checks of the Telethon handler (`split(" ")`, three parts, "bench", `int(T)`), done on the
-    /// UTF-8 bytes as Python's `str.split` does in C (Swift's `split` walks grapheme clusters).
+    /// UTF-8 bytes in place, as Python's `str.split` does in C (Swift's `split` walks grapheme clusters).
     static func pushTime(in text: String) -> UInt64? {
-        let bytes: String.UTF8View = text.utf8
-        guard bytes.starts(with: "bench ".utf8) else { return nil }
-        let rest: Substring.UTF8View = Substring(text).utf8.dropFirst(6)
-        guard let space = rest.firstIndex(of: UInt8(ascii: " ")) else { return nil }
-        let index: Substring.UTF8View = rest[..<space]
-        let time: Substring.UTF8View = rest[rest.index(after: space)...]
+        if let parsed = text.utf8.withContiguousStorageIfAvailable({ pushTime(inUTF8: $0) }) { return parsed }
+        return Array(text.utf8).withUnsafeBufferPointer { pushTime(inUTF8: $0) }
+    }
+
+    private static func pushTime(inUTF8 bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        let prefix: StaticString = "bench "
+        guard bytes.count > prefix.utf8CodeUnitCount else { return nil }
+        for offset in 0 ..< prefix.utf8CodeUnitCount where bytes[offset] != prefix.utf8Start[offset] { return nil }
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-        guard !index.isEmpty, index.allSatisfy(isDigit), !time.isEmpty, time.count <= 19, time.allSatisfy(isDigit) else { return nil }
-        return time.reduce(UInt64(0)) { (value: UInt64, byte: UInt8) -> UInt64 in value * 10 + UInt64(byte - UInt8(ascii: "0")) }
+        var position: Int = prefix.utf8CodeUnitCount
+        let indexStart: Int = position
+        while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        guard position > indexStart, position < bytes.count, bytes[position] == UInt8(ascii: " ") else { return nil }
+        position += 1
+        let timeStart: Int = position
+        var time: UInt64 = 0
+        while position < bytes.count, isDigit(bytes[position]) {
+            time = time &* 10 &+ UInt64(bytes[position] - UInt8(ascii: "0"))
+            position += 1
+        }
+        let digits: Int = position - timeStart
+        guard position == bytes.count, digits > 0, digits <= 19 else { return nil }
+        return time
     }
 }
 

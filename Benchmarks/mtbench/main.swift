@@ -16,7 +16,9 @@ if arguments.contains("--help") || arguments.contains("-h") {
                         process (as the Telethon reference is measured)
         MTBENCH_UPDATES=N overrides the 100,000 pushed updates of each of the 5 timed updates
         runs, MTBENCH_UPDATES_WARMUP=N the 10,000 of the untimed one before them,
-        MTBENCH_UPDATES_RUNS=N the 5 timed runs (Scripts/bench_compare.py alternates single runs).
+        MTBENCH_UPDATES_RUNS=N the 5 timed runs (Scripts/bench_compare.py alternates single runs);
+        MTBENCH_UPDATES_CONSUMER=raw reads the burst with a bare MTProtoClient (decrypt, decode,
+        ack; no engine or events): testdc's ceiling, reported as updates_raw_*.
         MTBENCH_PINGS=N overrides the 10,000 timed pings and MTBENCH_WARMUP=N the 100,000 untimed
         pings before them (for profiling only; report the defaults).
         --only files: MTBENCH_FILES_BYTES=N (default 64 MiB) per download and upload, MTBENCH_FILES_RUNS=N

@@ -405,11 +405,18 @@ actor TestDCState {
     /// Pushes a content-related message to every session logged in as `userID` (on any DC; with
     /// PFS, sessions of temporary keys bound to the user's permanent keys).
     func push(_ body: [UInt8], toUser userID: Int64) {
+        push([body], toUser: userID)
+    }
+
+    /// Pushes several content-related messages, in order, to every session logged in as `userID`,
+    /// then flushes each session once: what it has queued goes out in one container (up to the
+    /// session's limit per container), as Telegram sends several `updates` together.
+    func push(_ bodies: [[UInt8]], toUser userID: Int64) {
         for (dc, dcSessions) in sessions {
             let keys: Set<Int64> = Set((authorizations[dc] ?? [:]).filter { $0.value == userID }.keys)
             guard !keys.isEmpty else { continue }
             for (keyID, box) in dcSessions where keys.contains(keyID) || bindings[dc]?[keyID].map({ keys.contains($0) }) == true {
-                box.session.push(body)
+                for body in bodies { box.session.push(body) }
                 flush(box, dc: dc)
             }
         }

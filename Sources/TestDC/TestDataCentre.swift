@@ -125,6 +125,16 @@ public final class TestDataCentre: Sendable {
         await state.push(updates.serializedData(), toUser: userID)
     }
 
+    /// Serializes `updates` on the caller's thread and queues them for `userID`'s sessions without
+    /// waiting: the event loop pushes them in order (after whatever was queued before) and flushes
+    /// each session once, so they travel in one container. The future completes once they are
+    /// handed to the sessions (a caller that keeps a few in flight bounds what waits in memory).
+    func enqueue(_ updates: [Api.Updates], toUser userID: Int64) -> EventLoopFuture<Void> {
+        let bodies: [[UInt8]] = updates.map { $0.serializedData() }
+        let state: TestDCState = self.state
+        return state.eventLoop.submit { state.assumeIsolated { $0.push(bodies, toUser: userID) } }
+    }
+
     /// The user a permanent key is logged in as.
     public func userID(authKeyID: Int64, dc: Int) async -> Int64? {
         await state.userID(authKeyID: authKeyID, dc: dc)

@@ -107,6 +107,12 @@ struct TestDCCommand: AsyncParsableCommand {
     @Flag(name: .customLong("mtproxy-refuse"), help: "Fault: the MTProxy closes every connection at once.")
     var mtproxyRefuse: Bool = false
 
+    /// Sets the heap up for the updates benchmark (``BenchHeap``) while this is the only thread, then runs.
+    static func main() async {
+        if CommandLine.arguments.contains(where: { $0.hasPrefix("--bench-push-after-login") }) { BenchHeap.shareOneArena() }
+        await main(nil)
+    }
+
     func run() async throws {
         guard dcs >= 1, dc >= 1, dc <= dcs else { throw ValidationError("--dc must be between 1 and --dcs") }
         let proxies: TestDCProxyOptions = try TestDCProxyOptions(
@@ -117,6 +123,7 @@ struct TestDCCommand: AsyncParsableCommand {
             handler.logLevel = .info
             return handler
         }
+        if (1 ... 1_000_000).contains(benchPushAfterLogin) { BenchHeap.prepare(bytes: benchPushAfterLogin * BenchHeap.bytesPerMessage) }
         let server: TestDataCentre = TestDataCentre(dcs: Array(1 ... dcs))
         try await server.start(basePort: port)
         if let phone = telegramAccount {

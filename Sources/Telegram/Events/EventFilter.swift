@@ -29,18 +29,18 @@ public struct EventStream<Filter: EventFilter>: AsyncSequence, Sendable {
         var base: UpdateStream.Iterator
         let filter: Filter
         let client: TelegramClient
+        /// The current batch's events not yet handed out, last first: each is moved out with
+        /// `popLast` rather than copied (a copy retains and releases every reference it holds).
         var pending: [Filter.Event] = []
-        var index: Int = 0
 
         /// The next event; nil once the subscription ended.
         public mutating func next() async -> Filter.Event? {
-            while index >= pending.count {
+            while pending.isEmpty {
                 guard let batch = await base.next() else { return nil }
                 pending = filter.events(in: batch, client: client)
-                index = 0
+                pending.reverse()
             }
-            defer { index += 1 }
-            return pending[index]
+            return pending.popLast()
         }
     }
 }

@@ -55,7 +55,9 @@ public actor PeerStore {
     public func merge(users: [Api.User], chats: [Api.Chat], messages: [Api.Message] = []) throws -> [Peer] {
         var seen: [PeerID: Peer] = [:]
         for peer in users.compactMap(Peer.init) + chats.compactMap(Peer.init) { seen[peer.id] = peer }
-        for message in messages {
+        // Only `min` peers take a message as their context: without one, no message is looked at.
+        let anyMin: Bool = seen.values.contains(where: \.isMin)
+        for message in messages where anyMin {
             for (author, context) in Self.minReferences(in: message) where seen[author]?.isMin ?? false {
                 seen[author]?.minContext = context
             }

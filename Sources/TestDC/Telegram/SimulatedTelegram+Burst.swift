@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import TLSchema
 
 /// A burst of new messages pushed as fast as the server can (the updates benchmark's load).
@@ -7,8 +8,13 @@ extension SimulatedTelegram {
     /// alternating a batch from `sender` in their private chat (`updateNewMessage`, the next seq)
     /// with a batch of `sender`'s posts in `channel` (`updateNewChannelMessage`), every update with
     /// the next pts of its box so that no gap arises. Message `i` (from 0) has the text `text(i)`,
-    /// asked for just before its batch is pushed. The messages are kept as any others (raise
+    /// asked for just before its batch is built. The messages are kept as any others (raise
     /// ``SimulatedLimits/messagesPerChat`` and ``SimulatedLimits/loggedMessages`` to keep them all).
+    ///
+    /// ``burstGroup`` `updates` at a time travel in one container (as Telegram sends several
+    /// `updates` together); each group is serialized here and handed to the event loop without
+    /// waiting, so the next group is built while the last one is encrypted and written, with at
+    /// most ``burstGroupsInFlight`` groups waiting to be sent.
     public func pushBurst(count: Int, to owner: Int64, from sender: Int64, inChannel channel: Int64, batch: Int, text: @Sendable (Int) -> String) async {
         let size: Int = max(1, batch)
         // Room for the whole burst at once: growing these arrays by doubling copies them (and
@@ -24,16 +30,30 @@ extension SimulatedTelegram {
         rooms.channels[channel]?.posts.reserveCapacity(posts + count - privateCount)
         var next: Int = 0
         var privateTurn: Bool = true
+        var group: [Api.Updates] = []
+        group.reserveCapacity(Self.burstGroup)
+        var inFlight: [EventLoopFuture<Void>] = []
         while next < count {
             let indices: Range<Int> = next ..< min(count, next + size)
             let updates: Api.Updates? = privateTurn
                 ? privateBurst(indices.map(text), to: owner, from: sender) : channelBurst(indices.map(text), to: owner, from: sender, in: channel)
-            guard let updates else { return }
-            await server.push(updates, toUser: owner)
+            guard let updates else { break }
+            group.append(updates)
             next = indices.upperBound
             privateTurn.toggle()
+            guard group.count == Self.burstGroup || next >= count else { continue }
+            inFlight.append(server.enqueue(group, toUser: owner))
+            group.removeAll(keepingCapacity: true)
+            if inFlight.count > Self.burstGroupsInFlight { try? await inFlight.removeFirst().get() }
         }
+        if !group.isEmpty { inFlight.append(server.enqueue(group, toUser: owner)) }
+        for pushed in inFlight { try? await pushed.get() }
     }
+
+    /// `updates` of a burst sent together, in one container.
+    static let burstGroup: Int = 8
+    /// Groups of a burst built ahead of the event loop's sending at most.
+    static let burstGroupsInFlight: Int = 2
 
     private func privateBurst(_ texts: [String], to owner: Int64, from sender: Int64) -> Api.Updates? {
         let now: Int32 = Int32(Date().timeIntervalSince1970)
