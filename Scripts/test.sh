@@ -30,27 +30,26 @@ python3 Scripts/check_doc_comments.py
 echo "== command-line checks"
 Scripts/cli-checks.sh
 
-echo "== interop: Telethon 1.45 against our testdc"
-if python3 -c "import telethon" 2>/dev/null; then
-  swift build --product testdc
-  python3 Scripts/telethon/interop_testdc.py "$(swift build --show-bin-path)/testdc"
-  echo "== Telethon's login, get_me, send, history, dialogs and read paths against testdc"
-  python3 Scripts/telethon/telethon_paths.py "$(swift build --show-bin-path)/testdc"
-elif [ "${CI:-}" = "true" ]; then
-  echo "Telethon is not installed (pip install -r Scripts/telethon/requirements.txt)"; exit 1
-else
-  echo "skipped: Telethon is not installed (pip install -r Scripts/telethon/requirements.txt)"
-fi
+# Runs an independent client's scripts against testdc when its Python packages are installed
+# (required on CI): interop MODULES REQUIREMENTS SCRIPT...
+interop() {
+  local modules="$1" requirements="$2"; shift 2
+  if python3 -c "import $modules" 2>/dev/null; then
+    swift build --product testdc
+    local script
+    for script in "$@"; do python3 "$script" "$(swift build --show-bin-path)/testdc"; done
+  elif [ "${CI:-}" = "true" ]; then
+    echo "not installed: $modules (pip install -r $requirements)"; exit 1
+  else
+    echo "skipped: not installed: $modules (pip install -r $requirements)"
+  fi
+}
+
+echo "== interop: Telethon 1.45 against our testdc (key exchange and calls; login, get_me, send, history, dialogs and read paths)"
+interop telethon Scripts/telethon/requirements.txt Scripts/telethon/interop_testdc.py Scripts/telethon/telethon_paths.py
 
 echo "== interop: Pyrogram's (Kurigram 2.2.26) login, get_me, send, history, dialogs and read paths against testdc"
-if python3 -c "import pyrogram, rsa" 2>/dev/null; then
-  swift build --product testdc
-  python3 Scripts/pyrogram/pyrogram_paths.py "$(swift build --show-bin-path)/testdc"
-elif [ "${CI:-}" = "true" ]; then
-  echo "Pyrogram is not installed (pip install -r Scripts/pyrogram/requirements.txt)"; exit 1
-else
-  echo "skipped: Pyrogram is not installed (pip install -r Scripts/pyrogram/requirements.txt)"
-fi
+interop "pyrogram, rsa" Scripts/pyrogram/requirements.txt Scripts/pyrogram/pyrogram_paths.py
 
 echo "== the example userbots (Examples/) against testdc"
 Scripts/examples-check.sh

@@ -26,20 +26,17 @@ Prints one line per step and `pyrogram paths: N passed, M failed`; exit status 1
 
 import asyncio
 import hashlib
-import json
 import os
-import subprocess
 import sys
-import tempfile
 
 import rsa as rsa_keys  # Pyrogram's own dependency chain lacks it; Telethon's brings it (requirements.txt pins it)
 from pyrogram import Client, enums
 from pyrogram.crypto import rsa as pyrogram_rsa
 from pyrogram.storage import SQLiteStorage
 
-PHONE = "15550001000"
-PASSWORD = "hunter2"
-CODE = "12345"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testdc_seeded import CODE, PASSWORD, PHONE, Steps, with_seeded_testdc  # noqa: E402
+
 PYROGRAM_FIRST_ADDRESSES = {"149.154.167.51", "2001:67c:4e8:f002::a", "149.154.167.40", "2001:67c:4e8:f002::e"}
 
 
@@ -88,18 +85,10 @@ def add_server_key(pem):
     pyrogram_rsa.server_public_keys[fingerprint] = pyrogram_rsa.PublicKey(key.n, key.e)
 
 
-async def run(dc, port, results):
+async def run(dc, port, pem, steps):
+    add_server_key(pem)
     client = Client("testdc", api_id=1, api_hash="0" * 32, storage_engine=TestDCStorage(dc, port),
                     phone_number=PHONE, phone_code=CODE, password=PASSWORD, no_updates=True)
-
-    async def step(name, body):
-        try:
-            detail = await asyncio.wait_for(body(), 60)
-            print(f"ok {name}{': ' + detail if detail else ''}")
-            results.append(True)
-        except Exception as error:  # noqa: BLE001 - report every failure
-            print(f"FAIL {name}: {type(error).__name__}: {error}")
-            results.append(False)
 
     async def login():
         await client.start()
@@ -160,13 +149,10 @@ async def run(dc, port, results):
         return "user, group and channel read"
 
     try:
-        for name, body in [("login", login), ("get_me", get_me), ("send_message to a user", send_to_user),
-                           ("get_dialogs", dialogs), ("send_message to a group", send_to_group),
-                           ("send_message to a channel", send_to_channel), ("get_chat_history/get_messages", history),
-                           ("read_chat_history", read)]:
-            await step(name, body)
-            if not results[-1] and name == "login":
-                break
+        await steps.run_all([("login", login), ("get_me", get_me), ("send_message to a user", send_to_user),
+                             ("get_dialogs", dialogs), ("send_message to a group", send_to_group),
+                             ("send_message to a channel", send_to_channel),
+                             ("get_chat_history/get_messages", history), ("read_chat_history", read)])
     finally:
         if client.is_connected:
             await client.stop()
@@ -174,26 +160,9 @@ async def run(dc, port, results):
 
 async def main():
     testdc = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/testdc"
-    results = []
-    with tempfile.TemporaryDirectory() as folder:
-        key_path = os.path.join(folder, "testdc.pem")
-        process = subprocess.Popen(
-            [testdc, "--port", "0", "--dc", "1", "--rsa-key-out", key_path, "--telegram-account", PHONE,
-             "--telegram-password", PASSWORD, "--telegram-user", "alice_test", "--telegram-user", "bob_test",
-             "--telegram-group", "Demo group", "--telegram-channel", "demo_channel", "--telegram-seed-messages", "3"],
-            stdout=subprocess.PIPE, text=True)
-        try:
-            ready = json.loads(process.stdout.readline())
-            with open(key_path, "rb") as f:
-                add_server_key(f.read())
-            await run(ready["dc"], ready["port"], results)
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-    passed = sum(results)
-    failed = len(results) - passed
-    print(f"pyrogram paths: {passed} passed, {failed} failed")
-    return 0 if failed == 0 and passed > 0 else 1
+    steps = Steps()
+    await with_seeded_testdc(testdc, lambda dc, port, pem: run(dc, port, pem, steps))
+    return steps.report("pyrogram paths")
 
 
 if __name__ == "__main__":

@@ -15,34 +15,22 @@ Prints one line per step and `telethon paths: N passed, M failed`; exit status 1
 """
 
 import asyncio
-import json
 import os
-import subprocess
 import sys
-import tempfile
 
 from telethon import TelegramClient, utils
 from telethon.crypto import rsa
 from telethon.sessions import MemorySession
 
-PHONE = "15550001000"
-PASSWORD = "hunter2"
-CODE = "12345"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testdc_seeded import CODE, PASSWORD, PHONE, Steps, with_seeded_testdc  # noqa: E402
 
 
-async def run(dc, port, results):
+async def run(dc, port, pem, steps):
+    rsa.add_key(pem, old=False)
     session = MemorySession()
     session.set_dc(dc, "127.0.0.1", port)
     client = TelegramClient(session, api_id=1, api_hash="0" * 32, connection_retries=1, timeout=10)
-
-    async def step(name, body):
-        try:
-            detail = await asyncio.wait_for(body(), 60)
-            print(f"ok {name}{': ' + detail if detail else ''}")
-            results.append(True)
-        except Exception as error:  # noqa: BLE001 - report every failure
-            print(f"FAIL {name}: {type(error).__name__}: {error}")
-            results.append(False)
 
     async def login():
         await client.start(phone=PHONE, code_callback=lambda: CODE, password=PASSWORD)
@@ -105,39 +93,19 @@ async def run(dc, port, results):
         return "user, group and channel read"
 
     try:
-        for name, body in [("login", login), ("get_me", get_me), ("send_message to a user", send_to_user),
-                           ("get_dialogs", dialogs), ("send_message to a group", send_to_group),
-                           ("send_message to a channel", send_to_channel), ("get_messages/iter_messages", history),
-                           ("send_read_acknowledge", read)]:
-            await step(name, body)
-            if not results[-1] and name == "login":
-                break
+        await steps.run_all([("login", login), ("get_me", get_me), ("send_message to a user", send_to_user),
+                             ("get_dialogs", dialogs), ("send_message to a group", send_to_group),
+                             ("send_message to a channel", send_to_channel),
+                             ("get_messages/iter_messages", history), ("send_read_acknowledge", read)])
     finally:
         await client.disconnect()
 
 
 async def main():
     testdc = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/testdc"
-    results = []
-    with tempfile.TemporaryDirectory() as folder:
-        key_path = os.path.join(folder, "testdc.pem")
-        process = subprocess.Popen(
-            [testdc, "--port", "0", "--dc", "1", "--rsa-key-out", key_path, "--telegram-account", PHONE,
-             "--telegram-password", PASSWORD, "--telegram-user", "alice_test", "--telegram-user", "bob_test",
-             "--telegram-group", "Demo group", "--telegram-channel", "demo_channel", "--telegram-seed-messages", "3"],
-            stdout=subprocess.PIPE, text=True)
-        try:
-            ready = json.loads(process.stdout.readline())
-            with open(key_path, "rb") as f:
-                rsa.add_key(f.read(), old=False)
-            await run(ready["dc"], ready["port"], results)
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-    passed = sum(results)
-    failed = len(results) - passed
-    print(f"telethon paths: {passed} passed, {failed} failed")
-    return 0 if failed == 0 and passed > 0 else 1
+    steps = Steps()
+    await with_seeded_testdc(testdc, lambda dc, port, pem: run(dc, port, pem, steps))
+    return steps.report("telethon paths")
 
 
 if __name__ == "__main__":
