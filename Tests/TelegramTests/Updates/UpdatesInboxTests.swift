@@ -1,0 +1,85 @@
+@testable import Telegram
+import TLSchema
+import Testing
+
+/// The engine's inbox: inputs in order, and a `.tick` once the reader's deadline passes, with one
+/// timer kept across waits.
+struct UpdatesInboxTests {
+    static func isTick(_ input: UpdatesInbox.Input?) -> Bool {
+        if case .tick? = input { return true }
+        return false
+    }
+
+    static func isUpdates(_ input: UpdatesInbox.Input?) -> Bool {
+        if case .updates? = input { return true }
+        return false
+    }
+
+    /// The next input, or nil when none came within `limit` (the inbox is closed then).
+    static func next(_ inbox: UpdatesInbox, deadline: ContinuousClock.Instant, within limit: Duration = .seconds(5)) async -> UpdatesInbox.Input? {
+        let watchdog: Task<Void, Never> = Task {
+            try? await Task.sleep(for: limit)
+            if !Task.isCancelled { inbox.close() }
+        }
+        defer { watchdog.cancel() }
+        return await inbox.next(deadline: deadline)
+    }
+
+    @Test func aWaitTicksOnceItsDeadlinePassesAndNotBefore() async {
+        let inbox: UpdatesInbox = UpdatesInbox(capacity: 10)
+        let start: ContinuousClock.Instant = .now
+        let input: UpdatesInbox.Input? = await Self.next(inbox, deadline: start + .milliseconds(50))
+        #expect(Self.isTick(input))
+        #expect(ContinuousClock.now - start >= .milliseconds(50))
+        inbox.close()
+    }
+
+    @Test func anInputBeforeTheDeadlineComesFirstAndTheNextWaitStillTicks() async {
+        let inbox: UpdatesInbox = UpdatesInbox(capacity: 10)
+        let deadline: ContinuousClock.Instant = .now + .milliseconds(150)
+        let pusher: Task<Void, Never> = Task {
+            try? await Task.sleep(for: .milliseconds(20))
+            inbox.push(.updates(.updatesTooLong))
+        }
+        #expect(Self.isUpdates(await inbox.next(deadline: deadline)))
+        await pusher.value
+        // The timer armed by the first wait serves the second one.
+        #expect(Self.isTick(await Self.next(inbox, deadline: deadline)))
+        #expect(ContinuousClock.now >= deadline)
+        inbox.close()
+    }
+
+    @Test func anEarlierDeadlineThanTheArmedTimerTicksAtItsOwnTime() async {
+        let inbox: UpdatesInbox = UpdatesInbox(capacity: 10)
+        inbox.push(.updates(.updatesTooLong))
+        // A wait that is answered at once arms nothing; one that waits arms a timer far away.
+        #expect(Self.isUpdates(await inbox.next(deadline: .now + .seconds(600))))
+        let far: Task<UpdatesInbox.Input?, Never> = Task { await inbox.next(deadline: .now + .seconds(600)) }
+        try? await Task.sleep(for: .milliseconds(20))
+        inbox.push(.updates(.updatesTooLong))
+        #expect(Self.isUpdates(await far.value))
+        #expect(Self.isTick(await Self.next(inbox, deadline: .now + .milliseconds(30))))
+        inbox.close()
+    }
+
+    @Test func aLaterDeadlineThanTheArmedTimerIsNotTickedEarly() async {
+        let inbox: UpdatesInbox = UpdatesInbox(capacity: 10)
+        let first: Task<UpdatesInbox.Input?, Never> = Task { await inbox.next(deadline: .now + .milliseconds(30)) }
+        try? await Task.sleep(for: .milliseconds(5))
+        inbox.push(.updates(.updatesTooLong))
+        #expect(Self.isUpdates(await first.value))
+        // The timer for 30 ms still sleeps; this wait wants 150 ms.
+        let start: ContinuousClock.Instant = .now
+        #expect(Self.isTick(await Self.next(inbox, deadline: start + .milliseconds(150))))
+        #expect(ContinuousClock.now - start >= .milliseconds(150))
+        inbox.close()
+    }
+
+    @Test func closingEndsAWaitWithADeadline() async {
+        let inbox: UpdatesInbox = UpdatesInbox(capacity: 10)
+        let waiting: Task<UpdatesInbox.Input?, Never> = Task { await inbox.next(deadline: .now + .seconds(600)) }
+        try? await Task.sleep(for: .milliseconds(20))
+        inbox.close()
+        #expect(await waiting.value == nil)
+    }
+}
