@@ -1,3 +1,4 @@
+import Foundation
 @testable import Telegram
 import TLSchema
 import Testing
@@ -36,13 +37,14 @@ struct UpdatesInboxTests {
 
     @Test func anInputBeforeTheDeadlineComesFirstAndTheNextWaitStillTicks() async {
         let inbox: UpdatesInbox = UpdatesInbox(capacity: 10)
-        let deadline: ContinuousClock.Instant = .now + .milliseconds(150)
-        let pusher: Task<Void, Never> = Task {
-            try? await Task.sleep(for: .milliseconds(20))
+        // Far enough for the push to come first on a loaded machine.
+        let deadline: ContinuousClock.Instant = .now + .seconds(2)
+        // A thread of its own, so that busy tasks of other tests cannot delay the push past the deadline.
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 0.02)
             inbox.push(.updates(.updatesTooLong))
         }
         #expect(Self.isUpdates(await inbox.next(deadline: deadline)))
-        await pusher.value
         // The timer armed by the first wait serves the second one.
         #expect(Self.isTick(await Self.next(inbox, deadline: deadline)))
         #expect(ContinuousClock.now >= deadline)
@@ -64,14 +66,15 @@ struct UpdatesInboxTests {
 
     @Test func aLaterDeadlineThanTheArmedTimerIsNotTickedEarly() async {
         let inbox: UpdatesInbox = UpdatesInbox(capacity: 10)
-        let first: Task<UpdatesInbox.Input?, Never> = Task { await inbox.next(deadline: .now + .milliseconds(30)) }
+        let armed: ContinuousClock.Instant = .now + .seconds(1)
+        let first: Task<UpdatesInbox.Input?, Never> = Task { await inbox.next(deadline: armed) }
         try? await Task.sleep(for: .milliseconds(5))
         inbox.push(.updates(.updatesTooLong))
         #expect(Self.isUpdates(await first.value))
-        // The timer for 30 ms still sleeps; this wait wants 150 ms.
-        let start: ContinuousClock.Instant = .now
-        #expect(Self.isTick(await Self.next(inbox, deadline: start + .milliseconds(150))))
-        #expect(ContinuousClock.now - start >= .milliseconds(150))
+        // The timer armed for the first wait still sleeps; this wait wants 300 ms more.
+        let later: ContinuousClock.Instant = armed + .milliseconds(300)
+        #expect(Self.isTick(await Self.next(inbox, deadline: later)))
+        #expect(ContinuousClock.now >= later)
         inbox.close()
     }
 
