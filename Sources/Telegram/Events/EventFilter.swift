@@ -26,14 +26,23 @@ public struct EventStream<Filter: EventFilter>: AsyncSequence, Sendable {
 
     /// The iterator of an ``EventStream``.
     public struct Iterator: AsyncIteratorProtocol {
-        var base: UpdateStream.Iterator
-        let filter: Filter
-        let client: TelegramClient
+        @usableFromInline var base: UpdateStream.Iterator
+        @usableFromInline let filter: Filter
+        @usableFromInline let client: TelegramClient
         /// The current batch's events not yet handed out, last first: each is moved out with
         /// `popLast` rather than copied (a copy retains and releases every reference it holds).
-        var pending: [Filter.Event] = []
+        @usableFromInline var pending: [Filter.Event] = []
 
-        /// The next event; nil once the subscription ended.
+        init(base: UpdateStream.Iterator, filter: Filter, client: TelegramClient) {
+            self.base = base
+            self.filter = filter
+            self.client = client
+        }
+
+        /// The next event; nil once the subscription ended. Inlinable, so that it is specialized
+        /// for the filter in the consumer's module: unspecialized, the array's reverse and
+        /// `popLast` go through witness tables and metadata look-ups for every event.
+        @inlinable
         public mutating func next() async -> Filter.Event? {
             while pending.isEmpty {
                 guard let batch = await base.next() else { return nil }

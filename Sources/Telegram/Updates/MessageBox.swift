@@ -135,6 +135,7 @@ public struct MessageBox: Sendable {
             }
         }
         out.batch.add(users: users, chats: chats)
+        out.batch.updates.reserveCapacity(out.batch.updates.count + updates.count)
         for update in updates { apply(update, users: users, chats: chats, now: now, out: &out) }
         guard ordered, commonFetch == nil else { return }
         if seq != 0 { state.seq = seq }

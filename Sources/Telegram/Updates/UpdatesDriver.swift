@@ -242,6 +242,7 @@ actor UpdatesDriver {
         do {
             var peers: [Peer] = []
             var combined: UpdateBatch = UpdateBatch()
+            combined.updates.reserveCapacity(outputs.reduce(0) { (sum: Int, output: MessageBoxOutput) -> Int in sum + output.batch.updates.count })
             var changedChannels: Set<Int64> = []
             var removedChannels: Set<Int64> = []
             for output in outputs {

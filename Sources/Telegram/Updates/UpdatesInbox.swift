@@ -17,7 +17,13 @@ final class UpdatesInbox: Sendable {
         var items: [Input] = []
         var head: Int = 0
         var waiter: CheckedContinuation<Input?, Never>?
-        var waitGeneration: Int = 0
+        /// When the waiting reader wants a `.tick` (nil: it waits for an input only).
+        var waiterDeadline: ContinuousClock.Instant?
+        /// The sleeping timer and the instant it wakes at. One timer serves many waits: the
+        /// deadline usually moves later with every input (the idle timeout), and a task per wait
+        /// cost more than the wait itself in a burst.
+        var timer: Task<Void, Never>?
+        var timerDeadline: ContinuousClock.Instant?
         var closed: Bool = false
         var count: Int { items.count - head }
 
@@ -46,6 +52,7 @@ final class UpdatesInbox: Sendable {
             if s.closed { return nil }
             if let waiter = s.waiter {
                 s.waiter = nil
+                s.waiterDeadline = nil
                 return waiter
             }
             if s.count >= capacity {
@@ -65,33 +72,63 @@ final class UpdatesInbox: Sendable {
 
     /// The next input; `.tick` when `deadline` passes first; nil once closed.
     func next(deadline: ContinuousClock.Instant?) async -> Input? {
-        var timer: Task<Void, Never>? = nil
-        defer { timer?.cancel() }
-        return await withCheckedContinuation { (c: CheckedContinuation<Input?, Never>) in
-            let (ready, generation): (Input??, Int) = state.withLock { (s: inout State) in
-                if let input = s.pop() { return (.some(input), 0) }
-                if s.closed { return (.some(nil), 0) }
+        await withCheckedContinuation { (c: CheckedContinuation<Input?, Never>) in
+            let (ready, wake): (Input??, ContinuousClock.Instant?) = state.withLock { (s: inout State) in
+                if let input = s.pop() { return (.some(input), nil) }
+                if s.closed { return (.some(nil), nil) }
                 s.waiter = c
-                s.waitGeneration += 1
-                return (nil, s.waitGeneration)
+                s.waiterDeadline = deadline
+                return (nil, Self.timerToArm(&s))
             }
             if let ready {
                 c.resume(returning: ready)
-            } else if let deadline {
-                timer = Task { [weak self] in
-                    try? await Task.sleep(until: deadline, clock: .continuous)
-                    self?.fire(generation: generation)
-                }
+            } else if let wake {
+                arm(at: wake)
             }
         }
     }
 
-    private func fire(generation: Int) {
-        let waiter: CheckedContinuation<Input?, Never>? = state.withLock { (s: inout State) in
-            guard s.waitGeneration == generation, let waiter = s.waiter else { return nil }
-            s.waiter = nil
-            return waiter
+    /// The instant a new timer must wake at for the waiter's deadline, or nil when the sleeping
+    /// one wakes early enough (a timer that wakes before the deadline arms the next one then).
+    private static func timerToArm(_ s: inout State) -> ContinuousClock.Instant? {
+        guard let deadline = s.waiterDeadline else { return nil }
+        if let armed = s.timerDeadline, armed <= deadline { return nil }
+        s.timer?.cancel()
+        s.timer = nil
+        s.timerDeadline = deadline
+        return deadline
+    }
+
+    private func arm(at wake: ContinuousClock.Instant) {
+        let timer: Task<Void, Never> = Task { [weak self] in
+            try? await Task.sleep(until: wake, clock: .continuous)
+            if Task.isCancelled { return }
+            self?.fire(armedAt: wake)
         }
+        let stale: Bool = state.withLock { (s: inout State) -> Bool in
+            guard s.timerDeadline == wake, s.timer == nil, !s.closed else { return true }
+            s.timer = timer
+            return false
+        }
+        if stale { timer.cancel() }
+    }
+
+    /// The timer armed for `wake` woke: a waiter whose deadline passed gets `.tick`; one that
+    /// waits longer gets a timer for its own deadline.
+    private func fire(armedAt wake: ContinuousClock.Instant) {
+        let (waiter, rearm): (CheckedContinuation<Input?, Never>?, ContinuousClock.Instant?) = state.withLock { (s: inout State) in
+            guard s.timerDeadline == wake else { return (nil, nil) }
+            s.timer = nil
+            s.timerDeadline = nil
+            guard let waiter = s.waiter, let deadline = s.waiterDeadline else { return (nil, nil) }
+            if deadline <= wake {
+                s.waiter = nil
+                s.waiterDeadline = nil
+                return (waiter, nil)
+            }
+            return (nil, Self.timerToArm(&s))
+        }
+        if let rearm { arm(at: rearm) }
         waiter?.resume(returning: .tick)
     }
 
@@ -101,6 +138,10 @@ final class UpdatesInbox: Sendable {
             s.closed = true
             s.items.removeAll()
             s.head = 0
+            s.timer?.cancel()
+            s.timer = nil
+            s.timerDeadline = nil
+            s.waiterDeadline = nil
             defer { s.waiter = nil }
             return s.waiter
         }

@@ -55,6 +55,13 @@ extension SimulatedTelegram {
         return (id, pts)
     }
 
+    /// The message of the newest event in `owner`'s box, read in place (neither the box nor the
+    /// event is copied: a burst asks for it once per message).
+    func newestMessage(of owner: Int64) -> Api.Message? {
+        guard let index = boxes.index(forKey: owner), !boxes.values[index].events.isEmpty else { return nil }
+        return boxes.values[index].events[boxes.values[index].events.count - 1].message
+    }
+
     /// Adds `event` to `box` with the box's next id and pts; returns that pts.
     private static func append(_ event: BoxEvent, to box: inout Box) -> Int32 {
         box.nextID += 1

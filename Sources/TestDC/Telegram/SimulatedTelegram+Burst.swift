@@ -65,7 +65,7 @@ extension SimulatedTelegram {
             _ = append(owner: sender, peer: .user(owner), draft: draft, origin: origin)
             let (id, pts): (Int32, Int32) = append(owner: owner, peer: .user(sender), draft: draft, origin: origin)
             record(SimulatedMessage(id: id, from: sender, to: owner, text: text, replyTo: nil, randomID: nil, hasMedia: false, date: now))
-            guard let message = boxes[owner]?.events.last?.message else { return nil }
+            guard let message = newestMessage(of: owner) else { return nil }
             updates.append(.updateNewMessage(Api.Update.UpdateNewMessage(message: message, pts: pts, ptsCount: 1)))
         }
         boxes[owner]?.seq += 1
